@@ -1,0 +1,98 @@
+"""Data reports in the format of the published reports, computed from data.
+
+``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``tables.xlsx``,
+``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from samspil.instruments import load
+from samspil.reports.build import Inputs, Result, build
+from samspil.reports.spec import ReportSpec, load_spec
+
+__all__ = ["ReportOutput", "compute", "load_spec", "make_report"]
+
+ALL_FORMATS = frozenset({"csv", "xlsx", "figures", "html", "pdf"})
+
+
+@dataclass
+class ReportOutput:
+    folder: Path
+    results: list[Result]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[Result]:
+        return [r for r in self.results if r.skipped]
+
+
+def compute(
+    report_id: str,
+    data: pd.DataFrame,
+    *,
+    codes: pd.DataFrame | None = None,
+    attributes: pd.DataFrame | None = None,
+    quotes: pd.DataFrame | None = None,
+    min_cell: int | None = None,
+) -> tuple[ReportSpec, list[Result]]:
+    spec = load_spec(report_id)
+    inputs = Inputs(
+        instrument=load(spec.instrument),
+        data=data,
+        codes=codes,
+        attributes=attributes,
+        quotes=quotes,
+        min_cell=spec.min_cell if min_cell is None else min_cell,
+    )
+    return spec, build(spec, inputs)
+
+
+def make_report(
+    report_id: str,
+    data: pd.DataFrame,
+    out: Path,
+    *,
+    codes: pd.DataFrame | None = None,
+    attributes: pd.DataFrame | None = None,
+    quotes: pd.DataFrame | None = None,
+    min_cell: int | None = None,
+    formats: Collection[str] = ALL_FORMATS,
+    banner: str = "",
+) -> ReportOutput:
+    from samspil.reports import figures as fig
+    from samspil.reports import render
+
+    unknown = set(formats) - ALL_FORMATS
+    if unknown:
+        raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
+    spec, results = compute(
+        report_id, data, codes=codes, attributes=attributes, quotes=quotes, min_cell=min_cell
+    )
+    out = Path(out)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    output = ReportOutput(out, results)
+    made = [r for r in results if not r.skipped]
+    if "csv" in formats:
+        output.files += [render.write_csv(r, out / "tables") for r in made]
+    if "xlsx" in formats:
+        output.files.append(render.write_xlsx(spec, results, out / "tables.xlsx"))
+    figures: dict[str, dict[str, bytes]] = {}
+    if formats & {"figures", "html", "pdf"}:
+        (out / "figures").mkdir(exist_ok=True)
+        for r in made:
+            if fig.has_figure(r):
+                figures[r.block.id] = fig.render(r, out / "figures")
+    if "html" in formats:
+        page = render.report_html(spec, results, figures, banner=banner)
+        (out / "index.html").write_text(page, encoding="utf-8")
+        output.files.append(out / "index.html")
+    if "pdf" in formats:  # PNG figures: WeasyPrint draws them much faster than SVG
+        page = render.report_html(spec, results, figures, banner=banner, image="png")
+        output.files.append(render.write_pdf(page, out / "report.pdf"))
+    return output

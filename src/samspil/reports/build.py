@@ -1,0 +1,435 @@
+"""Compute every block of a report definition from data: tidy, unrounded results.
+
+The renderers (HTML/PDF, XLSX, CSV, figures) only format what is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from samspil import analysis
+from samspil.instruments import Instrument
+from samspil.questions.base import Variable
+from samspil.reports import groups as grouping
+from samspil.reports.errors import Skip
+from samspil.reports.formatting import n_range, number
+from samspil.reports.spec import Block, ReportSpec
+
+Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "p", "stars"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    fmt: Format
+
+
+@dataclass
+class Result:
+    """One table or figure: its machine-format data and how to show it."""
+
+    block: Block
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    columns: list[Column] = field(default_factory=list)
+    note: str = ""
+    skipped: str | None = None
+    figure_data: pd.DataFrame | None = None
+    scale: tuple[float, float] | None = None
+    quotes: list[str] = field(default_factory=list)
+
+    @property
+    def has_table(self) -> bool:
+        return self.skipped is None and self.block.label.lower().startswith("tabel")
+
+
+@dataclass
+class Inputs:
+    instrument: Instrument
+    data: pd.DataFrame
+    codes: pd.DataFrame | None = None
+    attributes: pd.DataFrame | None = None
+    min_cell: int = 5
+    quotes: pd.DataFrame | None = None
+
+
+def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
+    results = []
+    for block in spec.blocks:
+        try:
+            result = BUILDERS[block.kind](block, inputs)
+        except Skip as why:
+            result = Result(block=block, skipped=str(why))
+        results.append(result)
+    return results
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _variables(block: Block, inputs: Inputs) -> list[Variable]:
+    instrument = inputs.instrument
+    if block.variables:
+        unknown = [v for v in block.variables if v not in instrument.variable_map]
+        if unknown:
+            raise ValueError(f"block {block.id}: unknown variables {unknown}")
+        variables = [instrument.variable_map[v] for v in block.variables]
+    elif block.question:
+        variables = instrument.question_variables(block.question)
+    else:
+        raise ValueError(f"block {block.id}: no variables")
+    absent = [v.name for v in variables if v.name not in inputs.data.columns]
+    if absent:
+        raise Skip(f"Variablerne {', '.join(absent)} findes ikke i data.")
+    return variables
+
+
+def _label(block: Block, var: Variable) -> str:
+    return block.item_labels.get(var.name) or var.item or var.question
+
+
+def _categories(block: Block, var: Variable) -> list[int]:
+    if block.categories:
+        return block.categories
+    special = var.special_codes
+    return [
+        o.code
+        for o in var.options
+        if not (
+            (special.get(o.code) == "dont_know" and not block.include_dont_know)
+            or (special.get(o.code) == "not_applicable" and not block.include_not_applicable)
+        )
+    ]
+
+
+def _cat_label(block: Block, var: Variable, code: int) -> str:
+    return block.category_labels.get(code) or var.labels.get(code, str(code))
+
+
+def _scale_text(var: Variable) -> str:
+    opts = [o for o in var.options if not o.special]
+    if not opts:
+        return ""
+    return f'{opts[0].code} "{opts[0].label}" til {opts[-1].code} "{opts[-1].label}"'
+
+
+def _base_sentence(block: Block, var: Variable) -> str:
+    kinds = set(var.special_codes.values())
+    parts = []
+    if "dont_know" in kinds:
+        parts.append(
+            "“Ved ikke” indgår i basen."
+            if block.include_dont_know
+            else "“Ved ikke” indgår ikke i basen."
+        )
+    if "not_applicable" in kinds:
+        parts.append(
+            "“Ikke relevant” indgår i basen."
+            if block.include_not_applicable
+            else "“Ikke relevant” indgår ikke i basen."
+        )
+    return " ".join(parts)
+
+
+def _note(block: Block, var: Variable | None, **values: str) -> str:
+    fields = {
+        "question": var.question if var else "",
+        "scale": _scale_text(var) if var else "",
+        "base": _base_sentence(block, var) if var else "",
+        "n": "",
+        "excluded": "",
+        "mean": "",
+    }
+    fields.update(values)
+    note = block.note.format(**fields) if block.note else ""
+    if (
+        var is not None
+        and "{base}" not in block.note
+        and block.kind
+        in (
+            "distribution",
+            "frequency",
+            "crosstab",
+        )
+    ):
+        note = f"{note} {fields['base']}".strip()
+    return note
+
+
+# -- builders per kind ---------------------------------------------------------------------
+
+
+def summary(block: Block, inputs: Inputs) -> Result:
+    variables = _variables(block, inputs)
+    exclude = sorted({c for v in variables for c in v.special_codes})
+    table = analysis.likert_summary(
+        inputs.data, [v.name for v in variables], top=block.top, exclude=exclude
+    )
+    labels = {v.name: _label(block, v) for v in variables}
+    excluded = [f"{int(r.excluded)} ved {labels[r.item]}" for r in table.itertuples() if r.excluded]
+    note = _note(
+        block,
+        variables[0],
+        n=n_range(table["obs"].tolist()),
+        excluded=", ".join(excluded) or "0",
+    )
+    table["item"] = table["item"].map(labels)
+    data = table[["item", "obs", "share", "mean", "sd", "min", "max"]]
+    columns = [
+        Column("item", block.header or variables[0].question, "text"),
+        Column("obs", "Obs.", "int"),
+        Column("share", block.share_label, "pct"),
+        Column("mean", "Gennemsnit", "mean_sd"),
+        Column("min", "Min.", "num0"),
+        Column("max", "Maks.", "num0"),
+    ]
+    codes = [o.code for o in variables[0].options if not o.special]
+    return Result(block, data, columns, note, figure_data=data, scale=(min(codes), max(codes)))
+
+
+def distribution(block: Block, inputs: Inputs) -> Result:
+    variables = _variables(block, inputs)
+    first = variables[0]
+    cats = _categories(block, first)
+    table = analysis.distribution(inputs.data, [v.name for v in variables], cats)
+    names = {c: _cat_label(block, first, c) for c in cats}
+    table = table.rename(columns=names)
+    table["item"] = [_label(block, v) for v in variables]
+    mean = ""
+    if len(variables) == 1:
+        substantive = [c for c in first.substantive_codes]
+        values = inputs.data[first.name].astype(float)
+        mean = number(values[values.isin(substantive)].mean())
+    excluded_codes = [c for c in first.labels if c not in cats]
+    excluded = []
+    for var in variables:
+        count = int(inputs.data[var.name].isin(excluded_codes).sum())
+        if count:
+            excluded.append(f"{count} ved {_label(block, var)}")
+    note = _note(
+        block, first, n=n_range(table["n"].tolist()), mean=mean, excluded=", ".join(excluded) or "0"
+    )
+    columns = [Column("item", block.header, "text")]
+    columns += [Column(names[c], names[c], "pct") for c in cats]
+    columns.append(Column("n", "N", "int"))
+    return Result(block, table, columns, note, figure_data=table)
+
+
+def frequency(block: Block, inputs: Inputs) -> Result:
+    var = _variables(block, inputs)[0]
+    cats = _categories(block, var)
+    table = analysis.frequency(inputs.data[var.name], cats)
+    table["answer"] = [_cat_label(block, var, c) for c in cats]
+    note = _note(block, var, n=str(int(table["n"].sum())))
+    columns = [
+        Column("answer", block.header, "text"),
+        Column("n", "N", "int"),
+        Column("percent", "Pct.", "pct"),
+    ]
+    return Result(block, table, columns, note, figure_data=table)
+
+
+def multiple_response(block: Block, inputs: Inputs) -> Result:
+    variables = [v for v in _variables(block, inputs) if v.kind == "binary"]
+    table = analysis.multiple_response(inputs.data, [v.name for v in variables])
+    base = table.attrs["base"]
+    table["option"] = [_label(block, v) for v in variables]
+    note = _note(block, variables[0], n=str(base))
+    columns = [
+        Column("option", block.header, "text"),
+        Column("n", "N", "int"),
+        Column("percent", "Pct.", "pct"),
+    ]
+    return Result(block, table, columns, note, figure_data=table)
+
+
+def gap(block: Block, inputs: Inputs) -> Result:
+    assert block.expectation  # guaranteed by the spec validator
+    assert block.experience
+    instrument = inputs.instrument
+    pairs = list(block.pairs.items())
+    needed = [v for pair in pairs for v in pair]
+    absent = [v for v in needed if v not in inputs.data.columns]
+    if absent:
+        raise Skip(f"Variablerne {', '.join(absent)} findes ikke i data.")
+
+    def base(var_name: str) -> list[int] | None:
+        var = instrument.variable_map[var_name]
+        return None if block.include_dont_know else var.substantive_codes
+
+    table = analysis.importance_gap(
+        inputs.data,
+        pairs,
+        expectation_codes=[block.expectation.code],
+        experience_codes=[block.experience.code],
+        expectation_base=base(pairs[0][0]),
+        experience_base=base(pairs[0][1]),
+    )
+    first = instrument.variable_map[pairs[0][0]]
+    table["item"] = [_label(block, instrument.variable_map[a]) for a, _ in pairs]
+    data = table[["item", "a", "b", "difference", "relative_gap"]]
+    exp_var = instrument.variable_map[pairs[0][0]]
+    expr_var = instrument.variable_map[pairs[0][1]]
+    columns = [
+        Column("item", block.header, "text"),
+        Column("a", f"Forventning ({exp_var.labels[block.expectation.code]}) a", "pct"),
+        Column("b", f"Erfaring ({expr_var.labels[block.experience.code]}) b", "pct"),
+        Column("difference", "Forskel (a-b)", "num"),
+        Column("relative_gap", "Relativ forskel ((a-b)×100/a)", "num0"),
+    ]
+    counts = [int(inputs.data[v].notna().sum()) for v in needed]
+    return Result(block, data, columns, _note(block, first, n=n_range(counts)), figure_data=data)
+
+
+def crosstab(block: Block, inputs: Inputs) -> Result:
+    assert block.group_by
+    variables = _variables(block, inputs)
+    groups = grouping.groups(block.group_by, inputs.instrument, inputs.data, inputs.attributes)
+    frames = []
+    for var in variables:
+        cats = _categories(block, var)
+        table = analysis.crosstab(
+            inputs.data,
+            var.name,
+            groups,
+            cats,
+            overlapping=block.group_by == "areas",
+            min_cell=inputs.min_cell,
+            combine=block.row_codes,
+        )
+        table = table.rename(columns={c: _cat_label(block, var, c) for c in cats})
+        table.insert(0, "item", _label(block, var))
+        frames.append(table)
+    data = pd.concat(frames, ignore_index=True)
+    first = variables[0]
+    if block.row_codes:
+        share = "+".join(_cat_label(block, first, c) for c in block.row_codes)
+        middle = [Column("percent", f"Andel {share}", "pct")]
+    else:
+        middle = [
+            Column(_cat_label(block, first, c), _cat_label(block, first, c), "pct")
+            for c in _categories(block, first)
+        ]
+    columns = [
+        *([Column("item", block.header or "", "text")] if len(variables) > 1 else []),
+        Column("group", grouping.TITLES[block.group_by], "text"),
+        *middle,
+        Column("n", "N", "int"),
+        Column("stars", "Sign.", "stars"),
+    ]
+    suppressed = int(data["suppressed"].sum())
+    extra = (
+        f" Grupper med færre end {inputs.min_cell} besvarelser vises ikke ({suppressed})."
+        if suppressed
+        else ""
+    )
+    note = _note(block, first, n=n_range(data["n"].tolist())) + extra
+    note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
+    return Result(block, data, columns, note.strip(), figure_data=data)
+
+
+def bins(block: Block, inputs: Inputs) -> Result:
+    assert block.variable
+    if block.variable not in inputs.data.columns:
+        raise Skip(f"Variablen {block.variable} findes ikke i data.")
+    table = analysis.bin_counts(
+        inputs.data[block.variable], [(b.low, b.high, b.label) for b in block.bins]
+    )
+    var = inputs.instrument.variable_map[block.variable]
+    columns = [
+        Column("answer", block.header, "text"),
+        Column("n", "Antal", "int"),
+        Column("percent", "Andel", "pct"),
+    ]
+    return Result(block, table, columns, _note(block, var, n=str(int(table["n"].sum()))))
+
+
+def numeric(block: Block, inputs: Inputs) -> Result:
+    variables = _variables(block, inputs)
+    table = analysis.numeric_summary(inputs.data, [v.name for v in variables])
+    table["item"] = [_label(block, v) for v in variables]
+    columns = [
+        Column("item", block.header, "text"),
+        Column("obs", "Observationer", "int"),
+        Column("mean", "Gennemsnit", "num"),
+        Column("sd", "Std. afv.", "num"),
+    ]
+    note = _note(block, variables[0], n=n_range(table["obs"].tolist()))
+    return Result(block, table[["item", "obs", "mean", "sd", "min", "max"]], columns, note)
+
+
+def grouped_means(block: Block, inputs: Inputs) -> Result:
+    instrument = inputs.instrument
+    data: dict[str, list[object]] = {"item": list(block.rows)}
+    counts: list[int] = []
+    first_var: Variable | None = None
+    for series in block.series:
+        means: list[object] = []
+        for name in series.variables:
+            if name is None:
+                means.append(np.nan)
+                continue
+            if name not in inputs.data.columns:
+                raise Skip(f"Variablen {name} findes ikke i data.")
+            var = instrument.variable_map[name]
+            first_var = first_var or var
+            values = inputs.data[name].astype(float)
+            values = values[values.isin(var.substantive_codes)]
+            counts.append(int(values.size))
+            means.append(float(values.mean()) if values.size else np.nan)
+        data[series.label] = means
+    table = pd.DataFrame(data)
+    columns = [Column("item", block.header, "text")] + [
+        Column(s.label, s.label, "num") for s in block.series
+    ]
+    scale = None
+    if first_var is not None:
+        codes = first_var.substantive_codes
+        scale = (float(min(codes)), float(max(codes)))
+    note = _note(block, first_var, n=n_range(counts))
+    return Result(block, table, columns, note, figure_data=table, scale=scale)
+
+
+def themes(block: Block, inputs: Inputs) -> Result:
+    assert block.variable
+    if inputs.codes is None:
+        raise Skip("Ingen kodning af de åbne svar er angivet (--codes).")
+    from samspil.coding import load_codebook, theme_shares
+
+    codebook = load_codebook(block.codebook or inputs.instrument.id)
+    if block.variable not in inputs.data.columns:
+        raise Skip(f"Variablen {block.variable} findes ikke i data.")
+    texts = inputs.data.set_index("respondent_id")[block.variable]
+    answered = set(texts[texts.notna() & (texts.astype(str).str.strip() != "")].index)
+    table = theme_shares(inputs.codes, answered, codebook, block.variable)
+    var = inputs.instrument.variable_map[block.variable]
+    columns = [
+        Column("option", block.header, "text"),
+        Column("n", "N", "int"),
+        Column("percent", "Pct.", "pct"),
+    ]
+    quotes: list[str] = []
+    if inputs.quotes is not None and len(inputs.quotes):
+        chosen = inputs.quotes[inputs.quotes["variable"] == block.variable]
+        quotes = [str(t) for t in chosen["text"].tolist()]
+    note = _note(block, var, n=str(len(answered)))
+    return Result(block, table, columns, note, figure_data=table, quotes=quotes)
+
+
+BUILDERS: dict[str, Callable[[Block, Inputs], Result]] = {
+    "summary": summary,
+    "distribution": distribution,
+    "frequency": frequency,
+    "multiple_response": multiple_response,
+    "gap": gap,
+    "crosstab": crosstab,
+    "bins": bins,
+    "numeric": numeric,
+    "grouped_means": grouped_means,
+    "themes": themes,
+}

@@ -1,0 +1,170 @@
+"""Figures in the style of the seed reports, drawn with matplotlib (SVG and PNG)."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from samspil.reports.build import Result
+from samspil.reports.formatting import number, percent
+
+COLOURS = ["#0b3d5c", "#2f6f8f", "#5fa3bf", "#9cc9d9", "#d3e7ee", "#b9b9b9", "#7f7f7f"]
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "samspil",
+    }
+)
+
+
+def _wrap(labels: list[str], width: int = 48) -> list[str]:
+    return ["\n".join(textwrap.wrap(str(x), width)) or str(x) for x in labels]
+
+
+def _figure(rows: int) -> tuple[plt.Figure, plt.Axes]:
+    return plt.subplots(figsize=(7.5, max(1.6, 0.5 * rows + 0.9)))
+
+
+def _bars_mean(result: Result) -> plt.Figure:
+    data = result.figure_data
+    assert data is not None
+    fig, ax = _figure(len(data))
+    y = np.arange(len(data))[::-1]
+    ax.barh(y, data["mean"], color=COLOURS[0], height=0.6)
+    for yi, m in zip(y, data["mean"], strict=True):
+        if m == m:
+            ax.text(m + 0.05, yi, number(m), va="center")
+    ax.set_yticks(y, _wrap(data["item"].tolist()))
+    if result.scale:
+        ax.set_xlim(result.scale[0] - 1 if result.scale[0] > 0 else 0, result.scale[1])
+    ax.set_xlabel("Gennemsnit")
+    return fig
+
+
+def _stacked(result: Result) -> plt.Figure:
+    data = result.figure_data
+    assert data is not None
+    cats = [c.name for c in result.columns if c.fmt == "pct"]
+    fig, ax = _figure(len(data))
+    y = np.arange(len(data))[::-1]
+    left = np.zeros(len(data))
+    for i, cat in enumerate(cats):
+        values = data[cat].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, values, left=left, color=COLOURS[i % len(COLOURS)], height=0.6, label=cat)
+        for yi, lo, v in zip(y, left, values, strict=True):
+            if v >= 6:
+                ax.text(
+                    lo + v / 2,
+                    yi,
+                    percent(v, 0),
+                    va="center",
+                    ha="center",
+                    color="white" if i < 3 else "black",
+                    fontsize=8,
+                )
+        left += values
+    ax.set_yticks(y, _wrap(data["item"].tolist()))
+    ax.set_xlim(0, 100)
+    ax.legend(
+        _wrap(cats, 28),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+    )
+    return fig
+
+
+def _bars_percent(result: Result) -> plt.Figure:
+    data = result.figure_data
+    assert data is not None
+    if "percent" in data.columns:
+        label_col = next(c for c in ("option", "answer", "group") if c in data.columns)
+        labels, values = data[label_col].tolist(), data["percent"].to_numpy(dtype=float)
+    else:  # a one-row distribution: one bar per category
+        cats = [c.name for c in result.columns if c.fmt == "pct"]
+        labels, values = cats, data.iloc[0][cats].to_numpy(dtype=float)
+    fig, ax = _figure(len(labels))
+    y = np.arange(len(labels))[::-1]
+    ax.barh(y, np.nan_to_num(values), color=COLOURS[1], height=0.6)
+    for yi, v in zip(y, values, strict=True):
+        ax.text((0 if v != v else v) + 1, yi, percent(v, 0), va="center")
+    ax.set_yticks(y, _wrap(labels))
+    ax.set_xlim(0, max(100, float(np.nanmax(values)) + 10) if len(values) else 100)
+    ax.set_xlabel("Procent")
+    return fig
+
+
+def _grouped_means(result: Result) -> plt.Figure:
+    data = result.figure_data
+    assert data is not None
+    series = [c.name for c in result.columns if c.fmt == "num"]
+    fig, ax = _figure(len(data) * max(1, len(series)) // 2 + 1)
+    y = np.arange(len(data))[::-1]
+    height = 0.8 / len(series)
+    for i, name in enumerate(series):
+        values = data[name].to_numpy(dtype=float)
+        pos = y + (len(series) / 2 - i - 0.5) * height
+        ax.barh(
+            pos,
+            np.nan_to_num(values),
+            height=height,
+            color=COLOURS[i * 2 % len(COLOURS)],
+            label=name,
+        )
+        for p, v in zip(pos, values, strict=True):
+            if v == v:
+                ax.text(v + 0.05, p, number(v), va="center", fontsize=7)
+    ax.set_yticks(y, _wrap(data["item"].tolist()))
+    if result.scale:
+        ax.set_xlim(0, result.scale[1] + 0.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(series), frameon=False)
+    return fig
+
+
+DRAW = {
+    "bars_mean": _bars_mean,
+    "stacked": _stacked,
+    "bars_percent": _bars_percent,
+    "grouped_means": _grouped_means,
+}
+
+
+def figure_name(result: Result) -> str:
+    return result.block.figure_id or result.block.id
+
+
+def render(result: Result, folder: Path) -> dict[str, bytes]:
+    """Draw the block's figure; write SVG and PNG to ``folder``; return both as bytes."""
+    draw = DRAW[result.block.figure]
+    fig = draw(result)
+    fig.tight_layout()
+    out: dict[str, bytes] = {}
+    for fmt in ("svg", "png"):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
+        out[fmt] = buffer.getvalue()
+        (folder / f"{figure_name(result)}.{fmt}").write_bytes(out[fmt])
+    plt.close(fig)
+    return out
+
+
+def has_figure(result: Result) -> bool:
+    return (
+        result.skipped is None
+        and result.block.figure != "none"
+        and isinstance(result.figure_data, pd.DataFrame)
+    )

@@ -1,0 +1,45 @@
+"""Danish number formatting for the renderers (decimal comma, thousands point, "%")."""
+
+from __future__ import annotations
+
+import math
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object, decimals: int = 1) -> str:
+    """3.2 -> '3,2'; 1234.5 -> '1.234,5'; missing -> ''."""
+    if is_missing(value):
+        return ""
+    text = f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(value: object, decimals: int = 1) -> str:
+    return "" if is_missing(value) else f"{number(value, decimals)}%"
+
+
+def integer(value: object) -> str:
+    return number(value, 0)
+
+
+def mean_sd(mean: object, sd: object, decimals: int = 1) -> str:
+    """'3,2 (1,0)' as the seeds print mean and standard deviation."""
+    if is_missing(mean):
+        return ""
+    return (
+        f"{number(mean, decimals)} ({number(sd, decimals)})"
+        if not is_missing(sd)
+        else number(mean, decimals)
+    )
+
+
+def n_range(values: list[int]) -> str:
+    """'74' or '72-73'."""
+    values = [int(v) for v in values if not is_missing(v)]
+    if not values:
+        return "0"
+    low, high = min(values), max(values)
+    return str(low) if low == high else f"{low}-{high}"

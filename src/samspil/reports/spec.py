@@ -1,0 +1,168 @@
+"""Report definitions: which table or figure shows what, with the seed's titles and
+footnote templates. Validated with pydantic; bundled specs live in ``specs/``.
+
+Footnote placeholders, filled from the instrument and the data when the report is made:
+``{n}`` (N, or a range "72-73" over the rows), ``{question}`` (the question text),
+``{scale}`` (e.g. 1 "Slet ikke" til 5 "I meget høj grad"), ``{excluded}`` (how many
+special answers were left out, per row), ``{base}`` (whether "Ved ikke" is in the base),
+``{mean}`` (mean of a single-item distribution).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from samspil.questions.base import IDENT, Strict
+
+Kind = Literal[
+    "summary",
+    "distribution",
+    "frequency",
+    "multiple_response",
+    "gap",
+    "crosstab",
+    "bins",
+    "numeric",
+    "grouped_means",
+    "themes",
+]
+FigureKind = Literal["none", "bars_mean", "stacked", "bars_percent", "grouped_means"]
+GroupBy = Literal[
+    "areas", "size_band", "pressure_half", "pressure_quintile", "pressure_band", "mayor_bloc"
+]
+
+
+class QuestionCode(Strict):
+    question: str
+    code: int
+
+
+class Bin(Strict):
+    low: float
+    high: float | None = None
+    label: str
+
+
+class Series(Strict):
+    label: str
+    variables: list[str | None]
+
+
+class Block(Strict):
+    id: str = Field(pattern=IDENT, description="File name: tables/<id>.csv, figures/<id>.svg")
+    label: str = Field(description="Label as printed, e.g. 'Tabel 4.2'")
+    title: str
+    kind: Kind
+    question: str | None = None
+    variables: list[str] | None = None
+    item_labels: dict[str, str] = Field(default_factory=dict)
+    category_labels: dict[int, str] = Field(default_factory=dict)
+    categories: list[int] | None = None
+    include_dont_know: bool = True
+    include_not_applicable: bool = False
+    top: list[int] = Field(default_factory=list)
+    share_label: str = "Andel"
+    header: str = Field(default="", description="Heading of the item column, if any.")
+    figure: FigureKind = "none"
+    figure_id: str | None = Field(default=None, description="File name of the figure.")
+    figure_label: str | None = None
+    note: str = ""
+    # crosstab
+    group_by: GroupBy | None = None
+    row_codes: list[int] | None = None
+    # gap
+    expectation: QuestionCode | None = None
+    experience: QuestionCode | None = None
+    pairs: dict[str, str] = Field(default_factory=dict)
+    # bins
+    variable: str | None = None
+    bins: list[Bin] = Field(default_factory=list)
+    # grouped means
+    rows: list[str] = Field(default_factory=list, description="Row labels for grouped_means.")
+    series: list[Series] = Field(default_factory=list)
+    # themes (coded open answers)
+    codebook: str | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Block:
+        need: dict[str, list[str]] = {
+            "summary": ["top"],
+            "gap": ["expectation", "experience", "pairs"],
+            "crosstab": ["group_by"],
+            "bins": ["variable", "bins"],
+            "grouped_means": ["rows", "series"],
+            "themes": ["variable"],
+        }
+        for attr in need.get(self.kind, []):
+            if not getattr(self, attr):
+                raise ValueError(f"block {self.id}: kind {self.kind} needs {attr!r}")
+        listed = ("summary", "distribution", "frequency", "multiple_response", "numeric")
+        if self.kind in listed and not (self.question or self.variables):
+            raise ValueError(f"block {self.id}: give 'question' or 'variables'")
+        for s in self.series:
+            if len(s.variables) != len(self.rows):
+                raise ValueError(f"block {self.id}: series {s.label!r} needs one variable per row")
+        return self
+
+
+class Chapter(Strict):
+    id: str
+    title: str
+    intro: str = ""
+    blocks: list[Block]
+
+
+class ReportSpec(Strict):
+    id: str = Field(pattern=IDENT)
+    instrument: str
+    title: str
+    subtitle: str = "Datarapport"
+    min_cell: int = Field(default=5, ge=1)
+    chapters: list[Chapter]
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [b for c in self.chapters for b in c.blocks]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ReportSpec:
+        names = [n for b in self.blocks for n in {b.id, b.figure_id or b.id}]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"output names repeat: {', '.join(repeated)}")
+        return self
+
+
+class SpecError(ValueError):
+    """A report definition that does not follow the schema."""
+
+
+def load_spec_file(path: Path) -> ReportSpec:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return ReportSpec.model_validate(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: cannot read report definition: {exc}") from exc
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise SpecError("\n".join(lines)) from None
+
+
+@cache
+def load_spec(report_id: str) -> ReportSpec:
+    """A bundled report definition by id, or a path to a YAML file."""
+    if report_id.endswith((".yaml", ".yml")):
+        return load_spec_file(Path(report_id))
+    path = resources.files("samspil.reports") / "specs" / f"{report_id}.yaml"
+    if not path.is_file():
+        raise SpecError(f"no report definition for {report_id!r}")
+    return load_spec_file(Path(str(path)))
