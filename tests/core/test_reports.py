@@ -1,0 +1,194 @@
+"""Whole data reports from the bundled synthetic demo data."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from samspil.demo import demo_file
+from samspil.importing import read_attributes, read_responses
+from samspil.instruments import load
+from samspil.reports import compute, load_spec, make_report
+from samspil.reports.groups import ATTRIBUTE_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def kd2024_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("kd2024")
+    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    return make_report("kd2024", data, out, banner="SYNTETISK"), data
+
+
+def test_report_writes_html_pdf_xlsx_figures_and_one_csv_per_table(kd2024_report):
+    output, _ = kd2024_report
+    folder = output.folder
+    assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
+    made = [r for r in output.results if not r.skipped]
+    for result in made:
+        assert (folder / "tables" / f"{result.block.id}.csv").is_file()
+    assert (folder / "figures" / "figur_4_2.svg").read_text().lstrip().startswith("<?xml")
+    assert (folder / "figures" / "figur_4_2.png").read_bytes()[:4] == b"\x89PNG"
+    sheets = load_workbook(folder / "tables.xlsx", read_only=True).sheetnames
+    assert "tabel_4_2" in sheets and sheets[0] == "Indhold"
+
+
+def test_every_closed_question_table_of_chapters_4_to_10_is_made(kd2024_report):
+    output, _ = kd2024_report
+    made = {r.block.id for r in output.results if not r.skipped}
+    for table in [
+        "tabel_4_2",
+        "tabel_4_4",
+        "tabel_4_5",
+        "tabel_6_2",
+        "tabel_8_2",
+        "tabel_8_3",
+        "tabel_9_1",
+        "tabel_9_2",
+        "tabel_10_1",
+        "tabel_10_2",
+        "figur_4_3",
+        "figur_4_6",
+        "figur_5_1_1",
+        "figur_5_2_6",
+        "figur_5_3",
+        "figur_8_4",
+    ]:
+        assert table in made
+    skipped = {r.block.id for r in output.results if r.skipped}
+    assert skipped == {
+        "figur_4_1",
+        "figur_6_1",
+        "figur_7_1",
+        "figur_7_2",
+        "figur_7_3",
+        "figur_8_1",
+        "figur_9_3",
+    }, "only the coded open answers need --codes"
+
+
+def test_html_is_self_contained_and_in_danish_number_format(kd2024_report):
+    output, data = kd2024_report
+    page = (output.folder / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)=\"https?://", page)
+    assert "SYNTETISK" in page
+    table = pd.read_csv(output.folder / "tables" / "tabel_4_2.csv")
+    first = table.iloc[0]
+    mean = f"{first['mean']:.1f}".replace(".", ",")
+    assert f"{mean} (" in page
+    assert re.search(r"\d,\d%", page)
+
+
+def test_csv_numbers_are_unrounded_machine_format(kd2024_report):
+    output, data = kd2024_report
+    table = pd.read_csv(output.folder / "tables" / "tabel_4_4.csv")
+    values = data["inv_by"].dropna()
+    values = values[values != 9]
+    assert table.loc[0, "obs"] == len(values)
+    assert table.loc[0, "mean"] == pytest.approx(values.mean(), abs=1e-12)
+
+
+def test_footnotes_are_generated_from_the_data(kd2024_report):
+    output, data = kd2024_report
+    result = next(r for r in output.results if r.block.id == "tabel_4_4")
+    obs = result.data["obs"]
+    expected = str(obs.min()) if obs.min() == obs.max() else f"{obs.min()}-{obs.max()}"
+    assert result.note.startswith(f"Antal besvarelser: {expected}.")
+    assert 'skala 1 "Slet ikke" til 5 "I meget høj grad"' in result.note
+    not_applicable = int((data["inv_by"] == 9).sum())
+    assert f"{not_applicable} ved At sikre en positiv by- og erhvervsudvikling" in result.note
+
+
+def test_distribution_tables_state_whether_dont_know_is_in_the_base():
+    data = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
+    _, results = compute("fc2015", data)
+    table = next(r for r in results if r.block.id == "tabel_6_3")
+    assert "“Ved ikke” indgår i basen." in table.note
+    assert "Ved ikke" in table.data.columns
+
+
+@pytest.fixture(scope="module")
+def fc2015_results():
+    data = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
+    attributes = read_attributes(demo_file("fc2015_kommuner_demo.csv"), ATTRIBUTE_COLUMNS)
+    return data, attributes
+
+
+def test_fc2015_breakdowns_need_areas_and_municipality_attributes(fc2015_results):
+    data, attributes = fc2015_results
+    _, with_attrs = compute("fc2015", data, attributes=attributes)
+    made = {r.block.id for r in with_attrs if not r.skipped}
+    for table in [
+        "tabel_3_1",
+        "tabel_3_2",
+        "tabel_3_3",
+        "tabel_3_4",
+        "tabel_4_1",
+        "tabel_4_5",
+        "tabel_5_1",
+        "tabel_5_2",
+        "tabel_5_3",
+        "tabel_5_4",
+        "tabel_5_5",
+        "tabel_5_6",
+        "tabel_5_7",
+        "tabel_5_8",
+        "tabel_6_1",
+        "tabel_6_2",
+        "tabel_6_3",
+        "tabel_6_5",
+        "tabel_6_6",
+        "tabel_6_7",
+        "tabel_6_8",
+    ]:
+        assert table in made, table
+    _, without = compute("fc2015", data.drop(columns=[f"omr_{i}" for i in range(1, 9)]))
+    skipped = {r.block.id: r.skipped for r in without if r.skipped}
+    assert "tabel_5_2" in skipped and "attributes" in skipped["tabel_5_2"]
+    assert "tabel_3_3" in skipped and "omr_1" in skipped["tabel_3_3"]
+
+
+def test_groups_below_the_minimum_cell_size_are_suppressed(fc2015_results):
+    data, attributes = fc2015_results
+    _, results = compute("fc2015", data, attributes=attributes)
+    table = next(r for r in results if r.block.id == "tabel_3_3")
+    assert not table.data["suppressed"].any()
+    _, results = compute("fc2015", data, attributes=attributes, min_cell=10_000)
+    table = next(r for r in results if r.block.id == "tabel_3_3")
+    assert table.data["suppressed"].all()
+    assert (
+        table.data.drop(columns=["item", "group", "n", "suppressed", "p", "stars"])
+        .isna()
+        .all()
+        .all()
+    )
+    assert "færre end 10000" in table.note
+
+
+def test_multiple_response_percentages_do_not_sum_to_100(fc2015_results):
+    data, _ = fc2015_results
+    _, results = compute("fc2015", data)
+    table = next(r for r in results if r.block.id == "tabel_5_6")
+    assert list(table.data.columns) == ["option", "n", "percent"]
+    assert table.data["percent"].sum() > 100
+
+
+def test_gap_table_recomputes_the_relative_gap(fc2015_results):
+    data, _ = fc2015_results
+    _, results = compute("fc2015", data)
+    gap = next(r for r in results if r.block.id == "tabel_6_5").data
+    assert (gap["difference"] == gap["a"] - gap["b"]).all()
+    assert gap["relative_gap"].tolist() == pytest.approx(
+        (gap["difference"] / gap["a"] * 100).tolist()
+    )
+
+
+def test_bundled_report_definitions_validate():
+    for report_id in ("kd2024", "fc2015"):
+        spec = load_spec(report_id)
+        instrument = load(spec.instrument)
+        for block in spec.blocks:
+            for name in block.variables or []:
+                assert name in instrument.variable_map, (block.id, name)
