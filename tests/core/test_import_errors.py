@@ -106,7 +106,7 @@ def test_xlsx_and_sav_inputs_give_the_same_data_as_csv(tmp_path):
 
 
 def test_a_partial_file_makes_the_tables_it_can_and_notes_the_rest(run_cli, tmp_path):
-    code, out, err = run_cli(
+    code, _, err = run_cli(
         "report",
         "kd2024",
         "--data",

@@ -23,7 +23,7 @@ def squash(text: str) -> str:
 CONSTRUCTED = re.compile(r"^Opgave \d+ – ")
 
 
-@pytest.mark.parametrize("instrument_id, seed", [("kd2024", "004"), ("fc2015", "001")])
+@pytest.mark.parametrize(("instrument_id", "seed"), [("kd2024", "004"), ("fc2015", "001")])
 def test_every_question_and_item_text_stands_verbatim_in_the_seed(instrument_id, seed):
     source = squash(seed_text(seed))
     instrument = load(instrument_id)

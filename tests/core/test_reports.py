@@ -70,7 +70,7 @@ def test_every_closed_question_table_of_chapters_4_to_10_is_made(kd2024_report):
 
 
 def test_html_is_self_contained_and_in_danish_number_format(kd2024_report):
-    output, data = kd2024_report
+    output, _ = kd2024_report
     page = (output.folder / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"(src|href)=\"https?://", page)
     assert "SYNTETISK" in page
