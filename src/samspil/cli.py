@@ -138,11 +138,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"{report_id}: {output.folder / 'index.html'} ({len(output.results)} blocks)")
     if args.no_serve:
         return 0
-    try:
-        from samspil.fieldwork import cli as fieldwork_cli
-    except ImportError:
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    if "serve" not in commands:
         return 0
-    return fieldwork_cli.serve_demo(port=args.port)  # type: ignore[no-any-return]
+    return main(["serve", "--demo", "--port", str(args.port)])
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -64,7 +64,7 @@ def _sav(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
     import pyreadstat
 
     frame, variables = _prepared(instrument, data)
-    labels = {v.name: variable_label(v, 250) for v in variables}
+    labels: dict[str, str | None] = {v.name: variable_label(v, 250) for v in variables}
     if "respondent_id" in frame.columns:
         labels["respondent_id"] = "Respondent"
     missing = {
@@ -89,7 +89,7 @@ def _dta(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
     import pyreadstat
 
     frame, variables = _prepared(instrument, data)
-    labels = {v.name: variable_label(v, 80) for v in variables}
+    labels: dict[str, str | None] = {v.name: variable_label(v, 80) for v in variables}
     if "respondent_id" in frame.columns:
         labels["respondent_id"] = "Respondent"
     pyreadstat.write_dta(

@@ -65,7 +65,7 @@ def crosstab(
         c = counts(mask)
         n = int(c.sum())
         suppressed = n < min_cell
-        row: dict[str, object] = {"group": label}
+        row: dict[object, object] = {"group": label}
         if combine:
             row["percent"] = np.nan if suppressed or not n else c[0] / n * 100
         else:

@@ -76,7 +76,7 @@ def synthetic_responses(instrument: Instrument, n: int, *, seed: int = 2024) -> 
             second = bank[r.integers(0, len(bank), n)]
             text = np.where(r.random(n) < 0.35, picks + ". " + second, picks)
             answered = reached & (r.random(n) < 0.93)
-            columns[var.name] = np.where(answered, text, None)
+            columns[var.name] = pd.Series(text, dtype=object).where(answered, None).to_numpy()
             continue
         if var.kind == "number":
             values = r.poisson(8, n).astype(float)

@@ -83,7 +83,7 @@ def make_report(
     if "xlsx" in formats:
         output.files.append(render.write_xlsx(spec, results, out / "tables.xlsx"))
     figures: dict[str, dict[str, bytes]] = {}
-    if formats & {"figures", "html", "pdf"}:
+    if set(formats) & {"figures", "html", "pdf"}:
         (out / "figures").mkdir(exist_ok=True)
         for r in made:
             if fig.has_figure(r):

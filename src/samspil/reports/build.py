@@ -171,7 +171,11 @@ def summary(block: Block, inputs: Inputs) -> Result:
         inputs.data, [v.name for v in variables], top=block.top, exclude=exclude
     )
     labels = {v.name: _label(block, v) for v in variables}
-    excluded = [f"{int(r.excluded)} ved {labels[r.item]}" for r in table.itertuples() if r.excluded]
+    excluded = [
+        f"{count} ved {labels[item]}"
+        for item, count in zip(table["item"], table["excluded"], strict=True)
+        if count
+    ]
     note = _note(
         block,
         variables[0],

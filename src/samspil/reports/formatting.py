@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def is_missing(value: object) -> bool:
@@ -10,10 +11,12 @@ def is_missing(value: object) -> bool:
 
 
 def number(value: object, decimals: int = 1) -> str:
-    """3.2 -> '3,2'; 1234.5 -> '1.234,5'; missing -> ''."""
+    """3.2 -> '3,2'; 1234.5 -> '1.234,5'; missing -> ''. Rounds half up, as Stata and
+    SPSS print (3.25 -> '3,3'), not half to even."""
     if is_missing(value):
         return ""
-    text = f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
+    text = f"{exact:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
