@@ -138,8 +138,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"{report_id}: {output.folder / 'index.html'} ({len(output.results)} blocks)")
     if args.no_serve:
         return 0
-    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    if "serve" not in commands:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    if "serve" not in sub.choices:
         return 0
     return main(["serve", "--demo", "--port", str(args.port)])
 
