@@ -1,0 +1,128 @@
+"""Tables for the reports: the share of respondents mentioning each theme, and quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from samspil.coding.records import clean, clean_id, is_blank, read_code_sets, require_columns
+from samspil.coding.schema import Codebook
+
+QUOTE_COLUMNS = ["variable", "respondent_id", "text"]
+_YES = {"1", "true", "ja", "j", "yes", "y", "x", "sand"}
+_NO = {"0", "false", "nej", "n", "no", "falsk", ""}
+
+
+def theme_shares(
+    final_codes: pd.DataFrame,
+    answered: pd.Series | Iterable[Hashable],
+    codebook: Codebook,
+    variable: str,
+    *,
+    level: Literal["theme", "code"] = "theme",
+) -> pd.DataFrame:
+    """Share of respondents mentioning each theme of an open question, for a figure.
+
+    ``final_codes``: columns ``respondent_id, variable, code`` (see
+    :func:`samspil.coding.adjudication.final_codes`); codes by id or label. ``answered``:
+    the respondent ids who answered the open question (a set, list or Series of ids, or a
+    boolean Series indexed by respondent id); they are the base. A respondent can mention
+    several themes, so the percentages do not sum to 100.
+
+    Returns columns ``option`` (theme label), ``n`` (respondents), ``percent`` (0-100 of
+    the base; NaN when the base is 0), one row per theme in codebook order, with
+    ``attrs["base"]``, ``attrs["variable"]`` and ``attrs["codes"]`` (the theme ids). With a
+    two-level codebook, ``level="theme"`` counts a respondent for a theme when any of its
+    subthemes was coded, and ``level="code"`` gives one row per code instead. Respondent
+    ids are matched after turning integer-valued floats into ints and ``12`` into ``"12"``
+    alike. A coded respondent missing from ``answered`` is an error.
+    """
+    question = codebook.question(variable)
+    base_ids = _answered_ids(answered)
+    require_columns(final_codes, ("respondent_id", "variable", "code"), "the final codes")
+    keep = np.array([not is_blank(v) and clean(v) == variable for v in final_codes["variable"]])
+    sets = read_code_sets(
+        final_codes[keep],
+        codebook,
+        with_coder=False,
+        what="the final codes",
+        row_numbers=[int(i) + 1 for i in np.flatnonzero(keep)],
+    )
+    coded = {str(r): s[""] for r, s in sets.sets.get(variable, {}).items()}
+    stray = sorted(set(coded) - base_ids)
+    if stray:
+        shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
+        raise ValueError(
+            f"{len(stray)} respondent(s) have final codes for {variable} but are not among "
+            f"those who answered it: {shown}"
+        )
+    if level == "theme":
+        groups = [(t.code, t.label, question.theme_members()[t.code]) for t in question.themes]
+    elif level == "code":
+        groups = [(c.code, c.label, [c.code]) for c in question.leaves()]
+    else:
+        raise ValueError(f"level must be 'theme' or 'code', not {level!r}")
+    base = len(base_ids)
+    rows = []
+    for _code, label, members in groups:
+        n = sum(1 for s in coded.values() if s.intersection(members))
+        rows.append({"option": label, "n": n, "percent": n / base * 100 if base else np.nan})
+    result = pd.DataFrame(rows, columns=["option", "n", "percent"])
+    result.attrs["base"] = base
+    result.attrs["variable"] = variable
+    result.attrs["codes"] = [code for code, _label, _members in groups]
+    return result
+
+
+def quotes(answers: pd.DataFrame, variable: str | None = None) -> pd.DataFrame:
+    """The answers chosen as quotable: columns ``variable, respondent_id, text``.
+
+    ``answers``: columns ``respondent_id, variable, text, quotable``; ``quotable`` is a
+    bool, 0/1 or a word (ja/nej, true/false, x). Rows with empty text are left out; the
+    input order is kept. ``variable`` keeps one open question only.
+    """
+    require_columns(answers, ("respondent_id", "variable", "text", "quotable"), "the answers")
+    rows: list[dict[str, Any]] = []
+    for position, (respondent, var, text, flag) in enumerate(
+        answers[["respondent_id", "variable", "text", "quotable"]].itertuples(
+            index=False, name=None
+        )
+    ):
+        if not _flag(flag, position + 1):
+            continue
+        if is_blank(var) or (variable is not None and clean(var) != variable):
+            continue
+        if is_blank(text):
+            continue
+        rows.append(
+            {
+                "variable": clean(var),
+                "respondent_id": clean_id(respondent),
+                "text": str(text).strip(),
+            }
+        )
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+def _flag(value: Any, row: int) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if is_blank(value):
+        return False
+    text = clean(value).lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"row {row}, column 'quotable': {value!r} is not a yes/no value")
+
+
+def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> set[str]:
+    if isinstance(answered, pd.Series) and answered.dtype == bool:
+        values: Iterable[Hashable] = answered.index[answered.to_numpy()]
+    else:
+        values = answered
+    return {str(clean_id(v)) for v in values if not is_blank(v)}
