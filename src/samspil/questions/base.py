@@ -84,6 +84,21 @@ class Pipe(Strict):
             return text
         return text.replace(self.placeholder, f"«{str(value).strip()}»")
 
+    def segments(self, text: str, answers: dict[str, object]) -> list[tuple[str, bool]]:
+        """``apply`` split into (text, is_piped) parts, so a renderer can treat the
+        respondent's own words as plain text while formatting the questionnaire text."""
+        value = answers.get(self.from_)
+        if value is None or str(value).strip() == "" or self.placeholder not in text:
+            return [(text, False)]
+        out: list[tuple[str, bool]] = []
+        parts = text.split(self.placeholder)
+        for index, part in enumerate(parts):
+            if part:
+                out.append((part, False))
+            if index < len(parts) - 1:
+                out.append((f"«{str(value).strip()}»", True))
+        return out
+
 
 @dataclass(frozen=True)
 class Variable:

@@ -36,6 +36,10 @@ class QuestionBase(Strict):
     def display_text(self, answers: Answers) -> str:
         return self.pipe.apply(self.text, answers) if self.pipe else self.text
 
+    def display_segments(self, answers: Answers) -> list[tuple[str, bool]]:
+        """``display_text`` as (text, is_piped) parts; see ``Pipe.segments``."""
+        return self.pipe.segments(self.text, answers) if self.pipe else [(self.text, False)]
+
     def parse_form(self, data: FormData) -> tuple[Answers, list[str]]:
         """Answers posted for this question, and messages for what is wrong (in Danish)."""
         answers: Answers = {}
@@ -88,12 +92,24 @@ class SingleChoice(QuestionBase, ChoiceMixin):
     def variables(self, section_id: str = "") -> list[Variable]:
         out = [
             Variable(
-                self.id, self.id, plain(self.text), "", "categorical", tuple(self.options), section_id
+                self.id,
+                self.id,
+                plain(self.text),
+                "",
+                "categorical",
+                tuple(self.options),
+                section_id,
             )
         ]
         out += [
             Variable(
-                f"{self.id}_{o.code}_tekst", self.id, plain(self.text), o.label, "text", (), section_id
+                f"{self.id}_{o.code}_tekst",
+                self.id,
+                plain(self.text),
+                o.label,
+                "text",
+                (),
+                section_id,
             )
             for o in self.options
             if o.other_text
@@ -170,6 +186,9 @@ class GridItem(Strict):
     def display_text(self, answers: Answers) -> str:
         return self.pipe.apply(self.text, answers) if self.pipe else self.text
 
+    def display_segments(self, answers: Answers) -> list[tuple[str, bool]]:
+        return self.pipe.segments(self.text, answers) if self.pipe else [(self.text, False)]
+
 
 class Grid(QuestionBase, ChoiceMixin):
     """Rows sharing one scale; one variable per row, named ``<id>_<row id>``."""
@@ -226,7 +245,8 @@ class Number(QuestionBase):
         answers, errors = super().parse_form(data)
         value = answers.get(self.id)
         if isinstance(value, float) and (
-            (self.min is not None and value < self.min) or (self.max is not None and value > self.max)
+            (self.min is not None and value < self.min)
+            or (self.max is not None and value > self.max)
         ):
             errors.append(f"Angiv et tal mellem {self.min:g} og {self.max:g}.")
             answers[self.id] = None
@@ -255,7 +275,13 @@ class PickNumber(QuestionBase):
     def variables(self, section_id: str = "") -> list[Variable]:
         return [
             Variable(
-                self.id, self.id, plain(self.text), "", "categorical", tuple(self.options), section_id
+                self.id,
+                self.id,
+                plain(self.text),
+                "",
+                "categorical",
+                tuple(self.options),
+                section_id,
             )
         ]
 

@@ -1,0 +1,1 @@
+"""Fieldwork: run a study from a bundled instrument, from invitations to the data report."""

@@ -1,0 +1,285 @@
+"""Every write to fieldwork data goes through a ``do_*`` function here.
+
+Views, commands and tests call these; they check what must hold, then write inside a
+transaction. They do not know about requests or forms.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samspil.fieldwork import mail
+from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
+from samspil.fieldwork.respondents_import import RespondentRow
+from samspil.instruments import load
+
+logger = logging.getLogger(__name__)
+
+
+class ActionError(ValueError):
+    """A write that is not allowed in the current state; the message is for the user."""
+
+
+def default_population_noun(population: str) -> str:
+    """'Kommunaldirektører i Danmarks 98 kommuner' -> 'kommunaldirektører'."""
+    words = population.split()
+    return words[0].lower() if words else "respondenter"
+
+
+def do_create_study(
+    name: str,
+    instrument_id: str,
+    *,
+    researchers: Iterable[AbstractBaseUser] = (),
+    population_noun: str = "",
+    is_demo: bool = False,
+) -> Study:
+    instrument = load(instrument_id)  # InstrumentError names the unknown instrument
+    name = name.strip()
+    if not name:
+        raise ActionError(_("The study needs a name."))
+    study = Study(
+        name=name[:200],
+        instrument_id=instrument_id,
+        population_noun=population_noun.strip() or default_population_noun(instrument.population),
+        is_demo=is_demo,
+    )
+    study.freeze_instrument()
+    with transaction.atomic():
+        study.save()
+        if researchers:
+            study.researchers.add(*researchers)
+    return study
+
+
+def do_import_respondents(study: Study, rows: list[RespondentRow]) -> list[Respondent]:
+    """Add validated rows (see respondents_import.read_respondents) in one transaction."""
+    if study.status == Study.Status.CLOSED:
+        raise ActionError(_("The study is closed."))
+    with transaction.atomic():
+        units: dict[tuple[int, str], Unit] = {}
+        respondents = []
+        for row in rows:
+            unit = None
+            if row.unit:
+                key = (row.municipality.pk, row.unit)
+                if key not in units:
+                    units[key], _created = Unit.objects.get_or_create(
+                        municipality=row.municipality, name=row.unit
+                    )
+                unit = units[key]
+            respondents.append(
+                Respondent(
+                    study=study,
+                    name=row.name,
+                    email=row.email,
+                    municipality=row.municipality,
+                    unit=unit,
+                    attributes=row.attributes,
+                    row_number=row.row,
+                )
+            )
+        return Respondent.objects.bulk_create(respondents)
+
+
+def do_open_study(study: Study) -> Study:
+    """Open (or re-open) the study. The instrument is frozen on first opening."""
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        if study.status == Study.Status.OPEN:
+            return study
+        if study.opened_at is None:
+            study.freeze_instrument()
+            study.opened_at = timezone.now()
+        study.status = Study.Status.OPEN
+        study.save()
+    return study
+
+
+def do_close_study(study: Study) -> Study:
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        study.status = Study.Status.CLOSED
+        study.closed_at = timezone.now()
+        study.save(update_fields=["status", "closed_at"])
+    return study
+
+
+def do_create_test_respondent(study: Study, email: str, name: str = "") -> Respondent:
+    """A respondent for trying the questionnaire; left out of monitoring and exports."""
+    return Respondent.objects.create(study=study, email=email, name=name or _("Test"), is_test=True)
+
+
+def do_mark_opened(respondent: Respondent) -> None:
+    if respondent.opened_at is not None:
+        return
+    now = timezone.now()
+    Respondent.objects.filter(pk=respondent.pk, opened_at__isnull=True).update(opened_at=now)
+    Respondent.objects.filter(pk=respondent.pk, status=Respondent.Status.NEW).update(
+        status=Respondent.Status.OPENED
+    )
+    respondent.opened_at = now
+    if respondent.status == Respondent.Status.NEW:
+        respondent.status = Respondent.Status.OPENED
+
+
+@dataclass(frozen=True)
+class PageSave:
+    """What one page submit stores: the page's answers and where to resume."""
+
+    answers: Mapping[str, object]
+    resume_section: str
+    section_index: int
+    complete: bool = False
+
+
+def do_save_page(respondent: Respondent, save: PageSave) -> Respondent:
+    """Merge one page's answers into the respondent's document, atomically.
+
+    The row is locked (SELECT ... FOR UPDATE; on SQLite the IMMEDIATE transaction holds the
+    write lock), so two tabs saving different pages at once both keep their answers.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Respondent.objects.select_for_update().get(pk=respondent.pk)
+        document = dict(locked.answers)
+        document.update(save.answers)
+        locked.answers = document
+        locked.pages_saved += 1
+        locked.last_saved_at = now
+        locked.current_section = save.resume_section
+        locked.furthest_section = max(locked.furthest_section, save.section_index)
+        if locked.opened_at is None:
+            locked.opened_at = now
+        has_answer = any(v is not None and v != "" for v in document.values())
+        if locked.started_at is None and (has_answer or save.complete):
+            locked.started_at = now
+        if save.complete:
+            locked.completed_at = locked.completed_at or now
+            locked.status = Respondent.Status.COMPLETED
+        elif locked.status != Respondent.Status.COMPLETED:
+            locked.status = (
+                Respondent.Status.PARTIAL if locked.started_at else Respondent.Status.OPENED
+            )
+        locked.save(
+            update_fields=[
+                "answers",
+                "pages_saved",
+                "last_saved_at",
+                "current_section",
+                "furthest_section",
+                "opened_at",
+                "started_at",
+                "completed_at",
+                "status",
+            ]
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: int
+    sent: int
+    failed: int
+
+    @property
+    def label(self) -> str:
+        return round_label(self.round)
+
+
+def round_label(round_number: int) -> str:
+    if round_number == 0:
+        return _("invitation")
+    return _("reminder %(n)s") % {"n": round_number}
+
+
+def do_send_round(study: Study, *, base_url: str | None = None) -> RoundResult:
+    """Send the study's next round: the invitation, then reminders 1-3.
+
+    Only respondents who have not completed get it, and only those not already sent this
+    round (so re-running a round after a failure sends just the missing messages). The
+    study moves on to the next round once every message of this one has gone out.
+    Every message is logged per respondent in MessageLog.
+    """
+    if study.status != Study.Status.OPEN:
+        raise ActionError(_("Open the study before sending e-mails."))
+    round_number = study.rounds_sent
+    if round_number > mail.LAST_ROUND:
+        raise ActionError(_("The invitation and all three reminders have been sent."))
+    already = MessageLog.objects.filter(
+        respondent__study=study, round=round_number, ok=True
+    ).exclude(kind=MessageLog.Kind.TEST)
+    recipients = (
+        Respondent.objects.filter(study=study, is_test=False)
+        .exclude(status=Respondent.Status.COMPLETED)
+        .exclude(pk__in=already.values("respondent_id"))
+        .select_related("study")
+        .order_by("row_number", "pk")
+    )
+    kind = MessageLog.Kind.INVITATION if round_number == 0 else MessageLog.Kind.REMINDER
+    sent = failed = 0
+    connection = get_connection()
+    try:
+        for respondent in recipients:
+            message = mail.build_message(respondent, round_number, base_url=base_url)
+            message.connection = connection
+            ok, error = _send(message)
+            MessageLog.objects.create(
+                respondent=respondent,
+                kind=kind,
+                round=round_number,
+                subject=message.subject,
+                ok=ok,
+                error=error,
+            )
+            if ok:
+                sent += 1
+                if round_number == 0 and respondent.invited_at is None:
+                    Respondent.objects.filter(pk=respondent.pk).update(invited_at=timezone.now())
+            else:
+                failed += 1
+    finally:
+        connection.close()
+    if not failed:
+        Study.objects.filter(pk=study.pk).update(rounds_sent=round_number + 1)
+        study.rounds_sent = round_number + 1
+    logger.info("study %s: %s sent, %s failed", study.pk, sent, failed)
+    return RoundResult(round_number, sent, failed)
+
+
+def do_send_test_link(study: Study, email: str, *, base_url: str | None = None) -> Respondent:
+    """Create a test respondent and e-mail them the link (works in draft studies too)."""
+    if study.status == Study.Status.CLOSED:
+        raise ActionError(_("The study is closed."))
+    respondent = do_create_test_respondent(study, email)
+    message = mail.build_message(respondent, 0, test=True, base_url=base_url)
+    ok, error = _send(message)
+    MessageLog.objects.create(
+        respondent=respondent,
+        kind=MessageLog.Kind.TEST,
+        round=0,
+        subject=message.subject,
+        ok=ok,
+        error=error,
+    )
+    if not ok:
+        raise ActionError(_("The e-mail could not be sent: %(error)s") % {"error": error})
+    return respondent
+
+
+def _send(message: EmailMessage) -> tuple[bool, str]:
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:500]
+    return True, ""

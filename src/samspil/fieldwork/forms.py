@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from samspil.instruments import bundled_ids
+
+
+class StudyCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the study"), max_length=200)
+    instrument = forms.ChoiceField(label=_("Questionnaire"), choices=())
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [(i, i) for i in bundled_ids()]
+
+
+class RespondentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Respondent list (CSV or XLSX)"),
+        help_text=_("Columns: name, email, municipality; optional unit and any other columns."),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
+            )
+        if not upload.name.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Use a .csv or .xlsx file."))
+        return upload
+
+
+class TestLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Send a test link to"))

@@ -1,0 +1,284 @@
+"""The questionnaire as web pages: which sections show, what each question renders with,
+and what a submitted page stores. No request handling here; views call these functions.
+
+Texts from the instrument are HTML-escaped first; ``**bold**`` then becomes <strong>.
+Piped answers (the respondent's own words) are escaped and never formatted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from samspil.instruments import Instrument, Section
+from samspil.questions import (
+    Grid,
+    MultipleChoice,
+    Number,
+    OpenText,
+    Option,
+    PickNumber,
+    Question,
+    SingleChoice,
+)
+
+Answers = dict[str, object]
+FormData = Mapping[str, Sequence[str]]
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+SHOWN_FIELD = "_shown"
+
+
+def markup(text: str) -> SafeString:
+    """Escape, then turn ``**x**`` into <strong>x</strong>."""
+    return mark_safe(BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
+
+
+def render_segments(segments: list[tuple[str, bool]]) -> SafeString:
+    parts = [
+        f'<span class="piped">{escape(text)}</span>' if piped else markup(text)
+        for text, piped in segments
+    ]
+    return mark_safe("".join(parts))
+
+
+# -- sections -----------------------------------------------------------------------------
+
+
+def shown_sections(instrument: Instrument, answers: Answers) -> list[Section]:
+    return [s for s in instrument.sections if s.shown(answers)]
+
+
+def section_index(instrument: Instrument, section_id: str) -> int:
+    for index, section in enumerate(instrument.sections):
+        if section.id == section_id:
+            return index
+    return -1
+
+
+@dataclass(frozen=True)
+class Progress:
+    page: int  # 1-based among the pages shown
+    pages: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.page - 1) / self.pages) if self.pages else 0
+
+
+def neighbours(
+    instrument: Instrument, section: Section, answers: Answers
+) -> tuple[Section | None, Section | None, Progress]:
+    """The shown pages before and after ``section``, and where it stands among them."""
+    position = section_index(instrument, section.id)
+    shown = shown_sections(instrument, answers)
+    before = [s for s in shown if section_index(instrument, s.id) < position]
+    after = [s for s in shown if section_index(instrument, s.id) > position]
+    pages = len(before) + len(after) + 1
+    return (
+        before[-1] if before else None,
+        after[0] if after else None,
+        Progress(len(before) + 1, pages),
+    )
+
+
+# -- rendering ----------------------------------------------------------------------------
+
+
+@dataclass
+class OptionView:
+    code: int
+    label: SafeString
+    input_id: str
+    checked: bool
+    special: bool
+    other_name: str = ""
+    other_value: str = ""
+
+
+@dataclass
+class RowView:
+    name: str
+    text: SafeString
+    legend_id: str
+    options: list[OptionView]
+    error: bool = False
+
+
+@dataclass
+class QuestionView:
+    question: Question
+    template_name: str
+    id: str
+    text: SafeString
+    intro: list[SafeString]
+    help: str
+    errors: list[str]
+    name: str = ""
+    value: str = ""
+    options: list[OptionView] = field(default_factory=list)
+    rows: list[RowView] = field(default_factory=list)
+    header: list[OptionView] = field(default_factory=list)
+    first_input_id: str = ""
+
+    @property
+    def error_id(self) -> str:
+        return f"err-{self.id}"
+
+    @property
+    def help_id(self) -> str:
+        return f"help-{self.id}" if self.help else ""
+
+    @property
+    def described_by(self) -> str:
+        return " ".join(x for x in (self.help_id, self.error_id if self.errors else "") if x)
+
+
+def form_values(question: Question, answers: Answers) -> dict[str, list[str]]:
+    """Stored answers as the form data that would post them back (inverse of parse_form)."""
+    out: dict[str, list[str]] = {}
+    if isinstance(question, MultipleChoice):
+        ticked = []
+        for o in question.options:
+            if answers.get(f"{question.id}_{o.code}") in (1, 1.0, True):
+                ticked.append(str(o.code))
+            text = answers.get(f"{question.id}_{o.code}_tekst")
+            if text:
+                out[f"{question.id}_{o.code}_tekst"] = [str(text)]
+        out[question.id] = ticked
+        return out
+    for var in question.variables():
+        value = answers.get(var.name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, float) and value.is_integer():
+            out[var.name] = [str(int(value))]
+        elif isinstance(value, float):
+            out[var.name] = [f"{value:g}".replace(".", ",")]
+        else:
+            out[var.name] = [str(value)]
+    return out
+
+
+def _options(
+    question_id: str, name: str, options: Sequence[Option], chosen: set[str], data: FormData
+) -> list[OptionView]:
+    views = []
+    for o in options:
+        views.append(
+            OptionView(
+                code=o.code,
+                label=markup(o.label),
+                input_id=f"id_{name}_{o.code}",
+                checked=str(o.code) in chosen,
+                special=o.special is not None,
+                other_name=f"{question_id}_{o.code}_tekst" if o.other_text else "",
+                other_value=(data.get(f"{question_id}_{o.code}_tekst") or [""])[0]
+                if o.other_text
+                else "",
+            )
+        )
+    return views
+
+
+def question_view(
+    question: Question, answers: Answers, data: FormData, errors: list[str]
+) -> QuestionView:
+    """Everything the question's template needs. ``data`` holds what to show as filled in:
+    the posted form after an error, otherwise the stored answers (see form_values)."""
+    view = QuestionView(
+        question=question,
+        template_name=question.template_name,
+        id=question.id,
+        text=render_segments(question.display_segments(answers)),
+        intro=[markup(p) for p in question.intro],
+        help=question.help,
+        errors=errors,
+    )
+    if isinstance(question, Grid):
+        view.header = _options(question.id, "head", question.options, set(), {})
+        for item in question.items:
+            name = question.variable_name(item)
+            chosen = set(data.get(name, []))
+            view.rows.append(
+                RowView(
+                    name=name,
+                    text=render_segments(item.display_segments(answers)),
+                    legend_id=f"legend-{name}",
+                    options=_options(question.id, name, question.options, chosen, data),
+                )
+            )
+        view.first_input_id = view.rows[0].options[0].input_id if view.rows else ""
+    elif isinstance(question, SingleChoice | MultipleChoice):
+        view.name = question.id
+        chosen = set(data.get(question.id, []))
+        view.options = _options(question.id, question.id, question.options, chosen, data)
+        view.first_input_id = view.options[0].input_id if view.options else ""
+    elif isinstance(question, PickNumber):
+        view.name = question.id
+        chosen = set(data.get(question.id, []))
+        view.options = _options(question.id, question.id, question.options, chosen, data)
+        view.first_input_id = f"id_{question.id}"
+    elif isinstance(question, OpenText | Number):
+        view.name = question.id
+        view.value = (data.get(question.id) or [""])[0]
+        view.first_input_id = f"id_{question.id}"
+    return view
+
+
+def page_views(
+    section: Section,
+    answers: Answers,
+    posted: FormData | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> list[QuestionView]:
+    views = []
+    for question in section.questions:
+        if not question.shown(answers):
+            continue
+        data = posted if posted is not None else form_values(question, answers)
+        views.append(
+            question_view(question, answers, data, list((errors or {}).get(question.id, [])))
+        )
+    return views
+
+
+# -- saving -------------------------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    answers: Answers  # what to store (valid answers only)
+    errors: dict[str, list[str]]  # question id -> messages
+    more_questions: bool  # a condition on this page now shows a question not yet seen
+    merged: Answers  # stored answers with this page applied
+
+
+def read_page(section: Section, stored: Answers, data: FormData) -> PageResult:
+    """Parse one submitted page. Valid answers are kept even when others are not."""
+    merged = dict(stored)
+    to_store: Answers = {}
+    errors: dict[str, list[str]] = {}
+    displayed = set(data.get(SHOWN_FIELD, []))
+    more = False
+    for question in section.questions:
+        if not question.shown(merged):
+            # Hidden by an answer on this page: its earlier answers no longer apply.
+            for var in question.variables():
+                if merged.get(var.name) is not None:
+                    to_store[var.name] = None
+                    merged[var.name] = None
+            continue
+        if question.id not in displayed:
+            more = True
+            continue
+        answers, problems = question.parse_form(data)
+        if problems:
+            errors[question.id] = problems
+            answers = {k: v for k, v in answers.items() if v is not None}
+        to_store.update(answers)
+        merged.update(answers)
+    return PageResult(to_store, errors, more, merged)

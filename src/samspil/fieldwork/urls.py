@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from samspil.fieldwork import views
+
+urlpatterns = [
+    # Respondent side: the personal link.
+    path("s/<str:token>/", views.questionnaire_start, name="respondent_start"),
+    path("s/<str:token>/side/<slug:section_id>/", views.questionnaire_page, name="respondent_page"),
+    path("s/<str:token>/tak/", views.questionnaire_done, name="respondent_done"),
+    # Researcher side.
+    path("", views.index, name="index"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("studier/", views.study_list, name="study_list"),
+    path("studier/<int:study_id>/", views.study_detail, name="study_detail"),
+    path("studier/<int:study_id>/respondenter/", views.study_import, name="study_import"),
+    path("studier/<int:study_id>/aabn/", views.study_open, name="study_open"),
+    path("studier/<int:study_id>/luk/", views.study_close, name="study_close"),
+    path("studier/<int:study_id>/testlink/", views.study_test_link, name="study_test_link"),
+    path("studier/<int:study_id>/udsend/", views.study_send_round, name="study_send_round"),
+    path(
+        "studier/<int:study_id>/forhaandsvisning/<slug:section_id>/",
+        views.study_preview,
+        name="study_preview",
+    ),
+    path("studier/<int:study_id>/status.csv", views.study_status_csv, name="study_status_csv"),
+    path("studier/<int:study_id>/svar.csv", views.study_answers_csv, name="study_answers_csv"),
+    path("studier/<int:study_id>/links.csv", views.study_links_csv, name="study_links_csv"),
+    path("studier/<int:study_id>/rapport/", views.study_report, name="study_report"),
+    path(
+        "studier/<int:study_id>/rapport/<str:filename>",
+        views.study_report_file,
+        name="study_report_file",
+    ),
+]

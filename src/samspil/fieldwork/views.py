@@ -1,0 +1,492 @@
+"""Views: thin. Access through access.py, writes through actions.py."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samspil.fieldwork import actions, export, monitoring
+from samspil.fieldwork.access import (
+    LinkRejected,
+    TooManyAttempts,
+    _get_respondent_for_token,
+    _get_study_for_user,
+    studies_for_user,
+)
+from samspil.fieldwork.forms import RespondentUploadForm, StudyCreateForm, TestLinkForm
+from samspil.fieldwork.mail import LAST_ROUND, personal_url
+from samspil.fieldwork.models import Respondent, Study
+from samspil.fieldwork.questionnaire import (
+    SHOWN_FIELD,
+    markup,
+    neighbours,
+    page_views,
+    read_page,
+    section_index,
+    shown_sections,
+)
+from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
+from samspil.instruments import Instrument, Section
+
+logger = logging.getLogger(__name__)
+
+# -- errors -------------------------------------------------------------------------------
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "samspil/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "samspil/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "samspil/403_csrf.html", status=403)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# -- respondent side ----------------------------------------------------------------------
+
+RespondentView = Callable[..., HttpResponse]
+
+
+def respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
+    """Resolve the personal link; unknown/closed links get the same plain 404 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        try:
+            respondent = _get_respondent_for_token(request, token)
+        except TooManyAttempts:
+            response = render(request, "samspil/429.html", status=429)
+            response["Retry-After"] = str(settings.BAD_TOKEN_WINDOW)
+            return response
+        except LinkRejected:
+            return not_found(request)
+        return view(request, respondent, **kwargs)
+
+    return wrapper
+
+
+def _page_url(respondent: Respondent, section_id: str) -> str:
+    return f"/s/{respondent.token}/side/{section_id}/"
+
+
+def _language(instrument: Instrument) -> str:
+    return instrument.language or settings.LANGUAGE_CODE
+
+
+@require_GET
+@respondent_view
+def questionnaire_start(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    if respondent.is_completed:
+        return redirect("respondent_done", token=respondent.token)
+    actions.do_mark_opened(respondent)
+    instrument = respondent.study.instrument
+    shown = shown_sections(instrument, respondent.answers)
+    if respondent.current_section:
+        return redirect(_page_url(respondent, respondent.current_section))
+    if not instrument.welcome and shown:
+        return redirect(_page_url(respondent, shown[0].id))
+    return render(
+        request,
+        "samspil/respondent/welcome.html",
+        {
+            "instrument": instrument,
+            "welcome": [markup(p) for p in instrument.welcome],
+            "first_url": _page_url(respondent, shown[0].id) if shown else "",
+            "lang": _language(instrument),
+        },
+    )
+
+
+@respondent_view
+def questionnaire_page(
+    request: HttpRequest, respondent: Respondent, section_id: str
+) -> HttpResponse:
+    if respondent.is_completed:
+        return redirect("respondent_done", token=respondent.token)
+    instrument = respondent.study.instrument
+    index = section_index(instrument, section_id)
+    if index < 0 or index > respondent.furthest_section:
+        return redirect("respondent_start", token=respondent.token)
+    section = instrument.sections[index]
+    if request.method == "POST":
+        return _save_page(request, respondent, instrument, section)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    actions.do_mark_opened(respondent)
+    return _render_page(request, respondent, instrument, section, respondent.answers)
+
+
+def _render_page(
+    request: HttpRequest,
+    respondent: Respondent,
+    instrument: Instrument,
+    section: Section,
+    answers: dict[str, object],
+    posted: Any = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    prev, nxt, progress = neighbours(instrument, section, answers)
+    questions = page_views(section, answers, posted, errors)
+    error_list = [(q, message) for q in questions for message in q.errors]
+    return render(
+        request,
+        "samspil/respondent/page.html",
+        {
+            "instrument": instrument,
+            "section": section,
+            "intro": [markup(p) for p in section.intro],
+            "definitions": [markup(p) for p in section.definitions],
+            "questions": questions,
+            "error_list": error_list,
+            "progress": progress,
+            "has_prev": prev is not None,
+            "is_last": nxt is None,
+            "shown_field": SHOWN_FIELD,
+            "lang": _language(instrument),
+            "preview": False,
+        },
+        status=status,
+    )
+
+
+def _save_page(
+    request: HttpRequest, respondent: Respondent, instrument: Instrument, section: Section
+) -> HttpResponse:
+    posted = dict(request.POST.lists())
+    result = read_page(section, respondent.answers, posted)
+    prev, nxt, _progress = neighbours(instrument, section, result.merged)
+    action = request.POST.get("nav", "next")
+    if action == "back" and prev is not None:
+        target, complete = prev, False
+    elif result.errors or result.more_questions:
+        target, complete = section, False
+    elif nxt is None:
+        target, complete = section, action == "next"
+    else:
+        target, complete = nxt, False
+    # Save before answering: the valid answers are stored whatever happens next.
+    saved = actions.do_save_page(
+        respondent,
+        actions.PageSave(
+            answers=result.answers,
+            resume_section=target.id,
+            section_index=section_index(instrument, target.id),
+            complete=complete,
+        ),
+    )
+    if complete:
+        return redirect("respondent_done", token=respondent.token)
+    if target is section and (result.errors or result.more_questions):
+        return _render_page(
+            request,
+            saved,
+            instrument,
+            section,
+            saved.answers,
+            posted=posted,
+            errors=result.errors,
+            status=200,
+        )
+    return redirect(_page_url(respondent, target.id))
+
+
+@require_GET
+@respondent_view
+def questionnaire_done(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    if not respondent.is_completed:
+        return redirect("respondent_start", token=respondent.token)
+    instrument = respondent.study.instrument
+    return render(
+        request,
+        "samspil/respondent/done.html",
+        {
+            "instrument": instrument,
+            "closing": [markup(p) for p in instrument.closing],
+            "lang": _language(instrument),
+        },
+    )
+
+
+# -- researcher side ----------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "samspil/research/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("study_list")
+
+
+@login_required
+def study_list(request: HttpRequest) -> HttpResponse:
+    form = StudyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study = actions.do_create_study(
+                form.cleaned_data["name"],
+                form.cleaned_data["instrument"],
+                researchers=[request.user],  # type: ignore[list-item]
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("study_detail", study_id=study.pk)
+    studies = studies_for_user(request).order_by("-created_at")
+    return render(request, "samspil/research/study_list.html", {"studies": studies, "form": form})
+
+
+@login_required
+def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    counts = monitoring.study_counts(study)
+    rows = monitoring.municipality_rows(study)
+    instrument = study.instrument
+    return render(
+        request,
+        "samspil/research/study_detail.html",
+        {
+            "study": study,
+            "instrument": instrument,
+            "counts": counts,
+            "rows": rows,
+            "summary": monitoring.summary_sentence(study, counts),
+            "upload_form": RespondentUploadForm(),
+            "test_form": TestLinkForm(),
+            "next_round": study.rounds_sent if study.rounds_sent <= LAST_ROUND else None,
+            "next_round_label": actions.round_label(study.rounds_sent)
+            if study.rounds_sent <= LAST_ROUND
+            else "",
+            "first_section": instrument.sections[0].id if instrument.sections else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def study_import(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    form = RespondentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("study_detail", study_id=study.pk)
+    upload = form.cleaned_data["file"]
+    existing = set(study.respondents.values_list("email", flat=True))
+    try:
+        rows = read_respondents(upload.name, upload.read(), existing_emails=existing)
+        created = actions.do_import_respondents(study, rows)
+    except RespondentFileError as exc:
+        for line in exc.errors:
+            messages.error(request, line)
+        messages.error(request, _("Nothing was imported."))
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)s respondents were imported.") % {"n": len(created)})
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_open(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    actions.do_open_study(study)
+    messages.success(request, _("The study is open."))
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    actions.do_close_study(study)
+    messages.success(request, _("The study is closed; the links no longer work."))
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    form = TestLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_send_test_link(study, form.cleaned_data["email"], base_url=_base(request))
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The test link has been sent."))
+    else:
+        messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_send_round(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    try:
+        result = actions.do_send_round(study, base_url=_base(request))
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        text = _("%(round)s: %(sent)s sent, %(failed)s failed.") % {
+            "round": result.label.capitalize(),
+            "sent": result.sent,
+            "failed": result.failed,
+        }
+        (messages.warning if result.failed else messages.success)(request, text)
+    return redirect("study_detail", study_id=study.pk)
+
+
+def _base(request: HttpRequest) -> str:
+    """Links in e-mails: SAMSPIL_BASE_URL when set, otherwise the address in use."""
+    return settings.BASE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+@require_GET
+def study_preview(request: HttpRequest, study_id: int, section_id: str) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    instrument = study.instrument
+    index = section_index(instrument, section_id)
+    if index < 0:
+        raise Http404
+    section = instrument.sections[index]
+    prev = instrument.sections[index - 1] if index > 0 else None
+    nxt = instrument.sections[index + 1] if index + 1 < len(instrument.sections) else None
+    return render(
+        request,
+        "samspil/research/preview.html",
+        {
+            "study": study,
+            "instrument": instrument,
+            "section": section,
+            "intro": [markup(p) for p in section.intro],
+            "definitions": [markup(p) for p in section.definitions],
+            "welcome": [markup(p) for p in instrument.welcome] if index == 0 else [],
+            "questions": page_views(section, {}),
+            "error_list": [],
+            "prev": prev,
+            "next": nxt,
+            "page": index + 1,
+            "pages": len(instrument.sections),
+            "preview": True,
+            "lang": _language(instrument),
+        },
+    )
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def study_status_csv(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    return _csv_response(monitoring.status_csv(study), f"study-{study.pk}-status.csv")
+
+
+@login_required
+@require_GET
+def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    identifiers = request.GET.get("identifiers") == "1"
+    suffix = "-med-identitet" if identifiers else ""
+    return _csv_response(
+        export.answers_csv(study, identifiers=identifiers), f"study-{study.pk}-svar{suffix}.csv"
+    )
+
+
+@login_required
+@require_GET
+def study_links_csv(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    return _csv_response(links_csv(study, _base(request)), f"study-{study.pk}-links.csv")
+
+
+def links_csv(study: Study, base_url: str | None = None) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["respondent_id", "name", "email", "kommune", "url"])
+    for r in study.respondents.filter(is_test=False).select_related("municipality", "study"):
+        writer.writerow(
+            [
+                r.public_id,
+                r.name,
+                r.email,
+                r.municipality.name if r.municipality else "",
+                personal_url(r, base_url),
+            ]
+        )
+    return out.getvalue()
+
+
+def report_dir(study: Study) -> Path:
+    return Path(settings.DATA_DIR) / "reports" / f"study-{study.pk}"
+
+
+@login_required
+def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    out = report_dir(study)
+    if request.method == "POST":
+        try:
+            export.make_study_report(study, out)
+        except ImportError:
+            messages.error(request, _("The report builder is not installed in this version."))
+            return redirect("study_detail", study_id=study.pk)
+        except Exception:
+            logger.exception("report for study %s failed", study.pk)
+            messages.error(request, _("The report could not be made; see the server log."))
+            return redirect("study_detail", study_id=study.pk)
+        messages.success(request, _("The report has been made."))
+        return redirect("study_report", study_id=study.pk)
+    files = sorted(p.name for p in out.iterdir() if p.is_file()) if out.is_dir() else []
+    return render(request, "samspil/research/report.html", {"study": study, "files": files})
+
+
+@login_required
+@require_GET
+def study_report_file(request: HttpRequest, study_id: int, filename: str) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    out = report_dir(study)
+    path = out / filename
+    if "/" in filename or filename.startswith(".") or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

@@ -1,0 +1,1 @@
+"""The samspil web project: settings, URLs and the WSGI entry point."""

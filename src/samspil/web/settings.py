@@ -1,0 +1,225 @@
+"""Django settings for samspil, read from the environment.
+
+Every variable is documented in docs/settings.md. Values are read through the helpers in
+``samspil.web.env``, which stop with a clear message when a value is malformed.
+Development defaults need no environment at all; ``SAMSPIL_PRODUCTION=1`` turns on the
+secure cookie and header settings and requires ``SAMSPIL_SECRET_KEY`` and
+``SAMSPIL_ALLOWED_HOSTS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from samspil.web.env import SettingError, env_bool, env_choice, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# -- mode ---------------------------------------------------------------------------------
+
+PRODUCTION: bool = env_bool("SAMSPIL_PRODUCTION", False)
+DEBUG: bool = env_bool("SAMSPIL_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise SettingError("SAMSPIL_DEBUG=1 cannot be combined with SAMSPIL_PRODUCTION=1")
+# Demo mode: allows ensure_demo_study() to create synthetic respondents and a demo/demo login.
+DEMO: bool = env_bool("SAMSPIL_DEMO", DEBUG)
+if PRODUCTION and DEMO:
+    raise SettingError("SAMSPIL_DEMO=1 cannot be combined with SAMSPIL_PRODUCTION=1")
+
+SECRET_KEY: str = env_str("SAMSPIL_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise SettingError("SAMSPIL_SECRET_KEY must be set when SAMSPIL_PRODUCTION=1")
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+elif PRODUCTION and len(SECRET_KEY) < 40:
+    raise SettingError("SAMSPIL_SECRET_KEY must be at least 40 characters in production")
+
+ALLOWED_HOSTS: list[str] = env_list(
+    "SAMSPIL_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise SettingError("SAMSPIL_ALLOWED_HOSTS must be set when SAMSPIL_PRODUCTION=1")
+CSRF_TRUSTED_ORIGINS: list[str] = env_list("SAMSPIL_CSRF_TRUSTED_ORIGINS", [])
+
+# Base URL of the site for the personal links in e-mails and `samspil study links`.
+# Empty: the researcher pages use the address they are reached at, commands use
+# http://127.0.0.1:8000.
+BASE_URL: str = env_str("SAMSPIL_BASE_URL").rstrip("/")
+
+# -- storage ------------------------------------------------------------------------------
+
+DATA_DIR: Path = Path(env_str("SAMSPIL_DATA_DIR", "var")).expanduser().resolve()
+DATABASE_URL: str = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'samspil.sqlite3'}"
+try:
+    _database = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("SAMSPIL_DB_CONN_MAX_AGE", 60)
+    )
+except ValueError as exc:
+    raise SettingError(f"DATABASE_URL: {exc}") from None
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock at BEGIN, so concurrent savers queue
+    # instead of failing with "database is locked"; WAL lets readers continue meanwhile.
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    _database.setdefault("TEST", {})
+else:
+    _database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "samspil",
+    }
+}
+
+# -- applications -------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "samspil.web",
+    "samspil.fieldwork",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "samspil.web.middleware.security_headers",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "samspil.web.urls"
+WSGI_APPLICATION = "samspil.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "study_list"
+LOGOUT_REDIRECT_URL = "login"
+
+# -- language -----------------------------------------------------------------------------
+
+LANGUAGE_CODE: str = env_choice("SAMSPIL_LANGUAGE", "da", ("da", "en"))
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR.parent / "fieldwork" / "locale"]
+TIME_ZONE: str = env_str("SAMSPIL_TIME_ZONE", "Europe/Copenhagen")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Serve /static/ from the application itself (a few small files; no CDN, no web server needed).
+SERVE_STATIC: bool = env_bool("SAMSPIL_SERVE_STATIC", True)
+
+# -- e-mail -------------------------------------------------------------------------------
+
+_email_backend = env_choice("SAMSPIL_EMAIL_BACKEND", "smtp", ("smtp", "console"))
+EMAIL_BACKEND = f"django.core.mail.backends.{_email_backend}.EmailBackend"
+EMAIL_HOST: str = env_str("SAMSPIL_EMAIL_HOST", "localhost")
+EMAIL_PORT: int = env_int("SAMSPIL_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER: str = env_str("SAMSPIL_EMAIL_USER")
+EMAIL_HOST_PASSWORD: str = env_str("SAMSPIL_EMAIL_PASSWORD")
+EMAIL_USE_TLS: bool = env_bool("SAMSPIL_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = env_bool("SAMSPIL_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SettingError("SAMSPIL_EMAIL_USE_TLS and SAMSPIL_EMAIL_USE_SSL cannot both be on")
+EMAIL_TIMEOUT: int = env_int("SAMSPIL_EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL: str = env_str("SAMSPIL_EMAIL_FROM", "samspil <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# -- limits and security ------------------------------------------------------------------
+
+MAX_UPLOAD_MB: int = env_int("SAMSPIL_MAX_UPLOAD_MB", 5, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Failed personal-link look-ups allowed per client address within the window; after that
+# the address gets 429 until the window has passed.
+BAD_TOKEN_LIMIT: int = env_int("SAMSPIL_BAD_TOKEN_LIMIT", 20, minimum=1)
+BAD_TOKEN_WINDOW: int = env_int("SAMSPIL_BAD_TOKEN_WINDOW", 600, minimum=1)
+# Request header (as in request.META) holding the client address behind a reverse proxy,
+# e.g. HTTP_X_FORWARDED_FOR. Empty: use REMOTE_ADDR.
+CLIENT_IP_HEADER: str = env_str("SAMSPIL_CLIENT_IP_HEADER")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"  # personal links must not leak through Referer
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "samspil.fieldwork.views.csrf_failure"
+SESSION_COOKIE_AGE = env_int("SAMSPIL_SESSION_HOURS", 12, minimum=1) * 3600
+
+SECURE_SSL_REDIRECT: bool = env_bool("SAMSPIL_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_HSTS_SECONDS: int = env_int("SAMSPIL_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if env_bool("SAMSPIL_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# -- logging ------------------------------------------------------------------------------
+
+LOG_LEVEL: str = env_choice(
+    "SAMSPIL_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
+).upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "samspil.web.logfilter.RedactFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "samspil.web.logfilter.RedactFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

@@ -1,0 +1,186 @@
+"""Fixtures for the web and fieldwork tests: personas, a kd2024 study, a real SMTP server
+on loopback (aiosmtpd) and Playwright driving Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+RESPONDENTS_CSV = (
+    "navn,email,kommune,enhed,område\n"
+    "Anna Testesen,anna@example.org,Aarhus,Direktionen,Øst\n"
+    "Bo Prøve,bo@example.org,Albertslund Kommune,,Vest\n"
+    "Cecilie Eksempel,cecilie@example.org,101,Borgerservice,\n"
+    "Dan Demo,dan@example.org,aarhus,,Nord\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def researcher(django_user_model):  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("forsker", password="hemmelig-123", is_staff=True)
+
+
+@pytest.fixture
+def other_researcher(django_user_model):  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("anden", password="hemmelig-456", is_staff=True)
+
+
+@pytest.fixture
+def researcher_client(client, researcher):  # type: ignore[no-untyped-def]
+    client.force_login(researcher)
+    return client
+
+
+@pytest.fixture
+def study(db, researcher):  # type: ignore[no-untyped-def]
+    """An open kd2024 study with four respondents (two in Aarhus)."""
+    from samspil.fieldwork import actions
+    from samspil.fieldwork.respondents_import import read_respondents
+
+    s = actions.do_create_study("KD 2024 test", "kd2024", researchers=[researcher])
+    actions.do_import_respondents(s, read_respondents("liste.csv", RESPONDENTS_CSV.encode()))
+    return actions.do_open_study(s)
+
+
+@pytest.fixture
+def respondent(study):  # type: ignore[no-untyped-def]
+    return study.respondents.order_by("row_number").first()
+
+
+# -- SMTP -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Mailbox:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, address: str) -> list[Message]:
+        with self.lock:
+            return [m for m in self.messages if address in (m["To"] or "")]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+class _Collector:
+    def __init__(self, box: Mailbox) -> None:
+        self.box = box
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        with self.box.lock:
+            self.box.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[Mailbox]:  # type: ignore[no-untyped-def]
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); Django's EMAIL_* settings point to it."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox("127.0.0.1", free_port())
+    controller = Controller(_Collector(box), hostname=box.host, port=box.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = box.host
+    settings.EMAIL_PORT = box.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def message_text(message: Message) -> str:
+    if message.is_multipart():
+        part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+        payload = part.get_payload(decode=True)
+    else:
+        payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+# -- browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    # bypass_csp: axe-core is injected as an inline script, which our CSP forbids.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(10000)
+    yield pg
+    context.close()
+
+
+def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+    """Run axe-core on the page; fail on any WCAG 2.1 A/AA violation."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert not problems, "\n".join(problems)
