@@ -8,7 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
@@ -110,7 +110,7 @@ class _Collector:
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.box.lock:
-            self.box.messages.append(message_from_bytes(envelope.content))
+            self.box.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
@@ -145,6 +145,12 @@ def message_text(message: Message) -> str:
     return payload.decode(message.get_content_charset() or "utf-8")
 
 
+@pytest.fixture
+def mail_text():  # type: ignore[no-untyped-def]
+    """The plain-text body of a received message."""
+    return message_text
+
+
 # -- browser --------------------------------------------------------------------------------
 
 
@@ -168,6 +174,12 @@ def page(browser):  # type: ignore[no-untyped-def]
     pg.set_default_timeout(10000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def axe():  # type: ignore[no-untyped-def]
+    """``axe(page)`` fails the test on any WCAG 2.1 A/AA violation axe-core finds."""
+    return assert_accessible
 
 
 def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
