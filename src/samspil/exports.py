@@ -109,21 +109,10 @@ def _csv(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
 
 
 def _xlsx(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
-    from openpyxl import Workbook
+    from samspil.xlsx_writer import write_xlsx
 
     frame, _ = _prepared(instrument, data)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Data")
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False, name=None):
-        sheet.append([None if isinstance(v, float) and v != v else v for v in row])
-    labels = book.create_sheet("Kodebog")
-    book_frame = codebook(instrument)
-    labels.append(list(book_frame.columns))
-    for row in book_frame.itertuples(index=False, name=None):
-        labels.append(list(row))
-    book.save(path)
-    return path
+    return write_xlsx({"Data": frame, "Kodebog": codebook(instrument)}, path)
 
 
 def ddi_tree(instrument: Instrument, data: pd.DataFrame | None = None) -> ET.ElementTree:

@@ -74,3 +74,26 @@ def test_xlsx_and_csv_exports_keep_every_row(exported):
 def test_fc2015_multiple_choice_is_exported_as_one_binary_variable_per_option(exported):
     _, meta = pyreadstat.read_sav(str(exported("sav", "fc2015")))
     assert meta.variable_value_labels["q23_10"] == {1.0: "Valgt", 0.0: "Ikke valgt"}
+
+
+def test_fast_xlsx_writer_round_trips_numbers_text_and_empty_cells(tmp_path):
+    from openpyxl import load_workbook
+
+    from samspil.xlsx_writer import write_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "respondent_id": ["r1", "r2", "r3"],
+            "code": [1.0, float("nan"), 5.0],
+            "share": [0.25, 1e-3, -2.5],
+            "text": ['æøå <b>&</b> "x"', None, "  leading"],
+        }
+    )
+    path = write_xlsx({"Data": frame, "Andet ark": frame.head(1)}, tmp_path / "x.xlsx")
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Data", "Andet ark"]
+    rows = list(book["Data"].iter_rows(values_only=True))
+    assert rows[0] == ("respondent_id", "code", "share", "text")
+    assert rows[1] == ("r1", 1, 0.25, 'æøå <b>&</b> "x"')
+    assert rows[2] == ("r2", None, 0.001, None)
+    assert rows[3] == ("r3", 5, -2.5, "  leading")

@@ -295,26 +295,40 @@ def _convert(
         bad = values.notna() & ~values.isin([float(c) for c in var.labels]) if var.labels else None
         _report(bad, values.astype(object), var, name, header, offset, row_word, problems)
         return values
-    strings = column.map(lambda v: "" if v is None or v != v else str(v)).str.strip()
+    # Work on the distinct answers only: a column of 100,000 answers has a handful.
+    raw = column.astype(object).where(column.notna(), "")
+    distinct = pd.unique(raw)
+    strings = raw.map({u: str(u).strip() for u in distinct})
     if var.kind == "text":
         return strings.where(strings != "", None).astype(object)
     if var.kind == "number":
-        numbers = pd.to_numeric(strings.str.replace(",", ".", regex=False), errors="coerce")
+        parsed = {u: _number(str(u)) for u in distinct}
+        numbers = raw.map(parsed).astype(float)
         bad = (strings != "") & numbers.isna()
         _report(bad, strings, var, name, header, offset, row_word, problems, "is not a number")
-        return numbers.astype(float)
+        return numbers
     table = value_lookup(var)
-    keys = strings.map(normalise)
-    values = keys.map(table)
-    unmatched = values.isna() & (strings != "")
-    if unmatched.any():  # codes written as 4.0 or 4,0
-        numeric = pd.to_numeric(
-            strings[unmatched].str.replace(",", ".", regex=False), errors="coerce"
-        )
-        values[unmatched] = numeric.where(numeric.isin([float(c) for c in var.labels]))
-        unmatched = values.isna() & (strings != "")
-    _report(unmatched, strings, var, name, header, offset, row_word, problems)
-    return values.astype(float)
+    allowed = {float(c) for c in var.labels}
+    known = {u: _code(str(u), table, allowed) for u in distinct}
+    values = raw.map(known).astype(float)
+    _report(values.isna() & (strings != ""), strings, var, name, header, offset, row_word, problems)
+    return values
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return float("nan")
+
+
+def _code(text: str, table: dict[str, float], allowed: set[float]) -> float:
+    """The code of one answer: a code, a label, or a code written as 4.0 / 4,0."""
+    found = table.get(normalise(text))
+    if found is not None:
+        return found
+    number = _number(text)
+    return number if number in allowed else float("nan")
 
 
 def _report(

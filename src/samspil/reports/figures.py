@@ -23,7 +23,7 @@ plt.rcParams.update(
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",
         "svg.hashsalt": "samspil",
     }
 )
