@@ -45,8 +45,8 @@ def _column_cells(values: pd.Series) -> np.ndarray:
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             out.append(f"<c><v>{value!r}</v></c>")
         else:
-            text = escape(str(value))
-            out.append(f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+            escaped = escape(str(value))
+            out.append(f'<c t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>')
     return np.asarray(out, dtype=object)
 
 
