@@ -192,3 +192,50 @@ def test_bundled_report_definitions_validate():
         for block in spec.blocks:
             for name in block.variables or []:
                 assert name in instrument.variable_map, (block.id, name)
+
+
+def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_cli, tmp_path):
+    code, _, err = run_cli(
+        "report",
+        "kd2024",
+        "--data",
+        demo_file("kd2024_demo.csv"),
+        "--codes",
+        demo_file("kd2024_codes_demo.csv"),
+        "--out",
+        tmp_path,
+        "--formats",
+        "csv",
+    )
+    assert code == 0, err
+    figure = pd.read_csv(tmp_path / "tables" / "figur_4_1.csv")
+    assert list(figure.columns) == ["option", "n", "percent"]
+    data = pd.read_csv(demo_file("kd2024_demo.csv"))
+    codes = pd.read_csv(demo_file("kd2024_codes_demo.csv"))
+    answered = int(data["udf_vigtigste"].notna().sum())
+    first = figure.iloc[0]
+    mentioned = codes[(codes.variable == "udf_vigtigste") & (codes.code == "arbejdskraft")]
+    assert first["option"] == "Arbejdskraft"
+    assert first["n"] == mentioned["respondent_id"].nunique()
+    assert first["percent"] == pytest.approx(first["n"] / answered * 100)
+    assert figure["percent"].sum() > 100  # several themes per respondent
+    for table in ("figur_6_1", "figur_7_1", "figur_7_2", "figur_7_3", "figur_8_1", "figur_9_3"):
+        assert (tmp_path / "tables" / f"{table}.csv").is_file()
+
+
+def test_codes_file_without_the_required_columns_is_refused(run_cli, tmp_path):
+    bad = tmp_path / "codes.csv"
+    bad.write_text("respondent_id,code\nr1,x\n", encoding="utf-8")
+    code, _, err = run_cli(
+        "report",
+        "kd2024",
+        "--data",
+        demo_file("kd2024_demo.csv"),
+        "--codes",
+        bad,
+        "--out",
+        tmp_path / "out",
+    )
+    assert code == 2
+    assert "codes.csv" in err and "'variable'" in err and "required column" in err
+    assert not (tmp_path / "out").exists()

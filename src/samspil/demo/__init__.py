@@ -112,6 +112,26 @@ def synthetic_attributes(seed: int = 2015) -> pd.DataFrame:
     )
 
 
+def synthetic_codes(data: pd.DataFrame, codebook_id: str, *, seed: int = 7) -> pd.DataFrame:
+    """Final codes ``respondent_id,variable,code`` for the open answers in ``data``: one or
+    two themes per answer, drawn at random (synthetic, for the demo report)."""
+    from samspil.coding import load_codebook
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for question in load_codebook(codebook_id).questions:
+        if question.variable not in data.columns:
+            continue
+        codes = [t.code for t in question.themes]
+        weights = rng.dirichlet(np.ones(len(codes)))
+        texts = data[["respondent_id", question.variable]].dropna()
+        for respondent in texts["respondent_id"]:
+            k = 1 + int(rng.random() < 0.4)
+            for code in rng.choice(codes, size=min(k, len(codes)), replace=False, p=weights):
+                rows.append((respondent, question.variable, code))
+    return pd.DataFrame(rows, columns=["respondent_id", "variable", "code"])
+
+
 def demo_file(name: str) -> Path:
     return Path(str(DATA / name))
 
@@ -126,6 +146,10 @@ def write_bundled(folder: Path | None = None) -> list[Path]:
         path = folder / f"{instrument_id}_demo.csv"
         data.to_csv(path, index=False, encoding="utf-8", float_format="%.15g")
         written.append(path)
+    kd2024 = pd.read_csv(folder / "kd2024_demo.csv", dtype={"respondent_id": str})
+    path = folder / "kd2024_codes_demo.csv"
+    synthetic_codes(kd2024, "kd2024").to_csv(path, index=False, encoding="utf-8")
+    written.append(path)
     path = folder / "fc2015_kommuner_demo.csv"
     synthetic_attributes().to_csv(path, index=False, encoding="utf-8")
     written.append(path)
