@@ -38,6 +38,20 @@ class Municipality(models.Model):
         return self.name
 
 
+def ensure_municipalities() -> None:
+    """Load the 98 municipalities if they are missing (the data migration loads them; a
+    flushed test database or a hand-emptied table does not have them)."""
+    from samspil.fieldwork.municipalities import MUNICIPALITIES
+
+    if Municipality.objects.count() >= len(MUNICIPALITIES):
+        return
+    existing = set(Municipality.objects.values_list("code", flat=True))
+    Municipality.objects.bulk_create(
+        [Municipality(code=c, name=n) for c, n in MUNICIPALITIES if c not in existing],
+        ignore_conflicts=True,
+    )
+
+
 class Unit(models.Model):
     """A unit of a municipality: a forvaltning, centre or area."""
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from samspil.fieldwork.models import Municipality
+from samspil.fieldwork.models import Municipality, ensure_municipalities
 from samspil.fieldwork.municipalities import VARIANTS, normalise
 
 MAX_ROWS = 20000
@@ -150,6 +150,7 @@ def read_respondents(
 
 
 def _municipality_lookup() -> dict[str, Municipality]:
+    ensure_municipalities()
     lookup: dict[str, Municipality] = {}
     for m in Municipality.objects.all():
         lookup[normalise(m.name)] = m

@@ -1,0 +1,356 @@
+"""``samspil serve`` and ``samspil study ...``: run fieldwork from the command line.
+
+``register(subparsers)`` adds the sub-commands to the main ``samspil`` parser; every leaf
+sets ``func`` to a handler returning the exit code (0 ok, 2 bad input). For use before or
+without the main command: ``python -m samspil.fieldwork.cli ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Printed on stderr; the command exits with code 2."""
+
+
+def setup_django(*, demo: bool = False) -> None:
+    """Configure Django and prepare the database (migrations) on first use."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.web.settings")
+    if demo:
+        os.environ["SAMSPIL_DEMO"] = "1"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        Path(str(database["NAME"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _handler(function: Any, *, demo: bool = False) -> Any:
+    """Wrap a handler: set up Django, turn known input errors into exit code 2."""
+
+    def run(args: argparse.Namespace) -> int:
+        from samspil.web.env import SettingError
+
+        try:
+            setup_django(demo=demo or bool(getattr(args, "demo", False)))
+            return int(function(args))
+        except BadInput as exc:
+            print(f"error: {exc}", file=sys.stderr)
+        except SettingError as exc:
+            print(f"error: setting {exc}", file=sys.stderr)
+        except Exception as exc:
+            from samspil.fieldwork.actions import ActionError
+            from samspil.fieldwork.respondents_import import RespondentFileError
+            from samspil.instruments import InstrumentError
+
+            if isinstance(exc, RespondentFileError):
+                for line in exc.errors:
+                    print(f"error: {line}", file=sys.stderr)
+                print("error: nothing was imported", file=sys.stderr)
+            elif isinstance(exc, InstrumentError | ActionError):
+                print(f"error: {exc}", file=sys.stderr)
+            else:
+                raise
+        return EXIT_BAD_INPUT
+
+    run.__name__ = function.__name__
+    return run
+
+
+def _study(value: str):  # type: ignore[no-untyped-def]
+    from samspil.fieldwork.models import Study
+
+    try:
+        return Study.objects.get(pk=int(value))
+    except (ValueError, Study.DoesNotExist):
+        raise BadInput(f"no study with id {value!r} (see the researcher pages)") from None
+
+
+# -- handlers -----------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    host, port = args.host, args.port
+    base = settings.BASE_URL or f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+    if not settings.BASE_URL:
+        settings.BASE_URL = base
+        os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
+    print(f"samspil: serving on {base}/ (database ready)")
+    if args.demo:
+        from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
+
+        study, url = ensure_demo_study(base)
+        print(f"demo study {study.pk}: {study.name}")
+        print(f"respondent link: {url}")
+        print(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
+    sys.stdout.flush()
+    run_gunicorn(host, port, workers=args.workers, threads=args.threads)
+    return 0
+
+
+def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from samspil.web.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread" if threads > 1 else "sync",
+                "accesslog": None,  # access logs would record personal links
+                "timeout": 60,
+                "graceful_timeout": 10,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from samspil.fieldwork import actions
+    from samspil.fieldwork.respondents_import import read_respondents
+
+    path = Path(args.respondents)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the file ({exc.strerror})") from None
+    users = []
+    for name in args.researcher or []:
+        user = get_user_model().objects.filter(username=name).first()
+        if user is None:
+            raise BadInput(f"--researcher {name}: no such user")
+        users.append(user)
+    with transaction.atomic():
+        study = actions.do_create_study(
+            args.name,
+            args.instrument,
+            researchers=users,
+            population_noun=args.population_noun or "",
+        )
+        rows = read_respondents(str(path), data)  # all or nothing: raises before any import
+        actions.do_import_respondents(study, rows)
+        if args.open:
+            actions.do_open_study(study)
+    print(study.pk)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import actions
+    from samspil.fieldwork.respondents_import import read_respondents
+
+    study = _study(args.study)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the file ({exc.strerror})") from None
+    existing = set(study.respondents.values_list("email", flat=True))
+    rows = read_respondents(str(path), data, existing_emails=existing)
+    created = actions.do_import_respondents(study, rows)
+    print(f"{len(created)} respondents imported into study {study.pk}")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import actions
+
+    study = actions.do_open_study(_study(args.study))
+    print(f"study {study.pk} is open")
+    return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import actions
+
+    study = actions.do_close_study(_study(args.study))
+    print(f"study {study.pk} is closed")
+    return 0
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    from samspil.fieldwork.views import links_csv
+
+    sys.stdout.write(links_csv(_study(args.study), args.base_url))
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import actions
+
+    study = _study(args.study)
+    if study.status != study.Status.OPEN:
+        raise BadInput(
+            f"study {study.pk} is not open; open it first: samspil study open {study.pk}"
+        )
+    result = actions.do_send_round(study, base_url=args.base_url)
+    print(f"study {study.pk}, {result.label}: {result.sent} sent, {result.failed} failed")
+    if result.failed:
+        print("some messages failed (see the message log); run the command again to retry them")
+        return 1
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from django.utils import translation
+
+    from samspil.fieldwork import monitoring
+
+    study = _study(args.study)
+    if args.csv:
+        sys.stdout.write(monitoring.status_csv(study))
+        return 0
+    counts = monitoring.study_counts(study)
+    with translation.override("da"):
+        print(f"{study.pk}: {study.name} ({study.get_status_display()})")
+        print(
+            f"invited {counts.invited}, opened {counts.opened}, started {counts.started}, "
+            f"partial {counts.partial}, completed {counts.completed} of {counts.recipients}"
+        )
+        print(monitoring.summary_sentence(study, counts))
+        print()
+        width = max([len(r.name) for r in monitoring.municipality_rows(study)] + [7])
+        print(f"{'kommune':<{width}}  modtagere  fuldt  delvist  ikke")
+        for r in monitoring.municipality_rows(study):
+            print(
+                f"{r.name:<{width}}  {r.recipients:>9}  {r.completed:>5}  {r.partial:>7}  "
+                f"{r.not_answered:>4}"
+            )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import export
+
+    study = _study(args.study)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise BadInput(f"--out {out}: the folder {out.parent} does not exist")
+    frame = export.answers_frame(
+        study, identifiers=args.identifiers, include_not_started=args.include_not_started
+    )
+    frame.to_csv(out, index=False)
+    print(f"{len(frame)} respondents written to {out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import export
+
+    study = _study(args.study)
+    try:
+        result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
+    except ImportError as exc:
+        raise BadInput(f"the report builder is not available: {exc}") from None
+    folder = getattr(result, "folder", args.out)
+    print(f"report for study {study.pk} written to {folder}")
+    return 0
+
+
+# -- parser -------------------------------------------------------------------------------
+
+
+def register(subparsers: Any) -> None:
+    """Add ``serve`` and ``study`` to the main parser's sub-commands."""
+    p = subparsers.add_parser("serve", help="run the web application (prepares the database)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.add_argument(
+        "--demo", action="store_true", help="create the demo study and the demo/demo login"
+    )
+    p.set_defaults(func=_handler(cmd_serve))
+
+    study = subparsers.add_parser("study", help="fieldwork: create and run a study")
+    sub = study.add_subparsers(dest="study_command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("create", help="create a study and import its respondents")
+    p.add_argument("--instrument", required=True, help="bundled instrument id, e.g. kd2024")
+    p.add_argument("--name", required=True)
+    p.add_argument("--respondents", required=True, help="CSV or XLSX: name, email, kommune ...")
+    p.add_argument("--researcher", action="append", help="user name with access (repeatable)")
+    p.add_argument("--population-noun", help="plural noun for the summary sentence")
+    p.add_argument("--open", action="store_true", help="open the study right away")
+    p.set_defaults(func=_handler(cmd_create))
+
+    p = sub.add_parser("import", help="add respondents from a CSV or XLSX file")
+    p.add_argument("study")
+    p.add_argument("file")
+    p.set_defaults(func=_handler(cmd_import))
+
+    for name, handler, text in (
+        ("open", cmd_open, "open the study: personal links start working"),
+        ("close", cmd_close, "close the study: personal links stop working"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("study")
+        p.set_defaults(func=_handler(handler))
+
+    p = sub.add_parser("links", help="CSV of respondents and their personal URLs")
+    p.add_argument("study")
+    p.add_argument("--base-url", help="site address (default SAMSPIL_BASE_URL)")
+    p.set_defaults(func=_handler(cmd_links))
+
+    p = sub.add_parser(
+        "remind", help="send the next round (invitation, then reminders 1-3) to non-completed"
+    )
+    p.add_argument("study")
+    p.add_argument("--base-url", help="site address for the links (default SAMSPIL_BASE_URL)")
+    p.set_defaults(func=_handler(cmd_remind))
+
+    p = sub.add_parser("status", help="response figures, overall and per municipality")
+    p.add_argument("study")
+    p.add_argument("--csv", action="store_true", help="the per-municipality table as CSV")
+    p.set_defaults(func=_handler(cmd_status))
+
+    p = sub.add_parser("export", help="answers in the core import format (CSV)")
+    p.add_argument("study")
+    p.add_argument("--out", required=True)
+    p.add_argument("--identifiers", action="store_true", help="add name, email and kommune")
+    p.add_argument(
+        "--include-not-started", action="store_true", help="also respondents with no answers"
+    )
+    p.set_defaults(func=_handler(cmd_export))
+
+    p = sub.add_parser("report", help="make the data report from the study's answers")
+    p.add_argument("study")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--report", help="report id (default: the instrument id)")
+    p.set_defaults(func=_handler(cmd_report))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="samspil")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""`samspil serve` and `samspil study ...` through their handlers and in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from samspil.fieldwork import actions
+from samspil.fieldwork.cli import main
+from samspil.fieldwork.models import Respondent, Study
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GOOD = "navn,email,kommune,enhed\nA,a@example.org,Odense,Social\nB,b@example.org,Vejle,\n"
+
+
+def test_create_links_remind_status_export(tmp_path, capsys, smtp_server, mail_text):
+    file = tmp_path / "liste.csv"
+    file.write_text(GOOD, encoding="utf-8")
+    assert (
+        main(
+            [
+                "study",
+                "create",
+                "--instrument",
+                "kd2024",
+                "--name",
+                "CLI",
+                "--respondents",
+                str(file),
+            ]
+        )
+        == 0
+    )
+    study_id = int(capsys.readouterr().out.strip())
+    study = Study.objects.get(pk=study_id)
+    assert study.respondents.count() == 2 and study.status == "draft"
+
+    assert main(["study", "remind", str(study_id)]) == 2
+    assert "not open" in capsys.readouterr().err
+    assert main(["study", "open", str(study_id)]) == 0
+    assert capsys.readouterr().out == f"study {study_id} is open\n"
+    assert main(["study", "links", str(study_id), "--base-url", "https://survey.test"]) == 0
+    links = capsys.readouterr().out.splitlines()
+    assert links[0] == "respondent_id,name,email,kommune,url"
+    token = Respondent.objects.get(email="a@example.org").token
+    assert links[1].endswith(f",A,a@example.org,Odense,https://survey.test/s/{token}/")
+
+    assert main(["study", "remind", str(study_id), "--base-url", "https://survey.test"]) == 0
+    assert "invitation: 2 sent, 0 failed" in capsys.readouterr().out
+    assert f"https://survey.test/s/{token}/" in mail_text(smtp_server.to("a@example.org")[0])
+    a = Respondent.objects.get(email="a@example.org")
+    actions.do_save_page(
+        a,
+        actions.PageSave({"udf_vigtigste": "Klima", "udf_by": 4.0}, "baggrund", 10, complete=True),
+    )
+    assert main(["study", "remind", str(study_id)]) == 0
+    assert "påmindelse 1: 1 sent" in capsys.readouterr().out
+
+    assert main(["study", "status", str(study_id)]) == 0
+    out = capsys.readouterr().out
+    assert "Af de 2 kommunaldirektører, der modtog spørgeskemaet, åbnede 1" in out
+    assert main(["study", "status", str(study_id), "--csv"]) == 0
+    assert "Odense,1,1,100.0" in capsys.readouterr().out
+
+    out_file = tmp_path / "svar.csv"
+    assert main(["study", "export", str(study_id), "--out", str(out_file)]) == 0
+    text = out_file.read_text(encoding="utf-8")
+    assert text.startswith("respondent_id,kommune,udf_vigtigste,udf_by,")
+    assert f"{a.public_id},Odense,Klima,4," in text and "@" not in text
+    assert main(["study", "export", str(study_id), "--out", str(out_file), "--identifiers"]) == 0
+    assert "a@example.org" in out_file.read_text(encoding="utf-8")
+
+
+def test_bad_input_exits_2_naming_file_row_column(tmp_path, capsys):
+    file = tmp_path / "liste.csv"
+    file.write_text("navn,email,kommune\nA,a@example.org,Odense\nB,b@,Vejle\n", encoding="utf-8")
+    code = main(
+        ["study", "create", "--instrument", "kd2024", "--name", "X", "--respondents", str(file)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "liste.csv, række 3, kolonne email: 'b@' er ikke en gyldig e-mailadresse." in err
+    assert Study.objects.count() == 0  # nothing half-made
+    assert (
+        main(["study", "create", "--instrument", "nope", "--name", "X", "--respondents", str(file)])
+        == 2
+    )
+    assert "unknown instrument 'nope'" in capsys.readouterr().err
+    assert main(["study", "status", "999"]) == 2
+    assert "no study with id '999'" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "study",
+                "create",
+                "--instrument",
+                "kd2024",
+                "--name",
+                "X",
+                "--respondents",
+                str(tmp_path / "missing.csv"),
+            ]
+        )
+        == 2
+    )
+
+
+def test_demo_only_in_demo_mode(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from samspil.fieldwork.demo import ensure_demo_study
+
+    settings.DEMO = False
+    with pytest.raises(ImproperlyConfigured):
+        ensure_demo_study()
+    settings.DEMO = True
+    study, url = ensure_demo_study("http://demo.test")
+    again, _url = ensure_demo_study("http://demo.test")
+    assert again.pk == study.pk and study.respondents.count() == 10
+    assert all(
+        e.endswith("@example.org") for e in study.respondents.values_list("email", flat=True)
+    )
+    assert url.startswith("http://demo.test/s/") and study.is_open
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="demo", password="demo") is not None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_prepares_database_and_prints_demo_link(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
+    env.update({"SAMSPIL_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "samspil.fieldwork.cli",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline() if process.stdout else ""
+            lines.append(line)
+            if "researcher login" in line:
+                break
+        output = "".join(lines)
+        link = next(l.split(": ", 1)[1].strip() for l in lines if l.startswith("respondent link"))
+        assert f"http://127.0.0.1:{port}/login/ (user demo, password demo)" in output
+        assert (tmp_path / "data" / "samspil.sqlite3").exists()
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(link, timeout=5) as response:
+                    assert response.status == 200
+                    assert "Velkommen" in response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not answer")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
