@@ -171,7 +171,7 @@ def test_serve_prepares_database_and_prints_demo_link(tmp_path):
             if "researcher login" in line:
                 break
         output = "".join(lines)
-        link = next(l.split(": ", 1)[1].strip() for l in lines if l.startswith("respondent link"))
+        link = next(x.split(": ", 1)[1].strip() for x in lines if x.startswith("respondent link"))
         assert f"http://127.0.0.1:{port}/login/ (user demo, password demo)" in output
         assert (tmp_path / "data" / "samspil.sqlite3").exists()
         for _ in range(100):

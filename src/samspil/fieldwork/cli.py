@@ -17,6 +17,11 @@ from typing import Any
 EXIT_BAD_INPUT = 2
 
 
+def say(*parts: object, file: Any = None) -> None:
+    """print() for command output (stdout, or stderr with file=sys.stderr)."""
+    (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
+
+
 class BadInput(Exception):
     """Printed on stderr; the command exits with code 2."""
 
@@ -48,9 +53,9 @@ def _handler(function: Any, *, demo: bool = False) -> Any:
             setup_django(demo=demo or bool(getattr(args, "demo", False)))
             return int(function(args))
         except BadInput as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            say(f"error: {exc}", file=sys.stderr)
         except SettingError as exc:
-            print(f"error: setting {exc}", file=sys.stderr)
+            say(f"error: setting {exc}", file=sys.stderr)
         except Exception as exc:
             from samspil.fieldwork.actions import ActionError
             from samspil.fieldwork.respondents_import import RespondentFileError
@@ -58,10 +63,10 @@ def _handler(function: Any, *, demo: bool = False) -> Any:
 
             if isinstance(exc, RespondentFileError):
                 for line in exc.errors:
-                    print(f"error: {line}", file=sys.stderr)
-                print("error: nothing was imported", file=sys.stderr)
+                    say(f"error: {line}", file=sys.stderr)
+                say("error: nothing was imported", file=sys.stderr)
             elif isinstance(exc, InstrumentError | ActionError):
-                print(f"error: {exc}", file=sys.stderr)
+                say(f"error: {exc}", file=sys.stderr)
             else:
                 raise
         return EXIT_BAD_INPUT
@@ -90,14 +95,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not settings.BASE_URL:
         settings.BASE_URL = base
         os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
-    print(f"samspil: serving on {base}/ (database ready)")
+    say(f"samspil: serving on {base}/ (database ready)")
     if args.demo:
         from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
 
         study, url = ensure_demo_study(base)
-        print(f"demo study {study.pk}: {study.name}")
-        print(f"respondent link: {url}")
-        print(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
+        say(f"demo study {study.pk}: {study.name}")
+        say(f"respondent link: {url}")
+        say(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
     sys.stdout.flush()
     run_gunicorn(host, port, workers=args.workers, threads=args.threads)
     return 0
@@ -156,7 +161,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         actions.do_import_respondents(study, rows)
         if args.open:
             actions.do_open_study(study)
-    print(study.pk)
+    say(study.pk)
     return 0
 
 
@@ -173,7 +178,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     existing = set(study.respondents.values_list("email", flat=True))
     rows = read_respondents(str(path), data, existing_emails=existing)
     created = actions.do_import_respondents(study, rows)
-    print(f"{len(created)} respondents imported into study {study.pk}")
+    say(f"{len(created)} respondents imported into study {study.pk}")
     return 0
 
 
@@ -181,7 +186,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     from samspil.fieldwork import actions
 
     study = actions.do_open_study(_study(args.study))
-    print(f"study {study.pk} is open")
+    say(f"study {study.pk} is open")
     return 0
 
 
@@ -189,7 +194,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     from samspil.fieldwork import actions
 
     study = actions.do_close_study(_study(args.study))
-    print(f"study {study.pk} is closed")
+    say(f"study {study.pk} is closed")
     return 0
 
 
@@ -209,9 +214,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
             f"study {study.pk} is not open; open it first: samspil study open {study.pk}"
         )
     result = actions.do_send_round(study, base_url=args.base_url)
-    print(f"study {study.pk}, {result.label}: {result.sent} sent, {result.failed} failed")
+    say(f"study {study.pk}, {result.label}: {result.sent} sent, {result.failed} failed")
     if result.failed:
-        print("some messages failed (see the message log); run the command again to retry them")
+        say("some messages failed (see the message log); run the command again to retry them")
         return 1
     return 0
 
@@ -227,17 +232,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     counts = monitoring.study_counts(study)
     with translation.override("da"):
-        print(f"{study.pk}: {study.name} ({study.get_status_display()})")
-        print(
+        say(f"{study.pk}: {study.name} ({study.get_status_display()})")
+        say(
             f"invited {counts.invited}, opened {counts.opened}, started {counts.started}, "
             f"partial {counts.partial}, completed {counts.completed} of {counts.recipients}"
         )
-        print(monitoring.summary_sentence(study, counts))
-        print()
+        say(monitoring.summary_sentence(study, counts))
+        say()
         width = max([len(r.name) for r in monitoring.municipality_rows(study)] + [7])
-        print(f"{'kommune':<{width}}  modtagere  fuldt  delvist  ikke")
+        say(f"{'kommune':<{width}}  modtagere  fuldt  delvist  ikke")
         for r in monitoring.municipality_rows(study):
-            print(
+            say(
                 f"{r.name:<{width}}  {r.recipients:>9}  {r.completed:>5}  {r.partial:>7}  "
                 f"{r.not_answered:>4}"
             )
@@ -255,7 +260,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         study, identifiers=args.identifiers, include_not_started=args.include_not_started
     )
     frame.to_csv(out, index=False)
-    print(f"{len(frame)} respondents written to {out}")
+    say(f"{len(frame)} respondents written to {out}")
     return 0
 
 
@@ -268,7 +273,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise BadInput(f"the report builder is not available: {exc}") from None
     folder = getattr(result, "folder", args.out)
-    print(f"report for study {study.pk} written to {folder}")
+    say(f"report for study {study.pk} written to {folder}")
     return 0
 
 
