@@ -239,3 +239,27 @@ def test_codes_file_without_the_required_columns_is_refused(run_cli, tmp_path):
     assert code == 2
     assert "codes.csv" in err and "'variable'" in err and "required column" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_markup_in_footnotes_is_escaped_and_leaves_significance_stars_alone():
+    from samspil.reports.render import _text
+
+    shown = _text("Spørgsmål: *Hvad <b>?</b>* **fed** — * p<0,05; ** p<0,01; *** p<0,001")
+    assert "<em>Hvad &lt;b&gt;?&lt;/b&gt;</em>" in shown
+    assert "<strong>fed</strong>" in shown
+    assert "* p&lt;0,05; ** p&lt;0,01; *** p&lt;0,001" in shown
+
+
+def test_area_breakdown_has_a_total_row_and_is_shown_groups_by_items(fc2015_results):
+    from samspil.reports.render import table_html
+
+    data, _ = fc2015_results
+    _, results = compute("fc2015", data)
+    table = next(r for r in results if r.block.id == "tabel_4_2")
+    totals = table.data[table.data["group"] == "Alle"]
+    assert len(totals) == table.data["item"].nunique()
+    variable = table.block.variables[0]
+    first = table.data[table.data["item"] == totals.iloc[0]["item"]]
+    assert first["n"].iloc[:-1].max() <= totals.iloc[0]["n"] <= data[variable].notna().sum()
+    page = table_html(table)
+    assert page.count("<tr>") == table.data["group"].nunique() + 1  # header + one row per group

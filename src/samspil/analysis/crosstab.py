@@ -32,6 +32,7 @@ def crosstab(
     overlapping: bool = False,
     min_cell: int = 5,
     combine: Sequence[int] | None = None,
+    total: str | None = None,
 ) -> pd.DataFrame:
     """Percent per category of ``variable`` within each group (rows), with ``n``.
 
@@ -42,7 +43,8 @@ def crosstab(
     ``categories`` are out of the base. With ``combine``, only the summed percentage of those
     codes is kept in a column ``percent`` (and the test is on combined vs the rest). Groups
     with fewer than ``min_cell`` respondents are suppressed: their numbers are NaN and
-    ``suppressed`` is True (the test leaves them out)."""
+    ``suppressed`` is True (the test leaves them out). With ``total``, a last row of that
+    label covers every respondent (not part of the test)."""
     if variable not in df.columns:
         raise ValueError(f"variable not in the data: {variable}")
     cats = [float(c) for c in categories]
@@ -58,28 +60,34 @@ def crosstab(
         v = values[mask & in_base]
         return np.array([v.isin(codes).sum() for codes in outcome_codes], dtype=float)
 
+    def row_for(label: str, c: np.ndarray, suppressed: bool) -> dict[object, object]:
+        n = int(c.sum())
+        row: dict[object, object] = {"group": label}
+        shares = c / n * 100 if n and not suppressed else np.full(len(c), np.nan)
+        if combine:
+            row["percent"] = shares[0]
+        else:
+            row.update(zip(categories, shares, strict=True))
+        return row | {"n": n, "suppressed": suppressed}
+
     rows = []
     kept: list[np.ndarray] = []
     for label, mask in groups.items():
         mask = mask.fillna(False).astype(bool)
         c = counts(mask)
-        n = int(c.sum())
-        suppressed = n < min_cell
-        row: dict[object, object] = {"group": label}
-        if combine:
-            row["percent"] = np.nan if suppressed or not n else c[0] / n * 100
-        else:
-            for code, count in zip(categories, c, strict=True):
-                row[code] = np.nan if suppressed or not n else count / n * 100
-        row["n"] = n
-        row["suppressed"] = suppressed
+        row = row_for(label, c, int(c.sum()) < min_cell)
         if overlapping:
-            row["p"] = np.nan if suppressed else _chi2(np.vstack([c, counts(~mask)]))
-        elif not suppressed:
+            row["p"] = np.nan if row["suppressed"] else _chi2(np.vstack([c, counts(~mask)]))
+        elif not row["suppressed"]:
             kept.append(c)
         rows.append(row)
-    result = pd.DataFrame(rows)
     if not overlapping:
-        result["p"] = _chi2(np.vstack(kept)) if len(kept) > 1 else np.nan
+        p = _chi2(np.vstack(kept)) if len(kept) > 1 else np.nan
+        for row in rows:
+            row["p"] = p
+    if total is not None:
+        c = counts(pd.Series(True, index=df.index))
+        rows.append(row_for(total, c, int(c.sum()) < min_cell) | {"p": np.nan})
+    result = pd.DataFrame(rows)
     result["stars"] = result["p"].map(stars)
     return result

@@ -305,6 +305,7 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
             overlapping=block.group_by == "areas",
             min_cell=inputs.min_cell,
             combine=block.row_codes,
+            total="Alle",
         )
         table = table.rename(columns={c: _cat_label(block, var, c) for c in cats})
         table.insert(0, "item", _label(block, var))

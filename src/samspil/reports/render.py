@@ -115,11 +115,40 @@ CSS = (resources.files("samspil.reports") / "static" / "report.css").read_text(e
 
 def _text(value: str) -> str:
     """Escape, then turn **x** into <strong>x</strong> and *x* into <em>x</em>."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(value))
-    return re.sub(r"\*(.+?)\*", r"<em>\1</em>", text)
+    text = re.sub(r"\*\*([^\s*](?:.*?[^\s*])?)\*\*", r"<strong>\1</strong>", html.escape(value))
+    return re.sub(r"(?<!\*)\*([^\s*](?:[^*]*?[^\s*])?)\*(?!\*)", r"<em>\1</em>", text)
+
+
+def crosstab_pivot_html(result: Result) -> str:
+    """Several items by group with one share each: groups as rows, items as columns, as the
+    seed prints its actor-by-area tables (percent with significance stars)."""
+    data = result.data
+    items = list(dict.fromkeys(data["item"]))
+    group_header = next(c.header for c in result.columns if c.name == "group")
+    head = f'<th scope="col">{html.escape(group_header)}</th><th scope="col">N</th>'
+    head += "".join(f'<th scope="col">{html.escape(str(i))}</th>' for i in items)
+    body = []
+    for group, rows in data.groupby("group", sort=False):
+        by_item = rows.set_index("item")
+        cells = [f'<th scope="row">{html.escape(str(group))}</th>']
+        cells.append(f'<td class="n">{fmt.integer(rows["n"].max())}</td>')
+        for item in items:
+            row = by_item.loc[item]
+            text = "–" if row["suppressed"] else fmt.percent(row["percent"]) + str(row["stars"])
+            cells.append(f'<td class="n">{html.escape(text)}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table class="wide"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
 
 
 def table_html(result: Result) -> str:
+    if (
+        result.block.kind == "crosstab"
+        and "percent" in result.data.columns
+        and result.data["item"].nunique() > 1
+    ):
+        return crosstab_pivot_html(result)
     head = "".join(f'<th scope="col">{_text(c.header)}</th>' for c in result.columns)
     body = []
     for _, row in result.data.iterrows():
@@ -137,7 +166,8 @@ def table_html(result: Result) -> str:
             f'<tr><th scope="row">I alt</th><td class="n">{fmt.integer(total)}</td>'
             f'<td class="n">{fmt.percent(100.0 if total else None)}</td></tr>'
         )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    wide = ' class="wide"' if len(result.columns) > 6 else ""
+    return f"<table{wide}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def block_html(result: Result, figures: dict[str, dict[str, bytes]], image: str = "svg") -> str:
