@@ -263,3 +263,46 @@ def test_area_breakdown_has_a_total_row_and_is_shown_groups_by_items(fc2015_resu
     assert first["n"].iloc[:-1].max() <= totals.iloc[0]["n"] <= data[variable].notna().sum()
     page = table_html(table)
     assert page.count("<tr>") == table.data["group"].nunique() + 1  # header + one row per group
+
+
+def test_attributes_file_without_required_columns_is_refused(run_cli, tmp_path):
+    bad = tmp_path / "kommuner.csv"
+    bad.write_text("kommune,population\nDemokommune 01,40000\n", encoding="utf-8")
+    code, _, err = run_cli(
+        "report",
+        "fc2015",
+        "--data",
+        demo_file("fc2015_demo.csv"),
+        "--attributes",
+        bad,
+        "--out",
+        tmp_path / "out",
+    )
+    assert code == 2
+    assert "kommuner.csv" in err and "'expenditure_pressure'" in err and "'mayor_party'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_municipality_types_follow_the_report_bands():
+    from samspil.reports.groups import municipality_types
+
+    attributes = pd.DataFrame(
+        {
+            "kommune": ["A", "B", "C", "D", "E"],
+            "population": [20_000, 35_000, 49_999, 75_000, 60_000],
+            "expenditure_pressure": ["90", "99,5", "101", "110", "95"],
+            "mayor_party": ["V", "A", "F", "K", "Ø"],
+        }
+    )
+    types = municipality_types(attributes).set_index("kommune")
+    assert types["size_band"].tolist() == [
+        "Under 35.000",
+        "35.000-49.999",
+        "35.000-49.999",
+        "75.000 og derover",
+        "50.000-74.999",
+    ]
+    assert types["pressure_band"].tolist() == ["85-95", "95-100", "100-105", ">105", "95-100"]
+    assert types["mayor_bloc"].tolist() == ["Blå", "Rød", "Rød", "Blå", "Rød"]
+    assert types.loc["D", "pressure_half"] == "Højt udgiftspres"
+    assert types.loc["A", "pressure_quintile"] == "Laveste udgiftspres"

@@ -124,4 +124,6 @@ def attribute_groups(
         raise Skip("Data har ingen kolonne 'kommune' at koble kommunernes karakteristika på.")
     types = municipality_types(attributes).set_index("kommune")[kind]
     group = data["kommune"].astype(str).str.strip().map(types)
+    if group.isna().all():
+        raise Skip("Ingen af kommunerne i data findes i filen med kommunernes karakteristika.")
     return {label: group == label for label in ORDER[kind]}
