@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,7 +80,11 @@ def respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
             return response
         except LinkRejected:
             return not_found(request)
-        return view(request, respondent, **kwargs)
+        language = respondent.study.instrument.language
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            return view(request, respondent, **kwargs)
 
     return wrapper
 
@@ -156,6 +161,7 @@ def _render_page(
             "section": section,
             "intro": [markup(p) for p in section.intro],
             "definitions": [markup(p) for p in section.definitions],
+            "welcome": [],
             "questions": questions,
             "error_list": error_list,
             "progress": progress,

@@ -97,7 +97,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samspil.web.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +133,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # -- language -----------------------------------------------------------------------------
 
+# Interface language. Not taken from the browser: respondent pages follow the instrument's
+# language, researcher pages this setting.
 LANGUAGE_CODE: str = env_choice("SAMSPIL_LANGUAGE", "da", ("da", "en"))
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR.parent / "fieldwork" / "locale"]
@@ -178,7 +179,9 @@ BAD_TOKEN_WINDOW: int = env_int("SAMSPIL_BAD_TOKEN_WINDOW", 600, minimum=1)
 CLIENT_IP_HEADER: str = env_str("SAMSPIL_CLIENT_IP_HEADER")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"  # personal links must not leak through Referer
+# Personal links must not leak to other sites through Referer. (Not "no-referrer": then
+# browsers send "Origin: null" with forms and the CSRF check rejects every POST.)
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -220,5 +223,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # At DEBUG these log SQL parameters and whole template contexts, i.e. answers and
+        # e-mail addresses: never below INFO, whatever SAMSPIL_LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
+        "django.template": {"level": "INFO"},
     },
 }
