@@ -102,3 +102,22 @@ def test_logit_controls_finds_a_real_effect_and_rejects_non_binary_outcomes():
     assert fit.loc["noise", "p"] > 0.01
     with pytest.raises(ValueError, match="0/1"):
         analysis.logit_controls(df.assign(y=df.y * 2), "y", ["x"])
+
+
+def test_controlled_difference_separates_a_confounded_from_a_real_group_effect():
+    rng = np.random.default_rng(3)
+    n = 3000
+    large = (rng.random(n) < 0.5).astype(float)  # the control, e.g. municipality size
+    group = np.where(rng.random(n) < np.where(large == 1, 0.8, 0.2), 1.0, 0.0)
+    controls = pd.DataFrame({"large": large})
+    terms = pd.DataFrame({"group": group})
+    confounded = pd.Series((rng.random(n) < np.where(large == 1, 0.7, 0.3)).astype(float))
+    raw = pd.crosstab(group, confounded).to_numpy()
+    assert chi2_contingency(raw).pvalue < 1e-10  # looks like a group difference ...
+    assert analysis.controlled_difference(confounded, terms, controls)["p"] > 0.01  # ... it is not
+    real = pd.Series((rng.random(n) < np.where(group == 1, 0.7, 0.3)).astype(float))
+    result = analysis.controlled_difference(real, terms, controls)
+    assert result["p"] < 1e-10
+    assert result["n"] == n
+    real[:100] = np.nan  # out of the base
+    assert analysis.controlled_difference(real, terms, controls)["n"] == n - 100

@@ -15,10 +15,11 @@ from samspil.analysis.distributions import (
 )
 from samspil.analysis.gaps import importance_gap
 from samspil.analysis.likert import likert_summary, numeric_summary
-from samspil.analysis.regression import logit_controls
+from samspil.analysis.regression import controlled_difference, logit_controls
 
 __all__ = [
     "bin_counts",
+    "controlled_difference",
     "crosstab",
     "distribution",
     "frequency",

@@ -37,3 +37,32 @@ def logit_controls(df: pd.DataFrame, outcome: str, predictors: Sequence[str]) ->
             "n": len(data),
         }
     )
+
+
+def controlled_difference(
+    outcome: pd.Series, groups: pd.DataFrame, controls: pd.DataFrame
+) -> dict[str, float]:
+    """Does a group difference survive controls? Likelihood-ratio test of the ``groups``
+    dummy columns in a logistic regression of ``outcome`` (0/1; NaN = not in the base) on
+    groups + ``controls`` (dummy columns), against the model with the controls only.
+
+    Returns ``p`` (NaN when the model cannot be fitted, e.g. perfect separation), ``lr``
+    (the test statistic), ``df`` and ``n`` (complete cases)."""
+    import statsmodels.api as sm
+    from scipy.stats import chi2
+
+    data = pd.concat([outcome.rename("__y"), groups, controls], axis=1).dropna().astype(float)
+    result = {"p": np.nan, "lr": np.nan, "df": float(groups.shape[1]), "n": float(len(data))}
+    if data.empty or data["__y"].nunique() < 2 or groups.shape[1] == 0:
+        return result
+    y = data["__y"]
+    full_x = sm.add_constant(data[[*groups.columns, *controls.columns]], has_constant="add")
+    reduced_x = sm.add_constant(data[list(controls.columns)], has_constant="add")
+    try:
+        full = sm.Logit(y, full_x).fit(disp=False, maxiter=200)
+        reduced = sm.Logit(y, reduced_x).fit(disp=False, maxiter=200)
+    except (np.linalg.LinAlgError, ValueError, RuntimeError):
+        return result
+    lr = max(0.0, 2 * (full.llf - reduced.llf))
+    result.update(lr=float(lr), p=float(chi2.sf(lr, groups.shape[1])))
+    return result

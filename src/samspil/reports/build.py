@@ -335,7 +335,59 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
     )
     note = _note(block, first, n=n_range(data["n"].tolist())) + extra
     note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
+    if block.controls:
+        note += _controls_note(block, variables, inputs, groups)
     return Result(block, data, columns, note.strip(), figure_data=data)
+
+
+def _dummies(masks: dict[str, pd.Series], prefix: str) -> pd.DataFrame:
+    """Exclusive groups (label -> mask) as dummy columns, the first group as reference;
+    rows in no group are NaN."""
+    index = next(iter(masks.values())).index
+    labels = pd.Series(np.nan, index=index, dtype=object)
+    for label, mask in masks.items():
+        labels = labels.mask(mask.fillna(False).astype(bool), label)
+    order = [label for label in masks if (labels == label).any()]
+    frame = pd.DataFrame(
+        {f"{prefix}:{label}": (labels == label).astype(float) for label in order[1:]}
+    )
+    frame[labels.isna()] = np.nan
+    return frame
+
+
+def _controls_note(
+    block: Block, variables: list[Variable], inputs: Inputs, groups: dict[str, pd.Series]
+) -> str:
+    codes = block.control_codes or block.row_codes or []
+    controls = pd.concat(
+        [
+            _dummies(grouping.groups(kind, inputs.instrument, inputs.data, inputs.attributes), kind)
+            for kind in block.controls
+        ],
+        axis=1,
+    )
+    parts = []
+    for var in variables:
+        values = inputs.data[var.name].astype(float)
+        in_base = values.isin(_categories(block, var))
+        outcome = values.isin(codes).astype(float).where(in_base)
+        if block.group_by == "areas":  # overlapping: each area against the rest
+            found = []
+            for label, mask in groups.items():
+                term = mask.fillna(False).astype(float).to_frame("group")
+                p = analysis.controlled_difference(outcome, term, controls)["p"]
+                if p == p and p < 0.05:
+                    found.append(f"{label} (p = {number(p, 3)})")
+            parts.append(f"{_label(block, var)}: {', '.join(found) or 'ingen områder'}")
+        else:
+            result = analysis.controlled_difference(outcome, _dummies(groups, "group"), controls)
+            parts.append(f"{_label(block, var)}: p = {number(result['p'], 3)}")
+    titles = ", ".join(grouping.TITLES[kind].lower() for kind in block.controls)
+    answers = "/".join(_cat_label(block, variables[0], c) for c in codes)
+    return (
+        f" Logistisk regression af “{answers}” med kontrol for {titles} "
+        f"(likelihood-ratio-test af forskellen mellem grupperne): {'; '.join(parts)}."
+    )
 
 
 def bins(block: Block, inputs: Inputs) -> Result:

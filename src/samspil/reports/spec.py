@@ -76,6 +76,14 @@ class Block(Strict):
     # crosstab
     group_by: GroupBy | None = None
     row_codes: list[int] | None = None
+    controls: list[GroupBy] = Field(
+        default_factory=list,
+        description="Check the group difference in a logistic regression with these controls.",
+    )
+    control_codes: list[int] | None = Field(
+        default=None,
+        description="Answer codes counted as 1 in that regression (default row_codes).",
+    )
     # gap
     expectation: QuestionCode | None = None
     experience: QuestionCode | None = None
@@ -105,6 +113,8 @@ class Block(Strict):
         listed = ("summary", "distribution", "frequency", "multiple_response", "numeric")
         if self.kind in listed and not (self.question or self.variables):
             raise ValueError(f"block {self.id}: give 'question' or 'variables'")
+        if self.controls and not (self.control_codes or self.row_codes):
+            raise ValueError(f"block {self.id}: controls need control_codes or row_codes")
         for s in self.series:
             if len(s.variables) != len(self.rows):
                 raise ValueError(f"block {self.id}: series {s.label!r} needs one variable per row")
