@@ -344,9 +344,10 @@ def _dummies(masks: dict[str, pd.Series], prefix: str) -> pd.DataFrame:
     """Exclusive groups (label -> mask) as dummy columns, the first group as reference;
     rows in no group are NaN."""
     index = next(iter(masks.values())).index
-    labels = pd.Series(np.nan, index=index, dtype=object)
+    values = np.full(len(index), None, dtype=object)
     for label, mask in masks.items():
-        labels = labels.mask(mask.fillna(False).astype(bool), label)
+        values[mask.fillna(False).to_numpy(dtype=bool)] = label
+    labels = pd.Series(values, index=index)
     order = [label for label in masks if (labels == label).any()]
     frame = pd.DataFrame(
         {f"{prefix}:{label}": (labels == label).astype(float) for label in order[1:]}
