@@ -24,6 +24,19 @@ def run_cli(capsys):
     return run
 
 
+@pytest.fixture
+def run_report(run_cli, tmp_path):
+    """``samspil report ID --data DATA --out <tmp>/report EXTRA...``; returns (code, stderr,
+    output folder)."""
+
+    def run(report_id: str, data: Path, *extra: object) -> tuple[int, str, Path]:
+        out = tmp_path / "report"
+        code, _, err = run_cli("report", report_id, "--data", data, "--out", out, *extra)
+        return code, err, out
+
+    return run
+
+
 def fixture_path(name: str) -> Path:
     path = FIXTURES / name
     if not path.is_file():

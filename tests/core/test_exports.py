@@ -97,3 +97,13 @@ def test_fast_xlsx_writer_round_trips_numbers_text_and_empty_cells(tmp_path):
     assert rows[1] == ("r1", 1, 0.25, 'æøå <b>&</b> "x"')
     assert rows[2] == ("r2", None, 0.001, None)
     assert rows[3] == ("r3", 5, -2.5, "  leading")
+
+
+def test_export_of_bad_input_names_the_problem_and_writes_nothing(run_cli, tmp_path):
+    bad = tmp_path / "answers.csv"
+    bad.write_text("respondent_id,udf_by\nr1,6\n", encoding="utf-8")
+    out = tmp_path / "kd2024.sav"
+    code, _, err = run_cli("export", "kd2024", "--data", bad, "--to", "sav", "--out", out)
+    assert code == 2
+    assert "answers.csv, row 2, column 'udf_by': '6' is outside the scale" in err
+    assert not out.exists()

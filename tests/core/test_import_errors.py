@@ -105,19 +105,12 @@ def test_xlsx_and_sav_inputs_give_the_same_data_as_csv(tmp_path):
     pd.testing.assert_frame_equal(read_responses(sav, load("kd2024")).data, csv_data)
 
 
-def test_a_partial_file_makes_the_tables_it_can_and_notes_the_rest(run_cli, tmp_path):
-    code, _, err = run_cli(
-        "report",
-        "kd2024",
-        "--data",
-        fixture_path("kd2024_tabel_4_2_responses.csv"),
-        "--out",
-        tmp_path,
-        "--formats",
-        "csv",
+def test_a_partial_file_makes_the_tables_it_can_and_notes_the_rest(run_report, tmp_path):
+    code, err, out = run_report(
+        "kd2024", fixture_path("kd2024_tabel_4_2_responses.csv"), "--formats", "csv"
     )
     assert code == 0
-    assert (tmp_path / "tables" / "tabel_4_2.csv").is_file()
-    assert not (tmp_path / "tables" / "tabel_4_4.csv").exists()
+    assert (out / "tables" / "tabel_4_2.csv").is_file()
+    assert not (out / "tables" / "tabel_4_4.csv").exists()
     assert "left out Tabel 4.4" in err
     assert "inv_by" in err

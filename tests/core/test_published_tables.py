@@ -13,19 +13,12 @@ def printed(value: float, decimals: int = 1) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
-def test_kd2024_table_4_2_matches_the_printed_values(run_cli, tmp_path):
-    code, _, err = run_cli(
-        "report",
-        "kd2024",
-        "--data",
-        fixture_path("kd2024_tabel_4_2_responses.csv"),
-        "--out",
-        tmp_path,
-        "--formats",
-        "csv",
+def test_kd2024_table_4_2_matches_the_printed_values(run_report, tmp_path):
+    code, err, out = run_report(
+        "kd2024", fixture_path("kd2024_tabel_4_2_responses.csv"), "--formats", "csv"
     )
     assert code == 0, err
-    made = pd.read_csv(tmp_path / "tables" / "tabel_4_2.csv")
+    made = pd.read_csv(out / "tables" / "tabel_4_2.csv")
     published = pd.read_csv(fixture_path("kd2024_tabel_4_2_published.csv"))
     assert list(made.columns) == ["item", "obs", "share", "mean", "sd", "min", "max"]
     assert made["item"].tolist() == published["item"].tolist()
@@ -37,19 +30,12 @@ def test_kd2024_table_4_2_matches_the_printed_values(run_cli, tmp_path):
         assert int(ours["max"]) == int(theirs["max"])
 
 
-def test_kd2024_table_4_2_is_printed_in_danish_format_in_html(run_cli, tmp_path):
-    code, _, err = run_cli(
-        "report",
-        "kd2024",
-        "--data",
-        fixture_path("kd2024_tabel_4_2_responses.csv"),
-        "--out",
-        tmp_path,
-        "--formats",
-        "html",
+def test_kd2024_table_4_2_is_printed_in_danish_format_in_html(run_report, tmp_path):
+    code, err, out = run_report(
+        "kd2024", fixture_path("kd2024_tabel_4_2_responses.csv"), "--formats", "html"
     )
     assert code == 0, err
-    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
     published = pd.read_csv(fixture_path("kd2024_tabel_4_2_published.csv"))
     first = published.iloc[0]
     share = f"{printed(first['share'])}".replace(".", ",") + "%"
@@ -59,19 +45,14 @@ def test_kd2024_table_4_2_is_printed_in_danish_format_in_html(run_cli, tmp_path)
     assert "Antal besvarelser: 74." in page
 
 
-def test_fc2015_table_6_3_matches_the_printed_values_with_dont_know_in_the_base(run_cli, tmp_path):
-    code, _, err = run_cli(
-        "report",
-        "fc2015",
-        "--data",
-        fixture_path("fc2015_tabel_6_3_responses.csv"),
-        "--out",
-        tmp_path,
-        "--formats",
-        "csv",
+def test_fc2015_table_6_3_matches_the_printed_values_with_dont_know_in_the_base(
+    run_report, tmp_path
+):
+    code, err, out = run_report(
+        "fc2015", fixture_path("fc2015_tabel_6_3_responses.csv"), "--formats", "csv"
     )
     assert code == 0, err
-    made = pd.read_csv(tmp_path / "tables" / "tabel_6_3.csv")
+    made = pd.read_csv(out / "tables" / "tabel_6_3.csv")
     published = pd.read_csv(fixture_path("fc2015_tabel_6_3_published.csv"))
     assert list(made.columns) == list(published.columns)
     assert len(made) == len(published)

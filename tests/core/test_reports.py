@@ -194,21 +194,17 @@ def test_bundled_report_definitions_validate():
                 assert name in instrument.variable_map, (block.id, name)
 
 
-def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_cli, tmp_path):
-    code, _, err = run_cli(
-        "report",
+def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_report, tmp_path):
+    code, err, out = run_report(
         "kd2024",
-        "--data",
         demo_file("kd2024_demo.csv"),
         "--codes",
         demo_file("kd2024_codes_demo.csv"),
-        "--out",
-        tmp_path,
         "--formats",
         "csv",
     )
     assert code == 0, err
-    figure = pd.read_csv(tmp_path / "tables" / "figur_4_1.csv")
+    figure = pd.read_csv(out / "tables" / "figur_4_1.csv")
     assert list(figure.columns) == ["option", "n", "percent"]
     data = pd.read_csv(demo_file("kd2024_demo.csv"))
     codes = pd.read_csv(demo_file("kd2024_codes_demo.csv"))
@@ -220,25 +216,16 @@ def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_cli, tmp_p
     assert first["percent"] == pytest.approx(first["n"] / answered * 100)
     assert figure["percent"].sum() > 100  # several themes per respondent
     for table in ("figur_6_1", "figur_7_1", "figur_7_2", "figur_7_3", "figur_8_1", "figur_9_3"):
-        assert (tmp_path / "tables" / f"{table}.csv").is_file()
+        assert (out / "tables" / f"{table}.csv").is_file()
 
 
-def test_codes_file_without_the_required_columns_is_refused(run_cli, tmp_path):
+def test_codes_file_without_the_required_columns_is_refused(run_report, tmp_path):
     bad = tmp_path / "codes.csv"
     bad.write_text("respondent_id,code\nr1,x\n", encoding="utf-8")
-    code, _, err = run_cli(
-        "report",
-        "kd2024",
-        "--data",
-        demo_file("kd2024_demo.csv"),
-        "--codes",
-        bad,
-        "--out",
-        tmp_path / "out",
-    )
+    code, err, out = run_report("kd2024", demo_file("kd2024_demo.csv"), "--codes", bad)
     assert code == 2
     assert "codes.csv" in err and "'variable'" in err and "required column" in err
-    assert not (tmp_path / "out").exists()
+    assert not out.exists()
 
 
 def test_markup_in_footnotes_is_escaped_and_leaves_significance_stars_alone():
@@ -265,22 +252,13 @@ def test_area_breakdown_has_a_total_row_and_is_shown_groups_by_items(fc2015_resu
     assert page.count("<tr>") == table.data["group"].nunique() + 1  # header + one row per group
 
 
-def test_attributes_file_without_required_columns_is_refused(run_cli, tmp_path):
+def test_attributes_file_without_required_columns_is_refused(run_report, tmp_path):
     bad = tmp_path / "kommuner.csv"
     bad.write_text("kommune,population\nDemokommune 01,40000\n", encoding="utf-8")
-    code, _, err = run_cli(
-        "report",
-        "fc2015",
-        "--data",
-        demo_file("fc2015_demo.csv"),
-        "--attributes",
-        bad,
-        "--out",
-        tmp_path / "out",
-    )
+    code, err, out = run_report("fc2015", demo_file("fc2015_demo.csv"), "--attributes", bad)
     assert code == 2
     assert "kommuner.csv" in err and "'expenditure_pressure'" in err and "'mayor_party'" in err
-    assert not (tmp_path / "out").exists()
+    assert not out.exists()
 
 
 def test_municipality_types_follow_the_report_bands():
