@@ -20,7 +20,7 @@ from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number
 from samspil.reports.spec import Block, ReportSpec
 
-Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "p", "stars"]
+Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars"]
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,6 @@ class Result:
     figure_data: pd.DataFrame | None = None
     scale: tuple[float, float] | None = None
     quotes: list[str] = field(default_factory=list)
-
-    @property
-    def has_table(self) -> bool:
-        return self.skipped is None and self.block.label.lower().startswith("tabel")
 
 
 @dataclass

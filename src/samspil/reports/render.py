@@ -44,14 +44,12 @@ def cell(column: Column, row: pd.Series) -> str:
         return fmt.number(value, 0)
     if column.fmt == "mean_sd":
         return fmt.mean_sd(value, row.get("sd"), DECIMALS)
-    if column.fmt == "p":
-        return fmt.number(value, 3)
     return fmt.number(value, DECIMALS)
 
 
 # -- XLSX ---------------------------------------------------------------------------------
 
-XLSX_FORMATS = {"pct": "0.0", "num": "0.0", "num0": "0", "int": "0", "mean_sd": "0.0", "p": "0.000"}
+XLSX_FORMATS = {"pct": "0.0", "num": "0.0", "num0": "0", "int": "0", "mean_sd": "0.0"}
 
 
 def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
