@@ -8,6 +8,7 @@ as partial responses, as in the real surveys).
 
 from __future__ import annotations
 
+import csv
 import zlib
 from importlib import resources
 from pathlib import Path
@@ -144,13 +145,17 @@ def write_bundled(folder: Path | None = None) -> list[Path]:
     for instrument_id, n in (("kd2024", 79), ("fc2015", 445)):
         data = synthetic_responses(load(instrument_id), n)
         path = folder / f"{instrument_id}_demo.csv"
-        data.to_csv(path, index=False, encoding="utf-8", float_format="%.15g")
+        data.to_csv(
+            path, index=False, encoding="utf-8", float_format="%.15g", quoting=csv.QUOTE_NONNUMERIC
+        )
         written.append(path)
     kd2024 = pd.read_csv(folder / "kd2024_demo.csv", dtype={"respondent_id": str})
     path = folder / "kd2024_codes_demo.csv"
     synthetic_codes(kd2024, "kd2024").to_csv(path, index=False, encoding="utf-8")
     written.append(path)
     path = folder / "fc2015_kommuner_demo.csv"
-    synthetic_attributes().to_csv(path, index=False, encoding="utf-8")
+    synthetic_attributes().to_csv(
+        path, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC
+    )
     written.append(path)
     return written
