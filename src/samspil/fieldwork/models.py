@@ -111,14 +111,16 @@ class Study(models.Model):
 
     @property
     def instrument(self) -> Instrument:
+        """The frozen instrument, parsed once per process (by content hash)."""
+        cached = _INSTRUMENTS.get(self.instrument_sha256) if self.instrument_sha256 else None
+        if cached is not None:
+            return cached
         if not self.instrument_json:
             return load(self.instrument_id)
-        cached = _INSTRUMENTS.get(self.instrument_sha256)
-        if cached is None:
-            cached = Instrument.model_validate(self.instrument_json)
-            if len(_INSTRUMENTS) > 32:
-                _INSTRUMENTS.clear()
-            _INSTRUMENTS[self.instrument_sha256] = cached
+        cached = Instrument.model_validate(self.instrument_json)
+        if len(_INSTRUMENTS) > 32:
+            _INSTRUMENTS.clear()
+        _INSTRUMENTS[self.instrument_sha256] = cached
         return cached
 
     def freeze_instrument(self) -> None:

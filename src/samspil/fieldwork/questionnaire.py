@@ -90,7 +90,7 @@ def neighbours(
 
 @dataclass
 class OptionView:
-    code: int
+    code: str  # as text: the templates print it without number localisation
     label: SafeString
     input_id: str
     checked: bool
@@ -170,7 +170,7 @@ def _options(
     for o in options:
         views.append(
             OptionView(
-                code=o.code,
+                code=str(o.code),
                 label=markup(o.label),
                 input_id=f"id_{name}_{o.code}",
                 checked=str(o.code) in chosen,
