@@ -11,7 +11,7 @@ import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -39,7 +39,7 @@ def do_create_study(
     name: str,
     instrument_id: str,
     *,
-    researchers: Iterable[AbstractBaseUser] = (),
+    researchers: Iterable[User] = (),
     population_noun: str = "",
     is_demo: bool = False,
 ) -> Study:
@@ -238,7 +238,7 @@ def do_send_round(study: Study, *, base_url: str | None = None) -> RoundResult:
                 respondent=respondent,
                 kind=kind,
                 round=round_number,
-                subject=message.subject,
+                subject=str(message.subject),
                 ok=ok,
                 error=error,
             )
@@ -268,7 +268,7 @@ def do_send_test_link(study: Study, email: str, *, base_url: str | None = None) 
         respondent=respondent,
         kind=MessageLog.Kind.TEST,
         round=0,
-        subject=message.subject,
+        subject=str(message.subject),
         ok=ok,
         error=error,
     )

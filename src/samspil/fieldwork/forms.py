@@ -13,7 +13,9 @@ class StudyCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [(i, i) for i in bundled_ids()]
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(i, i) for i in bundled_ids()]
 
 
 class RespondentUploadForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.formats import number_format
@@ -63,7 +64,7 @@ def study_counts(study: Study) -> Counts:
 
 def municipality_rows(study: Study) -> list[MunicipalityRow]:
     """One row per municipality with recipients, by name; the total is study_counts."""
-    rows = (
+    rows: Any = (
         Respondent.objects.filter(study=study, is_test=False)
         .values("municipality__name")
         .annotate(**_AGGREGATES)

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -302,7 +303,7 @@ def study_import(request: HttpRequest, study_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("study_detail", study_id=study.pk)
     upload = form.cleaned_data["file"]
     existing = set(study.respondents.values_list("email", flat=True))
@@ -489,7 +490,7 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def study_report_file(request: HttpRequest, study_id: int, filename: str) -> HttpResponse:
+def study_report_file(request: HttpRequest, study_id: int, filename: str) -> HttpResponseBase:
     study = _get_study_for_user(request, study_id)
     out = report_dir(study)
     path = out / filename
