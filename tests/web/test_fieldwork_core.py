@@ -195,6 +195,7 @@ def test_public_ids_are_random_and_not_row_numbers(study):
     assert len(set(ids)) == 4 and all(i.startswith("R") and len(i) == 13 for i in ids)
 
 
+@pytest.mark.slow
 def test_make_report_from_study(study, tmp_path):
     reports = pytest.importorskip("samspil.reports")
     if not hasattr(reports, "make_report"):

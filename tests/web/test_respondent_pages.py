@@ -175,6 +175,14 @@ def test_condition_skips_section_and_answer_removal(client, person):
     person.refresh_from_db()
     assert person.answers["antal"] is None  # hidden again: its answer no longer applies
     assert "Side 2 af 2" in client.get(url(person, "c")).content.decode()
+    assert client.get(url(person, "b"))["Location"] == url(person)  # skipped page
+
+
+def test_answers_are_saved_even_without_the_shown_marker(client, person):
+    response = client.post(url(person, "a"), {"samarbejder": "2", "hvem": ["1"], "nav": "next"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.answers["samarbejder"] == 2.0 and person.answers["hvem_1"] == 1.0
 
 
 def test_validation_error_keeps_valid_answers(client, person):

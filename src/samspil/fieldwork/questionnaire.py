@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,8 +33,10 @@ BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 SHOWN_FIELD = "_shown"
 
 
+@lru_cache(maxsize=4096)
 def markup(text: str) -> SafeString:
-    """Escape, then turn ``**x**`` into <strong>x</strong>."""
+    """Escape, then turn ``**x**`` into <strong>x</strong>. Cached: instrument texts repeat
+    on every page view (never called with a respondent's own words; see render_segments)."""
     return mark_safe(BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
 
 
@@ -257,6 +260,11 @@ class PageResult:
     merged: Answers  # stored answers with this page applied
 
 
+def _posted(question: Question, data: FormData) -> bool:
+    names = {question.id, *(v.name for v in question.variables())}
+    return any(v != "" for name in names for v in data.get(name, []))
+
+
 def read_page(section: Section, stored: Answers, data: FormData) -> PageResult:
     """Parse one submitted page. Valid answers are kept even when others are not."""
     merged = dict(stored)
@@ -272,8 +280,8 @@ def read_page(section: Section, stored: Answers, data: FormData) -> PageResult:
                     to_store[var.name] = None
                     merged[var.name] = None
             continue
-        if question.id not in displayed:
-            more = True
+        if question.id not in displayed and not _posted(question, data):
+            more = True  # shown now, but the respondent has not seen it yet
             continue
         answers, problems = question.parse_form(data)
         if problems:

@@ -133,6 +133,8 @@ def questionnaire_page(
     if index < 0 or index > respondent.furthest_section:
         return redirect("respondent_start", token=respondent.token)
     section = instrument.sections[index]
+    if not section.shown(respondent.answers) and respondent.current_section != section.id:
+        return redirect("respondent_start", token=respondent.token)  # skipped by a condition
     if request.method == "POST":
         return _save_page(request, respondent, instrument, section)
     if request.method != "GET":
