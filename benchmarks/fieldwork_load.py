@@ -211,7 +211,7 @@ def main() -> int:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "samspil.web.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-class", "gthread", "--log-level", "warning"],
+             "--worker-class", "gthread", "--log-level", "warning", "--no-control-socket"],
             env=env, cwd=ROOT,
         )  # fmt: skip
         for _ in range(100):

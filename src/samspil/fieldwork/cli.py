@@ -108,6 +108,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# gunicorn's own log ("Error handling request /s/<token>/...") through the redacting formatter.
+GUNICORN_LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {
+            "level": "INFO",
+            "handlers": ["error_console"],
+            "propagate": False,
+            "qualname": "gunicorn.error",
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["error_console"],
+            "propagate": False,
+            "qualname": "gunicorn.access",
+        },
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "redacted",
+            "filters": ["redact"],
+            "stream": "ext://sys.stderr",
+        },
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "redacted",
+            "filters": ["redact"],
+            "stream": "ext://sys.stdout",
+        },
+    },
+    "filters": {"redact": {"()": "samspil.web.logfilter.RedactFilter"}},
+    "formatters": {
+        "redacted": {
+            "()": "samspil.web.logfilter.RedactFormatter",
+            "format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
+        }
+    },
+}
+
+
 def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -121,10 +164,13 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "threads": threads,
                 "worker_class": "gthread" if threads > 1 else "sync",
                 "accesslog": None,  # access logs would record personal links
+                "logconfig_dict": GUNICORN_LOGGING,
+                "control_socket_disable": True,  # one shared path per user; not needed
                 "timeout": 60,
                 "graceful_timeout": 10,
             }.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # control_socket_disable is new in gunicorn 24
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             return application
