@@ -145,6 +145,14 @@ def test_report_button(researcher_client, study, settings, tmp_path):
     assert researcher_client.get(f"/studier/{study.pk}/rapport/..%2Fx").status_code == 404
 
 
+def test_respondent_list(researcher_client, study, smtp_server):
+    actions.do_send_round(study)
+    html = researcher_client.get(f"/studier/{study.pk}/respondenter/").content.decode()
+    assert "anna@example.org" in html and "Direktionen" in html
+    assert html.count("<td>1, ") == 4  # one e-mail sent to each
+    assert "Ikke åbnet" in html
+
+
 def test_xlsx_upload(researcher_client, study):
     from openpyxl import Workbook
 

@@ -169,7 +169,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "timeout": 60,
                 "graceful_timeout": 10,
             }.items():
-                if key in self.cfg.settings:  # control_socket_disable is new in gunicorn 24
+                if key in self.cfg.settings:  # control_socket_disable: newer gunicorn only
                     self.cfg.set(key, value)
 
         def load(self) -> Any:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -298,9 +299,29 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def study_import(request: HttpRequest, study_id: int) -> HttpResponse:
+def study_respondents(request: HttpRequest, study_id: int) -> HttpResponse:
+    """GET: the respondents with their status and messages; POST: import a file."""
     study = _get_study_for_user(request, study_id)
+    if request.method == "POST":
+        return _import_respondents(request, study)
+    respondents = (
+        study.respondents.filter(is_test=False)
+        .select_related("municipality", "unit")
+        .annotate(
+            messages_sent=Count("messages", filter=Q(messages__ok=True)),
+            messages_failed=Count("messages", filter=Q(messages__ok=False)),
+            last_message=Max("messages__sent_at"),
+        )
+        .order_by("row_number", "pk")
+    )
+    return render(
+        request,
+        "samspil/research/respondents.html",
+        {"study": study, "respondents": respondents},
+    )
+
+
+def _import_respondents(request: HttpRequest, study: Study) -> HttpResponse:
     form = RespondentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
