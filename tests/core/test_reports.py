@@ -284,3 +284,18 @@ def test_municipality_types_follow_the_report_bands():
     assert types["mayor_bloc"].tolist() == ["Blå", "Rød", "Rød", "Blå", "Rød"]
     assert types.loc["D", "pressure_half"] == "Højt udgiftspres"
     assert types.loc["A", "pressure_quintile"] == "Laveste udgiftspres"
+
+
+def test_breakdowns_show_the_groups_and_labels_the_report_prints(fc2015_results):
+    data, attributes = fc2015_results
+    _, results = compute("fc2015", data, attributes=attributes)
+    by_id = {r.block.id: r for r in results}
+    assert by_id["tabel_4_4"].data["group"].tolist() == [
+        "Kultur og fritid",
+        "Social service",
+        "Sundhed og forebyggelse",
+        "Alle",
+    ]
+    assert by_id["tabel_6_2"].data["group"].unique().tolist() == ["LAVT", "HØJT", "Alle"]
+    quintiles = by_id["tabel_6_8"].data["group"].tolist()
+    assert len(set(quintiles)) == len(quintiles) == 6  # the seed printed "Højeste" twice

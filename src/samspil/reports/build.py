@@ -290,6 +290,12 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
     assert block.group_by
     variables = _variables(block, inputs)
     groups = grouping.groups(block.group_by, inputs.instrument, inputs.data, inputs.attributes)
+    if block.groups:
+        unknown = [g for g in block.groups if g not in groups]
+        if unknown:
+            raise ValueError(f"block {block.id}: unknown groups {unknown}; known: {list(groups)}")
+        groups = {g: groups[g] for g in block.groups}
+    groups = {block.group_labels.get(label, label): mask for label, mask in groups.items()}
     frames = []
     for var in variables:
         cats = _categories(block, var)

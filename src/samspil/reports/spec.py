@@ -76,6 +76,12 @@ class Block(Strict):
     # crosstab
     group_by: GroupBy | None = None
     row_codes: list[int] | None = None
+    groups: list[str] | None = Field(
+        default=None, description="Show only these groups, in this order (samspil's labels)."
+    )
+    group_labels: dict[str, str] = Field(
+        default_factory=dict, description="Group labels as the report prints them."
+    )
     controls: list[GroupBy] = Field(
         default_factory=list,
         description="Check the group difference in a logistic regression with these controls.",
