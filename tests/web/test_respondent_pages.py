@@ -274,3 +274,8 @@ def test_one_token_sees_only_its_own_answers(client, study):
     assert "Hemmeligt svar" not in page
     page = client.get(url(a, "udfordringer")).content.decode()
     assert "Hemmeligt svar" in page
+
+
+def test_preview_shows_conditional_questions(researcher_client, small_study):
+    html = researcher_client.get(f"/studier/{small_study.pk}/forhaandsvisning/a/").content.decode()
+    assert "Hvor mange?" in html and "Velkommen til <strong>testen</strong>." in html

@@ -237,10 +237,13 @@ def page_views(
     answers: Answers,
     posted: FormData | None = None,
     errors: Mapping[str, list[str]] | None = None,
+    *,
+    show_all: bool = False,
 ) -> list[QuestionView]:
+    """The questions of a page to render; ``show_all`` (preview) ignores conditions."""
     views = []
     for question in section.questions:
-        if not question.shown(answers):
+        if not show_all and not question.shown(answers):
             continue
         data = posted if posted is not None else form_values(question, answers)
         views.append(

@@ -423,7 +423,7 @@ def study_preview(request: HttpRequest, study_id: int, section_id: str) -> HttpR
             "intro": [markup(p) for p in section.intro],
             "definitions": [markup(p) for p in section.definitions],
             "welcome": [markup(p) for p in instrument.welcome] if index == 0 else [],
-            "questions": page_views(section, {}),
+            "questions": page_views(section, {}, show_all=True),
             "error_list": [],
             "prev": prev,
             "next": nxt,

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samspil.web.middleware.limit_request_size",
     "django.middleware.security.SecurityMiddleware",
     "samspil.web.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
