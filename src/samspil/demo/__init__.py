@@ -154,8 +154,6 @@ def write_bundled(folder: Path | None = None) -> list[Path]:
     synthetic_codes(kd2024, "kd2024").to_csv(path, index=False, encoding="utf-8")
     written.append(path)
     path = folder / "fc2015_kommuner_demo.csv"
-    synthetic_attributes().to_csv(
-        path, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC
-    )
+    synthetic_attributes().to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_NONNUMERIC)
     written.append(path)
     return written
