@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from samspil.coding import bundled_codebooks
+from samspil.fieldwork.models import Study
+
+SOURCE_STUDY = "study"
+SOURCE_FILE = "file"
+
+
+class ProjectCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the coding project"), max_length=200)
+    codebook = forms.ChoiceField(label=_("Codebook"), choices=())
+    source = forms.ChoiceField(
+        label=_("Answers from"),
+        choices=[(SOURCE_STUDY, _("a study in samspil")), (SOURCE_FILE, _("a data file"))],
+        widget=forms.RadioSelect,
+        initial=SOURCE_STUDY,
+    )
+    study = forms.ModelChoiceField(label=_("Study"), queryset=Study.objects.none(), required=False)
+    file = forms.FileField(
+        label=_("Answers file (CSV or XLSX)"),
+        help_text=_(
+            "Columns: respondent_id and one column per open question (variable name or "
+            "question text); other questions of the questionnaire may be included."
+        ),
+        required=False,
+    )
+    coder_1: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Coder 1"), queryset=get_user_model().objects.none()
+    )
+    coder_2: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Coder 2"), queryset=get_user_model().objects.none()
+    )
+
+    def __init__(self, *args: Any, studies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["codebook"].choices = [(c, c) for c in bundled_codebooks()]  # type: ignore[attr-defined]
+        self.fields["study"].queryset = studies if studies is not None else Study.objects.none()  # type: ignore[attr-defined]
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["coder_1"].queryset = users  # type: ignore[attr-defined]
+        self.fields["coder_2"].queryset = users  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
+            )
+        if not upload.name.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Use a .csv or .xlsx file."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") == SOURCE_STUDY and not data.get("study"):
+            self.add_error("study", _("Choose a study."))
+        if data.get("source") == SOURCE_FILE and not data.get("file"):
+            self.add_error("file", _("Choose a file."))
+        first, second = data.get("coder_1"), data.get("coder_2")
+        if first is not None and second is not None and first.pk == second.pk:
+            self.add_error("coder_2", _("Choose two different coders."))
+        return data
