@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "samspil.web",
     "samspil.fieldwork",
+    "samspil.coding_web",
 ]
 
 MIDDLEWARE = [
