@@ -146,6 +146,8 @@ def test_report_from_the_data_file_has_the_theme_figures(login, coded, units, re
     # erf_lykkes: respondent 104 is undecided, so the base is the 2 final answers.
     erf = pd.read_csv(folder / "tables" / "figur_7_2.csv")
     assert erf.loc[erf["option"] == "Tid", "percent"].item() == 50.0
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Flere ældre borgere og færre hænder" in html  # the quote under figure 4.1
     page = c.get(f"{p}/rapport/").content.decode()
     assert "Figur 4.1: Udfordring" in page and "Bygger på 4 af 4 svar med endelige koder." in page
     assert '<th scope="row">Arbejdskraft</th><td>2</td><td>50,0 %</td>' in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from samspil.coding_web.models import CodingProject, CodingVersion, Decision
 from tests.coding_web.conftest import PASSWORD
@@ -69,36 +70,37 @@ def test_two_coders_agreement_adjudication_and_report(
     boss.get_by_label("Koder 1").select_option(label="koder_a")
     boss.get_by_label("Koder 2").select_option(label="koder_b")
     boss.get_by_role("button", name="Opret kodningsprojekt").click()
-    assert boss.get_by_role("heading", name="Udfordringer").is_visible()
-    assert boss.get_by_text("Kodningsprojektet har 3 svar at kode.").is_visible()
+    expect(boss.get_by_role("heading", name="Udfordringer")).to_be_visible()
+    expect(boss.get_by_text("Kodningsprojektet har 3 svar at kode.")).to_be_visible()
     axe(boss)
     project = CodingProject.objects.get()
     start = f"/kodning/{project.pk}/kod/"
 
     # Coder A, with the mouse.
     a = _login(browser, live_server, "koder_a", PASSWORD, start)
-    assert a.get_by_text(TEXTS[0]).is_visible()
-    assert a.get_by_text("Udfordringer relateret til rekruttering").is_visible()  # codebook
-    assert a.locator("kbd.key").first.is_visible()  # shortcuts shown when JS runs
+    expect(a.get_by_text(TEXTS[0])).to_be_visible()
+    expect(a.get_by_text("Udfordringer relateret til rekruttering")).to_be_visible()  # codebook
+    expect(a.locator("kbd.key").first).to_be_visible()  # shortcuts shown when JS runs
     axe(a)
     a.get_by_label("Arbejdskraft").check()
     _save(a)
-    assert a.get_by_text(TEXTS[1]).is_visible()
+    expect(a.get_by_text(TEXTS[1])).to_be_visible()
     a.get_by_label("Økonomisk pres").check()
     _save(a)
     a.get_by_label("Demografisk udvikling").check()
     a.get_by_label("Citat: må citeres i rapporten").check()
     _save(a)
-    assert a.get_by_text("Gemt. Du har kodet alle svar i dette projekt.").is_visible()
+    expect(a.get_by_text("Gemt. Du har kodet alle svar i dette projekt.")).to_be_visible()
 
     # Coder B, with the keyboard; A's codes are nowhere on B's pages.
     b = _login(browser, live_server, "koder_b", PASSWORD, start)
-    assert b.get_by_text(TEXTS[0]).is_visible()
+    expect(b.get_by_text(TEXTS[0])).to_be_visible()
     assert _checked(b) == []
     b.keyboard.press("1")
     assert _checked(b) == ["arbejdskraft"]
     _enter(b)
-    assert b.get_by_text(TEXTS[1]).is_visible() and _checked(b) == []
+    expect(b.get_by_text(TEXTS[1])).to_be_visible()
+    assert _checked(b) == []
     b.keyboard.press("4")
     b.keyboard.press("6")
     b.keyboard.press("1")
@@ -107,15 +109,15 @@ def test_two_coders_agreement_adjudication_and_report(
     _enter(b)
     b.keyboard.press("3")
     _enter(b)
-    assert b.get_by_text("Gemt. Du har kodet alle svar i dette projekt.").is_visible()
+    expect(b.get_by_text("Gemt. Du har kodet alle svar i dette projekt.")).to_be_visible()
     assert CodingVersion.objects.count() == 6
 
     # The agreement: 3 answers coded by both, 2 identical.
     boss.goto(f"{live_server.url}/kodning/{project.pk}/enighed/")
-    assert boss.get_by_text("3 af 3 svar er kodet af både koder_a og koder_b.").is_visible()
-    assert boss.get_by_text("Koderne gav præcis de samme koder til 2 svar (67 %).").is_visible()
+    expect(boss.get_by_text("3 af 3 svar er kodet af både koder_a og koder_b.")).to_be_visible()
+    expect(boss.get_by_text("Koderne gav præcis de samme koder til 2 svar (67 %).")).to_be_visible()
     table = boss.get_by_role("table", name="Pr. tema (temaerne er koderne)")
-    assert table.get_by_role("columnheader", name="Cohens kappa").is_visible()
+    expect(table.get_by_role("columnheader", name="Cohens kappa")).to_be_visible()
     assert table.get_by_role("row", name=re.compile("^Arbejdskraft")).inner_text().split("\t")[
         1:6
     ] == [
@@ -134,14 +136,14 @@ def test_two_coders_agreement_adjudication_and_report(
     assert form.get_by_label("Endelig: Økonomisk pres").is_checked()
     assert not form.get_by_label("Endelig: Andet").is_checked()
     form.get_by_role("button", name="Gem afgørelsen").click()
-    assert boss.get_by_text("Afgørelsen for respondent").is_visible()
+    expect(boss.get_by_text("Afgørelsen for respondent")).to_be_visible()
     assert Decision.objects.get().decided_by == researcher
     axe(boss)
 
     # The report with the theme figure from the final codes.
     boss.goto(f"{live_server.url}/kodning/{project.pk}/")
     boss.get_by_role("button", name="Lav rapport").click()
-    assert boss.get_by_text("Rapporten er lavet.").is_visible()
+    expect(boss.get_by_text("Rapporten er lavet.")).to_be_visible(timeout=30000)
     figure = boss.get_by_role("table", name="Figur 4.1 som tabel")
     assert figure.get_by_role("row", name=re.compile("^Arbejdskraft")).inner_text().split("\t") == [
         "Arbejdskraft",
@@ -179,16 +181,16 @@ def test_workbench_without_javascript_and_suggestion_marks(
     box = page.get_by_role("checkbox", name=re.compile(r"^Arbejdskraft Forslag 91 %"))
     assert box.is_checked()
     assert not page.get_by_role("checkbox", name="Andet").is_checked()
-    assert page.get_by_text("Nogle koder er sat på forhånd som forslag").is_visible()
+    expect(page.get_by_text("Nogle koder er sat på forhånd som forslag")).to_be_visible()
     axe(page)
     page.context.close()
 
     page = _login(browser, live_server, "koder_a", PASSWORD, url, java_script_enabled=False)
     assert page.get_by_role("checkbox", name=re.compile(r"^Arbejdskraft Forslag")).is_checked()
-    assert not page.locator("kbd.key").first.is_visible()  # no shortcuts without JS
+    expect(page.locator("kbd.key").first).to_be_hidden()  # no shortcuts without JS
     page.get_by_label("Andet").check()
-    page.get_by_role("button", name="Gem og gå til næste svar").click()
-    page.wait_for_url(re.compile(r"/svar/\d+/$"))
+    _save(page)
+    expect(page.get_by_text("Gemt.", exact=True)).to_be_visible()
     assert CodingVersion.objects.get().codes == ["arbejdskraft", "andet"]
     assert CodingVersion.objects.get().suggested == ["arbejdskraft"]
     page.context.close()
