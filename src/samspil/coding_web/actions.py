@@ -270,8 +270,11 @@ def do_train_suggestions(project: CodingProject, variable: str, user: User) -> S
     texts = texts_frame(states)
     finals = final_frame(project, final_states)
     threshold = project.threshold
-    evaluation = evaluate(texts, finals, variable, codebook, threshold=threshold)
-    suggester = train_suggester(texts, finals, variable, codebook, threshold=threshold)
+    try:
+        evaluation = evaluate(texts, finals, variable, codebook, threshold=threshold)
+        suggester = train_suggester(texts, finals, variable, codebook, threshold=threshold)
+    except ValueError as exc:  # e.g. no codes to learn: the message names the problem
+        raise ActionError(str(exc)) from None
     open_states = [s for s in states if s.final is None]
     with transaction.atomic():
         run = SuggestionRun.objects.create(
