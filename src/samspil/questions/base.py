@@ -126,8 +126,9 @@ class Variable:
 
     def value_error(self, value: float) -> str | None:
         """Why a stored (numeric) value is not valid for this variable, or None."""
-        on_scale = float(value) == int(value) and int(value) in self.labels
-        if self.kind in ("categorical", "binary") and not on_scale:
+        if self.kind not in ("categorical", "binary"):
+            return None
+        if float(value) != int(value) or int(value) not in self.labels:
             allowed = ", ".join(str(c) for c in self.labels)
             return f"code {value:g} is not on the scale (allowed: {allowed})"
         return None
