@@ -119,6 +119,15 @@ def test_theme_shares_match_ids_across_int_and_text(kd2024):
     assert theme_shares(final, flags, kd2024, VAR).attrs["base"] == 2
 
 
+def test_theme_shares_from_a_header_only_codes_table_count_nobody(kd2024):
+    empty = pd.DataFrame(
+        {c: pd.Series([], dtype=str) for c in ["respondent_id", "variable", "code"]}
+    )
+    table = theme_shares(empty, {1, 2, 3}, kd2024, VAR)
+    assert table.attrs["base"] == 3
+    assert list(table["n"]) == [0] * len(table)
+
+
 def test_theme_shares_refuse_coded_respondents_outside_the_base(kd2024):
     final = pd.DataFrame([(7, VAR, "andet")], columns=["respondent_id", "variable", "code"])
     with pytest.raises(ValueError, match="not among those who answered it: 7"):

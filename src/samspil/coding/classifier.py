@@ -29,7 +29,7 @@ from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from samspil.coding.records import clean, clean_id, is_blank, read_code_sets, require_columns
+from samspil.coding.records import clean, clean_id, final_code_sets, is_blank, require_columns
 from samspil.coding.schema import Codebook
 
 DEFAULT_THRESHOLD = 0.7
@@ -201,15 +201,7 @@ def training_data(
     the variable, else the codes used. A coded answer without text is an error.
     """
     require_columns(texts, ("respondent_id", "variable", "text"), "the answers")
-    require_columns(final_codes, ("respondent_id", "variable", "code"), "the final codes")
-    keep = np.array([not is_blank(v) and clean(v) == variable for v in final_codes["variable"]])
-    sets = read_code_sets(
-        final_codes[keep],
-        codebook,
-        with_coder=False,
-        what="the final codes",
-        row_numbers=[int(i) + 1 for i in np.flatnonzero(keep)],
-    )
+    sets = final_code_sets(final_codes, variable, codebook)
     coded = {str(r): (r, s[""]) for r, s in sets.sets.get(variable, {}).items()}
     by_id: dict[str, str] = {}
     for respondent, var, text in texts[["respondent_id", "variable", "text"]].itertuples(

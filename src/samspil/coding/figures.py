@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from samspil.coding.records import clean, clean_id, is_blank, read_code_sets, require_columns
+from samspil.coding.records import clean, clean_id, final_code_sets, is_blank, require_columns
 from samspil.coding.schema import Codebook
 
 QUOTE_COLUMNS = ["variable", "respondent_id", "text"]
@@ -42,15 +42,7 @@ def theme_shares(
     """
     question = codebook.question(variable)
     base_ids = _answered_ids(answered)
-    require_columns(final_codes, ("respondent_id", "variable", "code"), "the final codes")
-    keep = np.array([not is_blank(v) and clean(v) == variable for v in final_codes["variable"]])
-    sets = read_code_sets(
-        final_codes[keep],
-        codebook,
-        with_coder=False,
-        what="the final codes",
-        row_numbers=[int(i) + 1 for i in np.flatnonzero(keep)],
-    )
+    sets = final_code_sets(final_codes, variable, codebook)
     coded = {str(r): s[""] for r, s in sets.sets.get(variable, {}).items()}
     stray = sorted(set(coded) - base_ids)
     if stray:

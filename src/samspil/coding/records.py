@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from samspil.coding.schema import Codebook, CodedQuestion
@@ -200,4 +201,22 @@ def _known_code(
         f"(codes: {', '.join(question.codes)})",
         row=row,
         column="code",
+    )
+
+
+def final_code_sets(
+    final_codes: pd.DataFrame, variable: str, codebook: Codebook | None = None
+) -> CodeSets:
+    """The final code sets of one open question, from a ``respondent_id, variable, code``
+    table that may hold other questions too (an empty table gives no code sets)."""
+    require_columns(final_codes, FINAL_COLUMNS, "the final codes")
+    keep = np.array(
+        [not is_blank(v) and clean(v) == variable for v in final_codes["variable"]], dtype=bool
+    )
+    return read_code_sets(
+        final_codes[keep],
+        codebook,
+        with_coder=False,
+        what="the final codes",
+        row_numbers=[int(i) + 1 for i in np.flatnonzero(keep)],
     )
