@@ -219,6 +219,23 @@ def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_report, tm
         assert (out / "tables" / f"{table}.csv").is_file()
 
 
+def test_theme_figure_is_left_out_with_a_note_when_nobody_answered_the_open_question(
+    run_report, tmp_path
+):
+    data = pd.read_csv(demo_file("kd2024_demo.csv"))
+    data["udf_vigtigste"] = None
+    answers = tmp_path / "answers.csv"
+    data.to_csv(answers, index=False)
+    codes = tmp_path / "codes.csv"
+    codes.write_text("respondent_id,variable,code\n", encoding="utf-8")  # nothing coded yet
+    code, err, out = run_report("kd2024", answers, "--codes", codes, "--formats", "csv")
+    assert code == 0, err
+    assert "left out Figur 4.1: Ingen har besvaret det åbne spørgsmål (udf_vigtigste)" in err
+    assert not (out / "tables" / "figur_4_1.csv").exists()
+    other = pd.read_csv(out / "tables" / "figur_6_1.csv")
+    assert other["n"].sum() == 0 and other["percent"].eq(0).all()
+
+
 def test_codes_file_without_the_required_columns_is_refused(run_report, tmp_path):
     bad = tmp_path / "codes.csv"
     bad.write_text("respondent_id,code\nr1,x\n", encoding="utf-8")

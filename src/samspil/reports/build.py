@@ -466,6 +466,8 @@ def themes(block: Block, inputs: Inputs) -> Result:
         raise Skip(f"Variablen {block.variable} findes ikke i data.")
     texts = inputs.data.set_index("respondent_id")[block.variable]
     answered = set(texts[texts.notna() & (texts.astype(str).str.strip() != "")].index)
+    if not answered:
+        raise Skip(f"Ingen har besvaret det åbne spørgsmål ({block.variable}) i data.")
     table = theme_shares(inputs.codes, answered, codebook, block.variable)
     var = inputs.instrument.variable_map[block.variable]
     columns = [

@@ -103,7 +103,8 @@ def _bars_percent(result: Result) -> plt.Figure:
     for yi, v in zip(y, values, strict=True):
         ax.text((0 if v != v else v) + 1, yi, percent(v, 0), va="center")
     ax.set_yticks(y, _wrap(labels))
-    ax.set_xlim(0, max(100, float(np.nanmax(values)) + 10) if len(values) else 100)
+    shown = values[np.isfinite(values)]
+    ax.set_xlim(0, max(100, float(shown.max()) + 10) if len(shown) else 100)
     ax.set_xlabel("Procent")
     return fig
 
