@@ -1,7 +1,8 @@
 """The respondent's and researcher's pages in Debian's chromium (Playwright), with axe-core.
 
 A full kd2024 journey: the invitation arrives over SMTP, the respondent follows the link,
-answers half the questionnaire, stops, resumes from the e-mailed link and finishes.
+answers half the questionnaire, stops, resumes from the e-mailed link and finishes; and the
+invite-remind-complete cycle driven from the researcher pages.
 """
 
 from __future__ import annotations
@@ -217,3 +218,61 @@ def test_researcher_pages_accessible(page, live_server, study, researcher, axe):
     axe(page)
     page.get_by_role("link", name="Se spørgeskemaet").click()
     axe(page)
+
+
+def _log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill("forsker")
+    page.get_by_label("Adgangskode").fill("hemmelig-123")
+    page.get_by_role("button", name="Log ind").click()
+
+
+def _complete(browser, link: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    respondent_page = context.new_page()
+    respondent_page.goto(link)
+    respondent_page.get_by_role("link", name="Start").click()
+    for _ in range(10):
+        _next(respondent_page)
+    respondent_page.get_by_role("button", name="Afslut").click()
+    assert respondent_page.get_by_role("heading", name="Tak for din besvarelse").is_visible()
+    context.close()
+
+
+def test_invite_remind_complete_cycle_from_the_researcher_pages(
+    browser, page, live_server, study, researcher, smtp_server, mail_text
+):
+    _log_in(page, live_server)
+    page.get_by_role("link", name="KD 2024 test").click()
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text("Invitation: 4 sendt, 0 fejlede.").is_visible()
+    assert len(smtp_server.messages) == 4
+
+    # Anna answers the invitation; the others do not.
+    invitation = LINK.search(mail_text(smtp_server.to("anna@example.org")[0]))
+    assert invitation
+    _complete(browser, invitation.group(0))
+
+    # The first reminder goes to the three who have not completed, not to Anna.
+    page.reload()
+    page.get_by_role("button", name="Send påmindelse 1").click()
+    assert page.get_by_text("Påmindelse 1: 3 sendt, 0 fejlede.").is_visible()
+    assert len(smtp_server.to("anna@example.org")) == 1
+    reminders = smtp_server.to("bo@example.org")
+    assert len(reminders) == 2
+    reminder_link = LINK.search(mail_text(reminders[1]))
+    assert reminder_link and reminder_link.group(0) == LINK.search(mail_text(reminders[0])).group(0)  # type: ignore[union-attr]
+    _complete(browser, reminder_link.group(0))
+
+    # The monitoring page counts both, and the next round would reach only the other two.
+    page.reload()
+    assert page.get_by_text(
+        re.compile(r"Af de 4 kommunaldirektører.*2 svarede på hele")
+    ).is_visible()
+    page.get_by_role("button", name="Send påmindelse 2").click()
+    assert page.get_by_text("Påmindelse 2: 2 sendt, 0 fejlede.").is_visible()
+    assert {m["To"] for m in smtp_server.messages[-2:]} == {
+        "cecilie@example.org",
+        "dan@example.org",
+    }
+    assert Respondent.objects.filter(status=Respondent.Status.COMPLETED).count() == 2
