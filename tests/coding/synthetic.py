@@ -6,6 +6,8 @@ import random
 
 import pandas as pd
 
+from samspil.coding import Codebook
+
 SNIPPETS: dict[str, list[str]] = {
     "arbejdskraft": [
         "mangel på arbejdskraft",
@@ -87,3 +89,31 @@ def answers(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
         texts.append({"respondent_id": i, "variable": "udf_vigtigste", "text": text})
         codes += [{"respondent_id": i, "variable": "udf_vigtigste", "code": c} for c in chosen]
     return pd.DataFrame(texts), pd.DataFrame(codes)
+
+
+def two_level_codebook() -> Codebook:
+    """Question ``q1``: theme ``oekonomi`` (subthemes ``besparelser``, ``udgiftspres``) and
+    a one-level ``andet``."""
+    return Codebook.model_validate(
+        {
+            "id": "toniveau",
+            "instrument": "eksempel",
+            "questions": [
+                {
+                    "variable": "q1",
+                    "label": "Eksempel",
+                    "themes": [
+                        {
+                            "code": "oekonomi",
+                            "label": "Økonomi",
+                            "subthemes": [
+                                {"code": "besparelser", "label": "Besparelser"},
+                                {"code": "udgiftspres", "label": "Udgiftspres"},
+                            ],
+                        },
+                        {"code": "andet", "label": "Andet"},
+                    ],
+                }
+            ],
+        }
+    )

@@ -14,6 +14,7 @@ from samspil.coding import (
     quotes,
     theme_shares,
 )
+from tests.coding.synthetic import two_level_codebook
 
 VAR = "udf_vigtigste"
 COLUMNS = ["respondent_id", "variable", "coder", "code"]
@@ -145,29 +146,7 @@ def test_theme_shares_unknown_code_names_the_row_of_the_whole_table(kd2024):
 
 
 def test_theme_shares_count_a_theme_once_for_any_of_its_subthemes():
-    codebook = Codebook.model_validate(
-        {
-            "id": "toniveau",
-            "instrument": "eksempel",
-            "questions": [
-                {
-                    "variable": "q1",
-                    "label": "Eksempel",
-                    "themes": [
-                        {
-                            "code": "oekonomi",
-                            "label": "Økonomi",
-                            "subthemes": [
-                                {"code": "besparelser", "label": "Besparelser"},
-                                {"code": "udgiftspres", "label": "Udgiftspres"},
-                            ],
-                        },
-                        {"code": "andet", "label": "Andet"},
-                    ],
-                }
-            ],
-        }
-    )
+    codebook = two_level_codebook()
     final = pd.DataFrame(
         [(1, "q1", "besparelser"), (1, "q1", "udgiftspres"), (2, "q1", "udgiftspres")],
         columns=["respondent_id", "variable", "code"],

@@ -15,6 +15,7 @@ from samspil.coding import (
     krippendorff_alpha_nominal,
     load_codebook,
 )
+from tests.coding.synthetic import two_level_codebook
 
 VAR = "udf_vigtigste"
 
@@ -229,29 +230,7 @@ def test_to_dict_gives_per_variable_codes_and_pooled_with_none_for_undefined():
 
 
 def test_two_level_codebook_reports_agreement_on_any_subtheme_of_a_theme():
-    codebook = Codebook.model_validate(
-        {
-            "id": "toniveau",
-            "instrument": "eksempel",
-            "questions": [
-                {
-                    "variable": "q1",
-                    "label": "Eksempel",
-                    "themes": [
-                        {
-                            "code": "oekonomi",
-                            "label": "Økonomi",
-                            "subthemes": [
-                                {"code": "besparelser", "label": "Besparelser"},
-                                {"code": "udgiftspres", "label": "Udgiftspres"},
-                            ],
-                        },
-                        {"code": "andet", "label": "Andet"},
-                    ],
-                }
-            ],
-        }
-    )
+    codebook = two_level_codebook()
     # answer 1: A says besparelser, B says udgiftspres -> subthemes disagree, theme agrees
     # answer 2: both andet; answer 3: both nothing
     a = {1: {"besparelser"}, 2: {"andet"}, 3: set()}

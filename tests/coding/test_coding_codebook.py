@@ -10,6 +10,7 @@ import yaml
 
 from samspil.coding import Codebook, CodebookError, bundled_codebooks, load_codebook
 from samspil.instruments import load
+from tests.coding.synthetic import two_level_codebook
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO.parent / "shared" / "seeds" / "004_d4851e05fad42ac3.txt"
@@ -115,34 +116,12 @@ def test_kd2024_matches_bilag_2_of_the_seed_row_by_row(kd2024):
 
 
 def test_leaves_and_theme_members_of_a_two_level_question():
-    codebook = Codebook.model_validate(
-        {
-            "id": "toniveau",
-            "instrument": "eksempel",
-            "questions": [
-                {
-                    "variable": "q1",
-                    "label": "Eksempel",
-                    "themes": [
-                        {
-                            "code": "t1",
-                            "label": "Tema 1",
-                            "subthemes": [
-                                {"code": "s1", "label": "Sub 1"},
-                                {"code": "s2", "label": "Sub 2"},
-                            ],
-                        },
-                        {"code": "andet", "label": "Andet"},
-                    ],
-                }
-            ],
-        }
-    )
+    codebook = two_level_codebook()
     q = codebook.question("q1")
     assert q.two_level
-    assert q.codes == ["s1", "s2", "andet"]
-    assert q.theme_members() == {"t1": ["s1", "s2"], "andet": ["andet"]}
-    assert q.parent["s2"] == "t1"
+    assert q.codes == ["besparelser", "udgiftspres", "andet"]
+    assert q.theme_members() == {"oekonomi": ["besparelser", "udgiftspres"], "andet": ["andet"]}
+    assert q.parent["udgiftspres"] == "oekonomi"
 
 
 def write(tmp_path: Path, data: dict) -> Path:
