@@ -30,6 +30,12 @@ class QuestionBase(Strict):
     def variables(self, section_id: str = "") -> list[Variable]:
         raise NotImplementedError
 
+    def coded_variable(self, section_id: str, options: Sequence[Option]) -> Variable:
+        """The question's own variable, holding one code of ``options``."""
+        return Variable(
+            self.id, self.id, plain(self.text), "", "categorical", tuple(options), section_id
+        )
+
     def shown(self, answers: Answers) -> bool:
         return all(c.holds(answers) for c in self.show_if)
 
@@ -90,17 +96,7 @@ class SingleChoice(QuestionBase, ChoiceMixin):
     summary_kind: ClassVar[str] = "frequency"
 
     def variables(self, section_id: str = "") -> list[Variable]:
-        out = [
-            Variable(
-                self.id,
-                self.id,
-                plain(self.text),
-                "",
-                "categorical",
-                tuple(self.options),
-                section_id,
-            )
-        ]
+        out = [self.coded_variable(section_id, self.options)]
         out += [
             Variable(
                 f"{self.id}_{o.code}_tekst",
@@ -273,17 +269,7 @@ class PickNumber(QuestionBase):
         ]
 
     def variables(self, section_id: str = "") -> list[Variable]:
-        return [
-            Variable(
-                self.id,
-                self.id,
-                plain(self.text),
-                "",
-                "categorical",
-                tuple(self.options),
-                section_id,
-            )
-        ]
+        return [self.coded_variable(section_id, self.options)]
 
 
 Question = SingleChoice | MultipleChoice | Grid | OpenText | Number | PickNumber
