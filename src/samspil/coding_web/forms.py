@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samspil.coding import bundled_codebooks
+from samspil.fieldwork.forms import check_table_upload
 from samspil.fieldwork.models import Study
 
 SOURCE_STUDY = "study"
@@ -51,13 +51,7 @@ class ProjectCreateForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload is None:
             return None
-        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
-            )
-        if not upload.name.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
-            raise forms.ValidationError(_("Use a .csv or .xlsx file."))
-        return upload
+        return check_table_upload(upload)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

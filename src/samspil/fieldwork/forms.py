@@ -2,9 +2,21 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from samspil.instruments import bundled_ids
+
+
+def check_table_upload(upload: UploadedFile) -> UploadedFile:
+    """An uploaded CSV/XLSX table within the size limit, else a form error."""
+    if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise forms.ValidationError(
+            _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
+        )
+    if not (upload.name or "").lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
+        raise forms.ValidationError(_("Use a .csv or .xlsx file."))
+    return upload
 
 
 class StudyCreateForm(forms.Form):
@@ -25,14 +37,7 @@ class RespondentUploadForm(forms.Form):
     )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
-            )
-        if not upload.name.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
-            raise forms.ValidationError(_("Use a .csv or .xlsx file."))
-        return upload
+        return check_table_upload(self.cleaned_data["file"])
 
 
 class TestLinkForm(forms.Form):
