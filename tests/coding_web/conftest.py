@@ -1,22 +1,18 @@
 """Fixtures for the coding web app: personas (a researcher, two coders, an outsider), a
-coding project over a small answers file, and the browser fixtures of tests/web."""
+coding project over a small answers file."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-# The shared fixtures of the web tests (cache, personas, study, page, axe-core).
+# The shared fixtures of the web tests (cache, personas, study); the browser ones
+# (browser, page, axe) come from tests/browser.py for the whole suite.
 from tests.web.conftest import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
     _clear_cache,
-    axe,
     other_researcher,
-    page,
     researcher,
     researcher_client,
     study,
@@ -30,28 +26,6 @@ ANSWERS_CSV = (
     "104,Borgernes forventninger er for høje,Åbenhed fra begge sider\n"
 )
 PASSWORD = "hemmelig-789"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's chromium through Playwright, for this module only.
-
-    Only one sync Playwright can run in a process at a time. When tests/web ran earlier in
-    the same pytest run, its session-wide browser is still open: use that one. Otherwise
-    start one here and close it after the module, so that tests/web can start its own.
-    """
-    from playwright.sync_api import Browser, sync_playwright
-
-    running = [o for o in gc.get_objects() if type(o) is Browser and o.is_connected()]
-    if running:
-        yield running[0]
-        return
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(autouse=True)

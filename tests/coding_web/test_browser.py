@@ -150,7 +150,9 @@ def test_two_coders_agreement_adjudication_and_report(
         "1",
         "33,3 %",
     ]
-    assert boss.get_by_role("img", name=re.compile("Figur 4.1")).evaluate("i => i.naturalWidth") > 0
+    image = boss.get_by_role("img", name=re.compile("Figur 4.1"))
+    expect(image).to_have_js_property("complete", True)  # loaded (or failed), not pending
+    assert image.evaluate("i => i.naturalWidth") > 0
     axe(boss)
     for p in (a, b, boss):
         p.context.close()

@@ -1,33 +1,16 @@
 """Fixtures for the web and fieldwork tests: personas, a kd2024 study, a real SMTP server
-on loopback (aiosmtpd) and Playwright driving Debian's chromium."""
+on loopback (aiosmtpd); the browser fixtures are in tests/browser.py."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
-from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 RESPONDENTS_CSV = (
     "navn,email,kommune,enhed,område\n"
@@ -149,50 +132,3 @@ def message_text(message: Message) -> str:
 def mail_text():  # type: ignore[no-untyped-def]
     """The plain-text body of a received message."""
     return message_text
-
-
-# -- browser --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    # bypass_csp: axe-core is injected as an inline script, which our CSP forbids.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(10000)
-    yield pg
-    context.close()
-
-
-@pytest.fixture
-def axe():  # type: ignore[no-untyped-def]
-    """``axe(page)`` fails the test on any WCAG 2.1 A/AA violation axe-core finds."""
-    return assert_accessible
-
-
-def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
-    """Run axe-core on the page; fail on any WCAG 2.1 A/AA violation."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the repository root")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
-    assert not problems, "\n".join(problems)
