@@ -22,9 +22,17 @@ RESPONDENTS_CSV = (
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_cache(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Empty the (database) cache around every test that uses the database: transactional
+    tests do not roll it back, and the bad-link counters must not leak between tests."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        yield
+        return
     from django.core.cache import cache
 
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
     cache.clear()
     yield
     cache.clear()

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -180,10 +181,17 @@ def test_serve_prepares_database_and_prints_demo_link(tmp_path):
                     assert response.status == 200
                     assert "Velkommen" in response.read().decode()
                 break
-            except OSError:
+            except urllib.error.HTTPError as exc:
+                pytest.fail(f"the server answered {exc.code}")
+            except OSError:  # not listening yet
                 time.sleep(0.2)
         else:
             pytest.fail("the server did not answer")
+        # An unknown link is counted in the database cache, whose table serve created.
+        unknown = link.split("/s/", 1)[0] + "/s/" + "x" * 43 + "/"
+        with pytest.raises(urllib.error.HTTPError) as rejected:
+            urllib.request.urlopen(unknown, timeout=5)
+        assert rejected.value.code == 404
     finally:
         process.terminate()
         process.wait(timeout=20)

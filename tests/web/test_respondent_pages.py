@@ -255,6 +255,16 @@ def test_bad_links_are_rate_limited(client, respondent, settings):
     assert other.status_code == 200
 
 
+def test_bad_link_counters_live_in_the_database_shared_by_all_workers(client, respondent):
+    from django.db import connection
+
+    assert client.get("/s/" + "x" * 43 + "/").status_code == 404
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM samspil_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("badlink" in k for k in keys)
+
+
 def test_csrf_is_required(respondent):
     from django.test import Client
 

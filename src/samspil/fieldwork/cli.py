@@ -41,6 +41,7 @@ def setup_django(*, demo: bool = False) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
 
 
 def _handler(function: Any, *, demo: bool = False) -> Any:

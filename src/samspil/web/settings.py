@@ -73,10 +73,13 @@ else:
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the bad-link counters (fieldwork.access). It lives in the database so that
+# every gunicorn worker (and every host) counts the same attempts; `samspil serve` and the
+# test databases create its table (createcachetable).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "samspil",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "samspil_cache",
     }
 }
 
