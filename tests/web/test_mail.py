@@ -90,3 +90,45 @@ def test_send_button_and_test_link(researcher_client, study, smtp_server, mail_t
     assert study.respondents.filter(is_test=True).count() == 1
     html = researcher_client.get(f"/studier/{study.pk}/").content.decode()
     assert "Af de 4 kommunaldirektører" in html  # the test respondent is not counted
+
+
+def test_study_mail_texts_go_into_invitation_and_reminders(
+    researcher_client, study, smtp_server, mail_text
+):
+    response = researcher_client.post(
+        f"/studier/{study.pk}/mailtekster/",
+        {
+            "mail_note": "Undersøgelsen gennemføres af VIVE & KL. Svarfrist: 1. marts.",
+            "mail_signature": "Med venlig hilsen\nForskerholdet",
+        },
+        follow=True,
+    )
+    assert "E-mailenes tekster er gemt." in response.content.decode()
+    actions.do_send_round(study, base_url="http://testserver")
+    actions.do_send_round(study, base_url="http://testserver")
+    invitation, reminder = (
+        mail_text(m).replace("\r\n", "\n") for m in smtp_server.to("anna@example.org")
+    )
+    for body in (invitation, reminder):
+        assert "Undersøgelsen gennemføres af VIVE & KL. Svarfrist: 1. marts.\n" in body
+        assert body.rstrip().endswith("Med venlig hilsen\nForskerholdet")
+        assert LINK.search(body)
+
+
+def test_too_long_mail_note_is_refused_and_nothing_is_saved(researcher_client, study):
+    response = researcher_client.post(
+        f"/studier/{study.pk}/mailtekster/",
+        {"mail_note": "x" * 2001, "mail_signature": "Hilsen"},
+        follow=True,
+    )
+    assert "højst have 2000 tegn (den har 2001)" in response.content.decode()
+    study.refresh_from_db()
+    assert study.mail_note == "" and study.mail_signature == ""
+
+
+def test_mail_texts_need_a_researcher_of_the_study(client, other_researcher, study):
+    client.force_login(other_researcher)
+    response = client.post(f"/studier/{study.pk}/mailtekster/", {"mail_note": "Hej"})
+    assert response.status_code == 404
+    study.refresh_from_db()
+    assert study.mail_note == ""

@@ -91,6 +91,14 @@ def do_import_respondents(study: Study, rows: list[RespondentRow]) -> list[Respo
         return Respondent.objects.bulk_create(respondents)
 
 
+def do_set_mail_texts(study: Study, *, note: str, signature: str) -> Study:
+    """The study's own paragraph and signature for the invitation and reminders."""
+    study.mail_note = note.strip()
+    study.mail_signature = signature.strip()
+    study.save(update_fields=["mail_note", "mail_signature"])
+    return study
+
+
 def do_open_study(study: Study) -> Study:
     """Open (or re-open) the study. The instrument is frozen on first opening."""
     with transaction.atomic():

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from samspil.fieldwork.models import Study
 from samspil.instruments import bundled_ids
 
 
@@ -17,6 +18,18 @@ def check_table_upload(upload: UploadedFile) -> UploadedFile:
     if not (upload.name or "").lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
         raise forms.ValidationError(_("Use a .csv or .xlsx file."))
     return upload
+
+
+class MailTextsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Study
+        fields = ["mail_note", "mail_signature"]
+        widgets = {
+            "mail_note": forms.Textarea(attrs={"rows": 4, "aria-describedby": "id_mail_note-help"}),
+            "mail_signature": forms.Textarea(
+                attrs={"rows": 3, "aria-describedby": "id_mail_signature-help"}
+            ),
+        }
 
 
 class StudyCreateForm(forms.Form):

@@ -89,6 +89,21 @@ class Study(models.Model):
         default="respondenter",
         help_text=_("Used in the summary sentence, e.g. 'kommunaldirektører'."),
     )
+    mail_note = models.TextField(
+        _("extra paragraph in the e-mails"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Shown in the invitation and the reminders after the opening lines, e.g. who is "
+            "behind the survey and the deadline. Plain text."
+        ),
+    )
+    mail_signature = models.TextField(
+        _("signature of the e-mails"),
+        blank=True,
+        max_length=500,
+        help_text=_("Ends the invitation and the reminders, e.g. the researchers' names."),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     rounds_sent = models.PositiveSmallIntegerField(
         default=0, help_text=_("0: nothing sent; 1: invitation; 2-4: invitation and reminders.")

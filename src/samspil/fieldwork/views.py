@@ -28,7 +28,12 @@ from samspil.fieldwork.access import (
     _get_study_for_user,
     studies_for_user,
 )
-from samspil.fieldwork.forms import RespondentUploadForm, StudyCreateForm, TestLinkForm
+from samspil.fieldwork.forms import (
+    MailTextsForm,
+    RespondentUploadForm,
+    StudyCreateForm,
+    TestLinkForm,
+)
 from samspil.fieldwork.mail import LAST_ROUND, personal_url
 from samspil.fieldwork.models import Respondent, Study
 from samspil.fieldwork.questionnaire import (
@@ -289,6 +294,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "summary": monitoring.summary_sentence(study, counts),
             "upload_form": RespondentUploadForm(),
             "test_form": TestLinkForm(),
+            "mail_form": MailTextsForm(instance=study),
             "next_round": study.rounds_sent if study.rounds_sent <= LAST_ROUND else None,
             "next_round_label": actions.round_label(study.rounds_sent)
             if study.rounds_sent <= LAST_ROUND
@@ -376,6 +382,24 @@ def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
             messages.success(request, _("The test link has been sent."))
     else:
         messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    form = MailTextsForm(request.POST, instance=Study.objects.get(pk=study.pk))
+    if form.is_valid():
+        actions.do_set_mail_texts(
+            study,
+            note=form.cleaned_data["mail_note"],
+            signature=form.cleaned_data["mail_signature"],
+        )
+        messages.success(request, _("The texts of the e-mails have been saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
     return redirect("study_detail", study_id=study.pk)
 
 
