@@ -112,3 +112,37 @@ def test_workbench_pre_ticks_suggestions_and_the_coder_decides(
     assert '<span class="suggestion-badge">Forslag' in b.get(url).content.decode()
     b.post(url, {"code": ["andet"]})
     assert unit_state(project, unit).final == {"andet"}
+
+
+def test_a_higher_threshold_pre_ticks_fewer_codes_from_the_next_training(
+    login, synthetic, researcher
+):
+    project, _units, _by_id = synthetic
+    c = login(researcher)
+    c.post(f"/kodning/{project.pk}/forslag/", {"variable": "udf_vigtigste"})
+    low = Suggestion.objects.filter(run=SuggestionRun.objects.get())
+    ticked_low = sum(len(s.pre_ticked) for s in low)
+    response = c.post(f"/kodning/{project.pk}/forslag/taerskel/", {"threshold": "95"}, follow=True)
+    assert "Tærsklen er gemt; træn forslagene igen." in response.content.decode()
+    project.refresh_from_db()
+    assert project.threshold == pytest.approx(0.95)
+    c.post(f"/kodning/{project.pk}/forslag/", {"variable": "udf_vigtigste"})
+    run = SuggestionRun.objects.latest("pk")
+    assert run.threshold == pytest.approx(0.95)
+    ticked_high = sum(len(s.pre_ticked) for s in Suggestion.objects.filter(run=run))
+    assert ticked_high < ticked_low
+
+
+def test_threshold_outside_50_to_99_is_refused(login, project, researcher, coder_a):
+    c = login(researcher)
+    response = c.post(f"/kodning/{project.pk}/forslag/taerskel/", {"threshold": "30"}, follow=True)
+    assert "Denne værdi skal være større end eller lig 50." in response.content.decode()
+    project.refresh_from_db()
+    assert project.threshold == pytest.approx(0.7)
+    coder = login(coder_a)
+    assert (
+        coder.post(f"/kodning/{project.pk}/forslag/taerskel/", {"threshold": "80"}).status_code
+        == 403
+    )
+    with pytest.raises(actions.ActionError, match="fra 50 til 99"):
+        actions.do_set_threshold(project, 100)

@@ -249,6 +249,16 @@ def do_decide(
 # -- suggestions -----------------------------------------------------------------------------
 
 
+def do_set_threshold(project: CodingProject, percent: int) -> CodingProject:
+    """The probability (in percent, 50-99) at or above which suggested codes are pre-ticked;
+    it applies from the next training of the suggestions."""
+    if not 50 <= percent <= 99:
+        raise ActionError(_("The threshold must be a whole percentage from 50 to 99."))
+    project.threshold = percent / 100
+    project.save(update_fields=["threshold"])
+    return project
+
+
 def do_train_suggestions(project: CodingProject, variable: str, user: User) -> SuggestionRun:
     """Train the suggester on the question's final codes, evaluate it by cross-validation
     and store suggestions for the answers without final codes. Codings and final codes are

@@ -63,3 +63,16 @@ class ProjectCreateForm(forms.Form):
         if first is not None and second is not None and first.pk == second.pk:
             self.add_error("coder_2", _("Choose two different coders."))
         return data
+
+
+class ThresholdForm(forms.Form):
+    threshold = forms.IntegerField(
+        label=_("Pre-tick suggested codes from this probability (percent)"),
+        min_value=50,
+        max_value=99,
+        help_text=_(
+            "Higher: fewer pre-ticked codes, more often right. Applies when the suggestions "
+            "are trained again."
+        ),
+        widget=forms.NumberInput(attrs={"aria-describedby": "id_threshold-help"}),
+    )

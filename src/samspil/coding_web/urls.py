@@ -20,6 +20,11 @@ urlpatterns = [
     path("kodning/<int:project_id>/endelige-koder.csv", views.final_csv, name="coding_final_csv"),
     path("kodning/<int:project_id>/citater.csv", views.quotes_csv, name="coding_quotes_csv"),
     path("kodning/<int:project_id>/forslag/", views.suggestions, name="coding_suggestions"),
+    path(
+        "kodning/<int:project_id>/forslag/taerskel/",
+        views.set_threshold,
+        name="coding_threshold",
+    ),
     path("kodning/<int:project_id>/rapport/", views.report, name="coding_report"),
     path(
         "kodning/<int:project_id>/rapport/<path:filename>",

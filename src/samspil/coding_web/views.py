@@ -36,7 +36,7 @@ from samspil.coding_web.access import (
     projects_for_user,
     visible_codings,
 )
-from samspil.coding_web.forms import SOURCE_FILE, ProjectCreateForm
+from samspil.coding_web.forms import SOURCE_FILE, ProjectCreateForm, ThresholdForm
 from samspil.coding_web.models import CodingProject
 from samspil.coding_web.sources import UnitFileError
 from samspil.coding_web.state import (
@@ -467,6 +467,22 @@ def quotes_csv(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def set_threshold(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _get_project_for_manager(request, project_id)
+    form = ThresholdForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise actions.ActionError(" ".join(str(e) for e in form.errors["threshold"]))
+        actions.do_set_threshold(project, form.cleaned_data["threshold"])
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The threshold is saved; train the suggestions again."))
+    return redirect("coding_suggestions", project_id=project.pk)
+
+
+@login_required
 def suggestions(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project_for_manager(request, project_id)
     if request.method == "POST":
@@ -509,6 +525,7 @@ def suggestions(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "sections": sections,
             "minimum": actions.MIN_FINAL_FOR_SUGGESTIONS,
+            "threshold_form": ThresholdForm(initial={"threshold": round(project.threshold * 100)}),
         },
     )
 
