@@ -24,9 +24,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from samspil.coding import load_codebook  # noqa: E402
-from samspil.coding.classifier import evaluate  # noqa: E402
-from tests.coding.synthetic import WEIGHTS, answers  # noqa: E402
+from tests.coding.synthetic import WEIGHTS, answers
+
+from samspil.coding import load_codebook
+from samspil.coding.classifier import evaluate
 
 VARIABLE = "udf_vigtigste"
 
