@@ -196,3 +196,19 @@ def test_workbench_without_javascript_and_suggestion_marks(
     assert CodingVersion.objects.get().codes == ["arbejdskraft", "andet"]
     assert CodingVersion.objects.get().suggested == ["arbejdskraft"]
     page.context.close()
+
+
+def test_suggestions_page_sets_the_threshold_and_is_accessible(
+    browser, live_server, project, units, researcher, axe
+):
+    url = f"/kodning/{project.pk}/forslag/"
+    page = _login(browser, live_server, "forsker", "hemmelig-123", url)
+    field = page.get_by_label("Forkryds foreslåede koder fra denne sandsynlighed (procent)")
+    assert field.input_value() == "70"
+    axe(page)
+    field.fill("85")
+    page.get_by_role("button", name="Gem tærsklen").click()
+    expect(page.get_by_text("Tærsklen er gemt; træn forslagene igen.")).to_be_visible()
+    project.refresh_from_db()
+    assert project.threshold == 0.85
+    page.context.close()
