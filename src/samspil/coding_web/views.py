@@ -471,14 +471,11 @@ def quotes_csv(request: HttpRequest, project_id: int) -> HttpResponse:
 def set_threshold(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project_for_manager(request, project_id)
     form = ThresholdForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise actions.ActionError(" ".join(str(e) for e in form.errors["threshold"]))
+    if form.is_valid():
         actions.do_set_threshold(project, form.cleaned_data["threshold"])
-    except actions.ActionError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, _("The threshold is saved; train the suggestions again."))
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors["threshold"]))
     return redirect("coding_suggestions", project_id=project.pk)
 
 

@@ -389,7 +389,7 @@ def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    form = MailTextsForm(request.POST, instance=Study.objects.get(pk=study.pk))
+    form = MailTextsForm(request.POST)  # validates only; the action writes
     if form.is_valid():
         actions.do_set_mail_texts(
             study,
