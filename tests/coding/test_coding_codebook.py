@@ -12,8 +12,7 @@ from samspil.coding import Codebook, CodebookError, bundled_codebooks, load_code
 from samspil.instruments import load
 from tests.coding.synthetic import two_level_codebook
 
-REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seeds" / "004_d4851e05fad42ac3.txt"
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seeds" / "004_kd2024_bilag.txt"
 
 FIGURES = {
     "udf_vigtigste": "4.1",
@@ -96,8 +95,6 @@ def test_every_kd2024_question_ends_with_andet(kd2024):
 
 
 def test_kd2024_matches_bilag_2_of_the_seed_row_by_row(kd2024):
-    if not SEED.is_file():
-        pytest.skip(f"seed {SEED} not beside the repo")
     listing = SEED.read_text(encoding="utf-8").split("13.0 Bilag 2: Slutkodeliste", 1)[1]
     rows = []
     for line in listing.splitlines():

@@ -6,10 +6,10 @@ import pytest
 
 from samspil.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-FIXTURES = SHARED / "fixtures"
-SEEDS = SHARED / "seeds"
+# Copies of the team library's fixtures and seed passages (see tests/fixtures/README.md):
+# the repository carries everything its tests need.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEEDS = FIXTURES / "seeds"
 
 
 @pytest.fixture
@@ -40,12 +40,12 @@ def run_report(run_cli, tmp_path):
 def fixture_path(name: str) -> Path:
     path = FIXTURES / name
     if not path.is_file():
-        pytest.fail(f"shared fixture {path} is missing; the tests need ../shared beside the repo")
+        pytest.fail(f"fixture {path} is missing")
     return path
 
 
 def seed_text(prefix: str) -> str:
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))  # e.g. 004_kd2024_bilag.txt
     if not matches:
         pytest.fail(f"seed {prefix} not found in {SEEDS}")
     return matches[0].read_text(encoding="utf-8")
