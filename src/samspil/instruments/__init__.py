@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -11,7 +12,16 @@ from pydantic import ValidationError
 
 from samspil.instruments.schema import Instrument, Section
 
-__all__ = ["Instrument", "InstrumentError", "Section", "bundled_ids", "load", "load_file"]
+__all__ = [
+    "Instrument",
+    "InstrumentError",
+    "Section",
+    "bundled_ids",
+    "load",
+    "load_file",
+    "register_loader",
+    "resolve",
+]
 
 DATA = resources.files("samspil.instruments") / "data"
 
@@ -50,3 +60,30 @@ def load(instrument_id: str) -> Instrument:
         known = ", ".join(bundled_ids())
         raise InstrumentError(f"unknown instrument {instrument_id!r}; bundled: {known}")
     return load_file(Path(str(path)))
+
+
+# -- one way in: bundled id, YAML file, or any registered file format ---------------------
+
+Loader = Callable[[Path], Instrument]
+# File suffix (lower case, with the dot) -> loader. YAML is built in; the XLSForm reader
+# registers ".xlsx" (see samspil.instruments.xlsform). Each loader raises InstrumentError
+# naming file, sheet/row/column or field.
+LOADERS: dict[str, Loader] = {".yaml": load_file, ".yml": load_file}
+
+
+def register_loader(suffixes: tuple[str, ...], loader: Loader) -> None:
+    for suffix in suffixes:
+        LOADERS[suffix.lower()] = loader
+
+
+def resolve(ref: str | Path) -> Instrument:
+    """The instrument named by ``ref``: a bundled id (``kd2024``) or a file whose suffix has
+    a registered loader (``.yaml``, ``.yml``, ``.xlsx``)."""
+    text = str(ref)
+    suffix = Path(text).suffix.lower()
+    if suffix in LOADERS:
+        path = Path(text)
+        if not path.is_file():
+            raise InstrumentError(f"{path}: instrument file not found")
+        return LOADERS[suffix](path)
+    return load(text)
