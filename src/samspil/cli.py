@@ -27,8 +27,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from samspil.instruments import Instrument
+    from samspil.responses import Responses
 
 EXIT_BAD_INPUT = 2
+CODES_COLUMNS = ("respondent_id", "variable", "code")
+QUOTES_COLUMNS = ("respondent_id", "variable", "text")
 
 # Modules whose ``register(subparsers)`` adds sub-commands, in the order --help lists them.
 COMMAND_MODULES: list[str] = ["samspil.cli", "samspil.coding.cli", "samspil.fieldwork.cli"]
@@ -66,49 +69,37 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_data(instrument_id: str, path: str) -> pd.DataFrame:
-    from samspil.importing import read_responses
+def _read_responses(instrument: Instrument, path: str) -> Responses:
+    from samspil.responses import Responses
 
-    result = read_responses(Path(path), _instrument(instrument_id))
-    for note in result.notes:
+    responses = Responses.from_file(path, instrument)
+    for note in responses.notes:
         print(f"note: {note}", file=sys.stderr)
-    return result.data
+    return responses
 
 
-def _read_codes(path: str | None) -> pd.DataFrame | None:
+def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame | None:
     if path is None:
         return None
-    from samspil.importing import DataImportError, Problem, read_table
+    from samspil.importing import read_columns
 
-    table, _ = read_table(Path(path))
-    table.columns = [str(c).strip() for c in table.columns]
-    missing = [c for c in ("respondent_id", "variable", "code") if c not in table.columns]
-    if missing:
-        raise DataImportError([Problem(path, 1, c, "required column is missing") for c in missing])
-    return table
+    return read_columns(path, required)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from samspil.importing import read_attributes
     from samspil.reports import load_spec, make_report
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     spec = load_spec(args.report)
-    data = _read_data(spec.instrument, args.data)
-    attributes = read_attributes(args.attributes, ATTRIBUTE_COLUMNS) if args.attributes else None
-    quotes = None
-    if args.quotes:
-        import pandas as pd
-
-        quotes = pd.read_csv(args.quotes, dtype=str, keep_default_na=False)
+    responses = _read_responses(_instrument(args.instrument or spec.instrument), args.data)
     formats = set(args.formats.split(",")) if args.formats else None
     output = make_report(
-        args.report,
-        data,
+        spec,
+        responses,
         Path(args.out),
-        codes=_read_codes(args.codes),
-        attributes=attributes,
-        quotes=quotes,
+        codes=_read_columns(args.codes, CODES_COLUMNS),
+        attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
+        quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
         min_cell=args.min_cell,
         **({"formats": formats} if formats else {}),
         banner=args.banner or "",
@@ -122,37 +113,35 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from samspil.exports import EXPORTERS, export
-    from samspil.responses import Responses
 
-    instrument = _instrument(args.instrument)
-    data = _read_data(args.instrument, args.data)
-    out = Path(args.out) if args.out else Path(f"{instrument.id}.{EXPORTERS[args.to].suffix}")
-    export(Responses(instrument, data, source=args.data), args.to, out)
+    responses = _read_responses(_instrument(args.instrument), args.data)
+    suffix = EXPORTERS[args.to].suffix
+    out = Path(args.out) if args.out else Path(f"{responses.instrument.id}.{suffix}")
+    export(responses, args.to, out)
     print(out)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from samspil import demo
-    from samspil.importing import read_attributes
     from samspil.reports import make_report
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     out = Path(args.out)
     for report_id in ("kd2024", "fc2015"):
-        data = _read_data(report_id, str(demo.demo_file(f"{report_id}_demo.csv")))
+        responses = _read_responses(
+            _instrument(report_id), str(demo.demo_file(f"{report_id}_demo.csv"))
+        )
         attributes = None
-        codes = None
         if report_id == "fc2015":
-            attributes = read_attributes(
-                demo.demo_file("fc2015_kommuner_demo.csv"), ATTRIBUTE_COLUMNS
+            attributes = _read_columns(
+                str(demo.demo_file("fc2015_kommuner_demo.csv")), ATTRIBUTE_COLUMNS
             )
         codes_file = demo.demo_file(f"{report_id}_codes_demo.csv")
-        if codes_file.is_file():
-            codes = _read_codes(str(codes_file))
+        codes = _read_columns(str(codes_file), CODES_COLUMNS) if codes_file.is_file() else None
         output = make_report(
             report_id,
-            data,
+            responses,
             out / report_id,
             codes=codes,
             attributes=attributes,
@@ -190,6 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--attributes",
         help="municipality attributes: kommune,population,expenditure_pressure,mayor_party",
     )
+    p.add_argument("--instrument", help="the questionnaire (id or file; default: the report's)")
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
     p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf (default all)")
     p.add_argument("--banner", help="a line shown at the top of the report")

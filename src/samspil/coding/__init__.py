@@ -7,7 +7,9 @@ so that loading a codebook does not import scikit-learn's model code.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 # name -> submodule; imported on first use (PEP 562), so ``samspil --help`` and the
@@ -54,7 +56,22 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"samspil.coding.{_WHERE[name]}"), name)
+    value = getattr(import_module(f"samspil.coding.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(ModuleType):
+    """``samspil.coding.agreement`` is both a submodule and the function the package
+    exports; importing the submodule must not replace the function."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and name in _WHERE and _WHERE[name] == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
