@@ -9,8 +9,6 @@ nothing is imported unless the whole file is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from samspil.errors import DomainError
 from samspil.fieldwork.models import Municipality, ensure_municipalities
 from samspil.fieldwork.municipalities import VARIANTS, normalise
+from samspil.importing import DataImportError, Limits, Problem, read_table
 
 MAX_ROWS = 20000
 MAX_ERRORS = 50
@@ -167,13 +166,8 @@ def _municipality_lookup() -> dict[str, Municipality]:
 def _map_columns(name: str, header: list[str]) -> tuple[dict[str, int], list[str]]:
     errors: list[str] = []
     columns: dict[str, int] = {}
-    normalised = [h.strip().lower() for h in header]
+    normalised = [h.strip().lower() for h in header]  # repeated names: refused by the reader
     for index, title in enumerate(normalised):
-        if title and normalised.index(title) != index:
-            errors.append(
-                _("%(file)s, row 1, column %(column)s: the column name repeats.")
-                % {"file": name, "column": header[index]}
-            )
         for key, aliases in ALIASES.items():
             if title in aliases:
                 if key in columns:
@@ -192,55 +186,27 @@ def _map_columns(name: str, header: list[str]) -> tuple[dict[str, int], list[str
 
 
 def _read_table(name: str, data: bytes) -> list[list[str]]:
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(name, data)
-    if name.lower().endswith((".csv", ".txt", ".tsv")):
-        return _read_csv(name, data)
-    raise RespondentFileError(
-        [_("%(file)s: unknown file type; use .csv or .xlsx.") % {"file": name}]
-    )
-
-
-def _read_csv(name: str, data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Danish Excel saves "CSV" as Windows-1252 unless told otherwise.
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise RespondentFileError([_("%(file)s: not a text (CSV) file.") % {"file": name}])
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise RespondentFileError([f"{name}: {exc}"]) from None
-
-
-def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
+    """The file through the one table reader (samspil.importing): header, then rows."""
+    if not name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt", ".tsv")):
         raise RespondentFileError(
-            [_("%(file)s: not a readable XLSX file.") % {"file": name}]
-        ) from None
+            [_("%(file)s: unknown file type; use .csv or .xlsx.") % {"file": name}]
+        )
     try:
-        sheet = book.worksheets[0]
-        table: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
-            table.append([_cell_text(v) for v in values])
-            if len(table) > MAX_ROWS + 1:
-                break
-        return table
-    finally:
-        book.close()
+        table = read_table(data, name, limits=Limits(rows=MAX_ROWS + 1))
+    except DataImportError as exc:
+        raise RespondentFileError([_problem(p) for p in exc.problems]) from None
+    frame = table.frame
+    return [[str(c) for c in frame.columns], *frame.astype(str).to_numpy().tolist()]
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _problem(problem: Problem) -> str:
+    if problem.message.startswith("the column name repeats"):
+        return _("%(file)s, row 1, column %(column)s: the column name repeats.") % {
+            "file": problem.file,
+            "column": problem.column,
+        }
+    if problem.message.startswith("cannot read XLSX"):
+        return _("%(file)s: not a readable XLSX file.") % {"file": problem.file}
+    if problem.message == "the file is empty":
+        return _("%(file)s: the file is empty.") % {"file": problem.file}
+    return str(problem)
