@@ -278,8 +278,8 @@ def gap(block: Block, inputs: Inputs) -> Result:
     assert block.expectation  # guaranteed by the spec validator
     assert block.experience
     instrument = inputs.instrument
-    columns = inputs.data.columns
-    pairs = [(a, b) for a, b in block.pairs.items() if a in columns and b in columns]
+    present = inputs.data.columns
+    pairs = [(a, b) for a, b in block.pairs.items() if a in present and b in present]
     if not pairs:
         raise Skip(f"Variablerne {', '.join(block.pairs)} findes ikke i data.")
     needed = [v for pair in pairs for v in pair]
