@@ -21,7 +21,7 @@ from samspil.errors import DomainError
 from samspil.fieldwork import mail
 from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
 from samspil.fieldwork.respondents_import import RespondentRow
-from samspil.instruments import load
+from samspil.instruments import Instrument, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -38,23 +38,27 @@ def default_population_noun(population: str) -> str:
 
 def do_create_study(
     name: str,
-    instrument_id: str,
+    instrument_ref: str | Instrument,
     *,
     researchers: Iterable[User] = (),
     population_noun: str = "",
     is_demo: bool = False,
 ) -> Study:
-    instrument = load(instrument_id)  # InstrumentError names the unknown instrument
+    """A new study in preparation with its own frozen copy of the questionnaire
+    (``instrument_ref``: a bundled id, an instrument file, or an ``Instrument``)."""
+    instrument = (
+        instrument_ref if isinstance(instrument_ref, Instrument) else resolve(instrument_ref)
+    )  # InstrumentError names the unknown instrument
     name = name.strip()
     if not name:
         raise ActionError(_("The study needs a name."))
     study = Study(
         name=name[:200],
-        instrument_id=instrument_id,
+        instrument_id=instrument.id,
         population_noun=population_noun.strip() or default_population_noun(instrument.population),
         is_demo=is_demo,
     )
-    study.freeze_instrument()
+    study.freeze_instrument(instrument)
     with transaction.atomic():
         study.save()
         if researchers:

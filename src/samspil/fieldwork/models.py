@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samspil.instruments import Instrument, load
+from samspil.instruments import Instrument, load, resolve
 
 
 class Municipality(models.Model):
@@ -138,9 +138,10 @@ class Study(models.Model):
         _INSTRUMENTS[self.instrument_sha256] = cached
         return cached
 
-    def freeze_instrument(self) -> None:
-        """Copy the bundled instrument into the study (see ``instrument_snapshot``)."""
-        instrument = load(self.instrument_id)
+    def freeze_instrument(self, instrument: Instrument | None = None) -> None:
+        """Copy the instrument (default: the bundled one by id) into the study (see
+        ``instrument_snapshot``); the study uses this copy from now on."""
+        instrument = instrument or resolve(self.instrument_id)
         data = instrument_snapshot(instrument)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         self.instrument_json = data
