@@ -21,7 +21,7 @@ from samspil.errors import DomainError
 from samspil.fieldwork import mail
 from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
 from samspil.fieldwork.respondents_import import RespondentRow
-from samspil.instruments import Instrument, resolve
+from samspil.instruments import Instrument, bundled_ids, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -105,13 +105,16 @@ def do_set_mail_texts(study: Study, *, note: str, signature: str) -> Study:
 
 
 def do_open_study(study: Study) -> Study:
-    """Open (or re-open) the study. The instrument is frozen on first opening."""
+    """Open (or re-open) the study. The instrument is frozen on first opening: a bundled
+    questionnaire is copied again then (edits during preparation count); an uploaded one
+    keeps the copy made when the study was created."""
     with transaction.atomic():
         study = Study.objects.select_for_update().get(pk=study.pk)
         if study.status == Study.Status.OPEN:
             return study
         if study.opened_at is None:
-            study.freeze_instrument()
+            if study.instrument_id in bundled_ids() or not study.instrument_json:
+                study.freeze_instrument()
             study.opened_at = timezone.now()
         study.status = Study.Status.OPEN
         study.save()
