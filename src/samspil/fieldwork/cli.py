@@ -334,7 +334,9 @@ def register(subparsers: Any) -> None:
     sub = study.add_subparsers(dest="study_command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("create", help="create a study and import its respondents")
-    p.add_argument("--instrument", required=True, help="bundled instrument id, e.g. kd2024")
+    p.add_argument(
+        "--instrument", required=True, help="bundled instrument id (e.g. kd2024) or a file"
+    )
     p.add_argument("--name", required=True)
     p.add_argument("--respondents", required=True, help="CSV or XLSX: name, email, kommune ...")
     p.add_argument("--researcher", action="append", help="user name with access (repeatable)")
