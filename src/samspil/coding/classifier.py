@@ -335,6 +335,23 @@ def evaluate_sets(
         pipeline = make_pipeline(random_state)
         _fit(pipeline, [texts_[i] for i in train], y[train])
         probs[test] = _predict(pipeline, [texts_[i] for i in test], len(codes))
+    rows, summary = _scores(probs, y, codes, labels, threshold)
+    summary = {"n_answers": n, "n_splits": min(n_splits, n), **summary}
+    n_positive = {c: int(y[:, j].sum()) for j, c in enumerate(codes)}
+    index = list(ids) if ids is not None else list(range(n))
+    return Evaluation(
+        codes=pd.DataFrame(rows),
+        summary=summary,
+        warnings=too_few_warnings(n, n_positive, labels),
+        probabilities=pd.DataFrame(probs, index=index, columns=list(codes)),
+    )
+
+
+def _scores(
+    probs: np.ndarray, y: np.ndarray, codes: Sequence[str], labels: dict[str, str], threshold: float
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Per code and pooled: the predictions (cross-validated probabilities) against the
+    human codes ``y``, at 0.5 and at the pre-tick ``threshold``."""
     at_half = probs >= 0.5
     ticked = probs >= threshold
     human = y.astype(bool)
@@ -359,8 +376,6 @@ def evaluate_sets(
     n_ticks = int(ticked.sum())
     exact = [bool((ticked[i] == human[i]).all()) for i in np.flatnonzero(answers_ticked)]
     summary = {
-        "n_answers": n,
-        "n_splits": min(n_splits, n),
         "threshold": threshold,
         "share_answers_pre_ticked": float(answers_ticked.mean()),
         "pre_tick_precision": float((ticked & human).sum() / n_ticks) if n_ticks else None,
@@ -368,14 +383,7 @@ def evaluate_sets(
         "pooled_kappa": _kappa(human.ravel(), at_half.ravel()),
         "pooled_kappa_at_threshold": _kappa(human.ravel(), ticked.ravel()),
     }
-    n_positive = {c: int(y[:, j].sum()) for j, c in enumerate(codes)}
-    index = list(ids) if ids is not None else list(range(n))
-    return Evaluation(
-        codes=pd.DataFrame(rows),
-        summary=summary,
-        warnings=too_few_warnings(n, n_positive, labels),
-        probabilities=pd.DataFrame(probs, index=index, columns=list(codes)),
-    )
+    return rows, summary
 
 
 def too_few_warnings(
