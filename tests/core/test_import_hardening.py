@@ -162,3 +162,11 @@ def test_fuzzed_csv_files_give_a_report_or_a_message_never_a_traceback(tmp_path,
             assert err.startswith("error: ") and not out.exists()
         outcomes.append(code)
     assert 0 in outcomes and 2 in outcomes  # the mutations both pass and fail
+
+
+def test_a_cell_over_the_limit_is_refused_naming_its_row():
+    near = "a,b\n" + ("x" * 99_999 + ",1\n") * 20  # long cells under the limit are read
+    assert len(read_table(near.encode(), "near.csv").frame) == 20
+    over = "a,b\n1,2\n" + "x" * 100_001 + ",1\n"
+    with pytest.raises(DataImportError, match="row 3: a cell longer than 100,000 characters"):
+        read_table(over.encode(), "over.csv")
