@@ -1,29 +1,49 @@
 """The ``samspil`` command line. Each sub-command is a verb doing one job; handlers return
-the exit code (0 ok, 2 bad input)."""
+the exit code (0 ok, 2 bad input).
+
+Sub-commands come from a registry, ``COMMAND_MODULES``: each listed module has a
+``register(subparsers)`` function adding its commands (this module registers the core ones
+the same way). A command module imports only light things at its top; pandas, scipy,
+Django and the like are imported inside the handlers, so ``samspil --help`` and argument
+errors answer at once. ``DomainError`` (bad input) becomes exit code 2 with its message;
+any other exception is a bug and shows its traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from samspil import __version__
+from samspil.errors import DomainError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samspil.instruments import Instrument
 
 EXIT_BAD_INPUT = 2
 
+# Modules whose ``register(subparsers)`` adds sub-commands, in the order --help lists them.
+COMMAND_MODULES: list[str] = ["samspil.cli", "samspil.coding.cli", "samspil.fieldwork.cli"]
 
-class UserError(Exception):
-    """Bad input: printed on stderr and the command exits with code 2."""
+
+def register_commands(module: str) -> None:
+    """Add a module with a ``register(subparsers)`` function to the command line."""
+    if module not in COMMAND_MODULES:
+        COMMAND_MODULES.append(module)
 
 
-def _instrument(instrument_id: str):  # type: ignore[no-untyped-def]
-    from samspil.instruments import load
+def _instrument(ref: str) -> Instrument:
+    from samspil.instruments import resolve
 
-    return load(instrument_id)
+    return resolve(ref)
 
 
 def cmd_instruments(args: argparse.Namespace) -> int:
@@ -78,6 +98,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     attributes = read_attributes(args.attributes, ATTRIBUTE_COLUMNS) if args.attributes else None
     quotes = None
     if args.quotes:
+        import pandas as pd
+
         quotes = pd.read_csv(args.quotes, dtype=str, keep_default_na=False)
     formats = set(args.formats.split(",")) if args.formats else None
     output = make_report(
@@ -99,12 +121,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from samspil.exports import export
+    from samspil.exports import EXPORTERS, export
+    from samspil.responses import Responses
 
+    instrument = _instrument(args.instrument)
     data = _read_data(args.instrument, args.data)
-    suffix = "xml" if args.to == "ddi" else args.to
-    out = Path(args.out) if args.out else Path(f"{args.instrument}.{suffix}")
-    export(_instrument(args.instrument), data, args.to, out)
+    out = Path(args.out) if args.out else Path(f"{instrument.id}.{EXPORTERS[args.to].suffix}")
+    export(Responses(instrument, data, source=args.data), args.to, out)
     print(out)
     return 0
 
@@ -145,14 +168,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return main(["serve", "--demo", "--port", str(args.port)])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="samspil",
-        description="Surveys of municipal collaboration with civil society: questionnaires, "
-        "fieldwork, coding and data reports.",
-    )
-    parser.add_argument("--version", action="version", version=f"samspil {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The core commands: instruments, codebook, report, export, demo."""
+    from samspil.exports import EXPORTERS
 
     p = sub.add_parser("instruments", help="list the bundled questionnaires")
     p.set_defaults(func=cmd_instruments)
@@ -180,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export answers with labels for archiving")
     p.add_argument("instrument")
     p.add_argument("--data", required=True)
-    p.add_argument("--to", required=True, choices=["sav", "dta", "xlsx", "csv", "ddi"])
+    p.add_argument("--to", required=True, choices=list(EXPORTERS))
     p.add_argument("--out", help="output file (default: <instrument>.<format>)")
     p.set_defaults(func=cmd_export)
 
@@ -190,29 +208,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_demo)
 
-    for module in ("samspil.coding.cli", "samspil.fieldwork.cli"):
-        try:
-            plugin = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        plugin.register(sub)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samspil",
+        description="Surveys of municipal collaboration with civil society: questionnaires, "
+        "fieldwork, coding and data reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"samspil {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from samspil.importing import DataImportError
-    from samspil.instruments import InstrumentError
-    from samspil.reports.spec import SpecError
-
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (DataImportError, InstrumentError, SpecError, UserError) as exc:
+    except DomainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``samspil codebook kd2024 | head``): end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

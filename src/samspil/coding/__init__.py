@@ -7,22 +7,55 @@ so that loading a codebook does not import scikit-learn's model code.
 
 from __future__ import annotations
 
-from samspil.coding.adjudication import disagreements, final_codes
-from samspil.coding.agreement import (
-    AgreementReport,
-    agreement,
-    binary_agreement,
-    krippendorff_alpha_nominal,
-)
-from samspil.coding.figures import quotes, theme_shares
-from samspil.coding.loader import (
-    CodebookError,
-    bundled_codebooks,
-    load_codebook,
-    load_codebook_file,
-)
-from samspil.coding.records import CodingInputError
-from samspil.coding.schema import Codebook, CodedQuestion, Subtheme, Theme
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# name -> submodule; imported on first use (PEP 562), so ``samspil --help`` and the
+# coding command-line module do not import scikit-learn or pandas.
+_WHERE = {
+    "disagreements": "adjudication",
+    "final_codes": "adjudication",
+    "AgreementReport": "agreement",
+    "agreement": "agreement",
+    "binary_agreement": "agreement",
+    "krippendorff_alpha_nominal": "agreement",
+    "quotes": "figures",
+    "theme_shares": "figures",
+    "CodebookError": "loader",
+    "bundled_codebooks": "loader",
+    "load_codebook": "loader",
+    "load_codebook_file": "loader",
+    "CodingInputError": "records",
+    "Codebook": "schema",
+    "CodedQuestion": "schema",
+    "Subtheme": "schema",
+    "Theme": "schema",
+}
+
+if TYPE_CHECKING:
+    from samspil.coding.adjudication import disagreements, final_codes
+    from samspil.coding.agreement import (
+        AgreementReport,
+        agreement,
+        binary_agreement,
+        krippendorff_alpha_nominal,
+    )
+    from samspil.coding.figures import quotes, theme_shares
+    from samspil.coding.loader import (
+        CodebookError,
+        bundled_codebooks,
+        load_codebook,
+        load_codebook_file,
+    )
+    from samspil.coding.records import CodingInputError
+    from samspil.coding.schema import Codebook, CodedQuestion, Subtheme, Theme
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"samspil.coding.{_WHERE[name]}"), name)
+
 
 __all__ = [
     "AgreementReport",

@@ -17,6 +17,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from samspil.coding import Codebook
+from samspil.errors import DomainError
 from samspil.fieldwork.models import Study
 from samspil.importing import (
     ID_COLUMN,
@@ -41,7 +42,7 @@ class UnitRow:
     text: str
 
 
-class UnitFileError(ValueError):
+class UnitFileError(DomainError):
     """The file cannot be imported; ``errors`` lists every problem, one line each."""
 
     def __init__(self, errors: list[str]) -> None:

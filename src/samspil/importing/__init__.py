@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from samspil.errors import DomainError
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable, plain
 
@@ -41,7 +42,7 @@ class Problem:
         return f"{', '.join(where)}: {self.message}"
 
 
-class DataImportError(ValueError):
+class DataImportError(DomainError):
     """Raised when an input file has problems; nothing was imported."""
 
     def __init__(self, problems: list[Problem]):

@@ -11,11 +11,13 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from samspil.errors import DomainError
+
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 
 
-class SettingError(ValueError):
+class SettingError(DomainError):
     """An environment variable with a value that cannot be used."""
 
 
