@@ -345,3 +345,26 @@ def test_researchers_create_studies(researcher_client):
     assert 'name="instrument"' in page.content.decode()
     created = researcher_client.post("/studier/", {"name": "Forskerens", "instrument": "kd2024"})
     assert created.status_code == 302 and Study.objects.filter(name="Forskerens").exists()
+
+
+# -- docs/security.md names real tests --------------------------------------------------------
+
+
+def test_every_test_named_in_security_md_exists():
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    named: list[tuple[str, str]] = []
+    for line in (root / "docs" / "security.md").read_text(encoding="utf-8").splitlines():
+        current = ""
+        for match in re.finditer(r"`(tests/[\w/]+\.py)?::(\w+)`", line):
+            current = match.group(1) or current
+            assert current, line
+            named.append((current, match.group(2)))
+    assert len(named) > 30
+    missing = [
+        f"{path}::{name}"
+        for path, name in named
+        if not re.search(rf"^def {name}\(", (root / path).read_text(encoding="utf-8"), re.M)
+    ]
+    assert not missing
