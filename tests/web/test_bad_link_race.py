@@ -34,7 +34,29 @@ def _get(port: int, path: str) -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[int]:
+def database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """'' for the default SQLite file, or the URL of a fresh PostgreSQL database on the
+    test command's server (SAMSPIL_TEST_POSTGRES_URL)."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    base = os.environ.get("SAMSPIL_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("needs the PostgreSQL server of the test command (SAMSPIL_TEST_POSTGRES_URL)")
+    import psycopg
+
+    name = f"samspil_race_{secrets.token_hex(4)}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def server(tmp_path: Path, database: str) -> Iterator[int]:
     port = free_port()
     env = {
         **os.environ,
@@ -44,6 +66,8 @@ def server(tmp_path: Path) -> Iterator[int]:
     }
     for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SAMSPIL_SECRET_KEY"):
         env.pop(name, None)
+    if database:
+        env["DATABASE_URL"] = database
     command = [sys.executable, "-m", "samspil.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(
         [*command, "--workers", "3", "--threads", "8"],
@@ -68,6 +92,7 @@ def server(tmp_path: Path) -> Iterator[int]:
         process.wait(30)
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 def test_parallel_guesses_get_at_most_the_limit_through(server: int) -> None:
     barrier = threading.Barrier(GUESSES)
     statuses: list[int] = []
