@@ -63,10 +63,7 @@ def test_serve_turns_debug_on_only_with_the_debug_option(tmp_path):
 
 
 def test_secret_key_is_made_per_installation_and_kept(tmp_path):
-    code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='samspil.web.settings'; " + (
-        "django.setup(); " + code
-    )
+    code = "from samspil.web import settings as s; print(s.SECRET_KEY)"
     first, second = tmp_path / "a", tmp_path / "b"
     key_a = _python(code, {"SAMSPIL_DATA_DIR": str(first)})
     key_a_again = _python(code, {"SAMSPIL_DATA_DIR": str(first)})
