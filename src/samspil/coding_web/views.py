@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -54,7 +55,7 @@ from samspil.coding_web.state import (
     unit_states,
     usernames,
 )
-from samspil.fieldwork.access import studies_for_user
+from samspil.fieldwork.access import is_researcher, studies_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,10 @@ QUOTABLE_KEY = "q"
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
+    # Only researchers create projects, and only they see the list of every account.
+    can_create = is_researcher(request.user)
+    if request.method == "POST" and not can_create:
+        raise PermissionDenied
     studies = studies_for_user(request)
     form = ProjectCreateForm(request.POST or None, request.FILES or None, studies=studies)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +116,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("coding_project", project_id=project.pk)
     projects = projects_for_user(request.user)
-    return render(request, "coding_web/project_list.html", {"projects": projects, "form": form})
+    return render(
+        request,
+        "coding_web/project_list.html",
+        {"projects": projects, "form": form if can_create else None},
+    )
 
 
 @login_required

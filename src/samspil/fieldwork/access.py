@@ -1,19 +1,27 @@
 """Access helpers: every view reaches studies and respondents through these.
 
+Researchers are accounts with staff status (or superusers); only they create studies and
+coding projects. Other accounts (coders) reach only the coding projects they code.
 A researcher sees a study when they are a superuser or one of its researchers. A personal
 link (token) gives access to that respondent's own answers only, while the study is open
 (test respondents also while it is a draft). Unknown and closed links look the same.
-Failed look-ups are counted per client address; past SAMSPIL_BAD_TOKEN_LIMIT within
-SAMSPIL_BAD_TOKEN_WINDOW seconds the address gets 429 for every link.
+Failed look-ups are counted per client address (samspil.web.throttle: atomic, so parallel
+guesses cannot slip past the count); once SAMSPIL_BAD_TOKEN_LIMIT have failed within
+SAMSPIL_BAD_TOKEN_WINDOW seconds the address gets 429 for every link, the right one too.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest
 
 from samspil.fieldwork.models import Respondent, Study
+from samspil.web import throttle
+
+BAD_LINK = "badlink"
+client_ip = throttle.client_ip
 
 
 class LinkRejected(Exception):
@@ -24,36 +32,19 @@ class TooManyAttempts(Exception):
     """Too many bad links from this address: answered with 429."""
 
 
-def client_ip(request: HttpRequest) -> str:
-    if settings.CLIENT_IP_HEADER:
-        forwarded = str(request.META.get(settings.CLIENT_IP_HEADER, ""))
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _counter_key(request: HttpRequest) -> str:
-    return f"samspil:badlink:{client_ip(request)}"
-
-
-def _note_failure(request: HttpRequest) -> None:
-    key = _counter_key(request)
-    if cache.add(key, 1, timeout=settings.BAD_TOKEN_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.BAD_TOKEN_WINDOW)
-
-
 def _get_respondent_for_token(request: HttpRequest, token: str) -> Respondent:
-    if (cache.get(_counter_key(request)) or 0) >= settings.BAD_TOKEN_LIMIT:
+    address = client_ip(request)
+    if throttle.current(BAD_LINK, address).reached(settings.BAD_TOKEN_LIMIT):
         raise TooManyAttempts
     respondent = None
     if 20 <= len(token) <= 64:
         respondent = Respondent.objects.select_related("study").filter(token=token).first()
     if respondent is None or not _link_works(respondent):
-        _note_failure(request)
+        # Counted one by one, under a lock: only the first LIMIT failures get their 404.
+        if throttle.note_failure(BAD_LINK, address, settings.BAD_TOKEN_WINDOW) > (
+            settings.BAD_TOKEN_LIMIT
+        ):
+            raise TooManyAttempts
         raise LinkRejected
     request.samspil_private = True  # type: ignore[attr-defined]
     return respondent
@@ -64,6 +55,11 @@ def _link_works(respondent: Respondent) -> bool:
     if status == Study.Status.OPEN:
         return True
     return respondent.is_test and status == Study.Status.DRAFT
+
+
+def is_researcher(user: Any) -> bool:
+    """May create studies and coding projects (and pick coders among all accounts)."""
+    return bool(user.is_active and (user.is_staff or user.is_superuser))
 
 
 def _get_study_for_user(request: HttpRequest, study_id: int) -> Study:

@@ -28,11 +28,13 @@ class BadInput(DomainError):
     """Printed on stderr; the command exits with code 2."""
 
 
-def setup_django(*, demo: bool = False) -> None:
+def setup_django(*, demo: bool = False, debug: bool = False) -> None:
     """Configure Django and prepare the database (migrations) on first use."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.web.settings")
     if demo:
         os.environ["SAMSPIL_DEMO"] = "1"
+    if debug:  # only ever from `samspil serve --debug`
+        os.environ["SAMSPIL_DEBUG"] = "1"
     import django
     from django.conf import settings
 
@@ -54,7 +56,10 @@ def _handler(function: Any, *, demo: bool = False) -> Any:
         from samspil.web.env import SettingError
 
         try:
-            setup_django(demo=demo or bool(getattr(args, "demo", False)))
+            setup_django(
+                demo=demo or bool(getattr(args, "demo", False)),
+                debug=bool(getattr(args, "debug", False)),
+            )
             return int(function(args))
         except SettingError as exc:
             say(f"error: setting {exc}", file=sys.stderr)
@@ -91,6 +96,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.BASE_URL = base
         os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
     say(f"samspil: serving on {base}/ (database ready)")
+    if settings.DEBUG:
+        say("samspil: DEBUG is on: error pages show settings and code; never expose this server")
     if args.demo:
         from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
 
@@ -103,52 +110,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-# gunicorn's own log ("Error handling request /s/<token>/...") through the redacting formatter.
-GUNICORN_LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "root": {"level": "INFO", "handlers": ["error_console"]},
-    "loggers": {
-        "gunicorn.error": {
-            "level": "INFO",
-            "handlers": ["error_console"],
-            "propagate": False,
-            "qualname": "gunicorn.error",
-        },
-        "gunicorn.access": {
-            "level": "INFO",
-            "handlers": ["error_console"],
-            "propagate": False,
-            "qualname": "gunicorn.access",
-        },
-    },
-    "handlers": {
-        "error_console": {
-            "class": "logging.StreamHandler",
-            "formatter": "redacted",
-            "filters": ["redact"],
-            "stream": "ext://sys.stderr",
-        },
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "redacted",
-            "filters": ["redact"],
-            "stream": "ext://sys.stdout",
-        },
-    },
-    "filters": {"redact": {"()": "samspil.web.logfilter.RedactFilter"}},
-    "formatters": {
-        "redacted": {
-            "()": "samspil.web.logfilter.RedactFormatter",
-            "format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
-        }
-    },
-}
-
-
 def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+    from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
+    from samspil.web.logfilter import access_log_format, gunicorn_logging
     from samspil.web.wsgi import application
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -158,8 +124,13 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "workers": workers,
                 "threads": threads,
                 "worker_class": "gthread" if threads > 1 else "sync",
-                "accesslog": None,  # access logs would record personal links
-                "logconfig_dict": GUNICORN_LOGGING,
+                # Off unless SAMSPIL_ACCESS_LOG=1; then redacted (no links, no addresses
+                # unless SAMSPIL_ACCESS_LOG_ADDRESSES=1), see samspil.web.logfilter.
+                "accesslog": "-" if settings.ACCESS_LOG else None,
+                "access_log_format": access_log_format(settings.ACCESS_LOG_ADDRESSES),
+                "logconfig_dict": gunicorn_logging(
+                    access_log_addresses=settings.ACCESS_LOG_ADDRESSES
+                ),
                 "control_socket_disable": True,  # one shared path per user; not needed
                 "timeout": 60,
                 "graceful_timeout": 10,
@@ -178,6 +149,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     from django.db import transaction
 
     from samspil.fieldwork import actions
+    from samspil.fieldwork.access import is_researcher
     from samspil.fieldwork.respondents_import import read_respondents
 
     path = Path(args.respondents)
@@ -190,6 +162,8 @@ def cmd_create(args: argparse.Namespace) -> int:
         user = get_user_model().objects.filter(username=name).first()
         if user is None:
             raise BadInput(f"--researcher {name}: no such user")
+        if not is_researcher(user):
+            raise BadInput(f"--researcher {name}: not a researcher (an account with staff status)")
         users.append(user)
     with transaction.atomic():
         study = actions.do_create_study(
@@ -327,6 +301,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--threads", type=int, default=4, help="threads per worker")
     p.add_argument(
         "--demo", action="store_true", help="create the demo study and the demo/demo login"
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="Django's debug pages (settings and code on every error): never on a shared server",
     )
     p.set_defaults(func=_handler(cmd_serve))
 

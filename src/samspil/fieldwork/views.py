@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -27,6 +28,7 @@ from samspil.fieldwork.access import (
     TooManyAttempts,
     _get_respondent_for_token,
     _get_study_for_user,
+    is_researcher,
     studies_for_user,
 )
 from samspil.fieldwork.forms import (
@@ -48,6 +50,7 @@ from samspil.fieldwork.questionnaire import (
 )
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
 from samspil.instruments import Instrument, Section
+from samspil.web.login import ThrottledLoginForm, is_throttled
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +237,15 @@ def questionnaire_done(request: HttpRequest, respondent: Respondent) -> HttpResp
 class LoginView(auth_views.LoginView):
     template_name = "samspil/research/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledLoginForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        throttled = is_throttled(form)
+        response = self.render_to_response(
+            self.get_context_data(form=form, throttled=throttled),
+            status=429 if throttled else 200,
+        )
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -247,6 +259,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def study_list(request: HttpRequest) -> HttpResponse:
+    can_create = is_researcher(request.user)
+    if request.method == "POST" and not can_create:
+        raise PermissionDenied
     form = StudyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,7 +275,11 @@ def study_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("study_detail", study_id=study.pk)
     studies = studies_for_user(request).order_by("-created_at")
-    return render(request, "samspil/research/study_list.html", {"studies": studies, "form": form})
+    return render(
+        request,
+        "samspil/research/study_list.html",
+        {"studies": studies, "form": form, "can_create": can_create},
+    )
 
 
 @login_required

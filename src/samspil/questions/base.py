@@ -65,7 +65,7 @@ class Condition(Strict):
             return False
         try:
             code = int(value)  # type: ignore[call-overload]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False
         if self.in_ is not None:
             return code in self.in_

@@ -6,6 +6,7 @@ the same (docs/extending.md)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -134,12 +135,31 @@ class QuestionBase(Strict):
         return answers, errors
 
 
+TEXT_LIMIT = 10000
+
+
+def clean_text(raw: str) -> str | None:
+    """A typed answer as stored: at most TEXT_LIMIT characters, without NUL characters
+    and unpaired surrogates (PostgreSQL and UTF-8 cannot store them); None when empty."""
+    text = raw.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return text[:TEXT_LIMIT] or None
+
+
+def read_number(raw: str) -> float | None:
+    """A typed number (decimal comma or point); None for anything else, infinity and
+    not-a-number included."""
+    try:
+        number = float(raw.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _coerce(var: Variable, raw: str) -> tuple[object, str | None]:
     if var.kind == "text":
-        return raw[:10000], None
-    try:
-        number = float(raw.replace(",", "."))
-    except ValueError:
+        return clean_text(raw), None
+    number = read_number(raw)
+    if number is None:
         return None, "Angiv et tal."
     problem = var.value_error(number)
     return (None, "Vælg et af svarene.") if problem else (number, None)
@@ -232,16 +252,20 @@ class MultipleChoice(QuestionBase, ChoiceMixin):
         return out
 
     def parse_form(self, data: FormData) -> tuple[Answers, list[str]]:
-        ticked = {v for v in data.get(self.id, []) if v != ""}
+        posted = {v for v in data.get(self.id, []) if v != ""}
+        codes = {str(o.code) for o in self.options}
+        ticked = posted & codes
         touched = bool(ticked) or bool(data.get(f"{self.id}__shown"))
         answers: Answers = {}
         for var in self.variables():
             if var.kind == "text":
-                answers[var.name] = (data.get(var.name) or [""])[0][:10000] or None
+                answers[var.name] = clean_text((data.get(var.name) or [""])[0])
             else:
                 code = var.name.rsplit("_", 1)[1]
                 answers[var.name] = (1.0 if code in ticked else 0.0) if ticked else None
         errors: list[str] = []
+        if posted - codes:
+            errors.append("Vælg blandt svarene.")
         if self.exclusive and len(ticked) > 1 and ticked & {str(c) for c in self.exclusive}:
             errors.append("Dette svar kan ikke kombineres med andre svar.")
         if self.required and not ticked and touched:
@@ -350,9 +374,19 @@ class Number(QuestionBase):
             (self.min is not None and value < self.min)
             or (self.max is not None and value > self.max)
         ):
-            errors.append(f"Angiv et tal mellem {self.min:g} og {self.max:g}.")
+            errors.append(self.range_message())
             answers[self.id] = None
         return answers, errors
+
+    def range_message(self) -> str:
+        def number(value: float) -> str:
+            return f"{value:g}".replace(".", ",")
+
+        if self.min is not None and self.max is not None:
+            return f"Angiv et tal mellem {number(self.min)} og {number(self.max)}."
+        if self.min is not None:
+            return f"Angiv et tal på mindst {number(self.min)}."
+        return f"Angiv et tal på højst {number(self.max or 0)}."
 
 
 @register_question_type

@@ -7,7 +7,9 @@ with a message naming the variable, instead of silently falling back to a defaul
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
+from pathlib import Path
 
 from samspil.errors import DomainError
 
@@ -71,3 +73,43 @@ def env_choice(
     if value not in choices:
         raise SettingError(f"{name}={value!r}: expected one of {', '.join(choices)}")
     return value
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def installation_secret_key(data_dir: Path) -> str:
+    """This installation's secret key, from ``<data dir>/secret_key``; made on first use.
+
+    The file is written under a temporary name (owner-only permissions) and linked into
+    place, so concurrent first starts agree on one key and nobody reads a half-written file.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingError(f"cannot read the secret key file {path}: {exc}") from None
+    if key:
+        if len(key) < 40:
+            raise SettingError(f"{path}: the secret key is too short; delete the file to make one")
+        return key
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            temporary.unlink()
+        return path.read_text(encoding="ascii").strip()
+    except OSError as exc:
+        raise SettingError(
+            f"cannot create the secret key file {path} ({exc.strerror}); set SAMSPIL_DATA_DIR "
+            "to a writable folder or SAMSPIL_SECRET_KEY"
+        ) from None

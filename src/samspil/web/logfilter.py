@@ -1,34 +1,66 @@
-"""A logging filter that keeps e-mail addresses, personal links and answers out of logs.
+"""A logging filter that keeps e-mail addresses, personal links, answers and client
+addresses out of logs.
 
-Installed on every handler in settings.LOGGING. It rewrites the formatted message, drops
-the request object that Django attaches to request errors (it carries POST data, that is
-answers) and blanks exception texts that could quote them.
+Installed on every handler in settings.LOGGING and in `samspil serve`'s gunicorn logging
+(:func:`gunicorn_logging`). It rewrites the formatted message, drops the request object
+that Django attaches to request errors (it carries POST data, that is answers) and blanks
+exception texts that could quote them. Links are recognised however they are written:
+`/s/<anything>` up to the next path separator, also with the slashes or the token's
+characters percent-encoded (`%2Fs%2F`, `%5F`), and bare tokens, also percent-encoded.
+Client addresses (IPv4, IPv6) become `[address]`, except in the access log when
+SAMSPIL_ACCESS_LOG_ADDRESSES=1.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any
+from urllib.parse import unquote
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
-# Personal links: /s/<token>/... and bare tokens of token_urlsafe(32) length.
-LINK = re.compile(r"(/s/)[A-Za-z0-9_-]{20,}")
-TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+_SLASH = r"(?:/|%2[Ff])"
+# Personal links: /s/<token>/... with whatever the token is made of, up to the next
+# separator (a slash, also encoded, white space, a query, quotes).
+LINK = re.compile(rf"({_SLASH}s{_SLASH})(?:(?!%2[Ff])[^/\s?#&\"'<>])+")
+# Bare tokens: token_urlsafe(32) is 43 characters; candidates may be percent-encoded.
+TOKEN_CANDIDATE = re.compile(
+    r"(?<![A-Za-z0-9_%-])(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){43,}(?![A-Za-z0-9_-])"
+)
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]{43}")
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
+# At least three colons, so that times of day (21:19:56) are left alone.
+IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){3,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 
-def redact(text: str) -> str:
+def _token(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return "[token]" if TOKEN_CHARACTERS.fullmatch(unquote(text)) else text
+
+
+def redact(text: str, *, addresses: bool = True) -> str:
+    """The text without e-mail addresses, personal links and (``addresses``) client
+    addresses."""
     text = EMAIL.sub("[e-mail]", text)
     text = LINK.sub(r"\1[token]", text)
-    return TOKEN.sub("[token]", text)
+    text = TOKEN_CANDIDATE.sub(_token, text)
+    if addresses:
+        text = IPV4.sub("[address]", text)
+        text = IPV6.sub("[address]", text)
+    return text
 
 
 class RedactFilter(logging.Filter):
+    def __init__(self, name: str = "", addresses: bool = True) -> None:
+        super().__init__(name)
+        self.addresses = addresses
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not hide the record
             message = str(record.msg)
-        record.msg = redact(message)
+        record.msg = redact(message, addresses=self.addresses)
         record.args = None
         if hasattr(record, "request"):
             record.request = None
@@ -38,5 +70,72 @@ class RedactFilter(logging.Filter):
 class RedactFormatter(logging.Formatter):
     """Redacts the final text, tracebacks included (an IntegrityError can quote a value)."""
 
+    def __init__(self, *args: Any, addresses: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.addresses = addresses
+
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        return redact(super().format(record), addresses=self.addresses)
+
+
+# gunicorn's access log line: time, request line, status, size, duration. No referrer (it
+# holds the page the request came from, a personal link) and no user agent.
+ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def access_log_format(with_addresses: bool) -> str:
+    return ("%(h)s " if with_addresses else "") + ACCESS_LOG_FORMAT
+
+
+def gunicorn_logging(*, access_log_addresses: bool = False) -> dict[str, Any]:
+    """gunicorn's logging configuration for `samspil serve`: every line through the
+    redacting filter and formatter; client addresses kept only in the access log and only
+    when asked for (SAMSPIL_ACCESS_LOG_ADDRESSES=1)."""
+    fmt = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+
+    def handler(filter_name: str, formatter: str) -> dict[str, Any]:
+        return {
+            "class": "logging.StreamHandler",
+            "formatter": formatter,
+            "filters": [filter_name],
+            "stream": "ext://sys.stderr",
+        }
+
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "INFO", "handlers": ["error_console"]},
+        "loggers": {
+            "gunicorn.error": {
+                "level": "INFO",
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.error",
+            },
+            "gunicorn.access": {
+                "level": "INFO",
+                "handlers": ["access_console"],
+                "propagate": False,
+                "qualname": "gunicorn.access",
+            },
+        },
+        "handlers": {
+            "error_console": handler("redact", "redacted"),
+            "access_console": handler("redact_access", "redacted_access"),
+        },
+        "filters": {
+            "redact": {"()": "samspil.web.logfilter.RedactFilter"},
+            "redact_access": {
+                "()": "samspil.web.logfilter.RedactFilter",
+                "addresses": not access_log_addresses,
+            },
+        },
+        "formatters": {
+            "redacted": {"()": "samspil.web.logfilter.RedactFormatter", "format": fmt},
+            "redacted_access": {
+                "()": "samspil.web.logfilter.RedactFormatter",
+                "format": fmt,
+                "addresses": not access_log_addresses,
+            },
+        },
+    }

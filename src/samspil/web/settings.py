@@ -2,9 +2,10 @@
 
 Every variable is documented in docs/settings.md. Values are read through the helpers in
 ``samspil.web.env``, which stop with a clear message when a value is malformed.
-Development defaults need no environment at all; ``SAMSPIL_PRODUCTION=1`` turns on the
-secure cookie and header settings and requires ``SAMSPIL_SECRET_KEY`` and
-``SAMSPIL_ALLOWED_HOSTS``.
+Nothing is needed to start: debug mode is off unless asked for (``samspil serve --debug``),
+the secret key is generated once per installation and kept in the data folder
+(``SAMSPIL_SECRET_KEY`` overrides it). ``SAMSPIL_PRODUCTION=1`` turns on the secure cookie
+and header settings and requires ``SAMSPIL_ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
@@ -13,28 +14,42 @@ from pathlib import Path
 
 import dj_database_url
 
-from samspil.web.env import SettingError, env_bool, env_choice, env_int, env_list, env_str
+from samspil.web.env import (
+    SettingError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    installation_secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 # -- mode ---------------------------------------------------------------------------------
 
 PRODUCTION: bool = env_bool("SAMSPIL_PRODUCTION", False)
-DEBUG: bool = env_bool("SAMSPIL_DEBUG", not PRODUCTION)
+# Debug pages show settings and source code to whoever triggers an error: only on request
+# (`samspil serve --debug` sets SAMSPIL_DEBUG=1), never because a variable is missing.
+DEBUG: bool = env_bool("SAMSPIL_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise SettingError("SAMSPIL_DEBUG=1 cannot be combined with SAMSPIL_PRODUCTION=1")
-# Demo mode: allows ensure_demo_study() to create synthetic respondents and a demo/demo login.
-DEMO: bool = env_bool("SAMSPIL_DEMO", DEBUG)
+# Demo mode: allows ensure_demo_study() to create synthetic respondents and a demo/demo login
+# (`samspil serve --demo` sets SAMSPIL_DEMO=1).
+DEMO: bool = env_bool("SAMSPIL_DEMO", False)
 if PRODUCTION and DEMO:
     raise SettingError("SAMSPIL_DEMO=1 cannot be combined with SAMSPIL_PRODUCTION=1")
 
-SECRET_KEY: str = env_str("SAMSPIL_SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise SettingError("SAMSPIL_SECRET_KEY must be set when SAMSPIL_PRODUCTION=1")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-elif PRODUCTION and len(SECRET_KEY) < 40:
-    raise SettingError("SAMSPIL_SECRET_KEY must be at least 40 characters in production")
+# -- storage ------------------------------------------------------------------------------
+
+DATA_DIR: Path = Path(env_str("SAMSPIL_DATA_DIR", "var")).expanduser().resolve()
+
+# The secret key signs sessions and CSRF tokens. Never a constant in the code: generated on
+# first start and kept in the data folder (readable by its owner only); one shared value
+# for several hosts comes from SAMSPIL_SECRET_KEY.
+SECRET_KEY: str = env_str("SAMSPIL_SECRET_KEY") or installation_secret_key(DATA_DIR)
+if len(SECRET_KEY) < 40:
+    raise SettingError("SAMSPIL_SECRET_KEY must be at least 40 characters")
 
 ALLOWED_HOSTS: list[str] = env_list(
     "SAMSPIL_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -48,9 +63,8 @@ CSRF_TRUSTED_ORIGINS: list[str] = env_list("SAMSPIL_CSRF_TRUSTED_ORIGINS", [])
 # http://127.0.0.1:8000.
 BASE_URL: str = env_str("SAMSPIL_BASE_URL").rstrip("/")
 
-# -- storage ------------------------------------------------------------------------------
+# -- database -----------------------------------------------------------------------------
 
-DATA_DIR: Path = Path(env_str("SAMSPIL_DATA_DIR", "var")).expanduser().resolve()
 DATABASE_URL: str = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'samspil.sqlite3'}"
 try:
     _database = dj_database_url.parse(
@@ -73,13 +87,16 @@ else:
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the bad-link counters (fieldwork.access). It lives in the database so that
-# every gunicorn worker (and every host) counts the same attempts; `samspil serve` and the
-# test databases create its table (createcachetable).
+# The cache holds the bad-link and log-in counters (samspil.web.throttle). It lives in the
+# database so that every gunicorn worker (and every host) counts the same attempts;
+# `samspil serve` and the test databases create its table (createcachetable).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "samspil_cache",
+        # Django culls a third of the entries past MAX_ENTRIES (300 by default): an attacker
+        # with a few hundred addresses could wipe the counters. Expired entries go first.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 
@@ -179,6 +196,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # the address gets 429 until the window has passed.
 BAD_TOKEN_LIMIT: int = env_int("SAMSPIL_BAD_TOKEN_LIMIT", 20, minimum=1)
 BAD_TOKEN_WINDOW: int = env_int("SAMSPIL_BAD_TOKEN_WINDOW", 600, minimum=1)
+# Failed log-ins (researchers and coders, the admin pages too) allowed per account and per
+# client address within the window; after that the log-in form refuses, with a message.
+LOGIN_FAILURE_LIMIT: int = env_int("SAMSPIL_LOGIN_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT: int = env_int("SAMSPIL_LOGIN_ADDRESS_LIMIT", 20, minimum=1)
+LOGIN_FAILURE_WINDOW: int = env_int("SAMSPIL_LOGIN_WINDOW", 900, minimum=1)
 # Request header (as in request.META) holding the client address behind a reverse proxy,
 # e.g. HTTP_X_FORWARDED_FOR. Empty: use REMOTE_ADDR.
 CLIENT_IP_HEADER: str = env_str("SAMSPIL_CLIENT_IP_HEADER")
@@ -205,6 +227,11 @@ if env_bool("SAMSPIL_BEHIND_PROXY", False):
 
 # -- logging ------------------------------------------------------------------------------
 
+# `samspil serve`'s access log (gunicorn, standard error): off by default; when on, lines
+# carry no personal link (redacted, also percent-encoded) and no client address unless
+# SAMSPIL_ACCESS_LOG_ADDRESSES=1.
+ACCESS_LOG: bool = env_bool("SAMSPIL_ACCESS_LOG", False)
+ACCESS_LOG_ADDRESSES: bool = env_bool("SAMSPIL_ACCESS_LOG_ADDRESSES", False)
 LOG_LEVEL: str = env_choice(
     "SAMSPIL_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
 ).upper()

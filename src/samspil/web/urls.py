@@ -5,9 +5,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.staticfiles.views import serve as static_serve
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 
 from samspil.web import views
+from samspil.web.login import ThrottledAdminLoginForm
+
+
+def static_file(request: HttpRequest, path: str) -> HttpResponseBase:
+    """A file from the apps' static folders; anything else (``../`` included) gets the plain
+    404 page, whatever DEBUG says (no debug page with settings, no URL list)."""
+    try:
+        return static_serve(request, path, insecure=True)
+    except (Http404, SuspiciousOperation):
+        return views.not_found(request)
+
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("", include("samspil.fieldwork.urls")),
@@ -17,7 +33,7 @@ urlpatterns = [
 ]
 if settings.SERVE_STATIC:
     # A few small files, found in the apps' static folders: no collectstatic step needed.
-    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}))
+    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", static_file))
 
 handler404 = "samspil.web.views.not_found"
 handler500 = "samspil.web.views.server_error"
