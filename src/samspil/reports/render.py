@@ -25,7 +25,8 @@ DECIMALS = 1
 
 def write_csv(result: Result, folder: Path) -> Path:
     path = folder / f"{result.block.id}.csv"
-    data = result.data.drop(columns=[c for c in ("suppressed",) if c in result.data.columns])
+    hidden = ("suppressed", "secondary")
+    data = result.data.drop(columns=[c for c in hidden if c in result.data.columns])
     data.to_csv(path, index=False, encoding="utf-8", float_format="%.15g")
     return path
 
@@ -34,7 +35,7 @@ def cell(column: Column, row: pd.Series) -> str:
     value = row.get(column.name)
     if column.fmt == "text" or column.fmt == "stars":
         return "" if fmt.is_missing(value) else str(value)
-    if row.get("suppressed") is True and column.fmt in ("pct", "num", "mean_sd"):
+    if row.get("suppressed") is True and column.fmt in ("pct", "num", "mean_sd", "int"):
         return "–"
     if column.fmt == "int":
         return fmt.integer(value)
