@@ -104,7 +104,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     data = _read_data(args.instrument, args.data)
     suffix = "xml" if args.to == "ddi" else args.to
     out = Path(args.out) if args.out else Path(f"{args.instrument}.{suffix}")
-    export(_instrument(args.instrument), data, args.to, out)
+    export(_instrument(args.instrument), data, args.to, out, excel=args.excel)
     print(out)
     return 0
 
@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True)
     p.add_argument("--to", required=True, choices=["sav", "dta", "xlsx", "csv", "ddi"])
     p.add_argument("--out", help="output file (default: <instrument>.<format>)")
+    p.add_argument(
+        "--excel", action="store_true", help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5"
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="both reports from the bundled synthetic data, then serve")
