@@ -9,7 +9,7 @@ numbers written as text such as ``-4`` or ``+3,5``. Archive formats (SPSS .sav, 
 .dta, DDI XML) are not meant to be opened in a spreadsheet and keep every answer verbatim.
 
 ``csv_text(frame, excel=True)`` writes the CSV Danish Excel opens by double-click: UTF-8
-with a byte order mark, ``;`` between fields and a decimal comma.
+with a byte order mark, ``;`` between fields and a decimal comma. Lines end in CRLF.
 
 Pure: no Django.
 """
@@ -70,10 +70,12 @@ def csv_text(frame: pd.DataFrame, *, excel: bool = False, float_format: str = "%
     """``frame`` as safe CSV text: comma and dot decimal, or with ``excel`` the Danish
     Excel dialect (byte order mark, ``;``, decimal comma)."""
     safe = safe_frame(frame)
+    # CRLF (RFC 4180) also makes the writer quote a field holding a bare carriage return,
+    # which a spreadsheet would otherwise read as the end of the row.
+    options: dict[str, Any] = {"index": False, "float_format": float_format, "lineterminator": "\r\n"}
     if excel:
-        text = safe.to_csv(index=False, sep=";", decimal=",", float_format=float_format)
-        return "\ufeff" + str(text)
-    return str(safe.to_csv(index=False, float_format=float_format))
+        return "\ufeff" + str(safe.to_csv(sep=";", decimal=",", **options))
+    return str(safe.to_csv(**options))
 
 
 def write_csv(

@@ -56,7 +56,8 @@ def _column_cells(values: pd.Series) -> np.ndarray:
 
 
 def _text_cell(value: object) -> str:
-    text = escape(xml_text(str(safe_cell(str(value)))))
+    # a literal CR would be read back as LF (XML line-end normalisation): a reference keeps it
+    text = escape(xml_text(str(safe_cell(str(value))))).replace("\r", "&#13;")
     return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
