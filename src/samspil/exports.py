@@ -15,6 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -179,14 +180,21 @@ def _dta(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
     labels: dict[str, str | None] = dict(short_labels(variables))
     if "respondent_id" in frame.columns:
         labels["respondent_id"] = "Respondent"
-    value_labels: dict[str, dict[float | str, str]] = dict(_value_labels(variables, 32000))
+    # codes, and the extended-missing letters pyreadstat takes as keys too
+    value_labels: dict[str, dict[Any, str]] = {
+        k: dict(v) for k, v in _value_labels(variables, 32000).items()
+    }
     user_missing: dict[str, list[str]] = {}
     for var in variables:
         letters = _stata_missing(var)
         if not letters:
             continue
-        frame[var.name] = frame[var.name].astype(object).map(
-            lambda x, letters=letters: letters.get(int(x), x) if x == x and x is not None else x
+        frame[var.name] = (
+            frame[var.name]
+            .astype(object)
+            .map(
+                lambda x, letters=letters: letters.get(int(x), x) if x == x and x is not None else x
+            )
         )
         user_missing[var.name] = sorted(letters.values())
         value_labels[var.name] = {

@@ -34,10 +34,8 @@ XLSX_CELL_LIMIT = 32_767  # characters (UTF-16 code units) Excel keeps in one ce
 
 def safe_cell(value: Any) -> Any:
     """``value`` with a leading apostrophe if it is text a spreadsheet would run."""
-    if isinstance(value, str) and value and value[0] in FORMULA_START:
-        if not _NUMBER.fullmatch(value):
-            return "'" + value
-    return value
+    risky = isinstance(value, str) and value and value[0] in FORMULA_START
+    return "'" + value if risky and not _NUMBER.fullmatch(value) else value
 
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
@@ -72,7 +70,11 @@ def csv_text(frame: pd.DataFrame, *, excel: bool = False, float_format: str = "%
     safe = safe_frame(frame)
     # CRLF (RFC 4180) also makes the writer quote a field holding a bare carriage return,
     # which a spreadsheet would otherwise read as the end of the row.
-    options: dict[str, Any] = {"index": False, "float_format": float_format, "lineterminator": "\r\n"}
+    options: dict[str, Any] = {
+        "index": False,
+        "float_format": float_format,
+        "lineterminator": "\r\n",
+    }
     if excel:
         return "\ufeff" + str(safe.to_csv(sep=";", decimal=",", **options))
     return str(safe.to_csv(**options))

@@ -48,7 +48,9 @@ def _column_cells(values: pd.Series) -> np.ndarray:
     for value in values.tolist():
         if value is None or (isinstance(value, float) and not np.isfinite(value)) or value == "":
             out.append("<c/>")
-        elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, bool
+        ):
             out.append(f"<c><v>{value!r}</v></c>")
         else:
             out.append(_text_cell(value))

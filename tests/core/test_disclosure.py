@@ -92,7 +92,7 @@ def _attack(table: pd.DataFrame, membership: np.ndarray, min_cell: int) -> None:
     if pd.isna(total):  # fewer than min_cell in all: nothing is printed
         assert not printed.any()
         return
-    atoms, counts = np.unique(membership, axis=0, return_counts=True)
+    atoms = np.unique(membership, axis=0)
     known = np.vstack([np.ones(len(atoms)), atoms[:, printed].T]).astype(float)
     rank = np.linalg.matrix_rank(known)
     for g in np.flatnonzero(~printed & (sizes > 0) & (sizes < min_cell)):

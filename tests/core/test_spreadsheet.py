@@ -66,7 +66,10 @@ def test_csv_and_xlsx_exports_neutralise_and_archive_formats_keep_answers_verbat
     assert [c.value for c in cells] == ["'" + v for v in HOSTILE]
     assert all(c.data_type == "s" for c in cells)
     sav, _ = pyreadstat.read_sav(str(export(instrument, data, "sav", tmp_path / "a.sav")))
-    assert sav["udf_vigtigste"].iloc[: len(HOSTILE)].tolist() == data.loc[rows, "udf_vigtigste"].tolist()
+    assert (
+        sav["udf_vigtigste"].iloc[: len(HOSTILE)].tolist()
+        == data.loc[rows, "udf_vigtigste"].tolist()
+    )
     dta, _ = pyreadstat.read_dta(str(export(instrument, data, "dta", tmp_path / "a.dta")))
     assert dta["udf_vigtigste"].iloc[0] == HOSTILE[0]
 
@@ -74,8 +77,15 @@ def test_csv_and_xlsx_exports_neutralise_and_archive_formats_keep_answers_verbat
 def test_excel_option_on_the_csv_export_command(run_cli, tmp_path):
     out = tmp_path / "fc2015.csv"
     code, _, err = run_cli(
-        "export", "fc2015", "--data", demo_file("fc2015_demo.csv"), "--to", "csv", "--excel",
-        "--out", out,
+        "export",
+        "fc2015",
+        "--data",
+        demo_file("fc2015_demo.csv"),
+        "--to",
+        "csv",
+        "--excel",
+        "--out",
+        out,
     )
     assert code == 0, err
     raw = out.read_bytes()
@@ -84,8 +94,15 @@ def test_excel_option_on_the_csv_export_command(run_cli, tmp_path):
     source = pd.read_csv(demo_file("fc2015_demo.csv"))
     assert back["q13"].sum() == pytest.approx(source["q13"].sum())
     code, _, err = run_cli(
-        "export", "fc2015", "--data", demo_file("fc2015_demo.csv"), "--to", "sav", "--excel",
-        "--out", tmp_path / "x.sav",
+        "export",
+        "fc2015",
+        "--data",
+        demo_file("fc2015_demo.csv"),
+        "--to",
+        "sav",
+        "--excel",
+        "--out",
+        tmp_path / "x.sav",
     )
     assert code == 2 and "CSV" in err
 
