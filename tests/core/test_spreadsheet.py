@@ -75,35 +75,18 @@ def test_csv_and_xlsx_exports_neutralise_and_archive_formats_keep_answers_verbat
 
 
 def test_excel_option_on_the_csv_export_command(run_cli, tmp_path):
+    def export(fmt: str, out):
+        data = demo_file("fc2015_demo.csv")
+        return run_cli("export", "fc2015", "--data", data, "--to", fmt, "--excel", "--out", out)
+
     out = tmp_path / "fc2015.csv"
-    code, _, err = run_cli(
-        "export",
-        "fc2015",
-        "--data",
-        demo_file("fc2015_demo.csv"),
-        "--to",
-        "csv",
-        "--excel",
-        "--out",
-        out,
-    )
+    code, _, err = export("csv", out)
     assert code == 0, err
-    raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfrespondent_id;")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfrespondent_id;")
     back = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")
     source = pd.read_csv(demo_file("fc2015_demo.csv"))
     assert back["q13"].sum() == pytest.approx(source["q13"].sum())
-    code, _, err = run_cli(
-        "export",
-        "fc2015",
-        "--data",
-        demo_file("fc2015_demo.csv"),
-        "--to",
-        "sav",
-        "--excel",
-        "--out",
-        tmp_path / "x.sav",
-    )
+    code, _, err = export("sav", tmp_path / "x.sav")
     assert code == 2 and "CSV" in err
 
 
