@@ -24,8 +24,6 @@ def _chi2(table: np.ndarray) -> float:
 
 
 def _in_rowspan(known: np.ndarray, vector: np.ndarray) -> bool:
-    if not len(known):
-        return False
     rank = np.linalg.matrix_rank(known)
     return bool(np.linalg.matrix_rank(np.vstack([known, vector])) == rank)
 
@@ -53,6 +51,17 @@ def _disclosive(
     return 0 < left < min_cell and _in_rowspan(known, residual.astype(float))
 
 
+def _atoms(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a boolean matrix and how often each occurs (rows packed into
+    integers first: much faster than sorting the rows themselves)."""
+    groups = membership.shape[1]
+    if groups > 62:
+        return np.unique(membership, axis=0, return_counts=True)
+    bits = np.left_shift(np.int64(1), np.arange(groups, dtype=np.int64))
+    codes, counts = np.unique(membership.astype(np.int64) @ bits, return_counts=True)
+    return (codes[:, None] & bits) > 0, counts
+
+
 def protect(membership: np.ndarray, min_cell: int) -> np.ndarray:
     """Which groups to suppress: primary and secondary suppression of a by-group table.
 
@@ -67,7 +76,7 @@ def protect(membership: np.ndarray, min_cell: int) -> np.ndarray:
     suppressed = sizes < min_cell
     if not len(membership):
         return suppressed
-    patterns, counts = np.unique(membership, axis=0, return_counts=True)
+    patterns, counts = _atoms(membership)
     while _disclosive(patterns, counts, suppressed, min_cell):
         candidates = np.flatnonzero(~suppressed)
         if not candidates.size:
