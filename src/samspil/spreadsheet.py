@@ -29,6 +29,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates, U+FFFE, U+FFFF.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_BREAKS = re.compile("[\x0b\x0c]")  # Word's manual line break and page break
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 XLSX_CELL_LIMIT = 32_767  # characters (UTF-16 code units) Excel keeps in one cell
 
 
@@ -57,7 +58,8 @@ def xml_text(text: str) -> str:
     """Text an XLSX cell can hold: Word's line and page breaks become line feeds, the other
     control characters XML forbids are dropped, and text beyond Excel's 32,767-character
     limit is cut off (it ends with '…')."""
-    text = _XML_FORBIDDEN.sub("", _XML_BREAKS.sub("\n", text))
+    if not text.isprintable() and _XML_UNSAFE.search(text):  # usual text: one fast check
+        text = _XML_FORBIDDEN.sub("", _XML_BREAKS.sub("\n", text))
     if len(text) > XLSX_CELL_LIMIT // 2 and len(text.encode("utf-16-le")) // 2 > XLSX_CELL_LIMIT:
         units = text.encode("utf-16-le")[: 2 * (XLSX_CELL_LIMIT - 1)]
         text = units.decode("utf-16-le", errors="ignore") + "…"

@@ -58,8 +58,9 @@ def _column_cells(values: pd.Series) -> np.ndarray:
 
 
 def _text_cell(value: object) -> str:
-    # a literal CR would be read back as LF (XML line-end normalisation): a reference keeps it
-    text = escape(xml_text(str(safe_cell(str(value))))).replace("\r", "&#13;")
+    text = escape(xml_text(safe_cell(str(value))))
+    if "\r" in text:  # a literal CR is read back as LF (XML line ends): a reference keeps it
+        text = text.replace("\r", "&#13;")
     return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
