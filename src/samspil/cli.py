@@ -117,7 +117,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     responses = _read_responses(_instrument(args.instrument), args.data)
     suffix = EXPORTERS[args.to].suffix
     out = Path(args.out) if args.out else Path(f"{responses.instrument.id}.{suffix}")
-    export(responses, args.to, out)
+    export(responses, args.to, out, excel=args.excel)
     print(out)
     return 0
 
@@ -190,6 +190,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--data", required=True)
     p.add_argument("--to", required=True, choices=list(EXPORTERS))
     p.add_argument("--out", help="output file (default: <instrument>.<format>)")
+    p.add_argument(
+        "--excel", action="store_true", help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5"
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="both reports from the bundled synthetic data, then serve")

@@ -6,6 +6,10 @@ worksheet XML a block of rows at a time with vectorised numpy string operations,
 about 25 seconds for the same file. It writes plain values only (numbers, inline strings,
 empty cells) — formatting-rich workbooks (the report's tables.xlsx) use openpyxl.
 Files are checked by reading them back with openpyxl in the tests.
+
+Every text cell goes through ``samspil.spreadsheet``: no formula-like text, no control
+character XML forbids (one pasted from Word would break the whole workbook), nothing beyond
+Excel's 32,767 characters per cell.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
+from samspil.spreadsheet import safe_cell, xml_text
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -28,7 +34,7 @@ def _column_cells(values: pd.Series) -> np.ndarray:
     """One XML cell string per value of a column."""
     if values.dtype.kind in "fiub":
         numbers = values.to_numpy(dtype=float)
-        missing = np.isnan(numbers)
+        missing = ~np.isfinite(numbers)  # XLSX has no NaN or infinity: an empty cell
         whole = ~missing & (np.mod(numbers, 1) == 0) & (np.abs(numbers) < 1e15)
         text = np.full(numbers.shape, "", dtype=object)
         if whole.any():
@@ -40,22 +46,26 @@ def _column_cells(values: pd.Series) -> np.ndarray:
         return np.asarray(cells, dtype=object)
     out = []
     for value in values.tolist():
-        if value is None or (isinstance(value, float) and value != value) or value == "":
+        if value is None or (isinstance(value, float) and not np.isfinite(value)) or value == "":
             out.append("<c/>")
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, bool
+        ):
             out.append(f"<c><v>{value!r}</v></c>")
         else:
-            escaped = escape(str(value))
-            out.append(f'<c t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>')
+            out.append(_text_cell(value))
     return np.asarray(out, dtype=object)
 
 
+def _text_cell(value: object) -> str:
+    text = escape(xml_text(safe_cell(str(value))))
+    if "\r" in text:  # a literal CR is read back as LF (XML line ends): a reference keeps it
+        text = text.replace("\r", "&#13;")
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
 def _header(columns: list[str]) -> str:
-    cells = "".join(
-        f'<c t="inlineStr"><is><t xml:space="preserve">{escape(str(c))}</t></is></c>'
-        for c in columns
-    )
-    return f"<row>{cells}</row>"
+    return f"<row>{''.join(_text_cell(c) for c in columns)}</row>"
 
 
 def _write_sheet(archive: zipfile.ZipFile, name: str, frame: pd.DataFrame) -> None:
@@ -98,7 +108,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
             "</Relationships>",
         )
         sheet_list = "".join(
-            f'<sheet name="{escape(n[:31])}" sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name="{escape(xml_text(n)[:31])}" sheetId="{i}" r:id="rId{i}"/>'
             for i, n in enumerate(names, start=1)
         )
         archive.writestr(

@@ -75,8 +75,14 @@ def test_crosstab_p_value_equals_scipy_and_small_groups_are_suppressed():
     groups = {k: df.g == k for k in ["a", "b", "c", "tiny"]}
     table = analysis.crosstab(df, "x", groups, [1, 2], min_cell=5)
     tiny = table[table.group == "tiny"].iloc[0]
-    assert tiny["suppressed"] and np.isnan(tiny[1])
-    counts = pd.crosstab(df.g[df.g != "tiny"], df.x[df.g != "tiny"]).to_numpy()
+    assert tiny["suppressed"] and np.isnan(tiny[1]) and np.isnan(tiny["n"])
+    # the smallest other group is suppressed too (else total minus the rest gives "tiny")
+    smallest = df.g[df.g != "tiny"].value_counts().idxmin()
+    assert table.set_index("group")["secondary"].to_dict() == {
+        k: k == smallest for k in ["a", "b", "c", "tiny"]
+    }
+    shown = ~df.g.isin(["tiny", smallest])
+    counts = pd.crosstab(df.g[shown], df.x[shown]).to_numpy()
     expected = chi2_contingency(counts, correction=False).pvalue
     assert table["p"].iloc[0] == pytest.approx(expected)
     assert table["stars"].iloc[0] == analysis.stars(expected)

@@ -107,3 +107,124 @@ def test_export_of_bad_input_names_the_problem_and_writes_nothing(run_cli, tmp_p
     assert code == 2
     assert "answers.csv, row 2, column 'udf_by': '6' is outside the scale" in err
     assert not out.exists()
+
+
+# -- issue 9: what an archive's and a Stata user's software reads (item 9) ------------------
+
+
+@pytest.fixture(scope="module")
+def kd2024_data():
+    from samspil.importing import read_responses
+    from samspil.instruments import load
+
+    return load("kd2024"), read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+
+
+def test_dta_is_release_118_with_special_answers_as_labelled_extended_missing(
+    kd2024_data, tmp_path
+):
+    from samspil.exports import export
+    from samspil.responses import Responses
+
+    instrument, data = kd2024_data
+    dta = export(Responses(instrument, data), "dta", tmp_path / "kd2024.dta")
+    sav = export(Responses(instrument, data), "sav", tmp_path / "kd2024.sav")
+    assert dta.read_bytes()[:50].startswith(b"<stata_dta><header><release>118</release>")
+    from_dta, _ = pyreadstat.read_dta(str(dta))
+    from_sav, _ = pyreadstat.read_sav(str(sav))
+    assert (data["inv_by"] == 9).any()
+    assert from_dta["inv_by"].mean() == pytest.approx(from_sav["inv_by"].mean())
+    assert from_dta["inv_by"].mean() == pytest.approx(data["inv_by"][data["inv_by"] != 9].mean())
+    raw, meta = pyreadstat.read_dta(str(dta), user_missing=True)
+    assert meta.missing_user_values["inv_by"] == ["a"]
+    assert meta.variable_value_labels["inv_by"]["a"] == "Ikke relevant"
+    assert 9 not in meta.variable_value_labels["inv_by"]
+    assert (raw["inv_by"] == "a").sum() == (data["inv_by"] == 9).sum()
+
+
+def test_stata_variable_labels_tell_every_variable_apart_within_80_bytes(kd2024_data, tmp_path):
+    from samspil.exports import export
+    from samspil.responses import Responses
+
+    for instrument_id in ("kd2024", "fc2015"):
+        from samspil.importing import read_responses
+        from samspil.instruments import load
+
+        instrument = load(instrument_id)
+        data = read_responses(demo_file(f"{instrument_id}_demo.csv"), instrument).data
+        _, meta = pyreadstat.read_dta(
+            str(export(Responses(instrument, data), "dta", tmp_path / f"{instrument_id}.dta"))
+        )
+        labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+        assert all(len(label.encode("utf-8")) <= 80 for label in labels.values())
+        assert len(set(labels.values())) == len(labels), instrument_id
+    instrument, data = kd2024_data
+    _, meta = pyreadstat.read_dta(
+        str(export(Responses(instrument, data), "dta", tmp_path / "k.dta"))
+    )
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    for name in ("fors_kultur", "inv_social", "pot_social"):  # the item first
+        assert instrument.variable_map[name].item[:40] in labels[name][:50]
+
+
+def test_sav_has_ordinal_scales_integer_code_formats_and_long_strings_pspp_can_read(
+    kd2024_data, tmp_path
+):
+    from samspil.exports import export
+    from samspil.responses import Responses
+
+    instrument, data = kd2024_data
+    data = data.copy()
+    long_text = "æ" * 20_000 + "slut"  # 40,004 bytes in UTF-8
+    data.loc[data.index[0], "udf_vigtigste"] = long_text
+    path = export(Responses(instrument, data), "sav", tmp_path / "kd2024.sav")
+    back, meta = pyreadstat.read_sav(str(path))
+    assert meta.variable_measure["udf_by"] == "ordinal"  # grad5 rating scale
+    assert meta.variable_measure["tilg_nye"] == "ordinal"  # enig5
+    assert meta.original_variable_types["udf_by"] == "F1.0"
+    assert meta.original_variable_types["inv_by"] == "F1.0"
+    width = int(meta.original_variable_types["udf_vigtigste"].lstrip("A"))
+    assert width <= 32_767
+    assert long_text.startswith(back["udf_vigtigste"].iloc[0])
+    assert len(back["udf_vigtigste"].iloc[0].encode("utf-8")) > 32_700
+    assert back["udf_vigtigste"].iloc[1] == data["udf_vigtigste"].iloc[1]
+
+
+def test_fc2015_sav_keeps_nominal_questions_nominal(tmp_path):
+    from samspil.exports import export
+    from samspil.importing import read_responses
+    from samspil.instruments import load
+    from samspil.responses import Responses
+
+    instrument = load("fc2015")
+    data = read_responses(demo_file("fc2015_demo.csv"), instrument).data
+    _, meta = pyreadstat.read_sav(
+        str(export(Responses(instrument, data), "sav", tmp_path / "f.sav"))
+    )
+    assert meta.variable_measure["q1"] == "nominal"
+    assert meta.variable_measure["q23_10"] == "nominal"
+    assert meta.variable_measure["q13"] == "scale"
+
+
+def test_ddi_var_quantity_equals_the_number_of_var_elements(exported):
+    root = ET.parse(exported("ddi")).getroot()
+    quantity = root.find(f"{DDI}fileDscr/{DDI}fileTxt/{DDI}dimensns/{DDI}varQnty")
+    assert int(quantity.text) == len(list(root.iter(f"{DDI}var"))) == 64
+
+
+def test_xlsx_with_word_control_characters_and_huge_cells_opens_in_openpyxl(tmp_path):
+    from openpyxl import load_workbook
+
+    from samspil.xlsx_writer import write_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "respondent_id": ["r1", "r2", "r3"],
+            "text": ["linje 1\x0blinje 2", "bell\x07 og\x00 null", "x" * 40_000],
+        }
+    )
+    book = load_workbook(write_xlsx({"Data": frame}, tmp_path / "x.xlsx"), read_only=True)
+    rows = list(book["Data"].iter_rows(values_only=True))
+    assert rows[1][1] == "linje 1\nlinje 2"
+    assert rows[2][1] == "bell og null"
+    assert len(rows[3][1]) == 32_767 and rows[3][1].endswith("…")

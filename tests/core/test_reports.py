@@ -164,7 +164,7 @@ def test_groups_below_the_minimum_cell_size_are_suppressed(fc2015_results):
     table = next(r for r in results if r.block.id == "tabel_3_3")
     assert table.data["suppressed"].all()
     assert (
-        table.data.drop(columns=["item", "group", "n", "suppressed", "p", "stars"])
+        table.data.drop(columns=["item", "group", "n", "suppressed", "secondary", "p", "stars"])
         .isna()
         .all()
         .all()

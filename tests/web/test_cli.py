@@ -72,8 +72,12 @@ def test_create_links_remind_status_export(tmp_path, capsys, smtp_server, mail_t
     out_file = tmp_path / "svar.csv"
     assert main(["study", "export", str(study_id), "--out", str(out_file)]) == 0
     text = out_file.read_text(encoding="utf-8")
-    assert text.startswith("respondent_id,kommune,udf_vigtigste,udf_by,")
-    assert f"{a.public_id},Odense,Klima,4," in text and "@" not in text
+    assert text.startswith("respondent_id,udf_vigtigste,udf_by,")  # no kommune unless asked
+    assert f"{a.public_id},Klima,4," in text and "@" not in text and "Odense" not in text
+    assert main(["study", "export", str(study_id), "--out", str(out_file), "--kommune"]) == 0
+    assert f"{a.public_id},Odense,Klima,4," in out_file.read_text(encoding="utf-8")
+    assert main(["study", "export", str(study_id), "--out", str(out_file), "--excel"]) == 0
+    assert out_file.read_text(encoding="utf-8").startswith("\ufeffrespondent_id;udf_vigtigste;")
     assert main(["study", "export", str(study_id), "--out", str(out_file), "--identifiers"]) == 0
     assert "a@example.org" in out_file.read_text(encoding="utf-8")
 

@@ -174,17 +174,20 @@ def test_export_core_format(study):
     _answer(a, "baggrund", {"bg_aar_kd": 0.0, "inv_vigtigste": 9.0}, "baggrund", complete=True)
     _answer(b, "udfordringer", {"udf_klima": 5.0}, "civilsamfund")
     frame = export.answers_frame(study)
-    variables = [v.name for v in study.instrument.variables]
-    assert list(frame.columns) == ["respondent_id", *variables]
+    variables = [v.name for v in study.instrument.variables if v.name != "kommune"]
+    assert list(frame.columns) == ["respondent_id", *variables]  # kommune identifies
     assert len(frame) == 2  # the respondents who started
     first = frame.iloc[0]
-    assert first["respondent_id"] == a.public_id and first["kommune"] == "Aarhus"
+    assert first["respondent_id"] == a.public_id
     assert first["udf_by"] == 3 and first["bg_aar_kd"] == 0 and first["inv_vigtigste"] == 9
     assert first["udf_klima"] is None
     text = export.answers_csv(study)
     _header, row1, _row2 = text.strip().splitlines()
-    assert row1.startswith(f"{a.public_id},Aarhus,Klima,3,,")
-    assert "@" not in text and "Anna" not in text
+    assert row1.startswith(f"{a.public_id},Klima,3,,")
+    assert "@" not in text and "Anna" not in text and "Aarhus" not in text
+    asked = export.answers_frame(study, kommune=True)
+    assert list(asked.columns[:2]) == ["respondent_id", "kommune"]
+    assert asked.iloc[0]["kommune"] == "Aarhus" and "email" not in asked.columns
     with_ids = export.answers_frame(study, identifiers=True)
     assert list(with_ids.columns[:3]) == ["respondent_id", "name", "email"]
     assert with_ids.iloc[1]["email"] == "bo@example.org"

@@ -113,7 +113,13 @@ def test_downloads(researcher_client, study):
     assert status["Content-Type"].startswith("text/csv")
     assert b"kommune,modtagere,fuldt_besvaret" in status.content
     plain = researcher_client.get(f"/studier/{study.pk}/svar.csv").content.decode()
-    assert plain.startswith("respondent_id,kommune,udf_vigtigste,") and "a" + "nna@" not in plain
+    assert plain.startswith("respondent_id,udf_vigtigste,") and "a" + "nna@" not in plain
+    kommune = researcher_client.get(f"/studier/{study.pk}/svar.csv?kommune=1").content.decode()
+    assert kommune.startswith("respondent_id,kommune,udf_vigtigste,") and "@" not in kommune
+    excel = researcher_client.get(f"/studier/{study.pk}/svar.csv?excel=1").content
+    assert excel.startswith(b"\xef\xbb\xbfrespondent_id;udf_vigtigste;")
+    page = researcher_client.get(f"/studier/{study.pk}/").content.decode()
+    assert "hverken navn, e-mail eller kommune" in page and "?kommune=1" in page
     named = researcher_client.get(f"/studier/{study.pk}/svar.csv?identifiers=1").content.decode()
     assert named.startswith("respondent_id,name,email,kommune,") and "anna@example.org" in named
     links = researcher_client.get(f"/studier/{study.pk}/links.csv").content.decode()

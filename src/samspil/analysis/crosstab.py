@@ -23,6 +23,68 @@ def _chi2(table: np.ndarray) -> float:
     return float(chi2_contingency(table, correction=False).pvalue)
 
 
+def _in_rowspan(known: np.ndarray, vector: np.ndarray) -> bool:
+    rank = np.linalg.matrix_rank(known)
+    return bool(np.linalg.matrix_rank(np.vstack([known, vector])) == rank)
+
+
+def _disclosive(
+    patterns: np.ndarray, counts: np.ndarray, suppressed: np.ndarray, min_cell: int
+) -> bool:
+    """Whether the published rows give away a small number of respondents.
+
+    ``patterns`` are the distinct group memberships (atoms x groups) of the respondents in
+    the base and ``counts`` how many respondents share each. The reader knows the total
+    row (the overall distribution is printed elsewhere in the report too) and every
+    published group: each is a sum over the atoms it contains. A primary-suppressed group
+    (0 < n < min_cell) must not be a linear combination of those rows, and the residual -
+    everyone in no published group, which total minus published groups gives for exclusive
+    groups - must hold no respondent or at least ``min_cell``."""
+    published = patterns[:, ~suppressed].T.astype(float)
+    known = np.vstack([np.ones((1, len(counts))), published])
+    sizes = counts @ patterns
+    for g in np.flatnonzero(suppressed & (sizes > 0) & (sizes < min_cell)):
+        if _in_rowspan(known, patterns[:, g].astype(float)):
+            return True
+    residual = ~patterns[:, ~suppressed].any(axis=1)
+    left = int(counts[residual].sum())
+    return 0 < left < min_cell and _in_rowspan(known, residual.astype(float))
+
+
+def _atoms(membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a boolean matrix and how often each occurs (rows packed into
+    integers first: much faster than sorting the rows themselves)."""
+    groups = membership.shape[1]
+    if groups > 62:
+        return np.unique(membership, axis=0, return_counts=True)
+    bits = np.left_shift(np.int64(1), np.arange(groups, dtype=np.int64))
+    codes, counts = np.unique(membership.astype(np.int64) @ bits, return_counts=True)
+    return (codes[:, None] & bits) > 0, counts
+
+
+def protect(membership: np.ndarray, min_cell: int) -> np.ndarray:
+    """Which groups to suppress: primary and secondary suppression of a by-group table.
+
+    ``membership`` is a boolean matrix (respondents in the base x groups; groups may
+    overlap). Groups with fewer than ``min_cell`` respondents are suppressed (primary);
+    then, as statistical disclosure control requires, the smallest other groups are
+    suppressed one by one until no primary-suppressed group can be derived by subtraction
+    from the total and the published groups, and what total minus published groups leaves
+    covers no respondent or at least ``min_cell`` of them (secondary suppression)."""
+    membership = np.asarray(membership, dtype=bool)
+    sizes = membership.sum(axis=0)
+    suppressed = sizes < min_cell
+    if not len(membership):
+        return suppressed
+    patterns, counts = _atoms(membership)
+    while _disclosive(patterns, counts, suppressed, min_cell):
+        candidates = np.flatnonzero(~suppressed)
+        if not candidates.size:
+            break
+        suppressed[candidates[np.argmin(sizes[candidates])]] = True
+    return suppressed
+
+
 def crosstab(
     df: pd.DataFrame,
     variable: str,
@@ -41,10 +103,13 @@ def crosstab(
     against everyone outside it (2×k chi-square, ``p`` per row); otherwise the groups are
     tested together (g×k chi-square, the same ``p`` on every row). Answers outside
     ``categories`` are out of the base. With ``combine``, only the summed percentage of those
-    codes is kept in a column ``percent`` (and the test is on combined vs the rest). Groups
-    with fewer than ``min_cell`` respondents are suppressed: their numbers are NaN and
-    ``suppressed`` is True (the test leaves them out). With ``total``, a last row of that
-    label covers every respondent (not part of the test)."""
+    codes is kept in a column ``percent`` (and the test is on combined vs the rest).
+
+    Groups with fewer than ``min_cell`` respondents are suppressed, and as many other groups
+    as :func:`protect` needs so that no suppressed group can be derived by subtraction:
+    their numbers, ``n`` included, are NaN, ``suppressed`` is True, and ``secondary`` marks
+    the groups suppressed only to protect others (the test leaves all of them out). With
+    ``total``, a last row of that label covers every respondent (not part of the test)."""
     if variable not in df.columns:
         raise ValueError(f"variable not in the data: {variable}")
     cats = [float(c) for c in categories]
@@ -68,17 +133,22 @@ def crosstab(
             row["percent"] = shares[0]
         else:
             row.update(zip(categories, shares, strict=True))
-        return row | {"n": n, "suppressed": suppressed}
+        return row | {"n": np.nan if suppressed else n, "suppressed": suppressed}
 
+    masks = {label: mask.fillna(False).astype(bool) for label, mask in groups.items()}
+    membership = np.zeros((int(in_base.sum()), len(masks)), dtype=bool)
+    for j, mask in enumerate(masks.values()):
+        membership[:, j] = mask[in_base].to_numpy(dtype=bool)
+    hidden = protect(membership, min_cell)
+    primary = membership.sum(axis=0) < min_cell
     rows = []
     kept: list[np.ndarray] = []
-    for label, mask in groups.items():
-        mask = mask.fillna(False).astype(bool)
+    for (label, mask), suppressed, small in zip(masks.items(), hidden, primary, strict=True):
         c = counts(mask)
-        row = row_for(label, c, int(c.sum()) < min_cell)
+        row = row_for(label, c, bool(suppressed)) | {"secondary": bool(suppressed and not small)}
         if overlapping:
-            row["p"] = np.nan if row["suppressed"] else _chi2(np.vstack([c, counts(~mask)]))
-        elif not row["suppressed"]:
+            row["p"] = np.nan if suppressed else _chi2(np.vstack([c, counts(~mask)]))
+        elif not suppressed:
             kept.append(c)
         rows.append(row)
     if not overlapping:
@@ -87,7 +157,8 @@ def crosstab(
             row["p"] = p
     if total is not None:
         c = counts(pd.Series(True, index=df.index))
-        rows.append(row_for(total, c, int(c.sum()) < min_cell) | {"p": np.nan})
+        small = int(c.sum()) < min_cell
+        rows.append(row_for(total, c, small) | {"secondary": False, "p": np.nan})
     result = pd.DataFrame(rows)
     result["stars"] = result["p"].map(stars)
     return result

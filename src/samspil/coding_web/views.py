@@ -3,8 +3,6 @@ state.py."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,9 +357,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _csv_response(frame: pd.DataFrame, filename: str) -> HttpResponse:
-    out = io.StringIO()
-    frame.to_csv(out, index=False, quoting=csv.QUOTE_MINIMAL)
-    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    from samspil.spreadsheet import csv_text
+
+    text = csv_text(frame)  # no answer runs as a formula in a spreadsheet
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -272,9 +272,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise BadInput(f"--out {out}: the folder {out.parent} does not exist")
     frame = export.answers_frame(
-        study, identifiers=args.identifiers, include_not_started=args.include_not_started
+        study,
+        identifiers=args.identifiers,
+        include_not_started=args.include_not_started,
+        kommune=args.kommune or None,
     )
-    frame.to_csv(out, index=False)
+    from samspil.spreadsheet import write_csv
+
+    write_csv(frame, out, excel=args.excel)
     say(f"{len(frame)} respondents written to {out}")
     return 0
 
@@ -357,6 +362,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("study")
     p.add_argument("--out", required=True)
     p.add_argument("--identifiers", action="store_true", help="add name, email and kommune")
+    p.add_argument("--kommune", action="store_true", help="add kommune (left out by default)")
+    p.add_argument(
+        "--excel", action="store_true", help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5"
+    )
     p.add_argument(
         "--include-not-started", action="store_true", help="also respondents with no answers"
     )

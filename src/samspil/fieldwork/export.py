@@ -4,8 +4,11 @@ CSV with a ``respondent_id`` column, then one column per instrument variable in
 ``instrument.variables`` order (names = variable names); answers as numeric codes, empty
 where not answered, open answers as text. ``respondent_id`` is the respondent's random
 study-local id; with identifiers, ``name`` and ``email`` follow it (and ``kommune`` when the
-instrument has no such variable). Sample variables are filled from the respondent list:
-``kommune`` from the municipality, ``unit`` from the unit, others from same-named attributes.
+instrument has no such variable). ``kommune`` identifies a respondent where each
+municipality has one (kd2024's municipal directors), so it is left out unless asked for
+(``kommune=True``, or with identifiers). Sample variables are filled from the respondent
+list: ``kommune`` from the municipality, ``unit`` from the unit, others from same-named
+attributes. The CSV text is meant for spreadsheets (``samspil.spreadsheet``).
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ from samspil.responses import Responses, StudyInfo
 
 
 def answers_frame(
-    study: Study, *, identifiers: bool = False, include_not_started: bool = False
+    study: Study,
+    *,
+    identifiers: bool = False,
+    include_not_started: bool = False,
+    kommune: bool | None = None,
 ) -> pd.DataFrame:
     instrument = study.instrument
-    variables = instrument.variables
+    with_kommune = identifiers if kommune is None else kommune
+    variables = [v for v in instrument.variables if with_kommune or v.name != "kommune"]
     names = [v.name for v in variables]
     extra = ["name", "email"] if identifiers else []
-    if "kommune" not in names:
+    if with_kommune and "kommune" not in names:
         extra.append("kommune")
     columns = ["respondent_id", *extra, *names]
 
@@ -68,8 +76,13 @@ def _cell(kind: str, value: object) -> object:
     return str(value)
 
 
-def answers_csv(study: Study, *, identifiers: bool = False) -> str:
-    return str(answers_frame(study, identifiers=identifiers).to_csv(index=False))
+def answers_csv(
+    study: Study, *, identifiers: bool = False, kommune: bool | None = None, excel: bool = False
+) -> str:
+    from samspil.spreadsheet import csv_text
+
+    frame = answers_frame(study, identifiers=identifiers, kommune=kommune)
+    return csv_text(frame, excel=excel)
 
 
 def study_info(study: Study) -> StudyInfo:
@@ -118,8 +131,11 @@ def study_responses(study: Study, *, include_not_started: bool = False) -> Respo
     to a bundled file do not reach it), answers in the core's shape (codes and numbers as
     floats, open answers as text) and the study's metadata."""
     instrument = study.instrument
-    frame = answers_frame(study, include_not_started=include_not_started)
-    data = frame[["respondent_id", *(v.name for v in instrument.variables)]].copy()
+    # kommune stays in for the breakdowns by municipality (reports never print it per row)
+    frame = answers_frame(study, include_not_started=include_not_started, kommune=True)
+    names = [v.name for v in instrument.variables]
+    extra = ["kommune"] if "kommune" not in names else []
+    data = frame[["respondent_id", *extra, *names]].copy()
     for var in instrument.variables:
         if var.kind != "text":
             data[var.name] = pd.to_numeric(data[var.name]).astype(float)

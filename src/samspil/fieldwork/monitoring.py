@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from samspil.fieldwork.models import Respondent, Study
+from samspil.spreadsheet import safe_row
 
 S = Respondent.Status
 
@@ -120,16 +121,18 @@ def status_csv(study: Study) -> str:
     total = MunicipalityRow("Total", c.recipients, c.completed, c.partial, c.not_answered)
     for r in [*rows, total]:
         writer.writerow(
-            [
-                r.name,
-                r.recipients,
-                r.completed,
-                _pct(r.completed, r.recipients),
-                r.partial,
-                _pct(r.partial, r.recipients),
-                r.not_answered,
-                _pct(r.not_answered, r.recipients),
-            ]
+            safe_row(
+                [
+                    r.name,
+                    r.recipients,
+                    r.completed,
+                    _pct(r.completed, r.recipients),
+                    r.partial,
+                    _pct(r.partial, r.recipients),
+                    r.not_answered,
+                    _pct(r.not_answered, r.recipients),
+                ]
+            )
         )
     return out.getvalue()
 

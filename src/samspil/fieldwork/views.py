@@ -50,6 +50,7 @@ from samspil.fieldwork.questionnaire import (
 )
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
 from samspil.instruments import Instrument, Section
+from samspil.spreadsheet import safe_row
 from samspil.web.login import ThrottledLoginForm, is_throttled
 
 logger = logging.getLogger(__name__)
@@ -483,10 +484,11 @@ def study_status_csv(request: HttpRequest, study_id: int) -> HttpResponse:
 def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
     identifiers = request.GET.get("identifiers") == "1"
-    suffix = "-med-identitet" if identifiers else ""
-    return _csv_response(
-        export.answers_csv(study, identifiers=identifiers), f"study-{study.pk}-svar{suffix}.csv"
-    )
+    kommune = identifiers or request.GET.get("kommune") == "1"
+    excel = request.GET.get("excel") == "1"
+    suffix = "-med-identitet" if identifiers else "-med-kommune" if kommune else ""
+    text = export.answers_csv(study, identifiers=identifiers, kommune=kommune, excel=excel)
+    return _csv_response(text, f"study-{study.pk}-svar{suffix}{'-excel' if excel else ''}.csv")
 
 
 @login_required
@@ -505,13 +507,15 @@ def links_csv(study: Study, base_url: str | None = None) -> str:
     writer.writerow(["respondent_id", "name", "email", "kommune", "url"])
     for r in study.respondents.filter(is_test=False).select_related("municipality", "study"):
         writer.writerow(
-            [
-                r.public_id,
-                r.name,
-                r.email,
-                r.municipality.name if r.municipality else "",
-                personal_url(r, base_url),
-            ]
+            safe_row(
+                [
+                    r.public_id,
+                    r.name,
+                    r.email,
+                    r.municipality.name if r.municipality else "",
+                    personal_url(r, base_url),
+                ]
+            )
         )
     return out.getvalue()
 

@@ -356,12 +356,18 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
         Column("n", "N", "int"),
         Column("stars", "Sign.", "stars"),
     ]
-    suppressed = int(data["suppressed"].sum())
+    primary = int((data["suppressed"] & ~data["secondary"]).sum())
+    secondary = int(data["secondary"].sum())
     extra = (
-        f" Grupper med færre end {inputs.min_cell} besvarelser vises ikke ({suppressed})."
-        if suppressed
+        f" Grupper med færre end {inputs.min_cell} besvarelser vises ikke ({primary})."
+        if primary
         else ""
     )
+    if secondary:
+        extra += (
+            f" {secondary} {'anden gruppe' if secondary == 1 else 'andre grupper'} vises"
+            " heller ikke, så de skjulte tal ikke kan regnes ud af de viste."
+        )
     note = _note(block, first, n=n_range(data["n"].tolist())) + extra
     note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
     if block.controls:

@@ -13,28 +13,31 @@ import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result
 from samspil.reports.spec import ReportSpec
+from samspil.spreadsheet import safe_cell, xml_text
+from samspil.spreadsheet import write_csv as write_spreadsheet_csv
 
 DECIMALS = 1
 
 
 def write_csv(result: Result, folder: Path) -> Path:
     path = folder / f"{result.block.id}.csv"
-    data = result.data.drop(columns=[c for c in ("suppressed",) if c in result.data.columns])
-    data.to_csv(path, index=False, encoding="utf-8", float_format="%.15g")
-    return path
+    hidden = ("suppressed", "secondary")
+    data = result.data.drop(columns=[c for c in hidden if c in result.data.columns])
+    return write_spreadsheet_csv(data, path)
 
 
 def cell(column: Column, row: pd.Series) -> str:
     value = row.get(column.name)
     if column.fmt == "text" or column.fmt == "stars":
         return "" if fmt.is_missing(value) else str(value)
-    if row.get("suppressed") is True and column.fmt in ("pct", "num", "mean_sd"):
+    if row.get("suppressed") is True and column.fmt in ("pct", "num", "mean_sd", "int"):
         return "–"
     if column.fmt == "int":
         return fmt.integer(value)
@@ -52,6 +55,12 @@ def cell(column: Column, row: pd.Series) -> str:
 XLSX_FORMATS = {"pct": "0.0", "num": "0.0", "num0": "0", "int": "0", "mean_sd": "0.0"}
 
 
+def _append(sheet: Any, values: list[object]) -> None:
+    """A row of spreadsheet-safe cells: text never becomes a formula, and holds nothing XML
+    forbids (openpyxl would refuse it)."""
+    sheet.append([xml_text(safe_cell(v)) if isinstance(v, str) else v for v in values])
+
+
 def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -60,19 +69,19 @@ def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
     index = book.active
     assert index is not None
     index.title = "Indhold"
-    index.append([spec.title])
-    index.append(["Tabel/figur", "Titel", "Ark / bemærkning"])
+    _append(index, [spec.title])
+    _append(index, ["Tabel/figur", "Titel", "Ark / bemærkning"])
     for result in results:
         block = result.block
         if result.skipped:
-            index.append([block.label, block.title, f"Udeladt: {result.skipped}"])
+            _append(index, [block.label, block.title, f"Udeladt: {result.skipped}"])
             continue
         sheet = book.create_sheet(block.id[:31])
-        index.append([block.label, block.title, sheet.title])
-        sheet.append([f"{block.label}. {block.title}"])
+        _append(index, [block.label, block.title, sheet.title])
+        _append(sheet, [f"{block.label}. {block.title}"])
         sheet["A1"].font = Font(bold=True)
         columns = _xlsx_columns(result.columns)
-        sheet.append([c.header for c in columns])
+        _append(sheet, [c.header for c in columns])
         for _, row in result.data.iterrows():
             values: list[object] = []
             for c in columns:
@@ -82,15 +91,15 @@ def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
                     if fmt.is_missing(v) or (row.get("suppressed") is True and c.fmt == "pct")
                     else v
                 )
-            sheet.append(values)
+            _append(sheet, values)
             for c_index, c in enumerate(columns, start=1):
                 if c.fmt in XLSX_FORMATS:
                     sheet.cell(row=sheet.max_row, column=c_index).number_format = XLSX_FORMATS[
                         c.fmt
                     ]
         if result.note:
-            sheet.append([])
-            sheet.append([result.note])
+            _append(sheet, [])
+            _append(sheet, [result.note])
         sheet.column_dimensions["A"].width = 60
     book.save(path)
     return path
