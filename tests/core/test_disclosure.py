@@ -63,9 +63,11 @@ def test_the_note_says_that_other_groups_are_hidden_to_protect_a_small_one(lone_
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     attributes_file, _, _ = lone_municipality
-    data = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
+    from samspil.responses import Responses
+
+    responses = Responses.from_file(demo_file("fc2015_demo.csv"), load("fc2015"))
     attributes = read_attributes(attributes_file, ATTRIBUTE_COLUMNS)
-    _, results = compute("fc2015", data, attributes=attributes)
+    _, results = compute("fc2015", responses, attributes=attributes)
     table = next(r for r in results if r.block.id == "tabel_5_7")
     assert "færre end 5 besvarelser vises ikke (1)" in table.note
     assert "1 anden gruppe vises heller ikke" in table.note

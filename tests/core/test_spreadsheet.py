@@ -98,9 +98,10 @@ def test_excel_option_on_the_csv_export_command(run_cli, tmp_path):
 def test_report_tables_in_csv_and_xlsx_neutralise_text_cells(tmp_path):
     from samspil.reports import compute, load_spec
     from samspil.reports.render import write_csv, write_xlsx
+    from samspil.responses import Responses
 
-    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
-    _, results = compute("kd2024", data)
+    responses = Responses.from_file(demo_file("kd2024_demo.csv"), load("kd2024"))
+    _, results = compute("kd2024", responses)
     result = next(r for r in results if r.block.id == "tabel_4_2")
     result.data.loc[0, "item"] = HOSTILE[0]
     table = pd.read_csv(write_csv(result, tmp_path), dtype=str)
