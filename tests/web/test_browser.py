@@ -12,7 +12,7 @@ import re
 import pytest
 import yaml
 
-from samspil.fieldwork import actions
+from samspil.fieldwork import actions, worker
 from samspil.fieldwork.models import Respondent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +22,7 @@ LINK = re.compile(r"http://[^\s]+/s/[A-Za-z0-9_-]{43}/")
 
 def _invite(study, live_server, smtp_server, mail_text, email):  # type: ignore[no-untyped-def]
     actions.do_send_round(study, base_url=live_server.url)
+    worker.run_queued_tasks()
     match = LINK.search(mail_text(smtp_server.to(email)[0]))
     assert match
     return match.group(0)
