@@ -205,13 +205,15 @@ def do_send_round(
     base_url: str | None = None,
     send_after: datetime | None = None,
     user: User | None = None,
+    expected_round: int | None = None,
 ) -> MailRound:
     """Queue the study's next round: the invitation, then reminders 1-3.
 
     Writes one MailRound row and one queued task, and returns at once; a worker sends the
     messages (see fieldwork.rounds). ``send_after`` schedules the round for a later time.
     The unique constraint (study, round number) refuses a second start of the same round,
-    however many clicks arrive at once.
+    however many clicks arrive at once; with ``expected_round`` (the button's round) a
+    second click is refused instead of starting the round after it.
     """
     now = timezone.now()
     when = max(send_after or now, now)
@@ -221,6 +223,8 @@ def do_send_round(
             if locked.status != Study.Status.OPEN:
                 raise ActionError(_("Open the study before sending e-mails."))
             number = locked.rounds_sent
+            if expected_round is not None and number != expected_round:
+                raise ActionError(_("This round has already been started."))
             if number > mail.LAST_ROUND:
                 raise ActionError(_("The invitation and all three reminders have been sent."))
             previous = MailRound.objects.filter(study=locked, number=number - 1).first()

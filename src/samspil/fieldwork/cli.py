@@ -98,6 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not settings.BASE_URL:
         settings.BASE_URL = base
         os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
+    worker = start_worker_process() if _wants_worker(args) else None
     say(f"samspil: serving on {base}/ (database ready)")
     if args.demo:
         from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
@@ -106,7 +107,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(f"demo study {study.pk}: {study.name}")
         say(f"respondent link: {url}")
         say(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
-    worker = start_worker_process() if _wants_worker(args) else None
     sys.stdout.flush()
     try:
         run_gunicorn(host, port, workers=args.workers, threads=args.threads)

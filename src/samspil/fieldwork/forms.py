@@ -66,3 +66,6 @@ class SendRoundForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    # The round the button sends: a second click of the same button is refused instead of
+    # starting the next round.
+    round = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

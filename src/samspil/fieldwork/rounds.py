@@ -221,6 +221,11 @@ def run_round(round_id: int, *, slice_seconds: float | None = None) -> RoundProg
     if mail_round is None:  # cancelled before it started
         return None
     if mail_round.status == MailRound.Status.SCHEDULED:
+        if _previous_busy(mail_round):  # a reminder waits for the round before it
+            send_round_task.using(run_after=timezone.now() + timedelta(seconds=30)).enqueue(
+                mail_round.pk
+            )
+            return round_progress(mail_round)
         start_round(mail_round)
         mail_round.refresh_from_db()
     if mail_round.status == MailRound.Status.DONE:
@@ -276,6 +281,14 @@ def run_round(round_id: int, *, slice_seconds: float | None = None) -> RoundProg
     )
     complete_if_finished(mail_round)
     return round_progress(mail_round)
+
+
+def _previous_busy(mail_round: MailRound) -> bool:
+    return (
+        MailRound.objects.filter(study_id=mail_round.study_id, number__lt=mail_round.number)
+        .exclude(status=MailRound.Status.DONE)
+        .exists()
+    )
 
 
 def _fail_pending(mail_round: MailRound, error: str) -> None:

@@ -425,6 +425,7 @@ def study_send_round(request: HttpRequest, study_id: int) -> HttpResponse:
             base_url=_base(request),
             send_after=send_after,
             user=request.user,  # type: ignore[arg-type]
+            expected_round=form.cleaned_data.get("round"),
         )
     except actions.ActionError as exc:
         messages.error(request, str(exc))
