@@ -115,7 +115,9 @@ def test_failures_are_listed_per_respondent_and_only_they_are_sent_again(
     assert MessageLog.objects.filter(ok=False).count() == 1  # the failed attempt stays logged
 
 
-def test_unreachable_server_fails_every_message_and_logs_it(study, smtp_server, settings, send_round):
+def test_unreachable_server_fails_every_message_and_logs_it(
+    study, smtp_server, settings, send_round
+):
     settings.EMAIL_PORT = 1  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
     result = send_round(study)

@@ -1,4 +1,4 @@
-"""``samspil serve``, ``samspil worker`` and ``samspil study ...``: run fieldwork from the command line.
+"""``samspil serve``, ``samspil worker`` and ``samspil study ...``: fieldwork commands.
 
 ``register(subparsers)`` adds the sub-commands to the main ``samspil`` parser; every leaf
 sets ``func`` to a handler returning the exit code (0 ok, 2 bad input). For use before or

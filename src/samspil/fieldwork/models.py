@@ -318,9 +318,7 @@ class Delivery(models.Model):
         UNKNOWN = "unknown", _("Interrupted (may have been sent)")
 
     mail_round = models.ForeignKey(MailRound, on_delete=models.CASCADE, related_name="deliveries")
-    respondent = models.ForeignKey(
-        Respondent, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     worker_id = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
