@@ -62,26 +62,41 @@ def run_housekeeping() -> int:
 def run_queued_tasks(worker_id: str | None = None) -> int:
     """Run every task that is ready now, in this thread, then return how many ran.
 
-    Used by the worker loop, by ``samspil worker --once`` and by tests."""
+    Claims each task with django-tasks-db's own locking (as its ``db_worker`` does), so it
+    is safe beside other workers. Used by the worker loop, ``samspil worker --once`` and
+    the tests (it leaves the connection open, so it also works inside a test transaction).
+    """
+    from django.db.utils import OperationalError
     from django_tasks_db.management.commands.db_worker import Worker as DBWorker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-    ran = 0
-    db_worker = DBWorker(
+    me = worker_id or rounds.worker_id()
+    runner = DBWorker(
         queue_names=["*"],
         interval=0,
         batch=True,
         backend_name="default",
         startup_delay=False,
-        max_tasks=1,
-        worker_id=worker_id or rounds.worker_id(),
+        max_tasks=None,
+        worker_id=me,
         excluded_queue_names=[],
     )
+    ran = 0
     while not rounds.STOP.is_set():
-        db_worker._run_tasks = 0
-        db_worker.running = True
-        db_worker.run()
-        if db_worker._run_tasks == 0:
+        tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+        try:
+            with exclusive_transaction(tasks.db):
+                result = tasks.get_locked()
+                if result is not None:
+                    result.claim(me)
+        except OperationalError as exc:
+            if not is_locked_database_exception(exc):
+                raise
+            break  # busy: try again on the next poll
+        if result is None:
             break
+        runner.run_task(result)
         ran += 1
     return ran
 
