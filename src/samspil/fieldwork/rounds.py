@@ -346,11 +346,11 @@ def recover(now: datetime | None = None) -> int:
     now = now or timezone.now()
     dead = dead_workers(now)
     known = set(WorkerBeat.objects.values_list("worker_id", flat=True))
+    stale_before = now - timedelta(seconds=STALE_SECONDS)
     orphaned = Delivery.objects.filter(status=Delivery.Status.SENDING).filter(
         Q(worker_id__in=dead)
         | (
-            ~Q(worker_id__in=known)
-            & Q(claimed_at__lt=now - timedelta(seconds=STALE_SECONDS))  # no beat at all
+            ~Q(worker_id__in=known) & Q(claimed_at__lt=stale_before)  # a sender that never beat
         )
     )
     unknown = orphaned.update(
@@ -367,7 +367,9 @@ def recover(now: datetime | None = None) -> int:
         status__in=["SUCCESSFUL", "FAILED"]
     ):
         round_id = int((result.args_kwargs.get("args") or [0])[0])
-        if result.status == "RUNNING" and result.worker_ids and result.worker_ids[-1] in dead:
+        runner = result.worker_ids[-1] if result.worker_ids else ""
+        vanished = runner not in known and (result.started_at or now) < stale_before
+        if result.status == "RUNNING" and (runner in dead or vanished):
             DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
                 status="FAILED", finished_at=now, exception_class_path="samspil.WorkerDied"
             )
@@ -427,25 +429,25 @@ class RoundProgress:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def count(self, *statuses: str) -> int:
+        return sum(self.counts.get(status, 0) for status in statuses)
+
     @property
     def sent(self) -> int:
-        return self.counts.get(Delivery.Status.SENT, 0)
+        return self.count(Delivery.Status.SENT)
 
     @property
     def failed(self) -> int:
-        return self.counts.get(Delivery.Status.FAILED, 0) + self.counts.get(
-            Delivery.Status.UNKNOWN, 0
-        )
+        """Refused or unreachable, and interrupted ("unknown")."""
+        return self.count(Delivery.Status.FAILED, Delivery.Status.UNKNOWN)
 
     @property
     def retryable(self) -> int:
-        return self.counts.get(Delivery.Status.FAILED, 0)
+        return self.count(Delivery.Status.FAILED)
 
     @property
     def pending(self) -> int:
-        return self.counts.get(Delivery.Status.PENDING, 0) + self.counts.get(
-            Delivery.Status.SENDING, 0
-        )
+        return self.count(Delivery.Status.PENDING, Delivery.Status.SENDING)
 
     @property
     def active(self) -> bool:
