@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_round_is_resumed_without_duplicates(site, smtp_serv
     worker_args = ("-m", "samspil.fieldwork.cli", "worker", "--interval", "0.2")
     first = site.start(*worker_args, log="worker1.log")
     try:
-        _wait(lambda: len(smtp_server.messages) >= 6, 90, "the first messages")
+        _wait(lambda: len(smtp_server.messages) >= 6, 240, "the first messages")
     finally:
         first.send_signal(signal.SIGKILL)  # kill -9, mid-round
         first.wait()
@@ -148,7 +148,7 @@ def test_a_worker_killed_mid_round_is_resumed_without_duplicates(site, smtp_serv
     try:
         _wait(
             lambda: site.query("SELECT status FROM fieldwork_mailround") == [("done",)],
-            90,
+            240,
             "the resumed round to finish",
         )
     finally:
