@@ -84,6 +84,7 @@ class Mailbox:
     host: str
     port: int
     messages: list[Message] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, address: str) -> list[Message]:
@@ -98,6 +99,12 @@ class Mailbox:
 class _Collector:
     def __init__(self, box: Mailbox) -> None:
         self.box = box
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address in self.box.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.box.lock:
@@ -140,3 +147,17 @@ def message_text(message: Message) -> str:
 def mail_text():  # type: ignore[no-untyped-def]
     """The plain-text body of a received message."""
     return message_text
+
+
+@pytest.fixture
+def send_round():  # type: ignore[no-untyped-def]
+    """Queue the study's next round and run the worker's queue in this thread until empty;
+    returns the round's progress (sent/failed/pending)."""
+    from samspil.fieldwork import actions, rounds, worker
+
+    def send(study, base_url=None, **kwargs):  # type: ignore[no-untyped-def]
+        mail_round = actions.do_send_round(study, base_url=base_url, **kwargs)
+        worker.run_queued_tasks()
+        return rounds.round_progress(mail_round)
+
+    return send

@@ -52,7 +52,8 @@ def test_create_links_remind_status_export(tmp_path, capsys, smtp_server, mail_t
     token = Respondent.objects.get(email="a@example.org").token
     assert links[1].endswith(f",A,a@example.org,Odense,https://survey.test/s/{token}/")
 
-    assert main(["study", "remind", str(study_id), "--base-url", "https://survey.test"]) == 0
+    remind = ["study", "remind", str(study_id), "--base-url", "https://survey.test"]
+    assert main([*remind, "--wait"]) == 0
     assert "invitation: 2 sent, 0 failed" in capsys.readouterr().out
     assert f"https://survey.test/s/{token}/" in mail_text(smtp_server.to("a@example.org")[0])
     a = Respondent.objects.get(email="a@example.org")
@@ -60,8 +61,10 @@ def test_create_links_remind_status_export(tmp_path, capsys, smtp_server, mail_t
         a,
         actions.PageSave({"udf_vigtigste": "Klima", "udf_by": 4.0}, "baggrund", 10, complete=True),
     )
-    assert main(["study", "remind", str(study_id)]) == 0
-    assert "påmindelse 1: 1 sent" in capsys.readouterr().out
+    assert main(["study", "remind", str(study_id), "--at", "2099-03-01 09:00"]) == 0
+    assert "påmindelse 1: queued for 2099-03-01 09:00" in capsys.readouterr().out
+    assert main(["worker", "--once"]) == 0
+    assert len(smtp_server.to("b@example.org")) == 1  # the reminder waits for its date
 
     assert main(["study", "status", str(study_id)]) == 0
     out = capsys.readouterr().out
@@ -178,6 +181,7 @@ def test_serve_prepares_database_and_prints_demo_link(tmp_path):
         output = "".join(lines)
         link = next(x.split(": ", 1)[1].strip() for x in lines if x.startswith("respondent link"))
         assert f"http://127.0.0.1:{port}/login/ (user demo, password demo)" in output
+        assert "samspil: e-mail worker started" in output  # SQLite: serve starts the worker
         assert (tmp_path / "data" / "samspil.sqlite3").exists()
         for _ in range(100):
             try:

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from samspil.fieldwork import actions
+from samspil.fieldwork import actions, worker
 from samspil.fieldwork.models import Study
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +155,7 @@ def test_report_button(researcher_client, study, settings, tmp_path):
 
 def test_respondent_list(researcher_client, study, smtp_server):
     actions.do_send_round(study)
+    worker.run_queued_tasks()
     html = researcher_client.get(f"/studier/{study.pk}/respondenter/").content.decode()
     assert "anna@example.org" in html and "Direktionen" in html
     assert html.count("<td>1, ") == 4  # one e-mail sent to each

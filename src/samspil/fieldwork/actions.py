@@ -10,16 +10,17 @@ import logging
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.errors import DomainError
-from samspil.fieldwork import mail
-from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
+from samspil.fieldwork import mail, rounds
+from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent, Study, Unit
 from samspil.fieldwork.respondents_import import RespondentRow
 from samspil.instruments import Instrument, bundled_ids, resolve
 
@@ -202,75 +203,91 @@ def do_save_page(respondent: Respondent, save: PageSave) -> Respondent:
     return locked
 
 
-@dataclass(frozen=True)
-class RoundResult:
-    round: int
-    sent: int
-    failed: int
-
-    @property
-    def label(self) -> str:
-        return round_label(self.round)
-
-
 def round_label(round_number: int) -> str:
-    if round_number == 0:
-        return _("invitation")
-    return _("reminder %(n)s") % {"n": round_number}
+    return rounds.round_label(round_number)
 
 
-def do_send_round(study: Study, *, base_url: str | None = None) -> RoundResult:
-    """Send the study's next round: the invitation, then reminders 1-3.
+def do_send_round(
+    study: Study,
+    *,
+    base_url: str | None = None,
+    send_after: datetime | None = None,
+    user: User | None = None,
+    expected_round: int | None = None,
+) -> MailRound:
+    """Queue the study's next round: the invitation, then reminders 1-3.
 
-    Only respondents who have not completed get it, and only those not already sent this
-    round (so re-running a round after a failure sends just the missing messages). The
-    study moves on to the next round once every message of this one has gone out.
-    Every message is logged per respondent in MessageLog.
+    Writes one MailRound row and one queued task, and returns at once; a worker sends the
+    messages (see fieldwork.rounds). ``send_after`` schedules the round for a later time.
+    The unique constraint (study, round number) refuses a second start of the same round,
+    however many clicks arrive at once; with ``expected_round`` (the button's round) a
+    second click is refused instead of starting the round after it.
     """
-    if study.status != Study.Status.OPEN:
-        raise ActionError(_("Open the study before sending e-mails."))
-    round_number = study.rounds_sent
-    if round_number > mail.LAST_ROUND:
-        raise ActionError(_("The invitation and all three reminders have been sent."))
-    already = MessageLog.objects.filter(
-        respondent__study=study, round=round_number, ok=True
-    ).exclude(kind=MessageLog.Kind.TEST)
-    recipients = (
-        Respondent.objects.filter(study=study, is_test=False)
-        .exclude(status=Respondent.Status.COMPLETED)
-        .exclude(pk__in=already.values("respondent_id"))
-        .select_related("study")
-        .order_by("row_number", "pk")
-    )
-    kind = MessageLog.Kind.INVITATION if round_number == 0 else MessageLog.Kind.REMINDER
-    sent = failed = 0
-    connection = get_connection()
+    now = timezone.now()
+    when = max(send_after or now, now)
     try:
-        for respondent in recipients:
-            message = mail.build_message(respondent, round_number, base_url=base_url)
-            message.connection = connection
-            ok, error = _send(message)
-            MessageLog.objects.create(
-                respondent=respondent,
-                kind=kind,
-                round=round_number,
-                subject=str(message.subject),
-                ok=ok,
-                error=error,
+        with transaction.atomic():
+            locked = Study.objects.select_for_update().get(pk=study.pk)
+            if locked.status != Study.Status.OPEN:
+                raise ActionError(_("Open the study before sending e-mails."))
+            number = locked.rounds_sent
+            if expected_round is not None and number != expected_round:
+                raise ActionError(_("This round has already been started."))
+            if number > mail.LAST_ROUND:
+                raise ActionError(_("The invitation and all three reminders have been sent."))
+            previous = MailRound.objects.filter(study=locked, number=number - 1).first()
+            if previous is not None and when < previous.send_after:
+                raise ActionError(
+                    _("A round cannot be sent before the round it follows (%(when)s).")
+                    % {"when": timezone.localtime(previous.send_after).strftime("%d.%m.%Y %H:%M")}
+                )
+            mail_round = MailRound.objects.create(
+                study=locked,
+                number=number,
+                send_after=when,
+                base_url=(base_url or "")[:300],
+                created_by=user,
             )
-            if ok:
-                sent += 1
-                if round_number == 0 and respondent.invited_at is None:
-                    Respondent.objects.filter(pk=respondent.pk).update(invited_at=timezone.now())
-            else:
-                failed += 1
-    finally:
-        connection.close()
-    if not failed:
-        Study.objects.filter(pk=study.pk).update(rounds_sent=round_number + 1)
-        study.rounds_sent = round_number + 1
-    logger.info("study %s: %s sent, %s failed", study.pk, sent, failed)
-    return RoundResult(round_number, sent, failed)
+            Study.objects.filter(pk=study.pk).update(rounds_sent=number + 1)
+            rounds.enqueue_round(mail_round)
+    except IntegrityError:
+        raise ActionError(_("This round has already been started.")) from None
+    study.rounds_sent = number + 1
+    logger.info("study %s: round %s queued", study.pk, number)
+    return mail_round
+
+
+def do_retry_failed(mail_round: MailRound) -> int:
+    """Queue the round's failed messages again (not those whose result is unknown).
+
+    A failed message was refused or never reached the server, so sending it again cannot
+    make a second copy; "unknown" ones (the sender stopped mid-message) are left alone.
+    """
+    with transaction.atomic():
+        count = Delivery.objects.filter(
+            mail_round=mail_round, status=Delivery.Status.FAILED
+        ).update(status=Delivery.Status.PENDING, error="", updated_at=timezone.now())
+        if count:
+            MailRound.objects.filter(pk=mail_round.pk).update(
+                status=MailRound.Status.SENDING, finished_at=None
+            )
+            mail_round.refresh_from_db()
+            rounds.enqueue_round(mail_round)
+    return count
+
+
+def do_cancel_round(mail_round: MailRound) -> None:
+    """Take back a scheduled round that has not started (only the study's latest)."""
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=mail_round.study_id)
+        if mail_round.number != study.rounds_sent - 1:
+            raise ActionError(_("Only the latest round can be cancelled."))
+        deleted, _rows = MailRound.objects.filter(
+            pk=mail_round.pk, status=MailRound.Status.SCHEDULED
+        ).delete()
+        if not deleted:
+            raise ActionError(_("The round has already started."))
+        Study.objects.filter(pk=study.pk).update(rounds_sent=mail_round.number)
 
 
 def do_send_test_link(study: Study, email: str, *, base_url: str | None = None) -> Respondent:

@@ -1,4 +1,4 @@
-"""``samspil serve`` and ``samspil study ...``: run fieldwork from the command line.
+"""``samspil serve``, ``samspil worker`` and ``samspil study ...``: fieldwork commands.
 
 ``register(subparsers)`` adds the sub-commands to the main ``samspil`` parser; every leaf
 sets ``func`` to a handler returning the exit code (0 ok, 2 bad input). For use before or
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not settings.BASE_URL:
         settings.BASE_URL = base
         os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
+    worker = start_worker_process() if _wants_worker(args) else None
     say(f"samspil: serving on {base}/ (database ready)")
     if settings.DEBUG:
         say("samspil: DEBUG is on: error pages show settings and code; never expose this server")
@@ -106,7 +109,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(f"respondent link: {url}")
         say(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
     sys.stdout.flush()
-    run_gunicorn(host, port, workers=args.workers, threads=args.threads)
+    try:
+        run_gunicorn(host, port, workers=args.workers, threads=args.threads)
+    finally:
+        if worker is not None:
+            stop_worker_process(worker)
+    return 0
+
+
+def _wants_worker(args: argparse.Namespace) -> bool:
+    """``--worker``/``--no-worker``; by default only on SQLite (the embedded default)."""
+    if args.worker is not None:
+        return bool(args.worker)
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3")
+
+
+def start_worker_process() -> subprocess.Popen[bytes]:
+    """``samspil worker`` as a child process that stops when this process stops."""
+    command = [sys.executable, "-m", "samspil.fieldwork.cli", "worker"]
+    command += ["--parent-pid", str(os.getpid())]
+    process = subprocess.Popen(command)
+    say(f"samspil: e-mail worker started (pid {process.pid})")
+    return process
+
+
+def stop_worker_process(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from samspil.fieldwork import worker
+
+    if args.once:
+        ran = worker.run_queued_tasks()
+        worker.run_housekeeping()
+        say(f"{ran} tasks run")
+        return 0
+    worker.Worker(interval=args.interval, parent_pid=args.parent_pid).run()
     return 0
 
 
@@ -228,12 +275,46 @@ def cmd_remind(args: argparse.Namespace) -> int:
         raise BadInput(
             f"study {study.pk} is not open; open it first: samspil study open {study.pk}"
         )
-    result = actions.do_send_round(study, base_url=args.base_url)
-    say(f"study {study.pk}, {result.label}: {result.sent} sent, {result.failed} failed")
-    if result.failed:
-        say("some messages failed (see the message log); run the command again to retry them")
+    if args.at and args.wait:
+        raise BadInput("--at and --wait cannot be combined (--wait sends now)")
+    mail_round = actions.do_send_round(
+        study, base_url=args.base_url, send_after=_when(args.at) if args.at else None
+    )
+    label = actions.round_label(mail_round.number)
+    if not args.wait:
+        when = timezone_text(mail_round.send_after)
+        say(f"study {study.pk}, {label}: queued for {when}; `samspil worker` sends it")
+        return 0
+    from samspil.fieldwork import rounds
+
+    while (progress := rounds.run_round(mail_round.pk)) is not None and progress.pending:
+        time.sleep(1)  # another worker holds the last messages
+    if progress is None:
+        return 1
+    say(f"study {study.pk}, {label}: {progress.sent} sent, {progress.failed} failed")
+    if progress.failed:
+        say("some messages failed: see the study page, where they can be sent again")
         return 1
     return 0
+
+
+def _when(text: str):  # type: ignore[no-untyped-def]
+    """--at '2026-03-01 09:00' (local time of SAMSPIL_TIME_ZONE) -> aware datetime."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"--at {text!r}: expected a date and time like 2026-03-01 09:00") from None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def timezone_text(value) -> str:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -298,7 +379,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``serve`` and ``study`` to the main parser's sub-commands."""
+    """Add ``serve``, ``worker`` and ``study`` to the main parser's sub-commands."""
     p = subparsers.add_parser("serve", help="run the web application (prepares the database)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -312,7 +393,19 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="Django's debug pages (settings and code on every error): never on a shared server",
     )
+    p.add_argument(
+        "--worker",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="start the e-mail worker as a child process (default: only with SQLite)",
+    )
     p.set_defaults(func=_handler(cmd_serve))
+
+    p = subparsers.add_parser("worker", help="send queued e-mail rounds (run beside serve)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between queue polls")
+    p.add_argument("--once", action="store_true", help="run what is due now, then stop")
+    p.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
+    p.set_defaults(func=_handler(cmd_worker))
 
     study = subparsers.add_parser("study", help="fieldwork: create and run a study")
     sub = study.add_subparsers(dest="study_command", required=True, metavar="COMMAND")
@@ -347,10 +440,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_links))
 
     p = sub.add_parser(
-        "remind", help="send the next round (invitation, then reminders 1-3) to non-completed"
+        "remind", help="queue the next round (invitation, then reminders 1-3) to non-completed"
     )
     p.add_argument("study")
     p.add_argument("--base-url", help="site address for the links (default SAMSPIL_BASE_URL)")
+    p.add_argument("--at", help="send from this local date and time, e.g. '2026-03-01 09:00'")
+    p.add_argument("--wait", action="store_true", help="send now from this process and wait")
     p.set_defaults(func=_handler(cmd_remind))
 
     p = sub.add_parser("status", help="response figures, overall and per municipality")

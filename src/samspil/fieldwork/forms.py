@@ -55,3 +55,17 @@ class RespondentUploadForm(forms.Form):
 
 class TestLinkForm(forms.Form):
     email = forms.EmailField(label=_("Send a test link to"))
+
+
+class SendRoundForm(forms.Form):
+    """The next e-mail round: now, or from a date and time (local time)."""
+
+    send_at = forms.DateTimeField(
+        label=_("Send from (empty: now)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    # The round the button sends: a second click of the same button is refused instead of
+    # starting the next round.
+    round = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)

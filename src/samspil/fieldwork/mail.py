@@ -1,7 +1,8 @@
 """E-mail to respondents: the personal link, and the Danish invitation and reminder texts.
 
 Templates live in templates/samspil/mail/; round 0 is the invitation, rounds 1-3 the
-reminders. Sending and logging is done by actions.do_send_round / do_send_test_link.
+reminders. Rounds are sent by rounds.run_round (in the worker), test links by
+actions.do_send_test_link.
 """
 
 from __future__ import annotations

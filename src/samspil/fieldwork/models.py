@@ -263,3 +263,97 @@ def instrument_snapshot(instrument: Instrument) -> dict[str, Any]:
         for question in section["questions"]:
             question.pop("scale", None)
     return data
+
+
+class MailRound(models.Model):
+    """One round of e-mail to a study's respondents: the invitation (0) or reminder 1-3.
+
+    Created by the researcher's click (or ``samspil study remind``), sent by the worker.
+    One row per study and round number (a unique constraint: two clicks cannot start the
+    same round twice). See docs/fieldwork.md, "E-mail rounds".
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        DONE = "done", _("Done")
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="mail_rounds")
+    number = models.PositiveSmallIntegerField(help_text=_("0: invitation; 1-3: reminder."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    send_after = models.DateTimeField(_("send from"))
+    base_url = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["study", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "number"], name="mailround_once_per_study")
+        ]
+        verbose_name = _("e-mail round")
+        verbose_name_plural = _("e-mail rounds")
+
+    def __str__(self) -> str:
+        return f"round {self.number} of study {self.study_id}"
+
+
+class Delivery(models.Model):
+    """One respondent's message in one round, created before it is sent.
+
+    The unique constraint (round, respondent) makes a second row impossible; a row moves
+    pending -> sending (claimed by one worker with a conditional UPDATE) -> sent or failed.
+    A row left in "sending" by a worker that died is marked "unknown", never sent again
+    automatically: at most one message per respondent and round.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Interrupted (may have been sent)")
+
+    mail_round = models.ForeignKey(MailRound, on_delete=models.CASCADE, related_name="deliveries")
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    worker_id = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["mail_round", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mail_round", "respondent"], name="delivery_once_per_round"
+            )
+        ]
+        indexes = [models.Index(fields=["mail_round", "status"], name="delivery_round_status")]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.status} to {self.respondent_id} in {self.mail_round_id}"
+
+
+class WorkerBeat(models.Model):
+    """A running worker process; its heartbeat tells others whether it is still alive."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -20,6 +20,17 @@ urlpatterns = [
     path("studier/<int:study_id>/luk/", views.study_close, name="study_close"),
     path("studier/<int:study_id>/testlink/", views.study_test_link, name="study_test_link"),
     path("studier/<int:study_id>/udsend/", views.study_send_round, name="study_send_round"),
+    path("studier/<int:study_id>/udsendelser/", views.study_rounds, name="study_rounds"),
+    path(
+        "studier/<int:study_id>/udsendelser/<int:number>/igen/",
+        views.study_round_retry,
+        name="study_round_retry",
+    ),
+    path(
+        "studier/<int:study_id>/udsendelser/<int:number>/annuller/",
+        views.study_round_cancel,
+        name="study_round_cancel",
+    ),
     path("studier/<int:study_id>/mailtekster/", views.study_mail_texts, name="study_mail_texts"),
     path(
         "studier/<int:study_id>/forhaandsvisning/<slug:section_id>/",

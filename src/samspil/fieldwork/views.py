@@ -17,12 +17,14 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samspil.errors import DomainError
-from samspil.fieldwork import actions, export, monitoring
+from samspil.fieldwork import actions, export, monitoring, rounds
 from samspil.fieldwork.access import (
     LinkRejected,
     TooManyAttempts,
@@ -34,11 +36,12 @@ from samspil.fieldwork.access import (
 from samspil.fieldwork.forms import (
     MailTextsForm,
     RespondentUploadForm,
+    SendRoundForm,
     StudyCreateForm,
     TestLinkForm,
 )
 from samspil.fieldwork.mail import LAST_ROUND, personal_url
-from samspil.fieldwork.models import Respondent, Study
+from samspil.fieldwork.models import MailRound, Respondent, Study
 from samspil.fieldwork.questionnaire import (
     SHOWN_FIELD,
     markup,
@@ -302,6 +305,8 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "test_form": TestLinkForm(),
             "mail_form": MailTextsForm(instance=study),
             "next_round": study.rounds_sent if study.rounds_sent <= LAST_ROUND else None,
+            "send_form": SendRoundForm(),
+            **_rounds_context(study),
             "next_round_label": actions.round_label(study.rounds_sent)
             if study.rounds_sent <= LAST_ROUND
             else "",
@@ -412,19 +417,83 @@ def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_send_round(request: HttpRequest, study_id: int) -> HttpResponse:
+    """Queue the next round (now, or at the date given); a worker sends it."""
     study = _get_study_for_user(request, study_id)
+    form = SendRoundForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("study_detail", study_id=study.pk)
+    send_after = form.cleaned_data.get("send_at")
     try:
-        result = actions.do_send_round(study, base_url=_base(request))
+        mail_round = actions.do_send_round(
+            study,
+            base_url=_base(request),
+            send_after=send_after,
+            user=request.user,  # type: ignore[arg-type]
+            expected_round=form.cleaned_data.get("round"),
+        )
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        text = _("%(round)s: %(sent)s sent, %(failed)s failed.") % {
-            "round": result.label.capitalize(),
-            "sent": result.sent,
-            "failed": result.failed,
-        }
-        (messages.warning if result.failed else messages.success)(request, text)
-    return redirect("study_detail", study_id=study.pk)
+        label = actions.round_label(mail_round.number).capitalize()
+        if send_after and mail_round.send_after > timezone.now():
+            text = _("%(round)s will be sent from %(when)s.") % {
+                "round": label,
+                "when": date_format(timezone.localtime(mail_round.send_after), "DATETIME_FORMAT"),
+            }
+        else:
+            text = _("%(round)s is being sent in the background.") % {"round": label}
+        messages.success(request, text)
+    return redirect(reverse("study_detail", args=[study.pk]) + "#rounds")
+
+
+def _study_round(request: HttpRequest, study_id: int, number: int) -> MailRound:
+    study = _get_study_for_user(request, study_id)
+    mail_round = study.mail_rounds.filter(number=number).first()
+    if mail_round is None:
+        raise Http404
+    return mail_round
+
+
+@login_required
+@require_POST
+def study_round_retry(request: HttpRequest, study_id: int, number: int) -> HttpResponse:
+    mail_round = _study_round(request, study_id, number)
+    count = actions.do_retry_failed(mail_round)
+    messages.success(request, _("%(n)s failed messages are being sent again.") % {"n": count})
+    return redirect(reverse("study_detail", args=[study_id]) + "#rounds")
+
+
+@login_required
+@require_POST
+def study_round_cancel(request: HttpRequest, study_id: int, number: int) -> HttpResponse:
+    mail_round = _study_round(request, study_id, number)
+    try:
+        actions.do_cancel_round(mail_round)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The scheduled round has been cancelled."))
+    return redirect(reverse("study_detail", args=[study_id]) + "#rounds")
+
+
+@login_required
+@require_GET
+def study_rounds(request: HttpRequest, study_id: int) -> HttpResponse:
+    """The rounds' progress alone: the study page refreshes it from here while sending."""
+    study = _get_study_for_user(request, study_id)
+    return render(request, "samspil/research/_rounds.html", _rounds_context(study))
+
+
+def _rounds_context(study: Study) -> dict[str, Any]:
+    progress = rounds.study_progress(study)
+    return {
+        "study": study,
+        "rounds": progress,
+        "rounds_active": any(p.active for p in progress),
+        "last_round": progress[-1] if progress else None,
+    }
 
 
 def _base(request: HttpRequest) -> str:

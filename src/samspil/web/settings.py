@@ -185,6 +185,15 @@ EMAIL_TIMEOUT: int = env_int("SAMSPIL_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL: str = env_str("SAMSPIL_EMAIL_FROM", "samspil <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# -- background tasks: e-mail rounds (fieldwork.rounds, fieldwork.worker) -----------------
+
+# Rounds are queued in the database (django-tasks-db) and sent by `samspil worker` (or the
+# worker `samspil serve` starts on SQLite). At most this many messages a minute per worker;
+# 0: no limit.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MAIL_PER_MINUTE: int = env_int("SAMSPIL_MAIL_PER_MINUTE", 600, minimum=0)
+
 # -- limits and security ------------------------------------------------------------------
 
 MAX_UPLOAD_MB: int = env_int("SAMSPIL_MAX_UPLOAD_MB", 5, minimum=1)
