@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
+from django.utils.crypto import salted_hmac
 
 from samspil.fieldwork.models import Respondent, Study
 
@@ -33,7 +34,9 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def _counter_key(request: HttpRequest) -> str:
-    return f"samspil:badlink:{client_ip(request)}"
+    # A keyed hash, not the address: no IP address is stored (docs/privacy.md).
+    digest = salted_hmac("samspil.badlink", client_ip(request)).hexdigest()[:32]
+    return f"samspil:badlink:{digest}"
 
 
 def _note_failure(request: HttpRequest) -> None:
@@ -60,6 +63,8 @@ def _get_respondent_for_token(request: HttpRequest, token: str) -> Respondent:
 
 
 def _link_works(respondent: Respondent) -> bool:
+    if respondent.study.anonymised_at is not None:
+        return False
     status = respondent.study.status
     if status == Study.Status.OPEN:
         return True

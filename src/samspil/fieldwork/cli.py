@@ -85,6 +85,13 @@ def _study(value: str):  # type: ignore[no-untyped-def]
         raise BadInput(f"no study with id {value!r} (see the researcher pages)") from None
 
 
+def _audit(action: str, study: Any, **fields: Any) -> None:
+    """An audit-log entry for a command (samspil.privacy), made by the login user."""
+    from samspil.privacy.audit import command_actor, record_event
+
+    record_event(command_actor(), action, study=study, **fields)
+
+
 # -- handlers -----------------------------------------------------------------------------
 
 
@@ -248,7 +255,9 @@ def cmd_close(args: argparse.Namespace) -> int:
 def cmd_links(args: argparse.Namespace) -> int:
     from samspil.fieldwork.views import links_csv
 
-    sys.stdout.write(links_csv(_study(args.study), args.base_url))
+    study = _study(args.study)
+    _audit("export_links", study, target="links", identifiers=True)
+    sys.stdout.write(links_csv(study, args.base_url))
     return 0
 
 
@@ -307,6 +316,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         study, identifiers=args.identifiers, include_not_started=args.include_not_started
     )
     frame.to_csv(out, index=False)
+    _audit(
+        "export_answers", study, target=out.name, detail=f"{len(frame)} respondents",
+        identifiers=args.identifiers,
+    )  # fmt: skip
     say(f"{len(frame)} respondents written to {out}")
     return 0
 
@@ -320,6 +333,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise BadInput(f"the report builder is not available: {exc}") from None
     folder = getattr(result, "folder", args.out)
+    _audit("make_report", study, target=Path(str(folder)).name)
     say(f"report for study {study.pk} written to {folder}")
     return 0
 

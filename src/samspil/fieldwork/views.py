@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -47,6 +48,7 @@ from samspil.fieldwork.questionnaire import (
 )
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
 from samspil.instruments import Instrument, Section
+from samspil.privacy.audit import record_event
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +125,7 @@ def questionnaire_start(request: HttpRequest, respondent: Respondent) -> HttpRes
             "instrument": instrument,
             "welcome": [markup(p) for p in instrument.welcome],
             "first_url": _page_url(respondent, shown[0].id) if shown else "",
+            "privacy_url": reverse("privacy_notice", args=[respondent.study.privacy_key]),
             "lang": _language(instrument),
         },
     )
@@ -320,6 +323,7 @@ def study_respondents(request: HttpRequest, study_id: int) -> HttpResponse:
         )
         .order_by("row_number", "pk")
     )
+    record_event(request.user, "view_respondents", study=study, identifiers=True)
     return render(
         request,
         "samspil/research/respondents.html",
@@ -470,6 +474,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 @require_GET
 def study_status_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
+    record_event(request.user, "export_status", study=study, target="status.csv")
     return _csv_response(monitoring.status_csv(study), f"study-{study.pk}-status.csv")
 
 
@@ -479,6 +484,9 @@ def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
     identifiers = request.GET.get("identifiers") == "1"
     suffix = "-med-identitet" if identifiers else ""
+    record_event(
+        request.user, "export_answers", study=study, target="svar.csv", identifiers=identifiers
+    )
     return _csv_response(
         export.answers_csv(study, identifiers=identifiers), f"study-{study.pk}-svar{suffix}.csv"
     )
@@ -488,6 +496,7 @@ def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_GET
 def study_links_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
+    record_event(request.user, "export_links", study=study, target="links.csv", identifiers=True)
     return _csv_response(links_csv(study, _base(request)), f"study-{study.pk}-links.csv")
 
 
@@ -529,6 +538,7 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
             logger.exception("report for study %s failed", study.pk)
             messages.error(request, _("The report could not be made; see the server log."))
             return redirect("study_detail", study_id=study.pk)
+        record_event(request.user, "make_report", study=study, target=f"report study-{study.pk}")
         messages.success(request, _("The report has been made."))
         return redirect("study_report", study_id=study.pk)
     files = sorted(p.name for p in out.iterdir() if p.is_file()) if out.is_dir() else []
@@ -543,4 +553,5 @@ def study_report_file(request: HttpRequest, study_id: int, filename: str) -> Htt
     path = out / filename
     if "/" in filename or filename.startswith(".") or not path.is_file():
         raise Http404
+    record_event(request.user, "download_report", study=study, target=filename)
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "samspil.web",
     "samspil.fieldwork",
     "samspil.coding_web",
+    "samspil.privacy",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,12 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT: int = env_int("SAMSPIL_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL: str = env_str("SAMSPIL_EMAIL_FROM", "samspil <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# -- personal data ------------------------------------------------------------------------
+
+# Days after a study closes until its contact data (names, e-mail addresses, personal links,
+# message log) are removed, unless the study sets its own date (docs/privacy.md).
+RETENTION_DAYS: int = env_int("SAMSPIL_RETENTION_DAYS", 180, minimum=0)
 
 # -- limits and security ------------------------------------------------------------------
 
