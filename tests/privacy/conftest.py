@@ -17,6 +17,7 @@ from tests.web.conftest import (  # noqa: F401
     other_researcher,
     researcher,
     researcher_client,
+    respondent,
     smtp_server,
     study,
 )
