@@ -90,9 +90,9 @@ def find_anywhere(needles: list[str]) -> list[tuple[str, str]]:
     return hits
 
 
-def report_tables(study: Any, folder: Path) -> dict[str, str]:
+def report_tables(of_study: Any, folder: Path) -> dict[str, str]:
     """The study's report tables (CSV), by file name."""
     from samspil.fieldwork.export import make_study_report
 
-    make_study_report(study, folder, formats={"csv"})
+    make_study_report(of_study, folder, formats={"csv"})
     return {p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "tables").glob("*"))}

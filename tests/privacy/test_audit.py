@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+
 import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
@@ -122,7 +123,11 @@ def test_coding_downloads_and_reports_are_logged(fielded, researcher_client, mon
         ("download_report", False),
     ]
     assert all(e.study_id == fielded.pk for e in AuditEvent.objects.all())
-    assert AuditEvent.objects.order_by("pk").first().target.startswith(f"coding project {project.pk}: ")
+    assert (
+        AuditEvent.objects.order_by("pk")
+        .first()
+        .target.startswith(f"coding project {project.pk}: ")
+    )
 
 
 def test_reports_carry_no_identifiers(fielded, tmp_path):

@@ -115,9 +115,7 @@ def test_search_keeps_the_address_out_of_urls_and_the_log(fielded, researcher_cl
     assert find_anywhere(["nobody@example.org"]) == []
 
 
-def test_erasing_the_withdrawn_respondent_leaves_the_other_answers_in_the_tables(
-    fielded, tmp_path
-):
+def test_erasing_the_withdrawn_respondent_leaves_the_other_answers_in_the_tables(fielded, tmp_path):
     from samspil.privacy.persons import erase_respondent
 
     untouched = Respondent.objects.get(study=fielded, email="dan@example.org")  # no answers

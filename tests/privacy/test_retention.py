@@ -115,3 +115,7 @@ def test_anonymise_from_the_study_page_needs_the_confirmation(researcher_client,
     study.refresh_from_db()
     assert study.is_anonymised
     assert [e.actor for e in events_for(study.researchers.get(), study)] == ["forsker"]
+    response = researcher_client.post(f"/studier/{study.pk}/aabn/", follow=True)
+    assert "den kan ikke åbnes igen" in response.content.decode()
+    study.refresh_from_db()
+    assert study.status == Study.Status.CLOSED

@@ -105,6 +105,8 @@ def do_open_study(study: Study) -> Study:
         study = Study.objects.select_for_update().get(pk=study.pk)
         if study.status == Study.Status.OPEN:
             return study
+        if study.anonymised_at is not None:
+            raise ActionError(_("The study is anonymised; it cannot be opened again."))
         if study.opened_at is None:
             study.freeze_instrument()
             study.opened_at = timezone.now()

@@ -358,7 +358,11 @@ def _import_respondents(request: HttpRequest, study: Study) -> HttpResponse:
 @require_POST
 def study_open(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    actions.do_open_study(study)
+    try:
+        actions.do_open_study(study)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("study_detail", study_id=study.pk)
     messages.success(request, _("The study is open."))
     return redirect("study_detail", study_id=study.pk)
 

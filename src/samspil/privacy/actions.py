@@ -19,7 +19,9 @@ PRIVACY_FIELDS = (
 )
 
 
-def do_set_privacy(study: Study, *, user: Any, retention_date: dt.date | None, **texts: str) -> Study:
+def do_set_privacy(
+    study: Study, *, user: Any, retention_date: dt.date | None, **texts: str
+) -> Study:
     """Save the notice's facts, the own text and the retention date. A text equal to the
     default text is stored as empty, so the default keeps following the facts."""
     for name in PRIVACY_FIELDS:

@@ -7,19 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Study
+from samspil.privacy.actions import PRIVACY_FIELDS
 
 
 class PrivacyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Study
-        fields = [
-            "privacy_controller",
-            "privacy_contact",
-            "privacy_purpose",
-            "privacy_legal_basis",
-            "retention_date",
-            "privacy_text",
-        ]
+        fields = list(PRIVACY_FIELDS)
         widgets = {
             "privacy_purpose": forms.Textarea(attrs={"rows": 3}),
             "privacy_legal_basis": forms.Textarea(attrs={"rows": 2}),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samspil.fieldwork.access import _get_study_for_user, studies_for_user
 from samspil.fieldwork.models import Study
+from samspil.fieldwork.views import _csv_response
 from samspil.privacy import actions, persons
 from samspil.privacy.audit import action_label, events_csv, events_for, record_event
 from samspil.privacy.forms import ConfirmForm, EmailSearchForm, PrivacyForm
@@ -166,10 +167,7 @@ def _log_page(request: HttpRequest, study: Study | None) -> HttpResponse:
 def _log_csv(request: HttpRequest, study: Study | None, filename: str) -> HttpResponse:
     events = list(events_for(request.user, study))
     record_event(request.user, "export_audit", study=study, detail=f"{len(events)} events")
-    response = HttpResponse(events_csv(events).encode("utf-8"), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return _csv_response(events_csv(events), filename)
 
 
 @login_required
