@@ -149,12 +149,14 @@ def test_every_command_line_export_is_logged(fielded, tmp_path, capsys):
     assert main(["study", "export", sid, "--out", str(tmp_path / "a.csv")]) == 0
     assert main(["study", "export", sid, "--out", str(tmp_path / "b.csv"), "--identifiers"]) == 0
     assert main(["study", "links", sid]) == 0
+    assert main(["study", "status", sid, "--csv"]) == 0
     assert main(["study", "report", sid, "--out", str(tmp_path / "rapport")]) == 0
     capsys.readouterr()
     assert _events() == [
         ("export_answers", False),
         ("export_answers", True),
         ("export_links", True),
+        ("export_status", False),
         ("make_report", False),
     ]
     assert all(e.actor.startswith("kommando:") for e in AuditEvent.objects.all())

@@ -119,3 +119,12 @@ def test_anonymise_from_the_study_page_needs_the_confirmation(researcher_client,
     assert "den kan ikke åbnes igen" in response.content.decode()
     study.refresh_from_db()
     assert study.status == Study.Status.CLOSED
+
+
+def test_no_ip_address_is_stored_by_the_bad_link_counter(client, settings):
+    settings.BAD_TOKEN_LIMIT = 2
+    for _ in range(3):
+        response = client.get(f"/s/{'y' * 43}/", REMOTE_ADDR="203.0.113.77")
+    assert response.status_code == 429  # still counted per address
+    assert client.get(f"/s/{'y' * 43}/", REMOTE_ADDR="203.0.113.78").status_code == 404
+    assert find_anywhere(["203.0.113.77", "203.0.113.78"]) == []

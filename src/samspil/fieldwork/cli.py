@@ -284,6 +284,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     study = _study(args.study)
     if args.csv:
+        _audit("export_status", study, target="status")
         sys.stdout.write(monitoring.status_csv(study))
         return 0
     counts = monitoring.study_counts(study)
