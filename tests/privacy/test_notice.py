@@ -81,10 +81,16 @@ def test_the_researcher_edits_the_notice_and_retention_date(researcher_client, s
     study.refresh_from_db()
     assert study.privacy_controller == "Eksempel Universitet" and study.retention_date == later
     assert AuditEvent.objects.get().action == "edit_privacy"
-    # A text equal to the default is stored as empty (the default keeps following the facts).
-    researcher_client.post(url, {**fields, "privacy_text": default_notice(study)})
+    # The form shows the default text to edit; sent back unchanged, even with new facts, it
+    # is stored as empty (the default keeps following the facts).
+    shown = researcher_client.get(url).context["form"]["privacy_text"].value()
+    assert shown == default_notice(study)
+    researcher_client.post(
+        url, {**fields, "privacy_controller": "Andet Universitet", "privacy_text": shown}
+    )
     study.refresh_from_db()
     assert study.privacy_text == ""
+    assert "Dataansvarlig: Andet Universitet." in notice_text(study)
     researcher_client.post(url, {**fields, "privacy_text": "Vores egen tekst.\n\nAnden del."})
     page = client.get(f"/privatliv/{study.privacy_key}/").content.decode()
     assert "<p>Vores egen tekst.</p>" in page and "<p>Anden del.</p>" in page

@@ -23,12 +23,16 @@ def do_set_privacy(
     study: Study, *, user: Any, retention_date: dt.date | None, **texts: str
 ) -> Study:
     """Save the notice's facts, the own text and the retention date. A text equal to the
-    default text is stored as empty, so the default keeps following the facts."""
+    default text (as it was or as it becomes) is stored as empty, so the default keeps
+    following the facts."""
+    stored = Study.objects.get(pk=study.pk)  # a bound ModelForm has changed ``study`` already
+    defaults = {default_notice(stored).strip()}
     for name in PRIVACY_FIELDS:
         if name != "retention_date":
             setattr(study, name, str(texts.get(name, "")).strip())
     study.retention_date = retention_date
-    if study.privacy_text.replace("\r\n", "\n").strip() == default_notice(study).strip():
+    defaults.add(default_notice(study).strip())
+    if study.privacy_text.replace("\r\n", "\n").strip() in defaults:
         study.privacy_text = ""
     study.save(update_fields=list(PRIVACY_FIELDS))
     record_event(user, "edit_privacy", study=study)

@@ -19,7 +19,7 @@ from samspil.fieldwork.views import _csv_response
 from samspil.privacy import actions, persons
 from samspil.privacy.audit import action_label, events_csv, events_for, record_event
 from samspil.privacy.forms import ConfirmForm, EmailSearchForm, PrivacyForm
-from samspil.privacy.notice import notice_paragraphs
+from samspil.privacy.notice import notice_paragraphs, notice_text
 from samspil.privacy.retention import anonymise_study
 from samspil.privacy.templatetags.privacy_tags import retention_context
 
@@ -55,7 +55,9 @@ def _privacy_context(study: Study) -> dict[str, object]:
 @login_required
 def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    form = PrivacyForm(request.POST or None, instance=study)
+    form = PrivacyForm(
+        request.POST or None, instance=study, initial={"privacy_text": notice_text(study)}
+    )
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
