@@ -67,7 +67,7 @@ def study_activity(study: Study) -> Activity:
             "then answers kept under pseudonymous ids"
         )
     researchers = ", ".join(sorted(u.get_username() for u in study.researchers.all()))
-    status = study.get_status_display()
+    status = str(study.status)
     if study.withdrawn_count:
         status += f"; {study.withdrawn_count} respondents erased on request"
     return Activity(
@@ -117,7 +117,8 @@ def record_markdown(rows: list[Activity]) -> str:
     lines = [
         "# Record of processing activities (GDPR art. 30)",
         "",
-        "Made by `samspil privacy record`. Every study of this installation, and the register.",
+        "Made by `samspil privacy record`: every study of this installation, and the "
+        "activities other apps (the register) declare.",
         "",
     ]
     for row in rows:
