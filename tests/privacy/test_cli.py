@@ -66,3 +66,17 @@ def test_privacy_anonymise_due_runs_the_retention_job(study, capsys):
     assert main(["privacy", "anonymise-due"]) == 0
     assert capsys.readouterr().out == f"1 studies anonymised: {study.pk}\n"
     assert Study.objects.get(pk=study.pk).is_anonymised
+
+
+def test_other_apps_add_their_activities_to_the_record(study, monkeypatch):
+    import sys
+    import types
+
+    from samspil.privacy.record import Activity, activities
+
+    register = Activity("register", "X", "", "", "", "contact persons", "", "", "", "", "")
+    module = types.ModuleType("samspil.web.privacy")
+    module.privacy_record_rows = lambda: [register]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "samspil.web.privacy", module)
+    rows = activities()
+    assert [r.activity for r in rows] == [f"study {study.pk}: {study.name}", "register"]
