@@ -34,7 +34,12 @@ CODES_COLUMNS = ("respondent_id", "variable", "code")
 QUOTES_COLUMNS = ("respondent_id", "variable", "text")
 
 # Modules whose ``register(subparsers)`` adds sub-commands, in the order --help lists them.
-COMMAND_MODULES: list[str] = ["samspil.cli", "samspil.coding.cli", "samspil.fieldwork.cli"]
+COMMAND_MODULES: list[str] = [
+    "samspil.cli",
+    "samspil.coding.cli",
+    "samspil.fieldwork.cli",
+    "samspil.privacy.cli",
+]
 
 
 def register_commands(module: str) -> None:

@@ -54,6 +54,7 @@ from samspil.coding_web.state import (
     usernames,
 )
 from samspil.fieldwork.access import is_researcher, studies_for_user
+from samspil.privacy.audit import record_event
 
 logger = logging.getLogger(__name__)
 
@@ -356,9 +357,19 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _csv_response(frame: pd.DataFrame, filename: str) -> HttpResponse:
+def _audit(request: HttpRequest, project: CodingProject, action: str, target: str) -> None:
+    """An audit-log entry (samspil.privacy) naming the project and the file."""
+    record_event(
+        request.user, action, study=project.study, target=f"coding project {project.pk}: {target}"
+    )
+
+
+def _csv_response(
+    frame: pd.DataFrame, filename: str, request: HttpRequest, project: CodingProject
+) -> HttpResponse:
     from samspil.spreadsheet import csv_text
 
+    _audit(request, project, "download_coding", filename)
     text = csv_text(frame)  # no answer runs as a formula in a spreadsheet
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -373,7 +384,7 @@ def codings_csv(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project_for_member(request, project_id)
     states = unit_states(project)
     frame = codings_frame(project, visible_codings(project, request.user, states))
-    return _csv_response(frame, f"kodning-{project.pk}-kodninger.csv")
+    return _csv_response(frame, f"kodning-{project.pk}-kodninger.csv", request, project)
 
 
 # -- adjudication ----------------------------------------------------------------------------
@@ -464,7 +475,7 @@ def final_csv(request: HttpRequest, project_id: int) -> HttpResponse:
     """``respondent_id,variable,code`` of the final answers (an empty code: no theme)."""
     project = _get_project_for_manager(request, project_id)
     frame = final_frame(project, unit_states(project))
-    return _csv_response(frame, f"kodning-{project.pk}-endelige-koder.csv")
+    return _csv_response(frame, f"kodning-{project.pk}-endelige-koder.csv", request, project)
 
 
 @login_required
@@ -472,7 +483,7 @@ def final_csv(request: HttpRequest, project_id: int) -> HttpResponse:
 def quotes_csv(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _get_project_for_manager(request, project_id)
     frame = quotes_frame(unit_states(project))
-    return _csv_response(frame, f"kodning-{project.pk}-citater.csv")
+    return _csv_response(frame, f"kodning-{project.pk}-citater.csv", request, project)
 
 
 # -- suggestions -----------------------------------------------------------------------------
@@ -564,6 +575,7 @@ def report(request: HttpRequest, project_id: int) -> HttpResponse:
             logger.exception("report for coding project %s failed", project.pk)
             messages.error(request, _("The report could not be made; see the server log."))
             return redirect("coding_project", project_id=project.pk)
+        _audit(request, project, "make_report", "report")
         messages.success(request, _("The report has been made."))
         return redirect("coding_report", project_id=project.pk)
     if request.method != "GET":
@@ -611,4 +623,5 @@ def report_file(request: HttpRequest, project_id: int, filename: str) -> HttpRes
     if ".." in Path(filename).parts or not path.is_relative_to(out) or not path.is_file():
         raise Http404
     inline = path.suffix.lower() in (".svg", ".png")
+    _audit(request, project, "download_report", filename)
     return FileResponse(path.open("rb"), as_attachment=not inline, filename=path.name)

@@ -51,6 +51,8 @@ def _get_respondent_for_token(request: HttpRequest, token: str) -> Respondent:
 
 
 def _link_works(respondent: Respondent) -> bool:
+    if respondent.study.anonymised_at is not None:
+        return False
     status = respondent.study.status
     if status == Study.Status.OPEN:
         return True

@@ -113,6 +113,8 @@ def do_open_study(study: Study) -> Study:
         study = Study.objects.select_for_update().get(pk=study.pk)
         if study.status == Study.Status.OPEN:
             return study
+        if study.anonymised_at is not None:
+            raise ActionError(_("The study is anonymised; it cannot be opened again."))
         if study.opened_at is None:
             if study.instrument_id in bundled_ids() or not study.instrument_json:
                 study.freeze_instrument()

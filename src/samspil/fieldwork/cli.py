@@ -86,6 +86,13 @@ def _study(value: str):  # type: ignore[no-untyped-def]
         raise BadInput(f"no study with id {value!r} (see the researcher pages)") from None
 
 
+def _audit(action: str, study: Any, **fields: Any) -> None:
+    """An audit-log entry for a command (samspil.privacy), made by the login user."""
+    from samspil.privacy.audit import command_actor, record_event
+
+    record_event(command_actor(), action, study=study, **fields)
+
+
 # -- handlers -----------------------------------------------------------------------------
 
 
@@ -263,7 +270,9 @@ def cmd_close(args: argparse.Namespace) -> int:
 def cmd_links(args: argparse.Namespace) -> int:
     from samspil.fieldwork.views import links_csv
 
-    sys.stdout.write(links_csv(_study(args.study), args.base_url))
+    study = _study(args.study)
+    _audit("export_links", study, target="links", identifiers=True)
+    sys.stdout.write(links_csv(study, args.base_url))
     return 0
 
 
@@ -324,6 +333,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     study = _study(args.study)
     if args.csv:
+        _audit("export_status", study, target="status")
         sys.stdout.write(monitoring.status_csv(study))
         return 0
     counts = monitoring.study_counts(study)
@@ -361,6 +371,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from samspil.spreadsheet import write_csv
 
     write_csv(frame, out, excel=args.excel)
+    _audit(
+        "export_answers", study, target=out.name, detail=f"{len(frame)} respondents",
+        identifiers=args.identifiers,
+    )  # fmt: skip
     say(f"{len(frame)} respondents written to {out}")
     return 0
 
@@ -371,6 +385,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     study = _study(args.study)
     result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
     folder = getattr(result, "folder", args.out)
+    _audit("make_report", study, target=Path(str(folder)).name)
     say(f"report for study {study.pk} written to {folder}")
     return 0
 

@@ -123,6 +123,7 @@ def study_info(study: Study) -> StudyInfo:
         closed=study.closed_at.date() if study.closed_at else None,
         rounds_sent=rounds,
         response=response,
+        withdrawn=study.withdrawn_count,
     )
 
 
@@ -156,4 +157,19 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     from samspil.reports import make_report
 
     out.mkdir(parents=True, exist_ok=True)
+    if study.withdrawn_count and not options.get("banner"):
+        options["banner"] = withdrawn_note(study.withdrawn_count)
     return make_report(report_id or study.instrument_id, study_responses(study), out, **options)
+
+
+def withdrawn_note(count: int) -> str:
+    """The report's note on respondents erased on request (docs/privacy.md)."""
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("da"):
+        return ngettext(
+            "%(n)s respondent has withdrawn their answers; they are not included.",
+            "%(n)s respondents have withdrawn their answers; they are not included.",
+            count,
+        ) % {"n": count}

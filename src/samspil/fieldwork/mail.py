@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from samspil.fieldwork.models import Respondent
+from samspil.privacy.notice import notice_url
 
 LAST_ROUND = 3  # invitation (0) and three reminders
 
@@ -39,6 +40,7 @@ def build_message(
         "study": study,
         "instrument_title": instrument.title,
         "url": personal_url(respondent, base_url),
+        "privacy_url": notice_url(study, base_url),
         "round": round_number,
         "test": test,
     }

@@ -70,6 +70,11 @@ class Unit(models.Model):
         return f"{self.municipality.name}: {self.name}"
 
 
+def new_privacy_key() -> str:
+    """The random part of a study's public privacy-notice address."""
+    return secrets.token_urlsafe(12)
+
+
 class Study(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -109,6 +114,39 @@ class Study(models.Model):
         default=0, help_text=_("0: nothing sent; 1: invitation; 2-4: invitation and reminders.")
     )
     is_demo = models.BooleanField(default=False)
+    # Privacy (samspil.privacy, docs/privacy.md): the notice's facts, the researcher's own
+    # text (blank: the default text filled from the facts), when contact data goes.
+    privacy_controller = models.CharField(
+        _("data controller"),
+        max_length=200,
+        blank=True,
+        help_text=_("The institution responsible for the data, e.g. a university."),
+    )
+    privacy_contact = models.CharField(
+        _("contact for questions about the data"),
+        max_length=254,
+        blank=True,
+        help_text=_("E-mail address or telephone of the researcher or data protection officer."),
+    )
+    privacy_purpose = models.TextField(_("purpose"), blank=True, max_length=2000)
+    privacy_legal_basis = models.TextField(_("legal basis"), blank=True, max_length=2000)
+    privacy_text = models.TextField(
+        _("privacy notice"),
+        blank=True,
+        max_length=20000,
+        help_text=_("Leave empty to use the default text filled from the fields above."),
+    )
+    privacy_key = models.CharField(max_length=32, unique=True, default=new_privacy_key)
+    retention_date = models.DateField(
+        _("contact data kept until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: a set number of days after the study closes."),
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_count = models.PositiveIntegerField(
+        default=0, help_text=_("Respondents erased on request, with their answers.")
+    )
     researchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="studies"
     )
@@ -151,6 +189,10 @@ class Study(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
 
 # Parsed frozen instruments by content hash: parsing costs milliseconds, a page view should not.

@@ -53,6 +53,7 @@ from samspil.fieldwork.questionnaire import (
 )
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
 from samspil.instruments import Instrument, Section
+from samspil.privacy.audit import record_event
 from samspil.spreadsheet import safe_row
 from samspil.web.login import ThrottledLoginForm, is_throttled
 
@@ -116,6 +117,7 @@ def questionnaire_start(request: HttpRequest, respondent: Respondent) -> HttpRes
             "instrument": instrument,
             "welcome": [markup(p) for p in instrument.welcome],
             "first_url": _page_url(respondent, shown[0].id) if shown else "",
+            "privacy_url": reverse("privacy_notice", args=[respondent.study.privacy_key]),
             "lang": _language(instrument),
         },
     )
@@ -331,6 +333,7 @@ def study_respondents(request: HttpRequest, study_id: int) -> HttpResponse:
         )
         .order_by("row_number", "pk")
     )
+    record_event(request.user, "view_respondents", study=study, identifiers=True)
     return render(
         request,
         "samspil/research/respondents.html",
@@ -365,7 +368,11 @@ def _import_respondents(request: HttpRequest, study: Study) -> HttpResponse:
 @require_POST
 def study_open(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    actions.do_open_study(study)
+    try:
+        actions.do_open_study(study)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("study_detail", study_id=study.pk)
     messages.success(request, _("The study is open."))
     return redirect("study_detail", study_id=study.pk)
 
@@ -545,6 +552,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 @require_GET
 def study_status_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
+    record_event(request.user, "export_status", study=study, target="status.csv")
     return _csv_response(monitoring.status_csv(study), f"study-{study.pk}-status.csv")
 
 
@@ -556,6 +564,9 @@ def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     kommune = identifiers or request.GET.get("kommune") == "1"
     excel = request.GET.get("excel") == "1"
     suffix = "-med-identitet" if identifiers else "-med-kommune" if kommune else ""
+    record_event(
+        request.user, "export_answers", study=study, target="svar.csv", identifiers=identifiers
+    )
     text = export.answers_csv(study, identifiers=identifiers, kommune=kommune, excel=excel)
     return _csv_response(text, f"study-{study.pk}-svar{suffix}{'-excel' if excel else ''}.csv")
 
@@ -564,6 +575,7 @@ def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_GET
 def study_links_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
+    record_event(request.user, "export_links", study=study, target="links.csv", identifiers=True)
     return _csv_response(links_csv(study, _base(request)), f"study-{study.pk}-links.csv")
 
 
@@ -603,6 +615,7 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
         except DomainError as exc:  # e.g. a report definition that does not fit
             messages.error(request, str(exc))
             return redirect("study_detail", study_id=study.pk)
+        record_event(request.user, "make_report", study=study, target=f"report study-{study.pk}")
         messages.success(request, _("The report has been made."))
         return redirect("study_report", study_id=study.pk)
     files = sorted(p.name for p in out.iterdir() if p.is_file()) if out.is_dir() else []
@@ -617,4 +630,5 @@ def study_report_file(request: HttpRequest, study_id: int, filename: str) -> Htt
     path = out / filename
     if "/" in filename or filename.startswith(".") or not path.is_file():
         raise Http404
+    record_event(request.user, "download_report", study=study, target=filename)
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "samspil.web",
     "samspil.fieldwork",
     "samspil.coding_web",
+    "samspil.privacy",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MAIL_PER_MINUTE: int = env_int("SAMSPIL_MAIL_PER_MINUTE", 600, minimum=0)
+# -- personal data ------------------------------------------------------------------------
+
+# Days after a study closes until its contact data (names, e-mail addresses, personal links,
+# message log) are removed, unless the study sets its own date (docs/privacy.md).
+RETENTION_DAYS: int = env_int("SAMSPIL_RETENTION_DAYS", 180, minimum=0)
 
 # -- limits and security ------------------------------------------------------------------
 

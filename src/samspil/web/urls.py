@@ -28,6 +28,7 @@ admin.site.login_form = ThrottledAdminLoginForm
 urlpatterns = [
     path("", include("samspil.fieldwork.urls")),
     path("", include("samspil.coding_web.urls")),
+    path("", include("samspil.privacy.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "samspil.privacy"
+    label = "privacy"
+    verbose_name = "Privacy"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Studies past their retention date are anonymised by every running worker, once a
+        # minute (samspil worker, or the worker samspil serve starts; docs/privacy.md).
+        from samspil.fieldwork.worker import housekeeping
+        from samspil.privacy.retention import anonymise_due_studies
+
+        housekeeping(anonymise_due_studies)

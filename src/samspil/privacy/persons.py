@@ -1,0 +1,158 @@
+"""Requests from a person: find them by e-mail address, give them their data (GDPR art. 15),
+erase them and their answers (art. 17).
+
+The audit log records that a search, an export or an erasure happened and in which study,
+never the e-mail address or the person's ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F, QuerySet
+
+from samspil.fieldwork.models import Respondent, Study
+from samspil.privacy.audit import record_event
+from samspil.privacy.notice import notice_text, retention_until
+from samspil.privacy.retention import delete_admin_log
+
+
+def find_by_email(email: str, studies: QuerySet[Study]) -> QuerySet[Respondent]:
+    """The respondents with this address (any case) in these studies, test links included."""
+    email = email.strip()
+    if not email:
+        return Respondent.objects.none()
+    return (
+        Respondent.objects.filter(study__in=studies, email__iexact=email)
+        .select_related("study", "municipality", "unit")
+        .order_by("study_id", "pk")
+    )
+
+
+def _coding_units(respondent: Respondent) -> QuerySet[Any] | None:
+    if not apps.is_installed("samspil.coding_web"):
+        return None
+    from samspil.coding_web.models import CodingUnit
+
+    return CodingUnit.objects.filter(
+        project__study_id=respondent.study_id, respondent_id=respondent.public_id
+    )
+
+
+def _time(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def respondent_data(respondent: Respondent) -> dict[str, Any]:
+    """Everything samspil stores about one respondent of one study."""
+    study = respondent.study
+    instrument = study.instrument
+    labels = {v.name: v for v in instrument.variables}
+    answers = []
+    for name, value in respondent.answers.items():
+        var = labels.get(name)
+        label = None
+        if var is not None and var.options and value not in (None, ""):
+            try:
+                label = var.labels.get(int(float(value)))  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                label = None
+        answers.append(
+            {
+                "variable": name,
+                "question": var.question if var else "",
+                "item": var.item if var else "",
+                "answer": value,
+                "answer_label": label,
+            }
+        )
+    coding = []
+    units = _coding_units(respondent)
+    if units is not None:
+        for unit in units.prefetch_related("versions", "decisions"):
+            coding.append(
+                {
+                    "variable": unit.variable,
+                    "text": unit.text,
+                    "codes_given_by_coders": [list(v.codes) for v in unit.versions.all()],
+                    "final_codes": [list(d.codes) for d in unit.decisions.all()],
+                }
+            )
+    until = retention_until(study)
+    return {
+        "study": {
+            "id": study.pk,
+            "name": study.name,
+            "questionnaire": instrument.title,
+            "data_controller": study.privacy_controller,
+            "contact": study.privacy_contact,
+            "contact_data_kept_until": until.isoformat() if until else None,
+            "privacy_notice": notice_text(study),
+        },
+        "respondent": {
+            "respondent_id": respondent.public_id,
+            "name": respondent.name,
+            "email": respondent.email,
+            "municipality": respondent.municipality.name if respondent.municipality else None,
+            "unit": respondent.unit.name if respondent.unit else None,
+            "other_columns_of_the_list": respondent.attributes,
+            "test_link": respondent.is_test,
+            "status": respondent.status,
+            "added": _time(respondent.created_at),
+            "invited": _time(respondent.invited_at),
+            "opened": _time(respondent.opened_at),
+            "started": _time(respondent.started_at),
+            "completed": _time(respondent.completed_at),
+            "last_saved": _time(respondent.last_saved_at),
+        },
+        "answers": answers,
+        "emails_sent": [
+            {
+                "kind": m.kind,
+                "round": m.round,
+                "subject": m.subject,
+                "sent_at": _time(m.sent_at),
+                "delivered_to_mail_server": m.ok,
+            }
+            for m in respondent.messages.all()
+        ],
+        "coding_of_open_answers": coding,
+    }
+
+
+def access_export(email: str, studies: QuerySet[Study], *, user: Any) -> dict[str, Any]:
+    """The art. 15 export: every respondent row with this address in these studies."""
+    found = list(find_by_email(email, studies))
+    for respondent in found:
+        record_event(user, "access_export", study=respondent.study, detail="1 respondent")
+    return {
+        "format": "samspil access export 1",
+        "records": [respondent_data(r) for r in found],
+    }
+
+
+def erase_respondent(respondent: Respondent, *, user: Any) -> None:
+    """Erase the respondent, their answers, e-mail log and coded open answers (art. 17).
+
+    Later reports of the study say how many respondents withdrew their answers
+    (``Study.withdrawn_count``)."""
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=respondent.study_id)
+        units = _coding_units(respondent)
+        coded = 0
+        if units is not None:
+            coded = units.count()
+            units.delete()
+        delete_admin_log(Respondent, [respondent.pk])
+        is_test = respondent.is_test
+        respondent.delete()  # the message log goes with it (CASCADE)
+        if not is_test:
+            Study.objects.filter(pk=study.pk).update(withdrawn_count=F("withdrawn_count") + 1)
+        record_event(
+            user,
+            "erase",
+            study=study,
+            detail=f"1 respondent erased with their answers; {coded} coded answers",
+        )

@@ -1,0 +1,197 @@
+"""Privacy pages: the public notice, the study's privacy settings, requests from a person
+and the audit log. Researcher pages need login; access goes through fieldwork.access."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samspil.fieldwork.access import _get_study_for_user, studies_for_user
+from samspil.fieldwork.models import Study
+from samspil.fieldwork.views import _csv_response
+from samspil.privacy import actions, persons
+from samspil.privacy.audit import action_label, events_csv, events_for, record_event
+from samspil.privacy.forms import ConfirmForm, EmailSearchForm, PrivacyForm
+from samspil.privacy.notice import notice_paragraphs, notice_text
+from samspil.privacy.retention import anonymise_study
+from samspil.privacy.templatetags.privacy_tags import retention_context
+
+# -- public -------------------------------------------------------------------------------
+
+
+@require_GET
+def notice(request: HttpRequest, key: str) -> HttpResponse:
+    """The study's privacy notice; unknown keys get the plain 404 page."""
+    study = Study.objects.filter(privacy_key=key).first() if 8 <= len(key) <= 32 else None
+    if study is None:
+        raise Http404
+    instrument = study.instrument
+    with translation.override(instrument.language or "da"):
+        return render(
+            request,
+            "privacy/notice.html",
+            {
+                "instrument": instrument,
+                "paragraphs": notice_paragraphs(study),
+                "lang": instrument.language or "da",
+            },
+        )
+
+
+# -- a study's privacy page -----------------------------------------------------------------
+
+
+def _privacy_context(study: Study) -> dict[str, object]:
+    return {**retention_context(study), "paragraphs": notice_paragraphs(study)}
+
+
+@login_required
+def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    form = PrivacyForm(
+        request.POST or None, instance=study, initial={"privacy_text": notice_text(study)}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            actions.do_set_privacy(
+                study,
+                user=request.user,
+                retention_date=data.pop("retention_date"),
+                **data,
+            )
+            messages.success(request, _("The privacy notice has been saved."))
+            return redirect("study_privacy", study_id=study.pk)
+        study.refresh_from_db()
+    return render(
+        request,
+        "privacy/study_privacy.html",
+        {**_privacy_context(study), "form": form, "confirm_form": ConfirmForm()},
+    )
+
+
+@login_required
+@require_POST
+def study_anonymise(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    if ConfirmForm(request.POST).is_valid():
+        kept = anonymise_study(study, user=request.user)
+        messages.success(
+            request,
+            _("The study is anonymised; %(n)s respondents' answers are kept.") % {"n": kept},
+        )
+    else:
+        messages.error(request, _("Tick the box to confirm."))
+    return redirect("study_privacy", study_id=study.pk)
+
+
+# -- requests from a person -----------------------------------------------------------------
+
+
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """POST (the address stays out of URLs and logs): the person's rows in the user's studies."""
+    form = EmailSearchForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        found = list(persons.find_by_email(form.cleaned_data["email"], studies_for_user(request)))
+        studies = {r.study_id: r.study for r in found}
+        for study in studies.values():
+            record_event(request.user, "find_person", study=study, detail="found")
+        if not found:
+            record_event(request.user, "find_person", detail="not found")
+    return render(
+        request,
+        "privacy/persons.html",
+        {"form": form, "found": found, "confirm_form": ConfirmForm()},
+    )
+
+
+@login_required
+@require_POST
+def person_export(request: HttpRequest) -> HttpResponse:
+    form = EmailSearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address."))
+        return redirect("privacy_persons")
+    data = persons.access_export(
+        form.cleaned_data["email"], studies_for_user(request), user=request.user
+    )
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="indsigt.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def person_erase(request: HttpRequest, respondent_id: int) -> HttpResponse:
+    respondent = (
+        persons.Respondent.objects.filter(pk=respondent_id, study__in=studies_for_user(request))
+        .select_related("study")
+        .first()
+    )
+    if respondent is None:
+        raise Http404
+    if not ConfirmForm(request.POST).is_valid():
+        messages.error(request, _("Tick the box to confirm."))
+        return redirect("privacy_persons")
+    study_name = respondent.study.name
+    persons.erase_respondent(respondent, user=request.user)
+    messages.success(
+        request,
+        _("The person and their answers have been erased from %(study)s.") % {"study": study_name},
+    )
+    return redirect("privacy_persons")
+
+
+# -- the audit log ----------------------------------------------------------------------------
+
+
+def _log_page(request: HttpRequest, study: Study | None) -> HttpResponse:
+    events = events_for(request.user, study)
+    rows = [(e, action_label(e.action)) for e in events[:500]]
+    return render(
+        request,
+        "privacy/audit_log.html",
+        {"study": study, "rows": rows, "total": events.count()},
+    )
+
+
+def _log_csv(request: HttpRequest, study: Study | None, filename: str) -> HttpResponse:
+    events = list(events_for(request.user, study))
+    record_event(request.user, "export_audit", study=study, detail=f"{len(events)} events")
+    return _csv_response(events_csv(events), filename)
+
+
+@login_required
+@require_GET
+def study_log(request: HttpRequest, study_id: int) -> HttpResponse:
+    return _log_page(request, _get_study_for_user(request, study_id))
+
+
+@login_required
+@require_GET
+def study_log_csv(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    return _log_csv(request, study, f"study-{study.pk}-log.csv")
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    return _log_page(request, None)
+
+
+@login_required
+@require_GET
+def audit_log_csv(request: HttpRequest) -> HttpResponse:
+    return _log_csv(request, None, "samspil-log.csv")

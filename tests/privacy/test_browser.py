@@ -1,0 +1,68 @@
+"""The privacy notice in chromium: found from the welcome page and from the invitation
+e-mail (delivered over SMTP on loopback), and accessible (axe-core)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from samspil.fieldwork import actions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LINK = re.compile(r"http://[^\s]+/s/[A-Za-z0-9_-]{43}/")
+NOTICE = re.compile(r"http://[^\s]+/privatliv/[A-Za-z0-9_-]+/")
+
+
+def test_privacy_notice_from_the_invitation_and_the_welcome_page(
+    page, live_server, study, smtp_server, mail_text, axe
+):
+    study.privacy_controller = "Eksempel Universitet"
+    study.privacy_contact = "forsker@example.org"
+    study.save()
+    actions.do_send_round(study, base_url=live_server.url)
+    text = mail_text(smtp_server.to("bo@example.org")[0])
+    notice = NOTICE.search(text)
+    link = LINK.search(text)
+    assert notice and link
+
+    # From the e-mail.
+    page.goto(notice.group(0))
+    assert page.get_by_role("heading", name="Privatlivserklæring").is_visible()
+    assert page.get_by_text("Dataansvarlig: Eksempel Universitet.").is_visible()
+    axe(page)
+
+    # From the welcome page of the personal link.
+    page.goto(link.group(0))
+    assert page.get_by_role("heading", name="Velkommen").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sådan behandler vi dine personoplysninger").click()
+    assert page.url == notice.group(0)
+    assert page.get_by_role("heading", name="Privatlivserklæring").is_visible()
+    assert page.get_by_text("Datatilsynet", exact=False).is_visible()
+    axe(page)
+
+
+def test_researcher_privacy_pages_are_accessible(page, live_server, study, researcher, axe):
+    researcher.set_password("hemmelig-123")
+    researcher.save()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Brugernavn").fill("forsker")
+    page.get_by_label("Adgangskode").fill("hemmelig-123")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log ind").click()
+    page.goto(f"{live_server.url}/studier/{study.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Privatlivserklæring, opbevaring og anonymisering").click()
+    assert page.get_by_role("heading", name=re.compile("Personoplysninger")).is_visible()
+    axe(page)
+    page.goto(f"{live_server.url}/personer/")
+    page.get_by_label("Personens e-mailadresse").fill("anna@example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find").click()
+    assert page.get_by_role("cell", name="Anna Testesen").is_visible()
+    axe(page)
+    page.goto(f"{live_server.url}/studier/{study.pk}/log/")
+    assert page.get_by_role("cell", name="søgte efter en person").is_visible()
+    axe(page)

@@ -1,0 +1,124 @@
+"""Requests from a person: find by e-mail, access export (art. 15), erasure (art. 17)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+
+from samspil.coding_web.models import CodingUnit, CodingVersion, Decision
+from samspil.fieldwork.models import MessageLog, Respondent
+from samspil.privacy.models import AuditEvent
+from tests.privacy.conftest import find_anywhere, report_tables
+
+pytestmark = pytest.mark.django_db
+
+
+def _anna(study):  # type: ignore[no-untyped-def]
+    return Respondent.objects.get(study=study, email="anna@example.org")
+
+
+def test_erasure_removes_every_row_that_referred_to_the_person(
+    fielded, researcher, researcher_client, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    anna = _anna(fielded)
+    LogEntry.objects.create(  # an edit in the admin pages
+        user=researcher,
+        content_type=ContentType.objects.get_for_model(Respondent),
+        object_id=str(anna.pk),
+        object_repr=str(anna),
+        action_flag=CHANGE,
+        change_message="Changed attributes.",
+    )
+    ids = {"pk": anna.pk, "public_id": anna.public_id, "token": anna.token}
+    units = list(CodingUnit.objects.filter(respondent_id=anna.public_id))
+    assert units and MessageLog.objects.filter(respondent=anna).exists()
+    assert Decision.objects.filter(unit__in=units).exists()
+    others_before = Respondent.objects.filter(study=fielded).count() - 1
+
+    page = researcher_client.post("/personer/", {"email": "ANNA@example.org"})
+    assert "Anna Testesen" in page.content.decode()
+    response = researcher_client.post(f"/personer/{anna.pk}/slet/", {"confirm": "on"})
+    assert response.status_code == 302
+
+    assert not Respondent.objects.filter(pk=ids["pk"]).exists()
+    assert not MessageLog.objects.filter(respondent_id=ids["pk"]).exists()
+    assert not CodingUnit.objects.filter(respondent_id=ids["public_id"]).exists()
+    assert not CodingVersion.objects.filter(unit_id__in=[u.pk for u in units]).exists()
+    assert not LogEntry.objects.filter(object_id=str(ids["pk"])).exists()
+    needles = ["Anna Testesen", "anna@example.org", ids["token"], ids["public_id"]]
+    needles.append("Synthetic open answer 0")  # her open answer
+    assert find_anywhere(needles) == []
+    # The others are untouched.
+    assert Respondent.objects.filter(study=fielded).count() == others_before
+    # The log says it happened, not who.
+    event = AuditEvent.objects.get(action="erase")
+    assert event.study_id == fielded.pk and event.actor == "forsker"
+    # Reports made afterwards say that answers were withdrawn.
+    fielded.refresh_from_db()
+    assert fielded.withdrawn_count == 1
+    from samspil.fieldwork.export import make_study_report
+
+    make_study_report(fielded, tmp_path / "r", formats={"html"})
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "1 respondent har trukket sine svar tilbage" in html
+
+
+def test_erasure_needs_the_confirmation_and_access_to_the_study(
+    fielded, researcher_client, other_researcher, client
+):
+    anna = _anna(fielded)
+    researcher_client.post(f"/personer/{anna.pk}/slet/", {})
+    assert Respondent.objects.filter(pk=anna.pk).exists()
+    client.force_login(other_researcher)
+    assert client.post(f"/personer/{anna.pk}/slet/", {"confirm": "on"}).status_code == 404
+    assert client.post("/personer/", {"email": "anna@example.org"}).context["found"] == []
+    assert Respondent.objects.filter(pk=anna.pk).exists()
+
+
+def test_access_export_holds_everything_stored_about_the_person(fielded, researcher_client):
+    anna = _anna(fielded)
+    response = researcher_client.post("/personer/indsigt.json", {"email": "anna@example.org"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Cache-Control"] == "no-store"
+    data = json.loads(response.content)
+    (record,) = data["records"]
+    assert record["respondent"]["name"] == "Anna Testesen"
+    assert record["respondent"]["email"] == "anna@example.org"
+    assert record["respondent"]["municipality"] == "Aarhus"
+    assert record["respondent"]["respondent_id"] == anna.public_id
+    stored = {a["variable"]: a["answer"] for a in record["answers"]}
+    assert stored == anna.answers
+    labelled = [a for a in record["answers"] if a["answer_label"]]
+    assert labelled and all(a["question"] for a in labelled)
+    assert [m["kind"] for m in record["emails_sent"]] == ["invitation"]
+    assert record["coding_of_open_answers"][0]["text"] == "Synthetic open answer 0"
+    assert record["coding_of_open_answers"][0]["final_codes"] == [["demografi"]]
+    assert record["study"]["privacy_notice"].startswith("Sådan behandler vi")
+    event = AuditEvent.objects.get(action="access_export")
+    assert event.study_id == fielded.pk
+    assert "anna" not in (event.target + event.detail).lower()
+
+
+def test_search_keeps_the_address_out_of_urls_and_the_log(fielded, researcher_client):
+    assert researcher_client.get("/personer/?email=anna@example.org").context["found"] is None
+    researcher_client.post("/personer/", {"email": "anna@example.org"})
+    researcher_client.post("/personer/", {"email": "nobody@example.org"})
+    assert [e.detail for e in AuditEvent.objects.filter(action="find_person")] == [
+        "not found",
+        "found",
+    ]
+    assert find_anywhere(["nobody@example.org"]) == []
+
+
+def test_erasing_the_withdrawn_respondent_leaves_the_other_answers_in_the_tables(fielded, tmp_path):
+    from samspil.privacy.persons import erase_respondent
+
+    untouched = Respondent.objects.get(study=fielded, email="dan@example.org")  # no answers
+    before = report_tables(fielded, tmp_path / "before")
+    erase_respondent(untouched, user=None)
+    assert report_tables(fielded, tmp_path / "after") == before
