@@ -30,8 +30,14 @@ class InstrumentError(ValueError):
     """An instrument file that does not follow the schema; the message names file and field."""
 
 
+BUNDLED_SUFFIXES = (".yaml", ".xlsx")
+
+
 def bundled_ids() -> list[str]:
-    return sorted(p.name.removesuffix(".yaml") for p in DATA.iterdir() if p.name.endswith(".yaml"))
+    """The bundled questionnaires: ``data/<id>.yaml`` or an XLSForm ``data/<id>.xlsx``."""
+    return sorted(
+        p.name.rsplit(".", 1)[0] for p in DATA.iterdir() if p.name.endswith(BUNDLED_SUFFIXES)
+    )
 
 
 def load_file(path: Path | str) -> Instrument:
@@ -52,14 +58,16 @@ def load_file(path: Path | str) -> Instrument:
 
 @cache
 def load(instrument_id: str) -> Instrument:
-    """A bundled instrument by id (``kd2024``, ``fc2015``) or a path to a YAML file."""
-    if instrument_id.endswith((".yaml", ".yml")):
-        return load_file(instrument_id)
-    path = DATA / f"{instrument_id}.yaml"
-    if not path.is_file():
-        known = ", ".join(bundled_ids())
-        raise InstrumentError(f"unknown instrument {instrument_id!r}; bundled: {known}")
-    return load_file(Path(str(path)))
+    """A bundled instrument by id (``kd2024``, ``fc2015``, ``fo2016``) or a path to an
+    instrument file (YAML or XLSForm)."""
+    if Path(instrument_id).suffix.lower() in LOADERS:
+        return resolve(instrument_id)
+    for suffix in BUNDLED_SUFFIXES:
+        path = DATA / f"{instrument_id}{suffix}"
+        if path.is_file():
+            return LOADERS[suffix](Path(str(path)))
+    known = ", ".join(bundled_ids())
+    raise InstrumentError(f"unknown instrument {instrument_id!r}; bundled: {known}")
 
 
 # -- one way in: bundled id, YAML file, or any registered file format ---------------------
@@ -87,3 +95,7 @@ def resolve(ref: str | Path) -> Instrument:
             raise InstrumentError(f"{path}: instrument file not found")
         return LOADERS[suffix](path)
     return load(text)
+
+
+# The XLSForm reader registers ".xlsx" (imported last: it uses the names above).
+from samspil.instruments import xlsform as _xlsform  # noqa: E402, F401
