@@ -198,6 +198,7 @@ class _Reader:
         self.scales: dict[str, list[dict[str, Any]]] = {}
         self.list_use: dict[str, int] = {}
         self.calculates: dict[str, int] = {}
+        self.sample: list[dict[str, Any]] = []
 
     # -- problems and texts ---------------------------------------------------------------
 
@@ -250,7 +251,7 @@ class _Reader:
         welcome, closing, body = self._frame(children)
         sections: list[dict[str, Any]] = []
         loose: list[dict[str, Any]] = []
-        sample: list[dict[str, Any]] = []
+        sample = self.sample
         for node in body:
             if node.get("type") == "group" and not _is_table_list(node):
                 if loose:
@@ -447,9 +448,8 @@ class _Reader:
                 if kind in METADATA_TYPES or kind == "calculate":
                     continue
                 if kind == "hidden":
-                    raise self.problem(
-                        item.key, "type", "type 'hidden' (a sample variable) goes at the top level"
-                    )
+                    self.sample.append(self._sample(node))
+                    continue
                 run = self._likert_run(items, index - 1)
                 if len(run) > 1:
                     question = self._likert_grid(run)
