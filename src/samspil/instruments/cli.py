@@ -43,7 +43,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def convert_command(args: argparse.Namespace) -> int:
     instrument = resolve(args.instrument)
     out = Path(args.out)
-    wanted = ".xlsx" if args.to == "xlsform" else (".yaml", ".yml")
+    wanted = (".xlsx",) if args.to == "xlsform" else (".yaml", ".yml")
     if not out.name.lower().endswith(wanted):
         raise InstrumentError(f"--out {out}: a {args.to} file ends in {' or '.join(wanted)}")
     if args.to == "xlsform":

@@ -181,7 +181,8 @@ class _Reader:
         self.settings = settings
         self.rows: dict[tuple[str, ...], tuple[int, dict[str, Any]]] = {}
         stack: list[str] = []
-        for index, row in enumerate(rows):
+        for index, cased in enumerate(rows):
+            row = {str(k).lower(): v for k, v in cased.items()}
             kind = str(row.get("type") or "").strip().lower().replace("_", " ")
             if kind.startswith("end ") and stack:
                 stack.pop()
@@ -190,7 +191,7 @@ class _Reader:
             self.rows.setdefault((*stack, row_name), (index + 2, row))
             if kind.startswith("begin "):
                 stack.append(row_name)
-        self.problems: list[str] = []
+        self.problems: list[tuple[int, str]] = []
         self.fields: dict[str, _Field] = {}
         self.used: set[str] = set()
         self.language = self._language()
@@ -205,7 +206,7 @@ class _Reader:
     def problem(self, key: tuple[str, ...], column: str, message: str) -> _Refused:
         row = self.rows.get(key, (None, {}))[0]
         where = f"survey row {row}, column {column}" if row else f"survey, column {column}"
-        self.problems.append(f"{self.name}: {where}: {message}")
+        self.problems.append((row or 0, f"{self.name}: {where}: {message}"))
         return _Refused(message)
 
     def _language(self) -> str:
@@ -270,7 +271,7 @@ class _Reader:
                 if s["id"] == "skema":
                     s["id"], s["title"] = f"side_{index + 1}", f"Side {index + 1}"
         if self.problems:
-            raise InstrumentError("\n".join(self.problems))
+            raise InstrumentError("\n".join(m for _r, m in sorted(self.problems)))
         raw = {
             "id": normalise_name(str(self.form.get("id_string") or Path(self.name).stem)),
             "version": _int(self.settings.get("version")),
