@@ -2,6 +2,10 @@
 
 ``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``tables.xlsx``,
 ``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a folder.
+
+Both take a report definition (a ``ReportSpec`` or its id) and a ``Responses``: the
+answers with the instrument they were validated against (for a study, its frozen copy).
+The instrument is never reloaded here.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from samspil.instruments import load
 from samspil.reports.build import Inputs, Result, build
-from samspil.reports.spec import ReportSpec, load_spec
+from samspil.reports.spec import ReportSpec, SpecError, load_spec
+from samspil.responses import Responses
 
 __all__ = ["ReportOutput", "compute", "load_spec", "make_report"]
 
@@ -32,19 +36,30 @@ class ReportOutput:
         return [r for r in self.results if r.skipped]
 
 
+def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
+    """The definition (by id or as given), checked to be for the responses' instrument."""
+    spec = load_spec(spec) if isinstance(spec, str) else spec
+    if spec.instrument != responses.instrument.id:
+        raise SpecError(
+            f"report {spec.id} is for instrument {spec.instrument}, "
+            f"but the answers are for {responses.instrument.id}"
+        )
+    return spec
+
+
 def compute(
-    report_id: str,
-    data: pd.DataFrame,
+    spec: ReportSpec | str,
+    responses: Responses,
     *,
     codes: pd.DataFrame | None = None,
     attributes: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
     min_cell: int | None = None,
 ) -> tuple[ReportSpec, list[Result]]:
-    spec = load_spec(report_id)
+    spec = report_spec(spec, responses)
     inputs = Inputs(
-        instrument=load(spec.instrument),
-        data=data,
+        instrument=responses.instrument,
+        data=responses.data,
         codes=codes,
         attributes=attributes,
         quotes=quotes,
@@ -54,8 +69,8 @@ def compute(
 
 
 def make_report(
-    report_id: str,
-    data: pd.DataFrame,
+    spec: ReportSpec | str,
+    responses: Responses,
     out: Path,
     *,
     codes: pd.DataFrame | None = None,
@@ -72,7 +87,7 @@ def make_report(
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
     spec, results = compute(
-        report_id, data, codes=codes, attributes=attributes, quotes=quotes, min_cell=min_cell
+        spec, responses, codes=codes, attributes=attributes, quotes=quotes, min_cell=min_cell
     )
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)
