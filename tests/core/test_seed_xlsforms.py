@@ -28,7 +28,9 @@ def sheet_rows(instrument_id: str, sheet: str) -> list[dict[str, str]]:
     book = load_workbook(str(DATA / f"{instrument_id}.xlsx"), read_only=True)
     rows = list(book[sheet].iter_rows(values_only=True))
     header = [str(h) for h in rows[0]]
-    return [{h: "" if v is None else str(v) for h, v in zip(header, r, strict=False)} for r in rows[1:]]
+    return [
+        {h: "" if v is None else str(v) for h, v in zip(header, r, strict=False)} for r in rows[1:]
+    ]
 
 
 @pytest.mark.parametrize(("instrument_id", "seed"), [("fo2016", "002"), ("komp2021", "000")])
@@ -45,7 +47,9 @@ def test_seed_xlsforms_say_where_the_wording_is_reconstructed():
     for instrument_id in ("fo2016", "komp2021"):
         instrument = load(instrument_id)
         assert "nærmeste tro formulering" in instrument.source
-        kinds = {r["kilde"].split(" ")[0] for r in sheet_rows(instrument_id, "survey") if r["kilde"]}
+        kinds = {
+            r["kilde"].split(" ")[0] for r in sheet_rows(instrument_id, "survey") if r["kilde"]
+        }
         assert "rekonstrueret" in kinds
 
 

@@ -122,24 +122,73 @@ def test_groups_grids_specials_translations_and_conditions_map_onto_samspil(tmp_
     path = make_form(
         tmp_path / "skema.xlsx",
         [
-            ["type", "name", "label::Dansk (da)", "label::English (en)", "hint", "relevant",
-             "required", "appearance", "constraint"],  # fmt: skip
+            [
+                "type",
+                "name",
+                "label::Dansk (da)",
+                "label::English (en)",
+                "hint",
+                "relevant",
+                "required",
+                "appearance",
+                "constraint",
+            ],
             ["note", "velkommen", "Velkommen", "Welcome"],
             ["begin group", "forening", "Foreningen", "The association"],
-            ["select_one jn", "samarbejde", "Samarbejder I?", "Do you collaborate?", "", "",
-             "yes"],  # fmt: skip
-            ["select_multiple grunde", "hvorfor", "Hvorfor?", "Why?", "Sæt gerne flere kryds",
-             "${samarbejde} = 'ja'", "", "", "not(selected(., 'vi') and count-selected(.) > 1)"],  # fmt: skip
-            ["integer", "antal", "Hvor mange?", "How many?", "", "selected(${hvorfor}, 'lyst')",
-             "", "", ". >= 0 and . <= 500"],  # fmt: skip
-            ["begin group", "vurdering", "Hvordan vurderer I ...", "How ...", "", "${antal} > 2",
-             "", "table-list"],  # fmt: skip
+            [
+                "select_one jn",
+                "samarbejde",
+                "Samarbejder I?",
+                "Do you collaborate?",
+                "",
+                "",
+                "yes",
+            ],
+            [
+                "select_multiple grunde",
+                "hvorfor",
+                "Hvorfor?",
+                "Why?",
+                "Sæt gerne flere kryds",
+                "${samarbejde} = 'ja'",
+                "",
+                "",
+                "not(selected(., 'vi') and count-selected(.) > 1)",
+            ],
+            [
+                "integer",
+                "antal",
+                "Hvor mange?",
+                "How many?",
+                "",
+                "selected(${hvorfor}, 'lyst')",
+                "",
+                "",
+                ". >= 0 and . <= 500",
+            ],
+            [
+                "begin group",
+                "vurdering",
+                "Hvordan vurderer I ...",
+                "How ...",
+                "",
+                "${antal} > 2",
+                "",
+                "table-list",
+            ],
             ["select_one grad", "vurdering_udbytte", "Udbyttet", "The benefit"],
             ["select_one grad", "vurdering_kvalitet", "Kvaliteten", "The quality"],
             ["end group"],
             ["select_one grad", "tid_a", "Tid A", "Time A", "", "", "", "likert"],
             ["select_one grad", "tid_b", "Tid B", "Time B", "", "", "", "likert"],
-            ["text", "andet", "Andet?", "Else?", "", "not(${samarbejde} = 'nej') or ${antal} >= 10"],
+            [
+                "text",
+                "andet",
+                "Andet?",
+                "Else?",
+                "",
+                "not(${samarbejde} = 'nej') or ${antal} >= 10",
+            ],
             ["date", "dato", "Dato", "Date"],
             ["end group"],
             ["start", "start"],
@@ -156,8 +205,10 @@ def test_groups_grids_specials_translations_and_conditions_map_onto_samspil(tmp_
             ["grad", "2", "Høj", "High"],
             ["grad", "9", "Kan ikke vurdere", "Cannot say", "not_applicable"],
         ],
-        [["form_title", "form_id", "version", "default_language"],
-         ["Foreninger", "forening", "3", "Dansk (da)"]],  # fmt: skip
+        [
+            ["form_title", "form_id", "version", "default_language"],
+            ["Foreninger", "forening", "3", "Dansk (da)"],
+        ],
     )
     instrument = resolve(path)
     assert (instrument.id, instrument.version, instrument.title) == ("forening", 3, "Foreninger")
@@ -217,8 +268,11 @@ def test_conditions_outside_the_subset_are_refused_naming_row_and_column(
 ):
     path = make_form(
         tmp_path / "c.xlsx",
-        [["type", "name", "label", "relevant"], ["select_one l", "a", "A"],
-         ["text", "b", "B", relevant]],  # fmt: skip
+        [
+            ["type", "name", "label", "relevant"],
+            ["select_one l", "a", "A"],
+            ["text", "b", "B", relevant],
+        ],
         [["list_name", "name", "label"], ["l", "1", "En"], ["l", "2", "To"]],
     )
     with pytest.raises(InstrumentError) as caught:
@@ -230,9 +284,15 @@ def test_conditions_outside_the_subset_are_refused_naming_row_and_column(
 def test_every_problem_is_listed_and_nothing_loads(tmp_path):
     path = make_form(
         tmp_path / "many.xlsx",
-        [["type", "name", "label"], ["text", "a", "A"], ["geopoint", "where", "Hvor"],
-         ["begin repeat", "kids", "Børn"], ["text", "kid", "Barn"], ["end repeat"],
-         ["image", "photo", "Foto"]],  # fmt: skip
+        [
+            ["type", "name", "label"],
+            ["text", "a", "A"],
+            ["geopoint", "where", "Hvor"],
+            ["begin repeat", "kids", "Børn"],
+            ["text", "kid", "Barn"],
+            ["end repeat"],
+            ["image", "photo", "Foto"],
+        ],
     )
     with pytest.raises(InstrumentError) as caught:
         resolve(path)

@@ -71,9 +71,9 @@ def adapt(table: Table, instrument: Instrument) -> Table:
 
     frame = table.frame
     variables = {v.name for v in instrument.variables}
-    multis = {
-        q.id: q for q in instrument.question_map.values() if q.type == "multi"
-    }  # type: ignore[misc]
+    from samspil.questions.types import MultipleChoice
+
+    multis = {q.id: q for q in instrument.question_map.values() if isinstance(q, MultipleChoice)}
     lookup = _known_headers(instrument)
 
     def target(header: str) -> str | None:

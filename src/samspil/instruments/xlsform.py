@@ -26,7 +26,15 @@ from pydantic import ValidationError
 
 from samspil.instruments import Instrument, InstrumentError, register_loader
 from samspil.questions.base import IDENT, Condition, Option
-from samspil.questions.types import Grid, MultipleChoice, Number, OpenText, PickNumber, Question
+from samspil.questions.types import (
+    Grid,
+    MultipleChoice,
+    Number,
+    OpenText,
+    PickNumber,
+    Question,
+    SingleChoice,
+)
 
 __all__ = ["load_xlsform", "read_xlsform", "write_xlsform"]
 
@@ -73,6 +81,7 @@ REFUSED = {
     "dateTime": "date-and-time answers are not supported",
     "trigger": "acknowledge questions are not supported",
 }
+SUPPORTED = {"select one", "select all that apply", "text", "integer", "decimal", "range", "date"}
 DONT_KNOW = {"ved ikke", "don't know", "dont know", "do not know", "dk", "dont_know", "ved_ikke"}
 NOT_APPLICABLE = {
     "ikke relevant",
@@ -173,9 +182,7 @@ class _Refused(Exception):
 
 
 class _Reader:
-    def __init__(
-        self, name: str, form: dict[str, Any], rows: list[dict[str, Any]], settings: dict
-    ):
+    def __init__(self, name: str, form: dict[str, Any], rows: list[dict[str, Any]], settings: dict):
         self.name = name
         self.form = form
         self.settings = settings
@@ -272,7 +279,7 @@ class _Reader:
                     s["id"], s["title"] = f"side_{index + 1}", f"Side {index + 1}"
         if self.problems:
             raise InstrumentError("\n".join(m for _r, m in sorted(self.problems)))
-        raw = {
+        raw: dict[str, Any] = {
             "id": normalise_name(str(self.form.get("id_string") or Path(self.name).stem)),
             "version": _int(self.settings.get("version")),
             "title": self.text(self.form.get("title")) or str(self.form.get("id_string")),
@@ -481,10 +488,9 @@ class _Reader:
             raw_type = self.rows.get(key, (0, {"type": kind}))[1].get("type", kind)
             why = REFUSED.get(kind, "choices from a file are not supported")
             raise self.problem(key, "type", f"type {raw_type!r}: {why}")
-        if kind not in ("select one", "select all that apply", "text", "integer", "decimal"):
-            if kind not in ("range", "date"):
-                raw_type = self.rows.get(key, (0, {"type": kind}))[1].get("type", kind)
-                raise self.problem(key, "type", f"type {raw_type!r} is not supported by samspil")
+        if kind not in SUPPORTED:
+            raw_type = self.rows.get(key, (0, {"type": kind}))[1].get("type", kind)
+            raise self.problem(key, "type", f"type {raw_type!r} is not supported by samspil")
         name = str(node["name"])
         qid = self._ident(name, key)
         question: dict[str, Any] = {"id": qid, "text": self.text(node.get("label"))}
@@ -662,8 +668,11 @@ class _Reader:
         label = group.get("label") or note.get("label")
         question: dict[str, Any] = {"id": gid, "type": "grid", "text": self.text(label)}
         self._common({**group, "hint": group.get("hint") or note.get("hint")}, key, question)
-        question["items"] = [self._grid_item(c, (*key, str(c["name"])), gid) for c in children]
         question["options"] = self._options(children[0].get("choices") or [], key)
+        codes = _names(question["options"])
+        question["items"] = [
+            self._grid_item(c, (*key, str(c["name"])), gid, codes) for c in children
+        ]
         question["scale"] = lists.pop()
         self.scales.setdefault(question["scale"], question["options"])
         self.list_use[question["scale"]] = self.list_use.get(question["scale"], 0) + 1
@@ -674,7 +683,9 @@ class _Reader:
             question["required"] = True
         return question
 
-    def _grid_item(self, node: dict[str, Any], key: tuple[str, ...], gid: str) -> dict:
+    def _grid_item(
+        self, node: dict[str, Any], key: tuple[str, ...], gid: str, codes: dict[str, int]
+    ) -> dict:
         name = str(node["name"])
         variable = self._ident(name, key)
         role = str(node.get(SAMSPIL_COLUMN) or "")
@@ -691,8 +702,7 @@ class _Reader:
         item["text"], pipe = self._pipe(item["text"], key)
         if pipe:
             item["pipe"] = pipe
-        options = self._options(node.get("choices") or [], key)
-        self.fields[name] = _Field("single", variable, _names(options))
+        self.fields[name] = _Field("single", variable, codes)
         return item
 
     def _likert_run(self, items: list[_Item], start: int) -> list[_Item]:
@@ -728,11 +738,13 @@ class _Reader:
         gid = self._ident(f"{normalise_name(str(first.node['name']))}_grid", first.key)
         question: dict[str, Any] = {"id": gid, "type": "grid", "text": ""}
         question["show_if"] = self._conditions(first.node, first.key)
+        question["options"] = self._options(first.node.get("choices") or [], first.key)
+        codes = _names(question["options"])
         question["items"] = [
-            self._grid_item(item.node, item.key, gid) | {"variable": normalise_name(item.key[-1])}
+            self._grid_item(item.node, item.key, gid, codes)
+            | {"variable": normalise_name(item.key[-1])}
             for item in run
         ]
-        question["options"] = self._options(first.node.get("choices") or [], first.key)
         question["scale"] = str(first.node.get("list_name"))
         self.scales.setdefault(question["scale"], question["options"])
         self.list_use[question["scale"]] = self.list_use.get(question["scale"], 0) + 1
@@ -757,7 +769,9 @@ class _Reader:
             tree = _Parser(relevant).parse()
             condition = self._compile(tree, False)
         except ValueError as exc:
-            raise self.problem(key, "relevant", f"cannot use condition {relevant!r}: {exc}")
+            raise self.problem(
+                key, "relevant", f"cannot use condition {relevant!r}: {exc}"
+            ) from None
         return condition.get("all_of", [condition]) if "all_of" in condition else [condition]
 
     def _compile(self, tree: tuple, negate: bool) -> dict[str, Any]:
@@ -794,7 +808,9 @@ class _Reader:
         if field_.kind == "single":
             try:
                 threshold = float(value)
-                chosen = [c for n, c in field_.codes.items() if _holds(float(n), comparison, threshold)]
+                chosen = [
+                    c for n, c in field_.codes.items() if _holds(float(n), comparison, threshold)
+                ]
             except ValueError:
                 raise ValueError(f"{comparison} needs numeric choice names") from None
             test = "not_in" if negate else "in"
@@ -835,7 +851,7 @@ def _merge(combined: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
     """``a = 1 or a = 2`` as ``a in [1, 2]``; ``a != 1 and a != 2`` as ``a not_in [1, 2]``."""
     flat: list[dict[str, Any]] = []
     for part in parts:
-        flat.extend(part[combined] if combined in part else [part])
+        flat.extend(part.get(combined, [part]))
     test = "in" if combined == "any_of" else "not_in"
     merged: list[dict[str, Any]] = []
     for part in flat:
@@ -1120,7 +1136,7 @@ class _Writer:
     def write(self) -> None:
         i = self.instrument
         for sample in i.sample:
-            kind = sample.kind
+            kind: str = sample.kind
             if sample.options:
                 kind = f"{kind} {self.choice_list(sample.name, list(sample.options))}"
             self.row("hidden", sample.name, sample.label, samspil=kind)
@@ -1187,10 +1203,14 @@ class _Writer:
             unit = f"unit={q.unit}" if q.unit else ""
             constraint = " and ".join(b for b in bounds if b)
             self.row("decimal", q.id, label, constraint=constraint, samspil=unit, **common)
-        else:
+        elif isinstance(q, SingleChoice):
             list_name = self.choice_list(q.scale or q.id, list(q.options))
             self.row(f"select_one {list_name}", q.id, label, **common)
             self.other_texts(q.id, q.options, multi=False)
+        else:
+            raise InstrumentError(
+                f"question {q.id}: type {getattr(q, 'type', '?')!r} cannot be written as XLSForm"
+            )
 
     def other_texts(self, qid: str, options: list[Option], multi: bool) -> None:
         for o in options:
