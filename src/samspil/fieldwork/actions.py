@@ -21,7 +21,7 @@ from samspil.errors import DomainError
 from samspil.fieldwork import mail
 from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
 from samspil.fieldwork.respondents_import import RespondentRow
-from samspil.instruments import load
+from samspil.instruments import Instrument, load
 
 logger = logging.getLogger(__name__)
 
@@ -43,18 +43,24 @@ def do_create_study(
     researchers: Iterable[User] = (),
     population_noun: str = "",
     is_demo: bool = False,
+    uploaded: Instrument | None = None,
+    upload_name: str = "",
 ) -> Study:
-    instrument = load(instrument_id)  # InstrumentError names the unknown instrument
+    """A draft study of a bundled instrument (by id) or of an ``uploaded`` one (checked
+    already; ``upload_name`` is its file name), frozen into the study."""
+    # InstrumentError names the unknown instrument
+    instrument = uploaded if uploaded is not None else load(instrument_id)
     name = name.strip()
     if not name:
         raise ActionError(_("The study needs a name."))
     study = Study(
         name=name[:200],
-        instrument_id=instrument_id,
+        instrument_id=instrument.id if uploaded is not None else instrument_id,
+        instrument_upload=upload_name[:200] if uploaded is not None else "",
         population_noun=population_noun.strip() or default_population_noun(instrument.population),
         is_demo=is_demo,
     )
-    study.freeze_instrument()
+    study.freeze_instrument(instrument)
     with transaction.atomic():
         study.save()
         if researchers:

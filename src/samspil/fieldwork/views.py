@@ -262,13 +262,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def study_list(request: HttpRequest) -> HttpResponse:
-    form = StudyCreateForm(request.POST or None)
+    form = StudyCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        uploaded, upload_name = form.cleaned_data["questionnaire"] or (None, "")
         try:
             study = actions.do_create_study(
                 form.cleaned_data["name"],
                 form.cleaned_data["instrument"],
                 researchers=[request.user],  # type: ignore[list-item]
+                uploaded=uploaded,
+                upload_name=upload_name,
             )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))

@@ -19,6 +19,7 @@ __all__ = [
     "Section",
     "bundled_ids",
     "load",
+    "load_bytes",
     "load_file",
     "register_loader",
     "resolve",
@@ -96,6 +97,24 @@ def resolve(ref: str | Path) -> Instrument:
             raise InstrumentError(f"{path}: instrument file not found")
         return LOADERS[suffix](path)
     return load(text)
+
+
+def load_bytes(data: bytes, name: str) -> Instrument:
+    """An uploaded instrument file (``name`` gives its format by suffix and is used in
+    messages); InstrumentError lists its problems."""
+    import tempfile
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in LOADERS:
+        known = ", ".join(sorted(LOADERS))
+        raise InstrumentError(f"{name}: a questionnaire file ends in {known}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return LOADERS[suffix](path)
+        except InstrumentError as exc:
+            raise InstrumentError(str(exc).replace(str(path), Path(name).name)) from None
 
 
 # The XLSForm reader registers ".xlsx" (imported last: it uses the names above).
