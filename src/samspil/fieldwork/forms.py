@@ -59,13 +59,13 @@ class StudyCreateForm(forms.Form):
         try:
             instrument = load_bytes(upload.read(), name)
         except InstrumentError as exc:
-            problems = [_("The questionnaire cannot be used:")]
+            problems: list[str] = [str(_("The questionnaire cannot be used:"))]
             problems += str(exc).splitlines()[:60]
             raise forms.ValidationError(problems) from None
         return instrument, name
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("questionnaire") and not data.get("instrument"):
             raise forms.ValidationError(_("Choose a questionnaire or upload your own."))
         return data
