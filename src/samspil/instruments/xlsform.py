@@ -272,7 +272,6 @@ class _Reader:
                 loose.append(node)
         if loose:
             sections.append(self._section_from(loose, len(sections)))
-        sections = [s for s in sections if s is not None]
         if any(s.get("id") == "skema" for s in sections) and len(sections) > 1:
             for index, s in enumerate(sections):
                 if s["id"] == "skema":
