@@ -83,20 +83,26 @@ survey = [
         kilde=V + " (præsentationsnoter)",
     ),
 ]
-for code, key, label in [
+PARTNERS = [
     (1, "boern", "børneinstitution"),
     (2, "skole", "skole"),
     (3, "anden", "anden kommunal institution"),
-]:
-    survey.append(
-        row(
-            "select_one formel",
-            f"formel_{key}",
-            f"Er samarbejdet med den kommunale institution formaliseret? ({label})",
-            relevant=f"selected(${{partner}}, '{code}')",
-            kilde="spørgsmål og svar ordret fra diagrammet i seed 002; institutionen i parentes tilføjet",
-        )
-    )
+]
+CHART = "spørgsmål og svar ordret fra diagrammet i seed 002; institutionen i parentes tilføjet"
+
+
+def per_partner(list_name: str, prefix: str, text: str) -> list[dict]:
+    """One question per kind of partner the association collaborates with."""
+    return [
+        row(f"select_one {list_name}", f"{prefix}_{key}", f"{text} ({label})",
+            relevant=f"selected(${{partner}}, '{code}')", kilde=CHART)
+        for code, key, label in PARTNERS
+    ]  # fmt: skip
+
+
+survey += per_partner(
+    "formel", "formel", "Er samarbejdet med den kommunale institution formaliseret?"
+)
 survey += [
     row("end group"),
     row("begin group", "betaling", "Betaling", relevant="${samarbejder} = '1'"),
@@ -107,20 +113,11 @@ survey += [
         kilde=V + " (præsentationsnoter)",
     ),
 ]
-for code, key, label in [
-    (1, "boern", "børneinstitution"),
-    (2, "skole", "skole"),
-    (3, "anden", "anden kommunal institution"),
-]:
-    survey.append(
-        row(
-            "select_one betal",
-            f"betal_{key}",
-            f"Modtager foreningen en betaling for aktiviteter, som foreningen samarbejder med en kommunal institution om? ({label})",
-            relevant=f"selected(${{partner}}, '{code}')",
-            kilde="spørgsmål og svar ordret fra diagrammet i seed 002; institutionen i parentes tilføjet",
-        )
-    )
+survey += per_partner(
+    "betal",
+    "betal",
+    "Modtager foreningen en betaling for aktiviteter, som foreningen samarbejder med en kommunal institution om?",
+)
 survey += [
     row("end group"),
     row("begin group", "grunde", "Grunde til at samarbejde", relevant="${samarbejder} = '1'"),

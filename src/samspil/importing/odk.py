@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from samspil.importing.table import DataImportError, Problem, Table
+from samspil.instruments.xlsform import METADATA_TYPES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,18 +48,6 @@ CENTRAL_COLUMNS = {
     "formversion",
     "instanceid",
     "instancename",
-}
-METADATA = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "phonenumber",
-    "username",
-    "email",
-    "audit",
-    "simserial",
-    "subscriberid",
 }
 ID_SOURCES = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID")
 
@@ -166,7 +155,7 @@ def _ignored(header: str) -> bool:
         text.startswith("_")
         or text.casefold().startswith(("meta/", "meta-"))
         or text.casefold() in CENTRAL_COLUMNS
-        or last in METADATA
+        or last in METADATA_TYPES
     )
 
 

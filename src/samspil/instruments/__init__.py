@@ -48,11 +48,17 @@ def load_file(path: Path | str) -> Instrument:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InstrumentError(f"{path}: cannot read instrument: {exc}") from exc
+    return validated(raw, str(path))
+
+
+def validated(raw: object, name: str) -> Instrument:
+    """``raw`` (parsed YAML, or what a loader built) as an Instrument; InstrumentError
+    names ``name`` and the field of every problem."""
     try:
         return Instrument.model_validate(raw)
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            f"{name}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
             for err in exc.errors()
         ]
         raise InstrumentError("\n".join(lines)) from None

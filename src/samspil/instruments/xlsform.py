@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from samspil.instruments import Instrument, InstrumentError, register_loader
+from samspil.instruments import Instrument, InstrumentError, register_loader, validated
 from samspil.questions.base import IDENT, Condition, Option
 from samspil.questions.types import (
     Grid,
@@ -298,14 +296,7 @@ class _Reader:
                     question.pop("options", None)
                 else:
                     question.pop("scale", None)
-        try:
-            return Instrument.model_validate(raw)
-        except ValidationError as exc:
-            lines = [
-                f"{self.name}: {'.'.join(str(p) for p in err['loc']) or '(form)'}: {err['msg']}"
-                for err in exc.errors()
-            ]
-            raise InstrumentError("\n".join(lines)) from None
+        return validated(raw, self.name)
 
     def _collect_calculates(self, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
         for node in nodes:
