@@ -252,7 +252,13 @@ def test_groups_grids_specials_translations_and_conditions_map_onto_samspil(tmp_
     ]
     assert q["andet"].shown({"samarbejde": 1.0}) and not q["andet"].shown({"samarbejde": 2.0})
     assert q["andet"].shown({"samarbejde": 2.0, "antal": 12.0})
-    assert "dato" in q
+    assert q["dato"].type == "date"
+    assert q["dato"].parse_form({"dato": ["2026-03-01"]}) == ({"dato": "2026-03-01"}, [])
+    assert q["dato"].parse_form({"dato": ["1. marts"]})[1] == ["Angiv en dato som åååå-mm-dd."]
+    back = tmp_path / "back.xlsx"
+    write_xlsform(instrument, back)
+    assert codebook(resolve(back)).equals(codebook(instrument))
+    assert resolve(back).question("dato").type == "date"
 
 
 @pytest.mark.parametrize(

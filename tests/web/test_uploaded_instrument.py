@@ -72,3 +72,35 @@ def test_a_file_of_another_kind_is_refused(researcher_client):
     html = researcher_client.post("/studier/", {"name": "Y", "questionnaire": upload})
     assert "Brug en XLSForm-fil (.xlsx) eller en YAML-fil." in html.content.decode()
     assert not Study.objects.filter(name="Y").exists()
+
+
+def test_a_date_question_from_an_xlsform_is_a_date_input_and_saves_iso_dates(
+    researcher, client, tmp_path
+):
+    from tests.core.test_xlsform import make_form
+
+    from samspil.fieldwork.respondents_import import read_respondents
+    from samspil.instruments import resolve
+
+    path = make_form(
+        tmp_path / "dato.xlsx",
+        [
+            ["type", "name", "label"],
+            ["begin group", "s", "Side"],
+            ["date", "stiftet", "Stiftet?"],
+            ["end group"],
+        ],  # fmt: skip
+    )
+    study = actions.do_create_study(
+        "Dato", "", researchers=[researcher], uploaded=resolve(path), upload_name="dato.xlsx"
+    )
+    actions.do_import_respondents(
+        study, read_respondents("l.csv", b"navn,email,kommune\nA,a@example.org,Odense\n")
+    )
+    actions.do_open_study(study)
+    person = study.respondents.get()
+    page = client.get(f"/s/{person.token}/side/s/").content.decode()
+    assert 'type="date"' in page and 'name="stiftet"' in page
+    client.post(f"/s/{person.token}/side/s/", {"stiftet": "2026-03-01", "nav": "next"})
+    person.refresh_from_db()
+    assert person.answers["stiftet"] == "2026-03-01"

@@ -25,6 +25,7 @@ from typing import Any
 from samspil.instruments import Instrument, InstrumentError, register_loader, validated
 from samspil.questions.base import IDENT, Condition, Option
 from samspil.questions.types import (
+    DateQuestion,
     Grid,
     MultipleChoice,
     Number,
@@ -517,7 +518,7 @@ class _Reader:
             question.update(type="open", multiline="multiline" in appearance)
             self.fields[name] = _Field("text", qid)
         elif kind == "date":
-            question.update(type="open", multiline=False)
+            question.update(type="date")
             self.fields[name] = _Field("text", qid)
         else:
             question.update(type="number")
@@ -1184,6 +1185,8 @@ class _Writer:
             )
             self.row(f"select_multiple {list_name}", q.id, label, constraint=constraint, **common)
             self.other_texts(q.id, q.options, multi=True)
+        elif isinstance(q, DateQuestion):
+            self.row("date", q.id, label, **common)
         elif isinstance(q, OpenText):
             appearance = "multiline" if q.multiline else ""
             self.row("text", q.id, label, appearance=appearance, **common)
