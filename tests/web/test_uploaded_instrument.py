@@ -89,7 +89,7 @@ def test_a_date_question_from_an_xlsform_is_a_date_input_and_saves_iso_dates(
             ["begin group", "s", "Side"],
             ["date", "stiftet", "Stiftet?"],
             ["end group"],
-        ],  # fmt: skip
+        ],
     )
     study = actions.do_create_study(
         "Dato", "", researchers=[researcher], uploaded=resolve(path), upload_name="dato.xlsx"
