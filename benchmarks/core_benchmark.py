@@ -1,159 +1,154 @@
-"""Benchmark of the core: import + all tables + HTML report for N synthetic kd2024
-respondents (PDF timed separately), and a wide export (130,000 x 500) to .sav/.dta/.xlsx.
+"""Benchmark of the core as a user meets it: every figure is the wall-clock time of a fresh
+process (cold: Python starts, samspil and its libraries are imported, nothing is cached).
 
-Each measured stage runs in a fresh child process so peak memory (max RSS) is its own.
-Prints a table of figures; nothing is asserted. Usage:
+For N synthetic kd2024 respondents (default 98, 1,000 and 100,000) with synthetic final
+codes of the open answers (so the theme figures are made too) it times:
 
-    uv run python benchmarks/core_benchmark.py                 # 10k, 50k, 100k + wide export
-    uv run python benchmarks/core_benchmark.py --sizes 100000 --no-wide
+- ``--help``: ``samspil --help``;
+- ``import``: a process that reads and validates the answers file (``Responses.from_file``);
+- ``tables``: a process that reads the file and computes every table and figure's data,
+  theme figures included (``samspil.reports.compute``), nothing written;
+- one column per report output format, read from ``samspil.reports.ALL_FORMATS`` (formats
+  added later are timed too): ``samspil report kd2024 --data F --codes C --formats <fmt>``;
+- ``all``: the whole ``samspil report`` with every format.
+
+Prints a table; nothing is asserted. Usage:
+
+    uv run python benchmarks/core_benchmark.py                  # 98, 1000, 100000
+    uv run python benchmarks/core_benchmark.py --sizes 1000 --repeat 3
+    uv run python benchmarks/core_benchmark.py --wide           # + a 130,000 x 500 export
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+BIN = Path(sys.executable).parent
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+IMPORT = """
+import sys
+from samspil.instruments import resolve
+from samspil.responses import Responses
+Responses.from_file(sys.argv[1], resolve("kd2024"))
+"""
+
+TABLES = """
+import sys
+from samspil.importing import read_columns
+from samspil.instruments import resolve
+from samspil.reports import compute
+from samspil.responses import Responses
+responses = Responses.from_file(sys.argv[1], resolve("kd2024"))
+codes = read_columns(sys.argv[2], ("respondent_id", "variable", "code"))
+compute("kd2024", responses, codes=codes)
+"""
+
+WIDE = """
+import sys
+import numpy as np
+import pandas as pd
+from samspil.exports import export
+from samspil.instruments import Instrument
+from samspil.responses import Responses
+fmt, rows, variables, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+scale = [{"code": c, "label": f"Svar {c}"} for c in range(1, 6)]
+scale.append({"code": 8, "label": "Ved ikke", "special": "dont_know"})
+items = [{"id": f"i{i:03d}", "text": f"Udsagn {i}"} for i in range(variables)]
+question = {"id": "q", "type": "grid", "text": "Spørgsmål", "options": scale, "items": items}
+section = {"id": "s", "title": "S", "questions": [question]}
+instrument = Instrument.model_validate({"id": "wide", "title": "Bred", "sections": [section]})
+rng = np.random.default_rng(1)
+codes = rng.choice(np.array([1, 2, 3, 4, 5, 8, np.nan]), size=(rows, variables))
+data = pd.DataFrame(codes, columns=[v.name for v in instrument.variables])
+data.insert(0, "respondent_id", [f"r{i}" for i in range(rows)])
+export(Responses(instrument, data), fmt, out)
+"""
 
 
-def stage_report(path: str, out: str) -> dict[str, float]:
-    from samspil.importing import read_responses
-    from samspil.instruments import load
-    from samspil.reports import compute, make_report
+def samspil() -> list[str]:
+    script = BIN / "samspil"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from samspil.cli import main; sys.exit(main())"]
 
-    started = time.perf_counter()
-    data = read_responses(Path(path), load("kd2024")).data
-    t_import = time.perf_counter() - started
-    t0 = time.perf_counter()
-    compute("kd2024", data)
-    t_tables = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    make_report("kd2024", data, Path(out), formats={"csv", "figures", "html"})
-    t_html = time.perf_counter() - t0
-    return {
-        "import_s": t_import,
-        "tables_s": t_tables,
-        "html_s": t_html,
-        "total_s": time.perf_counter() - started,
-        "peak_mb": peak_mb(),
+
+def timed(command: list[str], repeat: int) -> float:
+    """The median wall-clock seconds of ``repeat`` fresh processes."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def prepare(folder: Path, n: int) -> tuple[Path, Path]:
+    from samspil.demo import synthetic_codes, synthetic_responses
+    from samspil.instruments import resolve
+
+    data = synthetic_responses(resolve("kd2024"), n, seed=n)
+    answers, codes = folder / f"kd2024_{n}.csv", folder / f"codes_{n}.csv"
+    data.to_csv(answers, index=False)
+    synthetic_codes(data, "kd2024").to_csv(codes, index=False)
+    return answers, codes
+
+
+def row(folder: Path, n: int, formats: list[str], repeat: int) -> dict[str, float]:
+    answers, codes = prepare(folder, n)
+    python = [sys.executable, "-c"]
+    out = str(folder / f"report_{n}")
+    report = [*samspil(), "report", "kd2024", "--data", str(answers), "--codes", str(codes)]
+    figures = {
+        "import": timed([*python, IMPORT, str(answers)], repeat),
+        "tables": timed([*python, TABLES, str(answers), str(codes)], repeat),
     }
+    for fmt in formats:
+        figures[fmt] = timed([*report, "--out", f"{out}_{fmt}", "--formats", fmt], repeat)
+    figures["all"] = timed([*report, "--out", out], repeat)
+    return figures
 
 
-def stage_pdf(path: str, out: str) -> dict[str, float]:
-    from samspil.importing import read_responses
-    from samspil.instruments import load
-    from samspil.reports import make_report
+def wide(folder: Path, rows: int, variables: int) -> None:
+    from samspil.exports import EXPORTERS
 
-    data = read_responses(Path(path), load("kd2024")).data
-    t0 = time.perf_counter()
-    make_report("kd2024", data, Path(out), formats={"pdf"})
-    return {"pdf_s": time.perf_counter() - t0, "peak_mb": peak_mb()}
-
-
-def wide_instrument(variables: int):  # type: ignore[no-untyped-def]
-    from samspil.instruments import Instrument
-
-    scale = [{"code": c, "label": f"Svar {c}"} for c in range(1, 6)]
-    scale.append({"code": 8, "label": "Ved ikke", "special": "dont_know"})
-    items = [{"id": f"i{i:03d}", "text": f"Udsagn {i}"} for i in range(variables)]
-    return Instrument.model_validate(
-        {
-            "id": "wide",
-            "title": "Bred syntetisk undersøgelse",
-            "sections": [
-                {
-                    "id": "s",
-                    "title": "S",
-                    "questions": [
-                        {
-                            "id": "q",
-                            "type": "grid",
-                            "text": "Spørgsmål",
-                            "options": scale,
-                            "items": items,
-                        }
-                    ],
-                }
-            ],
-        }
-    )
-
-
-def stage_wide(fmt: str, rows: int, variables: int, folder: str) -> dict[str, float]:
-    import numpy as np
-    import pandas as pd
-
-    from samspil.exports import export
-
-    instrument = wide_instrument(variables)
-    rng = np.random.default_rng(1)
-    codes = rng.choice(np.array([1, 2, 3, 4, 5, 8, np.nan]), size=(rows, variables))
-    data = pd.DataFrame(codes, columns=[v.name for v in instrument.variables])
-    data.insert(0, "respondent_id", [f"r{i}" for i in range(rows)])
-    out = Path(folder) / f"wide.{fmt}"
-    t0 = time.perf_counter()
-    export(instrument, data, fmt, out)
-    return {
-        "seconds": time.perf_counter() - t0,
-        "mb_file": out.stat().st_size / 1e6,
-        "peak_mb": peak_mb(),
-    }
-
-
-def child(*args: str) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"\nwide export, {rows:,} respondents x {variables} variables (one process each)")
+    print("| format | seconds | file |\n|---|---:|---:|")
+    for fmt in ("sav", "dta", "xlsx"):
+        out = folder / f"wide.{EXPORTERS[fmt].suffix}"
+        seconds = timed([sys.executable, "-c", WIDE, fmt, str(rows), str(variables), str(out)], 1)
+        print(f"| .{fmt} | {seconds:.1f} | {out.stat().st_size / 1e6:.0f} MB |")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,50000,100000")
-    parser.add_argument("--no-wide", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="98,1000,100000")
+    parser.add_argument("--repeat", type=int, default=1, help="median of this many runs")
+    parser.add_argument("--wide", action="store_true", help="also the wide export")
     parser.add_argument("--wide-rows", type=int, default=130_000)
     parser.add_argument("--wide-vars", type=int, default=500)
-    parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
-    if args.child:
-        name, *rest = args.child
-        if name == "report":
-            result = stage_report(*rest)
-        elif name == "pdf":
-            result = stage_pdf(*rest)
-        else:
-            result = stage_wide(rest[0], int(rest[1]), int(rest[2]), rest[3])
-        print(json.dumps(result))
-        return
 
-    from samspil.demo import synthetic_responses
-    from samspil.instruments import load
+    from samspil.reports import ALL_FORMATS
 
+    formats = sorted(ALL_FORMATS)
+    help_s = timed([*samspil(), "--help"], max(args.repeat, 3))
+    print(f"samspil --help: {help_s:.2f} s (cold process, median of {max(args.repeat, 3)})\n")
+    columns = ["import", "tables", *formats, "all"]
+    print("| respondents | " + " | ".join(columns) + " |")
+    print("|---:|" + "---:|" * len(columns))
     with tempfile.TemporaryDirectory() as tmp:
-        print("respondents  import_s  tables_s  html_s  total_s  peak_MB  pdf_s  pdf_peak_MB")
         for n in [int(s) for s in args.sizes.split(",")]:
-            path = Path(tmp) / f"kd2024_{n}.csv"
-            synthetic_responses(load("kd2024"), n, seed=n).to_csv(path, index=False)
-            r = child("report", str(path), str(Path(tmp) / f"out{n}"))
-            p = child("pdf", str(path), str(Path(tmp) / f"pdf{n}"))
-            print(
-                f"{n:>11}  {r['import_s']:8.2f}  {r['tables_s']:8.2f}  {r['html_s']:6.2f}  "
-                f"{r['total_s']:7.2f}  {r['peak_mb']:7.0f}  {p['pdf_s']:5.2f}  {p['peak_mb']:11.0f}"
-            )
-        if not args.no_wide:
-            print(f"\nwide export: {args.wide_rows} respondents x {args.wide_vars} variables")
-            print("format  seconds  file_MB  peak_MB")
-            for fmt in ("sav", "dta", "xlsx"):
-                w = child("wide", fmt, str(args.wide_rows), str(args.wide_vars), tmp)
-                print(f"{fmt:>6}  {w['seconds']:7.1f}  {w['mb_file']:7.0f}  {w['peak_mb']:7.0f}")
+            figures = row(Path(tmp), n, formats, args.repeat)
+            cells = " | ".join(f"{figures[c]:.1f} s" for c in columns)
+            print(f"| {n:,} | {cells} |", flush=True)
+        if args.wide:
+            wide(Path(tmp), args.wide_rows, args.wide_vars)
 
 
 if __name__ == "__main__":

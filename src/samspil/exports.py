@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from samspil import registries
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -46,9 +48,8 @@ def register_exporter(name: str, suffix: str, description: str = "") -> Callable
     """Register a writer ``(responses, path) -> path`` as export format ``name``."""
 
     def add(writer: W) -> W:
-        if name in EXPORTERS and EXPORTERS[name].write is not writer:
-            raise ValueError(f"export format {name!r} is already registered")
-        EXPORTERS[name] = Exporter(name, suffix, writer, description)
+        exporter = Exporter(name, suffix, writer, description)
+        registries.add(EXPORTERS, name, exporter, "export format", lambda e: e.write)
         return writer
 
     return add

@@ -321,3 +321,19 @@ def test_breakdowns_show_the_groups_and_labels_the_report_prints(fc2015_results)
     assert by_id["tabel_6_2"].data["group"].unique().tolist() == ["LAVT", "HØJT", "Alle"]
     quintiles = by_id["tabel_6_8"].data["group"].tolist()
     assert len(set(quintiles)) == len(quintiles) == 6  # the seed printed "Højeste" twice
+
+
+def test_a_partial_file_makes_a_partial_table_whose_note_names_what_is_missing():
+    kd = read_responses(demo_file("kd2024_demo.csv"), load("kd2024"))
+    _, results = compute("kd2024", Responses(kd.instrument, kd.data.drop(columns="bg_aar_kommune")))
+    table = next(r for r in results if r.block.id == "tabel_10_1")
+    assert table.skipped is None and len(table.data) == 1
+    assert "bg_aar_kommune" in table.note
+
+    fc = read_responses(demo_file("fc2015_demo.csv"), load("fc2015"))
+    _, results = compute(
+        "fc2015", Responses(fc.instrument, fc.data.drop(columns="q14_vaeresteder"))
+    )
+    table = next(r for r in results if r.block.id == "tabel_4_1")
+    assert table.skipped is None and len(table.data) == 10
+    assert "q14_vaeresteder" in table.note

@@ -92,7 +92,7 @@ def test_a_date_question_from_an_xlsform_is_a_date_input_and_saves_iso_dates(
         ],
     )
     study = actions.do_create_study(
-        "Dato", "", researchers=[researcher], uploaded=resolve(path), upload_name="dato.xlsx"
+        "Dato", resolve(path), researchers=[researcher], upload_name="dato.xlsx"
     )
     actions.do_import_respondents(
         study, read_respondents("l.csv", b"navn,email,kommune\nA,a@example.org,Odense\n")

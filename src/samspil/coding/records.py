@@ -101,6 +101,57 @@ def code_lookup(question: CodedQuestion) -> dict[str, str]:
     return out
 
 
+def _record(
+    columns: Sequence[str], values: Sequence[object], with_coder: bool, row: int
+) -> tuple[Hashable, str, str, str | None]:
+    """``(respondent, variable, coder, code)`` of one row; an empty id is an error."""
+    record = dict(zip(columns, values, strict=True))
+    for name in ("respondent_id", "variable") + (("coder",) if with_coder else ()):
+        if is_blank(record[name]):
+            raise CodingInputError(f"{name} is empty", row=row, column=name)
+    code = None if is_blank(record["code"]) else clean(record["code"])
+    coder = clean(record["coder"]) if with_coder else ""
+    return clean_id(record["respondent_id"]), clean(record["variable"]), coder, code
+
+
+def _checked_code(
+    codebook: Codebook,
+    lookups: dict[str, dict[str, str]],
+    variable: str,
+    code: str | None,
+    row: int,
+) -> str | None:
+    if variable not in lookups:
+        raise CodingInputError(
+            f"variable {variable!r} is not in codebook {codebook.id} "
+            f"(known: {', '.join(codebook.variables)})",
+            row=row,
+            column="variable",
+        )
+    return None if code is None else _known_code(code, variable, codebook, lookups[variable], row)
+
+
+def _one_code_only(
+    out: CodeSets,
+    key: tuple[str, Hashable, str],
+    codes: set[str],
+    with_coder: bool,
+    row: int,
+    first: int,
+) -> None:
+    variable, respondent, coder = key
+    question = out.questions.get(variable)
+    if question is not None and not question.multiple and len(codes) > 1:
+        who = f"coder {coder!r} gives" if with_coder else "there are"
+        raise CodingInputError(
+            f"{who} several codes ({', '.join(sorted(codes))}) for respondent "
+            f"{respondent} in {variable}, which allows one code per answer "
+            f"(first row {first})",
+            row=row,
+            column="code",
+        )
+
+
 def read_code_sets(
     df: pd.DataFrame,
     codebook: Codebook | None = None,
@@ -132,44 +183,19 @@ def read_code_sets(
     frame = df[list(columns)]
     for position, values in enumerate(frame.itertuples(index=False, name=None)):
         row = row_numbers[position] if row_numbers is not None else position + 1
-        record = dict(zip(columns, values, strict=True))
-        for name in ("respondent_id", "variable") + (("coder",) if with_coder else ()):
-            if is_blank(record[name]):
-                raise CodingInputError(f"{name} is empty", row=row, column=name)
-        respondent = clean_id(record["respondent_id"])
-        variable = clean(record["variable"])
-        coder = clean(record["coder"]) if with_coder else ""
-        code = None if is_blank(record["code"]) else clean(record["code"])
+        respondent, variable, coder, code = _record(columns, values, with_coder, row)
         if codebook is not None:
-            if variable not in lookups:
-                raise CodingInputError(
-                    f"variable {variable!r} is not in codebook {codebook.id} "
-                    f"(known: {', '.join(codebook.variables)})",
-                    row=row,
-                    column="variable",
-                )
-            if code is not None:
-                code = _known_code(code, variable, codebook, lookups[variable], row)
+            code = _checked_code(codebook, lookups, variable, code, row)
         if variable not in raw_sets:
             raw_sets[variable] = {}
             if variable not in out.variables:
                 out.variables.append(variable)
-        coders = raw_sets[variable].setdefault(respondent, {})
-        codes = coders.setdefault(coder, set())
+        codes = raw_sets[variable].setdefault(respondent, {}).setdefault(coder, set())
         key = (variable, respondent, coder)
         first_row.setdefault(key, row)
         if code is not None:
             codes.add(code)
-            question = out.questions.get(variable)
-            if question is not None and not question.multiple and len(codes) > 1:
-                who = f"coder {coder!r} gives" if with_coder else "there are"
-                raise CodingInputError(
-                    f"{who} several codes ({', '.join(sorted(codes))}) for respondent "
-                    f"{respondent} in {variable}, which allows one code per answer "
-                    f"(first row {first_row[key]})",
-                    row=row,
-                    column="code",
-                )
+            _one_code_only(out, key, codes, with_coder, row, first_row[key])
     if codebook is not None:
         out.variables.sort(key=codebook.variables.index)
     for variable, answers in raw_sets.items():

@@ -11,7 +11,7 @@ Someone who is neither gets 404 (the project does not exist for them); a member 
 the needed role gets 403.
 
 The independence rule: **a coder never sees the other coder's codes of an answer until
-both have coded it.** :func:`can_see_coding` states the rule and :func:`visible_codings`
+both have coded it.** :func:`_may_see` states the rule and :func:`visible_codings`
 applies it; every page and export that shows codings goes through it. A manager who is
 also a coder is held to the rule as a coder.
 """
@@ -91,15 +91,6 @@ def _get_unit_for_manager(
         raise Http404 from None
 
 
-def can_see_coding(project: CodingProject, user: Any, state: UnitState, coder_id: int) -> bool:
-    """May ``user`` see ``coder_id``'s current codes of this answer?
-
-    Their own: always. As one of the two coders, the other coder's: only once both have
-    coded the answer. As a manager who is not a coder: all. Nobody else: nothing.
-    """
-    return _may_see(_role(project, user), user, state, coder_id)
-
-
 def _role(project: CodingProject, user: Any) -> str:
     if is_coder(project, user):
         return "coder"
@@ -107,6 +98,11 @@ def _role(project: CodingProject, user: Any) -> str:
 
 
 def _may_see(role: str, user: Any, state: UnitState, coder_id: int) -> bool:
+    """May ``user`` (in ``role``) see ``coder_id``'s current codes of this answer?
+
+    Their own: always. As one of the two coders, the other coder's: only once both have
+    coded the answer. As a manager who is not a coder: all. Nobody else: nothing.
+    """
     if coder_id == user.pk:
         return True
     if role == "coder":

@@ -279,12 +279,16 @@ def workbench(request: HttpRequest, project_id: int, unit_id: int) -> HttpRespon
 
 
 def _question_text(project: CodingProject, variable: str) -> str:
-    try:
-        from samspil.instruments import load
+    from samspil.instruments import InstrumentError, resolve
 
-        return load(project.codebook.instrument).variable_map[variable].question
-    except Exception:  # an instrument that is not bundled: the codebook label is enough
+    try:
+        instrument = (
+            project.study.instrument if project.study else resolve(project.codebook.instrument)
+        )
+    except InstrumentError:  # an instrument that is not bundled: the codebook label is enough
         return ""
+    var = instrument.variable_map.get(variable)
+    return var.question if var else ""
 
 
 # -- agreement -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from samspil.errors import DomainError
 from samspil.fieldwork import mail
 from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
 from samspil.fieldwork.respondents_import import RespondentRow
-from samspil.instruments import Instrument, load
+from samspil.instruments import Instrument, bundled_ids, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -38,25 +38,26 @@ def default_population_noun(population: str) -> str:
 
 def do_create_study(
     name: str,
-    instrument_id: str,
+    instrument_ref: str | Instrument,
     *,
     researchers: Iterable[User] = (),
     population_noun: str = "",
     is_demo: bool = False,
-    uploaded: Instrument | None = None,
     upload_name: str = "",
 ) -> Study:
-    """A draft study of a bundled instrument (by id) or of an ``uploaded`` one (checked
-    already; ``upload_name`` is its file name), frozen into the study."""
-    # InstrumentError names the unknown instrument
-    instrument = uploaded if uploaded is not None else load(instrument_id)
+    """A new study in preparation with its own frozen copy of the questionnaire
+    (``instrument_ref``: a bundled id, an instrument file, or an ``Instrument``;
+    ``upload_name``: the file name of a questionnaire the researcher uploaded)."""
+    instrument = (
+        instrument_ref if isinstance(instrument_ref, Instrument) else resolve(instrument_ref)
+    )  # InstrumentError names the unknown instrument
     name = name.strip()
     if not name:
         raise ActionError(_("The study needs a name."))
     study = Study(
         name=name[:200],
-        instrument_id=instrument.id if uploaded is not None else instrument_id,
-        instrument_upload=upload_name[:200] if uploaded is not None else "",
+        instrument_id=instrument.id,
+        instrument_upload=upload_name[:200],
         population_noun=population_noun.strip() or default_population_noun(instrument.population),
         is_demo=is_demo,
     )
@@ -107,13 +108,16 @@ def do_set_mail_texts(study: Study, *, note: str, signature: str) -> Study:
 
 
 def do_open_study(study: Study) -> Study:
-    """Open (or re-open) the study. The instrument is frozen on first opening."""
+    """Open (or re-open) the study. The instrument is frozen on first opening: a bundled
+    questionnaire is copied again then (edits during preparation count); an uploaded one
+    keeps the copy made when the study was created."""
     with transaction.atomic():
         study = Study.objects.select_for_update().get(pk=study.pk)
         if study.status == Study.Status.OPEN:
             return study
         if study.opened_at is None:
-            study.freeze_instrument()
+            if study.instrument_id in bundled_ids() or not study.instrument_json:
+                study.freeze_instrument()
             study.opened_at = timezone.now()
         study.status = Study.Status.OPEN
         study.save()

@@ -51,20 +51,19 @@ def _handler(function: Any, *, demo: bool = False) -> Any:
     any other exception is a bug and propagates."""
 
     def run(args: argparse.Namespace) -> int:
-        from samspil.fieldwork.respondents_import import RespondentFileError
         from samspil.web.env import SettingError
 
         try:
             setup_django(demo=demo or bool(getattr(args, "demo", False)))
             return int(function(args))
-        except RespondentFileError as exc:
-            for line in exc.errors:
-                say(f"error: {line}", file=sys.stderr)
-            say("error: nothing was imported", file=sys.stderr)
         except SettingError as exc:
             say(f"error: setting {exc}", file=sys.stderr)
         except DomainError as exc:
-            say(f"error: {exc}", file=sys.stderr)
+            lines = getattr(exc, "errors", None)  # a respondent file: every problem
+            for line in lines or [str(exc)]:
+                say(f"error: {line}", file=sys.stderr)
+            if lines is not None:
+                say("error: nothing was imported", file=sys.stderr)
         return EXIT_BAD_INPUT
 
     run.__name__ = function.__name__

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samspil.instruments import Instrument, load
+from samspil.instruments import Instrument, load, resolve
 
 
 class Municipality(models.Model):
@@ -144,11 +144,11 @@ class Study(models.Model):
         return cached
 
     def freeze_instrument(self, instrument: Instrument | None = None) -> None:
-        """Copy the instrument into the study (see ``instrument_snapshot``): the given one
-        (an upload), else the study's own uploaded one, else the bundled one."""
+        """Copy the instrument into the study (see ``instrument_snapshot``): the given one,
+        else the study's own uploaded copy, else the bundled one by id."""
         if instrument is None:
             uploaded = self.instrument_upload and self.instrument_json
-            instrument = self.instrument if uploaded else load(self.instrument_id)
+            instrument = self.instrument if uploaded else resolve(self.instrument_id)
         data = instrument_snapshot(instrument)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         self.instrument_json = data

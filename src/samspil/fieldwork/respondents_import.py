@@ -9,8 +9,6 @@ nothing is imported unless the whole file is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from samspil.errors import DomainError
 from samspil.fieldwork.models import Municipality, ensure_municipalities
 from samspil.fieldwork.municipalities import VARIANTS, normalise
+from samspil.importing import DataImportError, Limits, Problem, read_table
 
 MAX_ROWS = 20000
 MAX_ERRORS = 50
@@ -68,86 +67,101 @@ def read_respondents(
         raise RespondentFileError(
             [_("%(file)s: more than %(max)s rows.") % {"file": name, "max": MAX_ROWS}]
         )
-
-    municipalities = _municipality_lookup()
-    seen: dict[str, int] = {}
-    existing = {e.lower() for e in existing_emails or set()}
+    checker = _RowChecker(name, header, columns, {e.lower() for e in existing_emails or set()})
     rows: list[RespondentRow] = []
     for offset, cells in enumerate(body):
-        row_number = offset + 2  # row 1 is the header, as in a spreadsheet
         values = [c.strip() for c in cells] + [""] * (len(header) - len(cells))
         if not any(values):
             continue
-
-        def cell(key: str, values: list[str] = values) -> str:
-            return values[columns[key]] if key in columns else ""
-
-        def problem(column: str, message: str, row_number: int = row_number) -> None:
-            errors.append(
-                _("%(file)s, row %(row)s, column %(column)s: %(problem)s")
-                % {"file": name, "row": row_number, "column": column, "problem": message}
-            )
-
-        email = cell("email")
-        email_col = header[columns["email"]]
-        if not email:
-            problem(email_col, _("the e-mail address is missing."))
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problem(
-                    email_col, _("'%(value)s' is not a valid e-mail address.") % {"value": email}
-                )
-            else:
-                key = email.lower()
-                if key in seen:
-                    problem(
-                        email_col,
-                        _("the e-mail address is also in row %(other)s.") % {"other": seen[key]},
-                    )
-                elif key in existing:
-                    problem(email_col, _("the e-mail address is already in the study."))
-                seen.setdefault(key, row_number)
-
-        raw_municipality = cell("municipality")
-        municipality_col = header[columns["municipality"]]
-        municipality = municipalities.get(normalise(raw_municipality))
-        if not raw_municipality:
-            problem(municipality_col, _("the municipality is missing."))
-        elif municipality is None:
-            problem(
-                municipality_col,
-                _("'%(value)s' is not a Danish municipality (name or municipality code).")
-                % {"value": raw_municipality},
-            )
-
-        name_value = cell("name")
-        if len(name_value) > 200:
-            problem(header[columns["name"]], _("the name is longer than 200 characters."))
-        unit = cell("unit")
-        if len(unit) > 200:
-            problem(header[columns["unit"]], _("the unit is longer than 200 characters."))
-
-        if len(errors) >= MAX_ERRORS:
-            errors.append(
+        row = checker.check(offset + 2, values)  # row 1 is the header, as in a spreadsheet
+        if len(checker.errors) >= MAX_ERRORS:
+            checker.errors.append(
                 _("%(file)s: stopped after %(n)s errors.") % {"file": name, "n": MAX_ERRORS}
             )
             break
-        if municipality is not None:
-            attributes = {
-                header[i]: values[i]
-                for i in range(len(header))
-                if i not in columns.values() and header[i] and values[i]
-            }
-            rows.append(
-                RespondentRow(row_number, name_value, email, municipality, unit, attributes)
-            )
-    if errors:
-        raise RespondentFileError(errors)
+        if row is not None:
+            rows.append(row)
+    if checker.errors:
+        raise RespondentFileError(checker.errors)
     if not rows:
         raise RespondentFileError([_("%(file)s: the file has no respondents.") % {"file": name}])
     return rows
+
+
+@dataclass
+class _RowChecker:
+    """The checks of one row; problems collect in ``errors``."""
+
+    name: str
+    header: list[str]
+    columns: dict[str, int]
+    existing: set[str]
+    errors: list[str] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
+    municipalities: dict[str, Municipality] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.municipalities = _municipality_lookup()
+
+    def problem(self, row: int, key: str, message: str) -> None:
+        self.errors.append(
+            _("%(file)s, row %(row)s, column %(column)s: %(problem)s")
+            % {
+                "file": self.name,
+                "row": row,
+                "column": self.header[self.columns[key]],
+                "problem": message,
+            }
+        )
+
+    def check(self, row: int, values: list[str]) -> RespondentRow | None:
+        def cell(key: str) -> str:
+            return values[self.columns[key]] if key in self.columns else ""
+
+        email = cell("email")
+        self.check_email(row, email)
+        municipality = self.check_municipality(row, cell("municipality"))
+        if len(cell("name")) > 200:
+            self.problem(row, "name", _("the name is longer than 200 characters."))
+        if len(cell("unit")) > 200:
+            self.problem(row, "unit", _("the unit is longer than 200 characters."))
+        if municipality is None:
+            return None
+        attributes = {
+            self.header[i]: values[i]
+            for i in range(len(self.header))
+            if i not in self.columns.values() and self.header[i] and values[i]
+        }
+        return RespondentRow(row, cell("name"), email, municipality, cell("unit"), attributes)
+
+    def check_email(self, row: int, email: str) -> None:
+        if not email:
+            self.problem(row, "email", _("the e-mail address is missing."))
+            return
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("'%(value)s' is not a valid e-mail address.") % {"value": email}
+            self.problem(row, "email", message)
+            return
+        key = email.lower()
+        if key in self.seen:
+            message = _("the e-mail address is also in row %(other)s.") % {"other": self.seen[key]}
+            self.problem(row, "email", message)
+        elif key in self.existing:
+            self.problem(row, "email", _("the e-mail address is already in the study."))
+        self.seen.setdefault(key, row)
+
+    def check_municipality(self, row: int, raw: str) -> Municipality | None:
+        municipality = self.municipalities.get(normalise(raw))
+        if not raw:
+            self.problem(row, "municipality", _("the municipality is missing."))
+        elif municipality is None:
+            message = _("'%(value)s' is not a Danish municipality (name or municipality code).") % {
+                "value": raw
+            }
+            self.problem(row, "municipality", message)
+        return municipality
 
 
 def _municipality_lookup() -> dict[str, Municipality]:
@@ -167,13 +181,8 @@ def _municipality_lookup() -> dict[str, Municipality]:
 def _map_columns(name: str, header: list[str]) -> tuple[dict[str, int], list[str]]:
     errors: list[str] = []
     columns: dict[str, int] = {}
-    normalised = [h.strip().lower() for h in header]
+    normalised = [h.strip().lower() for h in header]  # repeated names: refused by the reader
     for index, title in enumerate(normalised):
-        if title and normalised.index(title) != index:
-            errors.append(
-                _("%(file)s, row 1, column %(column)s: the column name repeats.")
-                % {"file": name, "column": header[index]}
-            )
         for key, aliases in ALIASES.items():
             if title in aliases:
                 if key in columns:
@@ -192,55 +201,27 @@ def _map_columns(name: str, header: list[str]) -> tuple[dict[str, int], list[str
 
 
 def _read_table(name: str, data: bytes) -> list[list[str]]:
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(name, data)
-    if name.lower().endswith((".csv", ".txt", ".tsv")):
-        return _read_csv(name, data)
-    raise RespondentFileError(
-        [_("%(file)s: unknown file type; use .csv or .xlsx.") % {"file": name}]
-    )
-
-
-def _read_csv(name: str, data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Danish Excel saves "CSV" as Windows-1252 unless told otherwise.
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise RespondentFileError([_("%(file)s: not a text (CSV) file.") % {"file": name}])
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise RespondentFileError([f"{name}: {exc}"]) from None
-
-
-def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
+    """The file through the one table reader (samspil.importing): header, then rows."""
+    if not name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt", ".tsv")):
         raise RespondentFileError(
-            [_("%(file)s: not a readable XLSX file.") % {"file": name}]
-        ) from None
+            [_("%(file)s: unknown file type; use .csv or .xlsx.") % {"file": name}]
+        )
     try:
-        sheet = book.worksheets[0]
-        table: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
-            table.append([_cell_text(v) for v in values])
-            if len(table) > MAX_ROWS + 1:
-                break
-        return table
-    finally:
-        book.close()
+        table = read_table(data, name, limits=Limits(rows=MAX_ROWS + 1))
+    except DataImportError as exc:
+        raise RespondentFileError([_problem(p) for p in exc.problems]) from None
+    frame = table.frame
+    return [[str(c) for c in frame.columns], *frame.astype(str).to_numpy().tolist()]
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _problem(problem: Problem) -> str:
+    if problem.message.startswith("the column name repeats"):
+        return _("%(file)s, row 1, column %(column)s: the column name repeats.") % {
+            "file": problem.file,
+            "column": problem.column,
+        }
+    if problem.message.startswith("cannot read XLSX"):
+        return _("%(file)s: not a readable XLSX file.") % {"file": problem.file}
+    if problem.message == "the file is empty":
+        return _("%(file)s: the file is empty.") % {"file": problem.file}
+    return str(problem)

@@ -51,24 +51,9 @@ from samspil.instruments import Instrument, Section
 
 logger = logging.getLogger(__name__)
 
-# -- errors -------------------------------------------------------------------------------
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "samspil/404.html", status=404)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "samspil/500.html", status=500)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "samspil/403_csrf.html", status=403)
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
+# The project's error pages and health check live in samspil.web.views; this name stays
+# importable for the setting CSRF_FAILURE_VIEW until it points there.
+from samspil.web.views import csrf_failure, not_found  # noqa: E402,F401
 
 # -- respondent side ----------------------------------------------------------------------
 
@@ -268,9 +253,8 @@ def study_list(request: HttpRequest) -> HttpResponse:
         try:
             study = actions.do_create_study(
                 form.cleaned_data["name"],
-                form.cleaned_data["instrument"],
+                uploaded or form.cleaned_data["instrument"],
                 researchers=[request.user],  # type: ignore[list-item]
-                uploaded=uploaded,
                 upload_name=upload_name,
             )
         except actions.ActionError as exc:

@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from samspil.importing.table import DataImportError, Problem, Table
-from samspil.instruments.xlsform import METADATA_TYPES
+from samspil.instruments.xlsform import METADATA_TYPES, normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,81 +56,84 @@ def adapt(table: Table, instrument: Instrument) -> Table:
     """``table`` in samspil's shape (the same table when nothing is to change)."""
     if table.sav is not None:
         return table
-    from samspil.instruments.xlsform import normalise_name
+    return _Adapter(table, instrument).run()
 
-    frame = table.frame
-    variables = {v.name for v in instrument.variables}
-    from samspil.questions.types import MultipleChoice
 
-    multis = {q.id: q for q in instrument.question_map.values() if isinstance(q, MultipleChoice)}
-    lookup = _known_headers(instrument)
+class _Adapter:
+    def __init__(self, table: Table, instrument: Instrument):
+        from samspil.questions.types import MultipleChoice
 
-    def target(header: str) -> str | None:
+        self.table = table
+        self.instrument = instrument
+        self.frame = table.frame
+        self.variables = {v.name for v in instrument.variables}
+        self.multis = {
+            q.id: q for q in instrument.question_map.values() if isinstance(q, MultipleChoice)
+        }
+        self.lookup = _known_headers(instrument)
+        self.keep: dict[str, pd.Series] = {}
+        self.summaries: dict[str, str] = {}  # multi question id -> its summary column
+        self.dropped: list[str] = []
+        self.changed = False
+
+    def target(self, header: str) -> str | None:
         """The variable (or multi question id) a header names by name or group path."""
         for candidate in _path_candidates(header):
             name = normalise_name(candidate)
-            if name in variables or name in multis:
+            if name in self.variables or name in self.multis:
                 return name
         return None
 
-    keep: dict[str, pd.Series] = {}
-    summaries: dict[str, str] = {}  # multi question id -> header of its summary column
-    dropped: list[str] = []
-    problems: list[Problem] = []
-    headers = [str(h) for h in frame.columns]
-    changed = False
-    has_id = any(h.strip().casefold() == ID_COLUMN for h in headers)
-    for header, column in zip(headers, frame.columns, strict=True):
+    def place(self, header: str, column: object) -> None:
+        """Where one column goes: kept, renamed, a summary to expand, or left out."""
+        series = self.frame[column]
         key = " ".join(header.split()).casefold()
-        if key in lookup:
-            series = frame[column]
-            keep[header] = _choice_names(series, instrument, lookup[key].name)
-            changed = changed or keep[header] is not series
-            continue
-        if key == ID_COLUMN:
-            keep[header] = frame[column]
-            continue
-        name = target(header)
-        if name in multis:
-            summaries[name] = header
-            continue
-        if name is not None:
-            keep[name] = _choice_names(frame[column], instrument, name)
-            continue
-        split = _split_column(header, multis, normalise_name)
-        if split is not None:
-            keep[split] = frame[column]
-            continue
-        other = _other_column(header, multis, instrument, normalise_name)
-        if other is not None:
-            keep[other] = frame[column]
-            continue
-        if _ignored(header):
-            dropped.append(header)
-            continue
-        keep[header] = frame[column]  # the importer reports it as unknown
-    if not has_id:
-        for source in ID_SOURCES:
-            if source in headers:
-                ids = frame[source].astype(str).str.strip().str.removeprefix("uuid:")
-                keep = {ID_COLUMN: ids, **keep}
-                break
-    for qid, header in summaries.items():
-        question = multis[qid]
-        if any(f"{qid}_{o.code}" in keep for o in question.options):
-            continue  # the split columns are there: they win
-        keep.update(_expand(frame[header], question, header, table, problems))
-    if problems:
-        raise DataImportError(problems)
-    if not summaries and not dropped and list(keep) == headers and not changed:
-        return table
-    import pandas as pd
+        if key in self.lookup:
+            self.keep[header] = _choice_names(series, self.instrument, self.lookup[key].name)
+            self.changed = self.changed or self.keep[header] is not series
+            return
+        name = None if key == ID_COLUMN else self.target(header)
+        if name in self.multis:
+            self.summaries[name] = header
+            return
+        renamed = (
+            name
+            or _split_column(header, self.multis)
+            or _other_column(header, self.multis, self.instrument)
+        )
+        if renamed is not None:
+            self.keep[renamed] = _choice_names(series, self.instrument, renamed)
+        elif key != ID_COLUMN and _ignored(header):
+            self.dropped.append(header)
+        else:
+            self.keep[header] = series  # the importer checks it (or names it unknown)
 
-    notes = list(table.notes)
-    if dropped:
-        notes.append(f"{len(dropped)} metadata columns left out ({', '.join(dropped[:5])}...)")
-    out = pd.DataFrame(keep)
-    return dataclasses.replace(table, frame=out, notes=notes)
+    def run(self) -> Table:
+        headers = [str(h) for h in self.frame.columns]
+        for header, column in zip(headers, self.frame.columns, strict=True):
+            self.place(header, column)
+        if not any(h.strip().casefold() == ID_COLUMN for h in headers):
+            source = next((s for s in ID_SOURCES if s in headers), None)
+            if source is not None:
+                ids = self.frame[source].astype(str).str.strip().str.removeprefix("uuid:")
+                self.keep = {ID_COLUMN: ids, **self.keep}
+        problems: list[Problem] = []
+        for qid, header in self.summaries.items():
+            question = self.multis[qid]
+            if any(f"{qid}_{o.code}" in self.keep for o in question.options):
+                continue  # the split columns are there: they win
+            self.keep.update(_expand(self.frame[header], question, header, self.table, problems))
+        if problems:
+            raise DataImportError(problems)
+        if not (self.summaries or self.dropped or self.changed) and list(self.keep) == headers:
+            return self.table
+        import pandas as pd
+
+        notes = list(self.table.notes)
+        if self.dropped:
+            shown = ", ".join(self.dropped[:5])
+            notes.append(f"{len(self.dropped)} metadata columns left out ({shown}...)")
+        return dataclasses.replace(self.table, frame=pd.DataFrame(self.keep), notes=notes)
 
 
 def _known_headers(instrument: Instrument) -> dict[str, Variable]:
@@ -159,12 +162,12 @@ def _ignored(header: str) -> bool:
     )
 
 
-def _split_column(header: str, multis: dict[str, MultipleChoice], normalise) -> str | None:  # type: ignore[no-untyped-def]
+def _split_column(header: str, multis: dict[str, MultipleChoice]) -> str | None:
     """``q/choice`` or ``grp/q/choice`` -> ``q_<code>``."""
     parts = header.strip().split("/")
     if len(parts) < 2:
         return None
-    qid = normalise(parts[-2])
+    qid = normalise_name(parts[-2])
     question = multis.get(qid)
     if question is None:
         return None
@@ -175,13 +178,13 @@ def _split_column(header: str, multis: dict[str, MultipleChoice], normalise) -> 
 
 
 def _other_column(
-    header: str, multis: dict[str, MultipleChoice], instrument: Instrument, normalise
-) -> str | None:  # type: ignore[no-untyped-def]
+    header: str, multis: dict[str, MultipleChoice], instrument: Instrument
+) -> str | None:
     """``q_other`` (pyxform's or_other text) -> ``q_<code>_tekst``."""
     last = re.split(r"[/-]", header.strip())[-1]
     if not last.endswith("_other"):
         return None
-    qid = normalise(last.removesuffix("_other"))
+    qid = normalise_name(last.removesuffix("_other"))
     question = multis.get(qid) or instrument.question_map.get(qid)
     for option in getattr(question, "options", []):
         if option.name == "other" and option.other_text:

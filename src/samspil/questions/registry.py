@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
+from samspil import registries
+
 if TYPE_CHECKING:
     from samspil.questions.types import QuestionBase
 
@@ -34,10 +36,8 @@ def type_key(cls: type[Any]) -> str:
 
 def register_question_type(cls: T) -> T:
     """Add a question type (usable as a class decorator). A key already taken is an error."""
-    key = type_key(cls)
-    if key in QUESTION_TYPES and QUESTION_TYPES[key] is not cls:
-        raise ValueError(f"question type {key!r} is already registered")
-    QUESTION_TYPES[key] = cls
+    entry: type[QuestionBase] = cls
+    registries.add(QUESTION_TYPES, type_key(cls), entry, "question type")
     _changed()
     return cls
 

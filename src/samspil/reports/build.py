@@ -61,8 +61,28 @@ def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
             result = TABLE_KINDS[block.kind].build(block, inputs)
         except Skip as why:
             result = Result(block=block, skipped=str(why))
+        else:
+            absent = _absent(block, inputs)
+            if absent:  # a partial file makes a partial table, and says so
+                names = ", ".join(absent)
+                result.note = f"{result.note} Ikke i data og derfor udeladt: {names}.".strip()
         results.append(result)
     return results
+
+
+def _absent(block: Block, inputs: Inputs) -> list[str]:
+    """The block's listed variables that the data do not have."""
+    if block.variables:
+        names = list(block.variables)
+    elif block.pairs:
+        names = [v for pair in block.pairs.items() for v in pair]
+    elif block.series:
+        names = [v for s in block.series for v in s.variables if v is not None]
+    elif block.question and block.kind != "question":
+        names = [v.name for v in inputs.instrument.question_variables(block.question)]
+    else:
+        return []
+    return [n for n in names if n not in inputs.data.columns]
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -79,10 +99,11 @@ def _variables(block: Block, inputs: Inputs) -> list[Variable]:
         variables = instrument.question_variables(block.question)
     else:
         raise ValueError(f"block {block.id}: no variables")
-    absent = [v.name for v in variables if v.name not in inputs.data.columns]
-    if absent:
-        raise Skip(f"Variablerne {', '.join(absent)} findes ikke i data.")
-    return variables
+    present = [v for v in variables if v.name in inputs.data.columns]
+    if not present:  # some present: the table is made from those (see build)
+        names = ", ".join(v.name for v in variables)
+        raise Skip(f"Variablerne {names} findes ikke i data.")
+    return present
 
 
 def _label(block: Block, var: Variable) -> str:
@@ -257,11 +278,11 @@ def gap(block: Block, inputs: Inputs) -> Result:
     assert block.expectation  # guaranteed by the spec validator
     assert block.experience
     instrument = inputs.instrument
-    pairs = list(block.pairs.items())
+    present = inputs.data.columns
+    pairs = [(a, b) for a, b in block.pairs.items() if a in present and b in present]
+    if not pairs:
+        raise Skip(f"Variablerne {', '.join(block.pairs)} findes ikke i data.")
     needed = [v for pair in pairs for v in pair]
-    absent = [v for v in needed if v not in inputs.data.columns]
-    if absent:
-        raise Skip(f"Variablerne {', '.join(absent)} findes ikke i data.")
 
     def base(var_name: str) -> list[int] | None:
         var = instrument.variable_map[var_name]
@@ -443,8 +464,9 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
             if name is None:
                 means.append(np.nan)
                 continue
-            if name not in inputs.data.columns:
-                raise Skip(f"Variablen {name} findes ikke i data.")
+            if name not in inputs.data.columns:  # named in the note (see build)
+                means.append(np.nan)
+                continue
             var = instrument.variable_map[name]
             first_var = first_var or var
             values = inputs.data[name].astype(float)
@@ -452,6 +474,8 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
             counts.append(int(values.size))
             means.append(float(values.mean()) if values.size else np.nan)
         data[series.label] = means
+    if first_var is None:
+        raise Skip("Ingen af tabellens variabler findes i data.")
     table = pd.DataFrame(data)
     columns = [Column("item", block.header, "text")] + [
         Column(s.label, s.label, "num") for s in block.series

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from samspil import registries
+
 if TYPE_CHECKING:
     from samspil.reports.build import Inputs, Result
     from samspil.reports.spec import Block
@@ -40,9 +42,8 @@ def register_table_kind(
     """Register a table kind (a decorator on its builder)."""
 
     def add(builder: F) -> F:
-        if name in TABLE_KINDS and TABLE_KINDS[name].build is not builder:
-            raise ValueError(f"table kind {name!r} is already registered")
-        TABLE_KINDS[name] = TableKind(name, builder, needs, variables)
+        kind = TableKind(name, builder, needs, variables)
+        registries.add(TABLE_KINDS, name, kind, "table kind", lambda k: k.build)
         return builder
 
     return add

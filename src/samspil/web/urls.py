@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.staticfiles.views import serve as static_serve
 from django.urls import include, path, re_path
 
-from samspil.fieldwork import views
+from samspil.web import views
 
 urlpatterns = [
     path("", include("samspil.fieldwork.urls")),
@@ -19,5 +19,5 @@ if settings.SERVE_STATIC:
     # A few small files, found in the apps' static folders: no collectstatic step needed.
     urlpatterns.append(re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True}))
 
-handler404 = "samspil.fieldwork.views.not_found"
-handler500 = "samspil.fieldwork.views.server_error"
+handler404 = "samspil.web.views.not_found"
+handler500 = "samspil.web.views.server_error"
