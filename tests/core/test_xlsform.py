@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from samspil.codebook import codebook
+from samspil.instrument_cli import to_yaml
 from samspil.instruments import InstrumentError, load, resolve
-from samspil.instruments.cli import to_yaml
 from samspil.instruments.xlsform import read_xlsform, write_xlsform
 from tests.core.conftest import FIXTURES
 

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.models import Study
+from samspil.instrument_cli import to_yaml
 from samspil.instruments import DATA
 from samspil.instruments import load as load_instrument
-from samspil.instruments.cli import to_yaml
 
 pytestmark = pytest.mark.django_db
 

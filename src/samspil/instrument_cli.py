@@ -1,17 +1,16 @@
-"""``samspil instrument convert`` and ``samspil instrument check``: questionnaires between
-YAML and XLSForm, and a check of a questionnaire file that lists every problem."""
+"""``samspil instrument convert`` and ``samspil instrument check`` (outside the
+``samspil.instruments`` package, so ``samspil --help`` imports no pydantic): questionnaires
+between YAML and XLSForm, and a check of a questionnaire file that lists every problem."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from samspil.instruments import Instrument, InstrumentError, resolve
-from samspil.instruments.xlsform import write_xlsform
+if TYPE_CHECKING:
+    from samspil.instruments import Instrument
 
 FORMATS = ("xlsform", "yaml")
 
@@ -41,6 +40,9 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def convert_command(args: argparse.Namespace) -> int:
+    from samspil.instruments import InstrumentError, resolve
+    from samspil.instruments.xlsform import write_xlsform
+
     instrument = resolve(args.instrument)
     out = Path(args.out)
     wanted = (".xlsx",) if args.to == "xlsform" else (".yaml", ".yml")
@@ -55,6 +57,8 @@ def convert_command(args: argparse.Namespace) -> int:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    from samspil.instruments import resolve
+
     instrument = resolve(args.file)
     sys.stdout.write(summary(instrument))
     return 0
@@ -83,6 +87,8 @@ def summary(instrument: Instrument) -> str:
 
 def to_yaml(instrument: Instrument) -> str:
     """The instrument as a YAML file that loads back to the same instrument."""
+    import yaml
+
     data: dict[str, Any] = instrument.model_dump(
         mode="json", by_alias=True, exclude_defaults=True, exclude_none=True
     )
