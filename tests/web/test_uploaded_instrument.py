@@ -104,3 +104,21 @@ def test_a_date_question_from_an_xlsform_is_a_date_input_and_saves_iso_dates(
     client.post(f"/s/{person.token}/side/s/", {"stiftet": "2026-03-01", "nav": "next"})
     person.refresh_from_db()
     assert person.answers["stiftet"] == "2026-03-01"
+
+
+def test_study_create_with_an_xlsform_file_keeps_the_file_when_the_study_opens(tmp_path):
+    from samspil.fieldwork.cli import main
+
+    form = tmp_path / "fo2016.xlsx"  # the same id as the bundled fo2016, but edited
+    instrument = load_instrument("fo2016")
+    from samspil.instruments.xlsform import write_xlsform
+
+    edited = instrument.model_copy(update={"title": "Foreninger, redigeret"})
+    write_xlsform(edited, form)
+    people = tmp_path / "liste.csv"
+    people.write_text("navn,email,kommune\nA,a@example.org,Odense\n", encoding="utf-8")
+    args = ["study", "create", "--instrument", str(form), "--name", "Fil", "--respondents"]
+    assert main([*args, str(people), "--open"]) == 0
+    study = Study.objects.get(name="Fil")
+    assert study.instrument_upload == "fo2016.xlsx" and study.is_open
+    assert study.instrument.title == "Foreninger, redigeret"

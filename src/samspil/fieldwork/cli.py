@@ -197,6 +197,8 @@ def cmd_create(args: argparse.Namespace) -> int:
             args.instrument,
             researchers=users,
             population_noun=args.population_noun or "",
+            # a questionnaire file (not a bundled id) is kept as uploaded: opening keeps it
+            upload_name=Path(args.instrument).name if Path(args.instrument).suffix else "",
         )
         rows = read_respondents(str(path), data)  # all or nothing: raises before any import
         actions.do_import_respondents(study, rows)
@@ -334,7 +336,11 @@ def register(subparsers: Any) -> None:
     sub = study.add_subparsers(dest="study_command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("create", help="create a study and import its respondents")
-    p.add_argument("--instrument", required=True, help="bundled instrument id, e.g. kd2024")
+    p.add_argument(
+        "--instrument",
+        required=True,
+        help="bundled instrument id (e.g. kd2024), a YAML or an XLSForm file",
+    )
     p.add_argument("--name", required=True)
     p.add_argument("--respondents", required=True, help="CSV or XLSX: name, email, kommune ...")
     p.add_argument("--researcher", action="append", help="user name with access (repeatable)")
