@@ -105,7 +105,7 @@ def test_agreement_with_unknown_codebook_or_missing_file_exits_2(tmp_path, capsy
     assert "unknown codebook 'x'" in err
     code, _out, err = run(capsys, "agreement", tmp_path / "mangler.csv")
     assert code == 2
-    assert "mangler.csv: cannot read the file" in err
+    assert "mangler.csv: file not found" in err
 
 
 def test_agreement_accepts_semicolon_csv_with_bom(tmp_path, capsys):

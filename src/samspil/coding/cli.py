@@ -109,21 +109,17 @@ def agreement_command(args: argparse.Namespace) -> int:
 
 
 def read_codings_csv(path: Path) -> pd.DataFrame:
-    """The coding CSV as text columns (UTF-8, with or without BOM; ``,`` or ``;``)."""
-    import pandas as pd
+    """The coding table as text columns, through the one table reader
+    (``samspil.importing``: CSV in UTF-8 or Windows-1252, ``,`` ``;`` or tab, or XLSX)."""
+    from samspil.importing import DataImportError, read_table
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read the file: {exc}") from exc
-    if not text.strip():
+        frame = read_table(path, path.name).frame
+    except DataImportError as exc:
+        raise ValueError(str(exc).removeprefix(f"{path.name}: ")) from None
+    if frame.columns.empty:
         raise ValueError("the file is empty; expected a header respondent_id,variable,coder,code")
-    first = text.splitlines()[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise ValueError(f"not a readable CSV file: {exc}") from exc
+    return frame
 
 
 def main(argv: Sequence[str] | None = None) -> int:

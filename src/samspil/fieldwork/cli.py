@@ -337,9 +337,7 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("create", help="create a study and import its respondents")
     p.add_argument(
-        "--instrument",
-        required=True,
-        help="bundled instrument id (e.g. kd2024), a YAML or an XLSForm file",
+        "--instrument", required=True, help="bundled instrument id (e.g. kd2024) or a file"
     )
     p.add_argument("--name", required=True)
     p.add_argument("--respondents", required=True, help="CSV or XLSX: name, email, kommune ...")

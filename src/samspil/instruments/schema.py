@@ -9,7 +9,7 @@ sample (municipality, coded area membership) so imports, reports and exports kno
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, SerializeAsAny, model_validator
 
@@ -24,8 +24,11 @@ def question_union() -> Any:
     return Annotated[Union[types], Field(discriminator="type")]  # noqa: UP007
 
 
-# Replaced by the registry's union (below) and rebuilt whenever a type is registered.
-AnyQuestion = QuestionBase
+# The types registered so far (the built-in ones); rebuilt when a type is added later.
+if TYPE_CHECKING:
+    AnyQuestion = QuestionBase
+else:
+    AnyQuestion = question_union()
 
 
 class Section(Strict):
@@ -161,4 +164,4 @@ def _rebuild() -> None:
     Instrument.model_rebuild(force=True)
 
 
-registry.on_change(_rebuild)
+registry.on_change(_rebuild, now=False)

@@ -48,10 +48,12 @@ def unregister_question_type(key: str) -> None:
     _changed()
 
 
-def on_change(listener: Callable[[], None]) -> None:
-    """Call ``listener`` now and whenever the registry changes (the schema rebuilds)."""
+def on_change(listener: Callable[[], None], *, now: bool = True) -> None:
+    """Call ``listener`` (now, unless ``now=False``) and whenever the registry changes
+    (the instrument schema rebuilds its question union)."""
     _LISTENERS.append(listener)
-    listener()
+    if now:
+        listener()
 
 
 def _changed() -> None:
