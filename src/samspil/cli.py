@@ -36,6 +36,7 @@ QUOTES_COLUMNS = ("respondent_id", "variable", "text")
 # Modules whose ``register(subparsers)`` adds sub-commands, in the order --help lists them.
 COMMAND_MODULES: list[str] = [
     "samspil.cli",
+    "samspil.instrument_cli",
     "samspil.coding.cli",
     "samspil.fieldwork.cli",
     "samspil.privacy.cli",

@@ -142,7 +142,7 @@ def write_bundled(folder: Path | None = None) -> list[Path]:
     folder = folder or Path(str(DATA))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for instrument_id, n in (("kd2024", 79), ("fc2015", 445)):
+    for instrument_id, n in (("kd2024", 79), ("fc2015", 445), ("fo2016", 480), ("komp2021", 300)):
         data = synthetic_responses(load(instrument_id), n)
         path = folder / f"{instrument_id}_demo.csv"
         data.to_csv(

@@ -44,9 +44,11 @@ def do_create_study(
     researchers: Iterable[User] = (),
     population_noun: str = "",
     is_demo: bool = False,
+    upload_name: str = "",
 ) -> Study:
     """A new study in preparation with its own frozen copy of the questionnaire
-    (``instrument_ref``: a bundled id, an instrument file, or an ``Instrument``)."""
+    (``instrument_ref``: a bundled id, an instrument file, or an ``Instrument``;
+    ``upload_name``: the file name of a questionnaire the researcher uploaded)."""
     instrument = (
         instrument_ref if isinstance(instrument_ref, Instrument) else resolve(instrument_ref)
     )  # InstrumentError names the unknown instrument
@@ -56,6 +58,7 @@ def do_create_study(
     study = Study(
         name=name[:200],
         instrument_id=instrument.id,
+        instrument_upload=upload_name[:200],
         population_noun=population_noun.strip() or default_population_noun(instrument.population),
         is_demo=is_demo,
     )

@@ -225,6 +225,8 @@ def cmd_create(args: argparse.Namespace) -> int:
             args.instrument,
             researchers=users,
             population_noun=args.population_noun or "",
+            # a questionnaire file (not a bundled id) is kept as uploaded: opening keeps it
+            upload_name=Path(args.instrument).name if Path(args.instrument).suffix else "",
         )
         rows = read_respondents(str(path), data)  # all or nothing: raises before any import
         actions.do_import_respondents(study, rows)

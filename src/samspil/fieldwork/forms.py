@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Study
-from samspil.instruments import bundled_ids
+from samspil.instruments import InstrumentError, bundled_ids, load_bytes
 
 
 def check_table_upload(upload: UploadedFile) -> UploadedFile:
@@ -34,7 +34,41 @@ class MailTextsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class StudyCreateForm(forms.Form):
     name = forms.CharField(label=_("Name of the study"), max_length=200)
-    instrument = forms.ChoiceField(label=_("Questionnaire"), choices=())
+    instrument = forms.ChoiceField(label=_("Questionnaire"), choices=(), required=False)
+    questionnaire = forms.FileField(
+        label=_("Or your own questionnaire (XLSForm .xlsx or YAML)"),
+        required=False,
+        help_text=_(
+            "It is checked now and frozen when the study opens. See docs/instruments.md "
+            "for how to write it."
+        ),
+    )
+
+    def clean_questionnaire(self):  # type: ignore[no-untyped-def]
+        """The uploaded questionnaire as (instrument, file name), or None."""
+        upload = self.cleaned_data.get("questionnaire")
+        if not upload:
+            return None
+        if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
+            )
+        name = upload.name or "upload"
+        if not name.lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")):
+            raise forms.ValidationError(_("Use an XLSForm (.xlsx) or YAML file."))
+        try:
+            instrument = load_bytes(upload.read(), name)
+        except InstrumentError as exc:
+            problems: list[str] = [str(_("The questionnaire cannot be used:"))]
+            problems += str(exc).splitlines()[:60]
+            raise forms.ValidationError(problems) from None
+        return instrument, name
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean() or {}
+        if not data.get("questionnaire") and not data.get("instrument"):
+            raise forms.ValidationError(_("Choose a questionnaire or upload your own."))
+        return data
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

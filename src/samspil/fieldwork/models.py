@@ -88,6 +88,11 @@ class Study(models.Model):
     instrument_json = models.JSONField(default=dict)
     instrument_version = models.PositiveIntegerField(default=1)
     instrument_sha256 = models.CharField(max_length=64, default="")
+    # File name of a questionnaire the researcher uploaded (XLSForm or YAML); empty for a
+    # bundled one. An uploaded questionnaire lives only in ``instrument_json``.
+    instrument_upload = models.CharField(
+        _("uploaded questionnaire"), max_length=200, blank=True, default=""
+    )
     population_noun = models.CharField(
         _("population (plural noun)"),
         max_length=100,
@@ -177,9 +182,11 @@ class Study(models.Model):
         return cached
 
     def freeze_instrument(self, instrument: Instrument | None = None) -> None:
-        """Copy the instrument (default: the bundled one by id) into the study (see
-        ``instrument_snapshot``); the study uses this copy from now on."""
-        instrument = instrument or resolve(self.instrument_id)
+        """Copy the instrument into the study (see ``instrument_snapshot``): the given one,
+        else the study's own uploaded copy, else the bundled one by id."""
+        if instrument is None:
+            uploaded = self.instrument_upload and self.instrument_json
+            instrument = self.instrument if uploaded else resolve(self.instrument_id)
         data = instrument_snapshot(instrument)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         self.instrument_json = data

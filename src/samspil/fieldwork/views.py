@@ -268,13 +268,15 @@ def study_list(request: HttpRequest) -> HttpResponse:
     can_create = is_researcher(request.user)
     if request.method == "POST" and not can_create:
         raise PermissionDenied
-    form = StudyCreateForm(request.POST or None)
+    form = StudyCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        uploaded, upload_name = form.cleaned_data["questionnaire"] or (None, "")
         try:
             study = actions.do_create_study(
                 form.cleaned_data["name"],
-                form.cleaned_data["instrument"],
+                uploaded or form.cleaned_data["instrument"],
                 researchers=[request.user],  # type: ignore[list-item]
+                upload_name=upload_name,
             )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))

@@ -143,8 +143,12 @@ def _match_columns(
 
 def import_table(table: Table, instrument: Instrument) -> ImportResult:
     """Check and convert a read table against ``instrument`` (all or nothing)."""
+    from samspil.importing.odk import adapt
+
+    adapted = adapt(table, instrument)  # answer files as ODK/Kobo export them
+    notes: list[str] = adapted.notes[len(table.notes) :]
+    table = adapted
     problems: list[Problem] = []
-    notes: list[str] = []
     columns, id_column = _match_columns(table, instrument, problems)
     frame, name = table.frame, table.name
     ids = _respondent_ids(frame, id_column, name, table.first_row, table.row_word, problems)

@@ -19,6 +19,7 @@ __all__ = [
     "Section",
     "bundled_ids",
     "load",
+    "load_bytes",
     "load_file",
     "register_loader",
     "resolve",
@@ -31,8 +32,14 @@ class InstrumentError(DomainError):
     """An instrument file that does not follow the schema; the message names file and field."""
 
 
+BUNDLED_SUFFIXES = (".yaml", ".xlsx")
+
+
 def bundled_ids() -> list[str]:
-    return sorted(p.name.removesuffix(".yaml") for p in DATA.iterdir() if p.name.endswith(".yaml"))
+    """The bundled questionnaires: ``data/<id>.yaml`` or an XLSForm ``data/<id>.xlsx``."""
+    return sorted(
+        p.name.rsplit(".", 1)[0] for p in DATA.iterdir() if p.name.endswith(BUNDLED_SUFFIXES)
+    )
 
 
 def load_file(path: Path | str) -> Instrument:
@@ -41,11 +48,17 @@ def load_file(path: Path | str) -> Instrument:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InstrumentError(f"{path}: cannot read instrument: {exc}") from exc
+    return validated(raw, str(path))
+
+
+def validated(raw: object, name: str) -> Instrument:
+    """``raw`` (parsed YAML, or what a loader built) as an Instrument; InstrumentError
+    names ``name`` and the field of every problem."""
     try:
         return Instrument.model_validate(raw)
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            f"{name}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
             for err in exc.errors()
         ]
         raise InstrumentError("\n".join(lines)) from None
@@ -53,14 +66,16 @@ def load_file(path: Path | str) -> Instrument:
 
 @cache
 def load(instrument_id: str) -> Instrument:
-    """A bundled instrument by id (``kd2024``, ``fc2015``) or a path to a YAML file."""
-    if instrument_id.endswith((".yaml", ".yml")):
-        return load_file(instrument_id)
-    path = DATA / f"{instrument_id}.yaml"
-    if not path.is_file():
-        known = ", ".join(bundled_ids())
-        raise InstrumentError(f"unknown instrument {instrument_id!r}; bundled: {known}")
-    return load_file(Path(str(path)))
+    """A bundled instrument by id (``kd2024``, ``fc2015``, ``fo2016``) or a path to an
+    instrument file (YAML or XLSForm)."""
+    if Path(instrument_id).suffix.lower() in LOADERS:
+        return resolve(instrument_id)
+    for suffix in BUNDLED_SUFFIXES:
+        path = DATA / f"{instrument_id}{suffix}"
+        if path.is_file():
+            return LOADERS[suffix](Path(str(path)))
+    known = ", ".join(bundled_ids())
+    raise InstrumentError(f"unknown instrument {instrument_id!r}; bundled: {known}")
 
 
 # -- one way in: bundled id, YAML file, or any registered file format ---------------------
@@ -88,3 +103,25 @@ def resolve(ref: str | Path) -> Instrument:
             raise InstrumentError(f"{path}: instrument file not found")
         return LOADERS[suffix](path)
     return load(text)
+
+
+def load_bytes(data: bytes, name: str) -> Instrument:
+    """An uploaded instrument file (``name`` gives its format by suffix and is used in
+    messages); InstrumentError lists its problems."""
+    import tempfile
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in LOADERS:
+        known = ", ".join(sorted(LOADERS))
+        raise InstrumentError(f"{name}: a questionnaire file ends in {known}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return LOADERS[suffix](path)
+        except InstrumentError as exc:
+            raise InstrumentError(str(exc).replace(str(path), Path(name).name)) from None
+
+
+# The XLSForm reader registers ".xlsx" (imported last: it uses the names above).
+from samspil.instruments import xlsform as _xlsform  # noqa: E402, F401

@@ -70,6 +70,11 @@ class Instrument(Strict):
     scales: dict[str, list[Option]] = Field(default_factory=dict)
     sections: list[Section]
     sample: list[SampleVariable] = Field(default_factory=list)
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Other languages kept from an XLSForm: language (e.g. 'English (en)') -> "
+        "shown (Danish) text -> its translation. Only the Danish texts are shown.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -101,14 +106,14 @@ class Instrument(Strict):
             if section.id in ids:
                 raise ValueError(f"section id {section.id!r} repeats")
             ids.add(section.id)
-            for cond in section.show_if:
-                _must_precede(cond.variable, seen, f"section {section.id}")
+            for name in (n for c in section.show_if for n in c.references()):
+                _must_precede(name, seen, f"section {section.id}")
             for q in section.questions:
                 if q.id in ids:
                     raise ValueError(f"question id {q.id!r} repeats")
                 ids.add(q.id)
-                for cond in q.show_if:
-                    _must_precede(cond.variable, seen, f"question {q.id}")
+                for name in (n for c in q.show_if for n in c.references()):
+                    _must_precede(name, seen, f"question {q.id}")
                 for pipe in q.pipes():
                     _must_precede(pipe.from_, seen, f"piping in question {q.id}")
                 for var in q.variables(section.id):

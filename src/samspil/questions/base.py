@@ -7,6 +7,7 @@ and which template renders it. The types are registered in ``samspil.questions.r
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,28 +36,56 @@ class Option(Strict):
     other_text: bool = Field(
         default=False, description="Chosen option opens a text field ('Andet, angiv')."
     )
+    name: str | None = Field(
+        default=None,
+        description="The choice name in an XLSForm (when it is not the code), as answer files "
+        "exported by ODK or KoboToolbox hold it.",
+    )
 
 
 class Condition(Strict):
     """Show a question or section only when an earlier answer fits.
 
-    ``{variable: q5, in: [1, 2]}``, ``{variable: q5, not_in: [4]}`` or
-    ``{variable: q2, answered: true}``. Several conditions in a list must all hold.
+    ``{variable: q5, in: [1, 2]}``, ``{variable: q5, not_in: [4]}``,
+    ``{variable: q2, answered: true}`` or ``{variable: alder, op: ">=", value: 18}``;
+    ``{any_of: [...]}`` and ``{all_of: [...]}`` combine conditions (XLSForm ``or``/``and``).
+    Several conditions in a list must all hold.
     """
 
-    variable: str
+    variable: str = ""
     in_: list[int] | None = Field(default=None, alias="in")
     not_in: list[int] | None = None
     answered: bool | None = None
+    op: Literal["=", "!=", "<", "<=", ">", ">="] | None = None
+    value: float | None = None
+    any_of: list[Condition] | None = None
+    all_of: list[Condition] | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
-        tests = [self.in_ is not None, self.not_in is not None, self.answered is not None]
-        if sum(tests) != 1:
-            raise ValueError("a condition needs exactly one of 'in', 'not_in' or 'answered'")
+        tests = [self.in_, self.not_in, self.answered, self.op, self.any_of, self.all_of]
+        if sum(t is not None for t in tests) != 1:
+            raise ValueError(
+                "a condition needs exactly one of 'in', 'not_in', 'answered', 'op', "
+                "'any_of' or 'all_of'"
+            )
+        combined = self.any_of is not None or self.all_of is not None
+        if combined == bool(self.variable):
+            raise ValueError("a condition names a variable unless it is 'any_of' or 'all_of'")
+        if (self.op is None) != (self.value is None):
+            raise ValueError("'op' and 'value' go together")
         return self
 
+    def references(self) -> list[str]:
+        """The variables this condition reads."""
+        parts = (self.any_of or []) + (self.all_of or [])
+        return [self.variable] if self.variable else [n for c in parts for n in c.references()]
+
     def holds(self, answers: dict[str, object]) -> bool:
+        if self.any_of is not None:
+            return any(c.holds(answers) for c in self.any_of)
+        if self.all_of is not None:
+            return all(c.holds(answers) for c in self.all_of)
         value = answers.get(self.variable)
         given = value is not None and value != ""
         if self.answered is not None:
@@ -64,12 +93,29 @@ class Condition(Strict):
         if not given:
             return False
         try:
-            code = int(value)  # type: ignore[call-overload]
+            number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError, OverflowError):
             return False
+        if not math.isfinite(number):
+            return False
+        if self.op is not None and self.value is not None:
+            return _compare(number, self.op, self.value)
+        if number != int(number):
+            return False
         if self.in_ is not None:
-            return code in self.in_
-        return self.not_in is not None and code not in self.not_in
+            return int(number) in self.in_
+        return self.not_in is not None and int(number) not in self.not_in
+
+
+def _compare(left: float, op: str, right: float) -> bool:
+    return {
+        "=": left == right,
+        "!=": left != right,
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
+    }[op]
 
 
 class Pipe(Strict):

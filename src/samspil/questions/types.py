@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field, model_validator
@@ -415,6 +416,29 @@ class PickNumber(QuestionBase):
     def fill_view(self, view: Any, answers: Answers, data: FormData, ui: FormUI) -> None:
         self._fill_options(view, data, ui, self.options)
         view.first_input_id = f"id_{self.id}"
+
+
+@register_question_type
+class DateQuestion(QuestionBase):
+    """A date (XLSForm ``date``), stored as text ``YYYY-MM-DD``."""
+
+    type: Literal["date"]
+    template_name: ClassVar[str] = "samspil/questions/date.html"
+    summary_kind: ClassVar[str] = ""
+
+    def variables(self, section_id: str = "") -> list[Variable]:
+        return [Variable(self.id, self.id, plain(self.text), "", "text", (), section_id)]
+
+    def parse_form(self, data: FormData) -> tuple[Answers, list[str]]:
+        answers, errors = super().parse_form(data)
+        value = answers.get(self.id)
+        if isinstance(value, str):
+            try:
+                answers[self.id] = date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                errors.append("Angiv en dato som åååå-mm-dd.")
+                answers[self.id] = None
+        return answers, errors
 
 
 # Any question (the registry decides which types exist; see samspil.questions.registry).
