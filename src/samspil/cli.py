@@ -21,9 +21,9 @@ class UserError(Exception):
 
 
 def _instrument(instrument_id: str):  # type: ignore[no-untyped-def]
-    from samspil.instruments import load
+    from samspil.instruments import resolve
 
-    return load(instrument_id)
+    return resolve(instrument_id)
 
 
 def cmd_instruments(args: argparse.Namespace) -> int:
@@ -70,20 +70,26 @@ def _read_codes(path: str | None) -> pd.DataFrame | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.importing import read_attributes
-    from samspil.reports import load_spec, make_report
+    from samspil.reports import make_report
+    from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
-    spec = load_spec(args.report)
+    spec = report_spec(args.report)
     data = _read_data(spec.instrument, args.data)
+    previous = None
+    if args.previous:
+        previous = _read_data(args.previous_instrument or spec.instrument, args.previous)
     attributes = read_attributes(args.attributes, ATTRIBUTE_COLUMNS) if args.attributes else None
     quotes = None
     if args.quotes:
         quotes = pd.read_csv(args.quotes, dtype=str, keep_default_na=False)
     formats = set(args.formats.split(",")) if args.formats else None
     output = make_report(
-        args.report,
+        spec,
         data,
         Path(args.out),
+        previous=previous,
+        previous_label=args.previous_label or "",
         codes=_read_codes(args.codes),
         attributes=attributes,
         quotes=quotes,
@@ -92,9 +98,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         banner=args.banner or "",
     )
     made = len(output.results) - len(output.skipped)
-    print(f"{args.report}: {made} tables and figures written to {output.folder}")
+    print(f"{spec.id}: {made} tables and figures written to {output.folder}")
     for result in output.skipped:
         print(f"left out {result.block.label}: {result.skipped}", file=sys.stderr)
+    return 0
+
+
+def cmd_report_definition(args: argparse.Namespace) -> int:
+    from samspil.instruments import resolve
+    from samspil.reports.default import default_spec, spec_yaml
+
+    spec = default_spec(resolve(args.instrument), args.instrument)
+    Path(args.out).write_text(spec_yaml(spec), encoding="utf-8")
+    print(f"{args.out}: {len(spec.chapters)} chapters, {len(spec.blocks)} tables and figures")
     return 0
 
 
@@ -163,7 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_codebook)
 
     p = sub.add_parser("report", help="make a data report from answers")
-    p.add_argument("report", help="report id (kd2024, fc2015) or a report definition YAML")
+    p.add_argument(
+        "report",
+        help="report id (kd2024, fc2015), a report definition YAML, or a questionnaire "
+        "(id, YAML or XLSForm) for its default report",
+    )
     p.add_argument("--data", required=True, help="answers: CSV, XLSX or SPSS .sav")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--codes", help="final codes of open answers: respondent_id,variable,code")
@@ -175,7 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
     p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf (default all)")
     p.add_argument("--banner", help="a line shown at the top of the report")
+    p.add_argument("--previous", help="the previous wave's answers (CSV, XLSX or .sav)")
+    p.add_argument("--previous-label", help="the previous wave's name in tables, e.g. 2024")
+    p.add_argument(
+        "--previous-instrument",
+        help="the previous wave's questionnaire, if it differs (items match by variable name)",
+    )
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "report-definition", help="write the default report definition of a questionnaire"
+    )
+    p.add_argument("instrument", help="bundled id, YAML or XLSForm file")
+    p.add_argument("--out", required=True, help="the definition file to write (YAML)")
+    p.set_defaults(func=cmd_report_definition)
 
     p = sub.add_parser("export", help="export answers with labels for archiving")
     p.add_argument("instrument")

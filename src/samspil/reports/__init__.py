@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from samspil.instruments import load
+from samspil.instruments import resolve
 from samspil.reports.build import Inputs, Result, build
 from samspil.reports.spec import ReportSpec, load_spec
 
@@ -33,28 +33,36 @@ class ReportOutput:
 
 
 def compute(
-    report_id: str,
+    report_id: str | ReportSpec,
     data: pd.DataFrame,
     *,
     codes: pd.DataFrame | None = None,
     attributes: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
     min_cell: int | None = None,
+    previous: pd.DataFrame | None = None,
+    previous_label: str = "",
 ) -> tuple[ReportSpec, list[Result]]:
-    spec = load_spec(report_id)
+    spec = report_id if isinstance(report_id, ReportSpec) else load_spec(report_id)
     inputs = Inputs(
-        instrument=load(spec.instrument),
+        instrument=resolve(spec.instrument),
         data=data,
         codes=codes,
         attributes=attributes,
         quotes=quotes,
         min_cell=spec.min_cell if min_cell is None else min_cell,
     )
-    return spec, build(spec, inputs)
+    results = build(spec, inputs)
+    if previous is not None:
+        from samspil.reports.waves import Waves, add_previous
+
+        before = Inputs(instrument=inputs.instrument, data=previous, min_cell=inputs.min_cell)
+        add_previous(results, Waves(inputs, before, previous_label or "forrige runde"))
+    return spec, results
 
 
 def make_report(
-    report_id: str,
+    report_id: str | ReportSpec,
     data: pd.DataFrame,
     out: Path,
     *,
@@ -64,6 +72,8 @@ def make_report(
     min_cell: int | None = None,
     formats: Collection[str] = ALL_FORMATS,
     banner: str = "",
+    previous: pd.DataFrame | None = None,
+    previous_label: str = "",
 ) -> ReportOutput:
     from samspil.reports import figures as fig
     from samspil.reports import render
@@ -72,7 +82,14 @@ def make_report(
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
     spec, results = compute(
-        report_id, data, codes=codes, attributes=attributes, quotes=quotes, min_cell=min_cell
+        report_id,
+        data,
+        codes=codes,
+        attributes=attributes,
+        quotes=quotes,
+        min_cell=min_cell,
+        previous=previous,
+        previous_label=previous_label,
     )
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ Kind = Literal[
     "numeric",
     "grouped_means",
     "themes",
+    "open_answers",
 ]
 FigureKind = Literal["none", "bars_mean", "stacked", "bars_percent", "grouped_means"]
 GroupBy = Literal[
@@ -66,6 +67,11 @@ class Block(Strict):
     categories: list[int] | None = None
     include_dont_know: bool = True
     include_not_applicable: bool = False
+    list_excluded: bool = Field(
+        default=False,
+        description="frequency: show special answers left out of the base as rows with "
+        "their count and no percentage.",
+    )
     top: list[int] = Field(default_factory=list)
     share_label: str = "Andel"
     header: str = Field(default="", description="Heading of the item column, if any.")
@@ -90,6 +96,8 @@ class Block(Strict):
         default=None,
         description="Answer codes counted as 1 in that regression (default row_codes).",
     )
+    # numeric: statistics shown beside obs, mean and SD (the CSV always has them all)
+    statistics: list[Literal["min", "median", "max"]] = Field(default_factory=list)
     # gap
     expectation: QuestionCode | None = None
     experience: QuestionCode | None = None
@@ -116,7 +124,14 @@ class Block(Strict):
         for attr in need.get(self.kind, []):
             if not getattr(self, attr):
                 raise ValueError(f"block {self.id}: kind {self.kind} needs {attr!r}")
-        listed = ("summary", "distribution", "frequency", "multiple_response", "numeric")
+        listed = (
+            "summary",
+            "distribution",
+            "frequency",
+            "multiple_response",
+            "numeric",
+            "open_answers",
+        )
         if self.kind in listed and not (self.question or self.variables):
             raise ValueError(f"block {self.id}: give 'question' or 'variables'")
         if self.controls and not (self.control_codes or self.row_codes):
