@@ -1,29 +1,52 @@
 """The ``samspil`` command line. Each sub-command is a verb doing one job; handlers return
-the exit code (0 ok, 2 bad input)."""
+the exit code (0 ok, 2 bad input).
+
+Sub-commands come from a registry, ``COMMAND_MODULES``: each listed module has a
+``register(subparsers)`` function adding its commands (this module registers the core ones
+the same way). A command module imports only light things at its top; pandas, scipy,
+Django and the like are imported inside the handlers, so ``samspil --help`` and argument
+errors answer at once. ``DomainError`` (bad input) becomes exit code 2 with its message;
+any other exception is a bug and shows its traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from samspil import __version__
+from samspil.errors import DomainError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samspil.instruments import Instrument
+    from samspil.responses import Responses
 
 EXIT_BAD_INPUT = 2
+CODES_COLUMNS = ("respondent_id", "variable", "code")
+QUOTES_COLUMNS = ("respondent_id", "variable", "text")
+
+# Modules whose ``register(subparsers)`` adds sub-commands, in the order --help lists them.
+COMMAND_MODULES: list[str] = ["samspil.cli", "samspil.coding.cli", "samspil.fieldwork.cli"]
 
 
-class UserError(Exception):
-    """Bad input: printed on stderr and the command exits with code 2."""
+def register_commands(module: str) -> None:
+    """Add a module with a ``register(subparsers)`` function to the command line."""
+    if module not in COMMAND_MODULES:
+        COMMAND_MODULES.append(module)
 
 
-def _instrument(instrument_id: str):  # type: ignore[no-untyped-def]
+def _instrument(ref: str) -> Instrument:
     from samspil.instruments import resolve
 
-    return resolve(instrument_id)
+    return resolve(ref)
 
 
 def cmd_instruments(args: argparse.Namespace) -> int:
@@ -46,53 +69,44 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_data(instrument_id: str, path: str) -> pd.DataFrame:
-    from samspil.importing import read_responses
+def _read_responses(instrument: Instrument, path: str) -> Responses:
+    from samspil.responses import Responses
 
-    result = read_responses(Path(path), _instrument(instrument_id))
-    for note in result.notes:
+    responses = Responses.from_file(path, instrument)
+    for note in responses.notes:
         print(f"note: {note}", file=sys.stderr)
-    return result.data
+    return responses
 
 
-def _read_codes(path: str | None) -> pd.DataFrame | None:
+def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame | None:
     if path is None:
         return None
-    from samspil.importing import DataImportError, Problem, read_table
+    from samspil.importing import read_columns
 
-    table, _ = read_table(Path(path))
-    table.columns = [str(c).strip() for c in table.columns]
-    missing = [c for c in ("respondent_id", "variable", "code") if c not in table.columns]
-    if missing:
-        raise DataImportError([Problem(path, 1, c, "required column is missing") for c in missing])
-    return table
+    return read_columns(path, required)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from samspil.importing import read_attributes
     from samspil.reports import make_report
     from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     spec = report_spec(args.report)
-    data = _read_data(spec.instrument, args.data)
+    responses = _read_responses(_instrument(args.instrument or spec.instrument), args.data)
     previous = None
     if args.previous:
-        previous = _read_data(args.previous_instrument or spec.instrument, args.previous)
-    attributes = read_attributes(args.attributes, ATTRIBUTE_COLUMNS) if args.attributes else None
-    quotes = None
-    if args.quotes:
-        quotes = pd.read_csv(args.quotes, dtype=str, keep_default_na=False)
+        before = _instrument(args.previous_instrument) if args.previous_instrument else None
+        previous = _read_responses(before or responses.instrument, args.previous)
     formats = set(args.formats.split(",")) if args.formats else None
     output = make_report(
         spec,
-        data,
+        responses,
         Path(args.out),
         previous=previous,
         previous_label=args.previous_label or "",
-        codes=_read_codes(args.codes),
-        attributes=attributes,
-        quotes=quotes,
+        codes=_read_columns(args.codes, CODES_COLUMNS),
+        attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
+        quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
         min_cell=args.min_cell,
         **({"formats": formats} if formats else {}),
         banner=args.banner or "",
@@ -105,47 +119,45 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_report_definition(args: argparse.Namespace) -> int:
-    from samspil.instruments import resolve
     from samspil.reports.default import default_spec, spec_yaml
 
-    spec = default_spec(resolve(args.instrument), args.instrument)
+    spec = default_spec(_instrument(args.instrument), args.instrument)
     Path(args.out).write_text(spec_yaml(spec), encoding="utf-8")
     print(f"{args.out}: {len(spec.chapters)} chapters, {len(spec.blocks)} tables and figures")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from samspil.exports import export
+    from samspil.exports import EXPORTERS, export
 
-    data = _read_data(args.instrument, args.data)
-    suffix = "xml" if args.to == "ddi" else args.to
-    out = Path(args.out) if args.out else Path(f"{args.instrument}.{suffix}")
-    export(_instrument(args.instrument), data, args.to, out)
+    responses = _read_responses(_instrument(args.instrument), args.data)
+    suffix = EXPORTERS[args.to].suffix
+    out = Path(args.out) if args.out else Path(f"{responses.instrument.id}.{suffix}")
+    export(responses, args.to, out)
     print(out)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from samspil import demo
-    from samspil.importing import read_attributes
     from samspil.reports import make_report
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     out = Path(args.out)
     for report_id in ("kd2024", "fc2015"):
-        data = _read_data(report_id, str(demo.demo_file(f"{report_id}_demo.csv")))
+        responses = _read_responses(
+            _instrument(report_id), str(demo.demo_file(f"{report_id}_demo.csv"))
+        )
         attributes = None
-        codes = None
         if report_id == "fc2015":
-            attributes = read_attributes(
-                demo.demo_file("fc2015_kommuner_demo.csv"), ATTRIBUTE_COLUMNS
+            attributes = _read_columns(
+                str(demo.demo_file("fc2015_kommuner_demo.csv")), ATTRIBUTE_COLUMNS
             )
         codes_file = demo.demo_file(f"{report_id}_codes_demo.csv")
-        if codes_file.is_file():
-            codes = _read_codes(str(codes_file))
+        codes = _read_columns(str(codes_file), CODES_COLUMNS) if codes_file.is_file() else None
         output = make_report(
             report_id,
-            data,
+            responses,
             out / report_id,
             codes=codes,
             attributes=attributes,
@@ -161,14 +173,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return main(["serve", "--demo", "--port", str(args.port)])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="samspil",
-        description="Surveys of municipal collaboration with civil society: questionnaires, "
-        "fieldwork, coding and data reports.",
-    )
-    parser.add_argument("--version", action="version", version=f"samspil {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The core commands: instruments, codebook, report, export, demo."""
+    from samspil.exports import EXPORTERS
 
     p = sub.add_parser("instruments", help="list the bundled questionnaires")
     p.set_defaults(func=cmd_instruments)
@@ -192,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--attributes",
         help="municipality attributes: kommune,population,expenditure_pressure,mayor_party",
     )
+    p.add_argument("--instrument", help="the questionnaire (id or file; default: the report's)")
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
     p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf (default all)")
     p.add_argument("--banner", help="a line shown at the top of the report")
@@ -213,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export answers with labels for archiving")
     p.add_argument("instrument")
     p.add_argument("--data", required=True)
-    p.add_argument("--to", required=True, choices=["sav", "dta", "xlsx", "csv", "ddi"])
+    p.add_argument("--to", required=True, choices=list(EXPORTERS))
     p.add_argument("--out", help="output file (default: <instrument>.<format>)")
     p.set_defaults(func=cmd_export)
 
@@ -223,29 +231,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_demo)
 
-    for module in ("samspil.coding.cli", "samspil.fieldwork.cli"):
-        try:
-            plugin = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        plugin.register(sub)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samspil",
+        description="Surveys of municipal collaboration with civil society: questionnaires, "
+        "fieldwork, coding and data reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"samspil {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from samspil.importing import DataImportError
-    from samspil.instruments import InstrumentError
-    from samspil.reports.spec import SpecError
-
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (DataImportError, InstrumentError, SpecError, UserError) as exc:
+    except DomainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``samspil codebook kd2024 | head``): end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

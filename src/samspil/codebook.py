@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from samspil.instruments import Instrument
+from samspil.questions.base import codebook_row
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samspil.instruments import Instrument
 
 COLUMNS = ["variable", "question", "item", "values", "type", "section", "missing"]
 
 
 def codebook(instrument: Instrument) -> pd.DataFrame:
     """``variable,question,item,values`` (``values`` as ``code=label|code=label``), plus the
-    variable's kind, its section and its special (user-missing) codes."""
-    rows = []
-    for var in instrument.variables:
-        rows.append(
-            {
-                "variable": var.name,
-                "question": var.question,
-                "item": var.item,
-                "values": "|".join(f"{o.code}={o.label}" for o in var.options),
-                "type": var.kind,
-                "section": var.section_id,
-                "missing": "|".join(f"{c}={k}" for c, k in var.special_codes.items()),
-            }
-        )
+    variable's kind, its section and its special (user-missing) codes. Each question type
+    makes its own rows (``QuestionBase.codebook_rows``)."""
+    import pandas as pd
+
+    rows = [codebook_row(s.variable()) for s in instrument.sample]
+    for section in instrument.sections:
+        for question in section.questions:
+            rows.extend(question.codebook_rows(section.id))
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -3,22 +3,62 @@
 Variable labels and value labels come from the instrument; special answers ('Ved ikke',
 'Ikke relevant') are declared user-missing in SPSS and marked ``missing="Y"`` in DDI.
 Everything is UTF-8.
+
+Each format is an exporter in ``EXPORTERS`` (``register_exporter``); the command line's
+``--to`` choices and the web pages read that registry. This module stays light at import
+(no pandas at the top): ``samspil --help`` lists the formats without loading them.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from samspil.codebook import codebook
-from samspil.instruments import Instrument
-from samspil.questions.base import Variable
+    from samspil.instruments import Instrument
+    from samspil.questions.base import Variable
+    from samspil.responses import Responses
 
-FORMATS = ("sav", "dta", "xlsx", "csv", "ddi")
 DDI_NS = "ddi:codebook:2_5"
+
+Writer = Callable[["Responses", Path], Path]
+W = TypeVar("W", bound=Writer)
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str  # the --to value
+    suffix: str  # file suffix without the dot
+    write: Writer
+    description: str = ""
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def register_exporter(name: str, suffix: str, description: str = "") -> Callable[[W], W]:
+    """Register a writer ``(responses, path) -> path`` as export format ``name``."""
+
+    def add(writer: W) -> W:
+        if name in EXPORTERS and EXPORTERS[name].write is not writer:
+            raise ValueError(f"export format {name!r} is already registered")
+        EXPORTERS[name] = Exporter(name, suffix, writer, description)
+        return writer
+
+    return add
+
+
+def export(responses: Responses, fmt: str, path: Path | str) -> Path:
+    """Write ``responses`` in format ``fmt`` (a registered exporter) to ``path``."""
+    if fmt not in EXPORTERS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORTERS)}")
+    return EXPORTERS[fmt].write(responses, Path(path))
 
 
 def variable_label(var: Variable, limit: int) -> str:
@@ -41,14 +81,6 @@ def _prepared(instrument: Instrument, data: pd.DataFrame) -> tuple[pd.DataFrame,
     return frame, variables
 
 
-def export(instrument: Instrument, data: pd.DataFrame, fmt: str, path: Path) -> Path:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return {"sav": _sav, "dta": _dta, "xlsx": _xlsx, "csv": _csv, "ddi": _ddi}[fmt](
-        instrument, data, Path(path)
-    )
-
-
 def _value_labels(variables: list[Variable], limit: int) -> dict[str, dict[float, str]]:
     return {
         v.name: {
@@ -60,7 +92,9 @@ def _value_labels(variables: list[Variable], limit: int) -> dict[str, dict[float
     }
 
 
-def _sav(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
+@register_exporter("sav", "sav", "SPSS")
+def _sav(responses: Responses, path: Path) -> Path:
+    instrument, data = responses.instrument, responses.data
     import pyreadstat
 
     frame, variables = _prepared(instrument, data)
@@ -85,7 +119,9 @@ def _sav(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _dta(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
+@register_exporter("dta", "dta", "Stata")
+def _dta(responses: Responses, path: Path) -> Path:
+    instrument, data = responses.instrument, responses.data
     import pyreadstat
 
     frame, variables = _prepared(instrument, data)
@@ -102,13 +138,18 @@ def _dta(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _csv(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
+@register_exporter("csv", "csv", "CSV (UTF-8)")
+def _csv(responses: Responses, path: Path) -> Path:
+    instrument, data = responses.instrument, responses.data
     frame, _ = _prepared(instrument, data)
     frame.to_csv(path, index=False, encoding="utf-8", float_format="%.15g")
     return path
 
 
-def _xlsx(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
+@register_exporter("xlsx", "xlsx", "Excel")
+def _xlsx(responses: Responses, path: Path) -> Path:
+    instrument, data = responses.instrument, responses.data
+    from samspil.codebook import codebook
     from samspil.xlsx_writer import write_xlsx
 
     frame, _ = _prepared(instrument, data)
@@ -164,6 +205,8 @@ def ddi_tree(instrument: Instrument, data: pd.DataFrame | None = None) -> ET.Ele
     return ET.ElementTree(root)
 
 
-def _ddi(instrument: Instrument, data: pd.DataFrame, path: Path) -> Path:
+@register_exporter("ddi", "xml", "DDI-Codebook 2.5 XML")
+def _ddi(responses: Responses, path: Path) -> Path:
+    instrument, data = responses.instrument, responses.data
     ddi_tree(instrument, data).write(path, encoding="utf-8", xml_declaration=True)
     return path

@@ -55,18 +55,14 @@ class Responses:
     study: StudyInfo | None = None
 
     @classmethod
-    def from_file(cls, path: Path | str, instrument: Instrument) -> Responses:
-        """Read and validate an answers file (all-or-nothing; ``DataImportError``)."""
+    def from_file(
+        cls, source: Path | str | bytes, instrument: Instrument, *, name: str | None = None
+    ) -> Responses:
+        """Read and validate an answers file, a path or bytes named ``name`` (all or
+        nothing; ``DataImportError`` names file, row and column)."""
         from samspil.importing import read_responses
 
-        result = read_responses(Path(path), instrument)
-        return cls(
-            instrument=instrument,
-            data=result.data,
-            source=str(path),
-            missing=list(result.missing),
-            notes=list(result.notes),
-        )
+        return read_responses(source, instrument, name=name)
 
     @property
     def withdrawn(self) -> int:

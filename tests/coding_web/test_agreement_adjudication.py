@@ -188,7 +188,8 @@ def test_report_from_a_study_with_quotes(
     assert list(figure.columns) == ["option", "n", "percent"]
     assert figure.set_index("option").loc["Arbejdskraft", "percent"] == 50.0  # 2 final answers
     assert (folder / "tables" / "tabel_4_2.csv").is_file()  # the closed questions too
-    _report_id, data, codes, quotes = actions.report_tables(project)
+    responses, codes, quotes = actions.report_tables(project)
+    data = responses.data
     assert list(quotes.columns) == ["respondent_id", "variable", "text"]
     assert quotes["text"].tolist() == ["Mangel på arbejdskraft", "Økonomisk pres"]
     # The answer without final codes is left out of the base of the theme figures.

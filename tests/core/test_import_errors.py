@@ -52,9 +52,18 @@ def test_duplicate_respondent_id_names_both_rows(run_cli, tmp_path):
     report_fails(run_cli, data, tmp_path, "duplicate respondent id 'r1'", "rows 2, 4")
 
 
-def test_wrong_encoding_is_named_with_its_line(run_cli, tmp_path):
-    data = write(tmp_path, HEADER + "r1,I høj grad,4\n", encoding="cp1252")
-    report_fails(run_cli, data, tmp_path, "not UTF-8", "row 2")
+def test_danish_excel_csv_is_read_with_a_note(run_cli, tmp_path):
+    """Windows-1252, ';' and a decimal comma, as Danish Excel saves "CSV"."""
+    text = "respondent_id;udf_by;udf_klima\r\nr1;I høj grad;4,0\r\nr2;Slet ikke;2\r\n;;\r\n"
+    data = write(tmp_path, text, encoding="cp1252")
+    responses = read_responses(data, load("kd2024"))
+    assert responses.data["udf_by"].tolist() == [4.0, 1.0]
+    assert responses.data["udf_klima"].tolist() == [4.0, 2.0]
+    assert any("Windows-1252" in n for n in responses.notes)
+    code, _, err = run_cli(
+        "export", "kd2024", "--data", data, "--to", "csv", "--out", tmp_path / "x.csv"
+    )
+    assert code == 0 and "note:" in err and "Windows-1252" in err
 
 
 def test_unsupported_file_type_is_refused(run_cli, tmp_path):

@@ -86,6 +86,7 @@ def test_fc2015_table_6_5_b_column_comes_from_table_6_3_and_the_gap_is_recompute
     from samspil.importing import read_responses
     from samspil.instruments import load
     from samspil.reports import compute
+    from samspil.responses import Responses
 
     data = read_responses(fixture_path("fc2015_tabel_6_3_responses.csv"), load("fc2015")).data
     answered = data["q24_tillid"].notna().to_numpy()
@@ -96,7 +97,7 @@ def test_fc2015_table_6_5_b_column_comes_from_table_6_3_and_the_gap_is_recompute
         column = np.full(len(data), np.nan)
         column[answered] = np.where(chosen == 1, 1.0, 2.0)
         data[variable] = column
-    _, results = compute("fc2015", data)
+    _, results = compute("fc2015", Responses(load("fc2015"), data))
     gap = next(r for r in results if r.block.id == "tabel_6_5").data
     assert len(gap) == len(TABLE_6_5)
     for (_, row), (a, b, _c, relative) in zip(gap.iterrows(), TABLE_6_5.values(), strict=True):

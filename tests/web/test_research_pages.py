@@ -131,7 +131,9 @@ def test_report_button(researcher_client, study, settings, tmp_path):
 
     calls = []
 
-    def fake(report_id, data, out, **kw):  # the real builder has its own tests
+    def fake(report_id, responses, out, **kw):  # the real builder has its own tests
+        data = responses.data
+        assert responses.instrument is study.instrument  # the study's frozen copy
         calls.append((report_id, list(data.columns)[:2], len(data)))
         (out / "index.html").write_text("<p>rapport</p>")
         return object()

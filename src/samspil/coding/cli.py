@@ -14,14 +14,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # imported in the handlers: ``samspil --help`` stays fast
+    import pandas as pd
 
-from samspil.coding.agreement import agreement
-from samspil.coding.loader import CodebookError, load_codebook
-from samspil.coding.records import CodingInputError
-from samspil.coding.schema import Codebook
+    from samspil.coding.schema import Codebook
 
 CODEBOOK_COLUMNS = ["variable", "theme", "code", "description", "code_id"]
 
@@ -50,6 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def codebook_command(args: argparse.Namespace) -> int:
+    from samspil.coding.loader import CodebookError, load_codebook
+
     try:
         codebook = load_codebook(args.codebook)
     except CodebookError as exc:
@@ -81,6 +81,10 @@ def codebook_csv(codebook: Codebook) -> str:
 
 
 def agreement_command(args: argparse.Namespace) -> int:
+    from samspil.coding.agreement import agreement
+    from samspil.coding.loader import CodebookError, load_codebook
+    from samspil.coding.records import CodingInputError
+
     path = Path(args.file)
     codebook = None
     if args.codebook:
@@ -106,6 +110,8 @@ def agreement_command(args: argparse.Namespace) -> int:
 
 def read_codings_csv(path: Path) -> pd.DataFrame:
     """The coding CSV as text columns (UTF-8, with or without BOM; ``,`` or ``;``)."""
+    import pandas as pd
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -11,11 +11,12 @@ import yaml
 from pydantic import ValidationError
 
 from samspil.coding.schema import Codebook
+from samspil.errors import DomainError
 
 DATA = resources.files("samspil.coding") / "data"
 
 
-class CodebookError(ValueError):
+class CodebookError(DomainError):
     """A codebook file that cannot be read or does not follow the schema.
 
     The message names the file and the field (``questions[0] (udf_vigtigste).themes[2].code``).

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from samspil.coding.schema import Codebook, CodedQuestion
+from samspil.errors import DomainError
 
 CODING_COLUMNS = ("respondent_id", "variable", "coder", "code")
 FINAL_COLUMNS = ("respondent_id", "variable", "code")
@@ -22,7 +23,7 @@ FINAL_COLUMNS = ("respondent_id", "variable", "code")
 CodeSet = frozenset[str]
 
 
-class CodingInputError(ValueError):
+class CodingInputError(DomainError):
     """Bad coding input; ``row`` (1-based data row) and ``column`` say where, when known."""
 
     def __init__(self, detail: str, *, row: int | None = None, column: str | None = None):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from samspil.coding_web.models import (
 )
 from samspil.coding_web.sources import (
     UnitRow,
-    read_answers_data,
+    read_answers,
     read_units_file,
     study_units,
 )
@@ -41,7 +42,10 @@ from samspil.coding_web.state import (
     unit_state,
     unit_states,
 )
+from samspil.errors import DomainError
+from samspil.fieldwork.export import study_responses
 from samspil.fieldwork.models import Study
+from samspil.responses import Responses
 
 # Final answers needed per open question before suggestions can be trained.
 MIN_FINAL_FOR_SUGGESTIONS = 10
@@ -49,7 +53,7 @@ MIN_FINAL_FOR_SUGGESTIONS = 10
 REPORT_FORMATS: frozenset[str] = frozenset({"csv", "xlsx", "figures", "html", "pdf"})
 
 
-class ActionError(ValueError):
+class ActionError(DomainError):
     """A write that is not allowed in the current state; the message is for the user."""
 
 
@@ -127,7 +131,7 @@ def do_create_project_from_study(
                 "study": study.instrument_id,
             }
         )
-    rows = study_units(study, codebook)
+    rows = study_units(study_responses(study), codebook)
     return _create(name, codebook, rows, coders=coders, researchers=researchers, study=study)
 
 
@@ -160,7 +164,7 @@ def do_add_new_answers(project: CodingProject) -> int:
     many. Answers already in the project are left as they are."""
     if project.study is None:
         raise ActionError(_("Only a project made from a study can fetch new answers."))
-    rows = study_units(project.study, project.codebook)
+    rows = study_units(study_responses(project.study), project.codebook)
     with transaction.atomic():
         existing = set(
             CodingUnit.objects.filter(project=project).values_list("variable", "respondent_id")
@@ -344,30 +348,29 @@ def _evaluation_json(evaluation: Any) -> dict[str, Any]:
 # -- report ----------------------------------------------------------------------------------
 
 
-def report_tables(
-    project: CodingProject, states: list[UnitState] | None = None
-) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(report_id, data, final codes, quotes)`` for ``samspil.reports.make_report``.
-
-    The data are the study's answers (``fieldwork.export.answers_frame``) or the imported
-    file. Answers without final codes yet are blanked in the data, so the base of each
-    theme figure is the answers with final codes; final codes of answers that are no
-    longer in the data are left out.
-    """
-    states = unit_states(project) if states is None else states
+def project_responses(project: CodingProject) -> Responses:
+    """The project's answers: its study's (frozen instrument) or its uploaded file's."""
     if project.study is not None:
-        from samspil.fieldwork.export import answers_frame
-
-        data = answers_frame(project.study, identifiers=False)
-        report_id = project.study.instrument_id
-    elif project.source_file is not None:
-        data = read_answers_data(
+        return study_responses(project.study)
+    if project.source_file is not None:
+        return read_answers(
             project.source_name, bytes(project.source_file), project.codebook.instrument
         )
-        report_id = project.codebook.instrument
-    else:
-        raise ActionError(_("The project has neither a study nor a data file."))
-    data = data.copy()
+    raise ActionError(_("The project has neither a study nor a data file."))
+
+
+def report_tables(
+    project: CodingProject, states: list[UnitState] | None = None
+) -> tuple[Responses, pd.DataFrame, pd.DataFrame]:
+    """``(responses, final codes, quotes)`` for ``samspil.reports.make_report``.
+
+    The answers are ``project_responses``. Answers without final codes yet are blanked,
+    so the base of each theme figure is the answers with final codes; final codes of
+    answers that are no longer in the data are left out.
+    """
+    states = unit_states(project) if states is None else states
+    responses = project_responses(project)
+    data = responses.data.copy()
     data["respondent_id"] = data["respondent_id"].astype(str)
     final_ids: dict[str, set[str]] = {}
     for state in states:
@@ -401,13 +404,16 @@ def report_tables(
             for r, v in zip(quotes["respondent_id"], quotes["variable"], strict=True)
         ]
     ].reset_index(drop=True)
-    return report_id, data, codes, quotes
+    return replace(responses, data=data), codes, quotes
 
 
 def do_make_report(project: CodingProject, out: Path) -> Any:
     """Build the data report with the theme figures from the final codes and the quotes."""
     from samspil.reports import make_report
 
-    report_id, data, codes, quotes = report_tables(project)
+    responses, codes, quotes = report_tables(project)
     out.mkdir(parents=True, exist_ok=True)
-    return make_report(report_id, data, out, codes=codes, quotes=quotes, formats=REPORT_FORMATS)
+    report_id = responses.instrument.id
+    return make_report(
+        report_id, responses, out, codes=codes, quotes=quotes, formats=REPORT_FORMATS
+    )

@@ -9,7 +9,6 @@ nothing: every problem is listed with file, row (row 1 is the header) and column
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,16 +16,18 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from samspil.coding import Codebook
-from samspil.fieldwork.models import Study
+from samspil.errors import DomainError
 from samspil.importing import (
     ID_COLUMN,
     DataImportError,
     header_lookup,
+    import_table,
     normalise,
     read_responses,
     read_table,
 )
-from samspil.instruments import Instrument, load
+from samspil.instruments import Instrument, resolve
+from samspil.responses import Responses
 
 MAX_ERRORS = 50
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
@@ -41,7 +42,7 @@ class UnitRow:
     text: str
 
 
-class UnitFileError(ValueError):
+class UnitFileError(DomainError):
     """The file cannot be imported; ``errors`` lists every problem, one line each."""
 
     def __init__(self, errors: list[str]) -> None:
@@ -54,23 +55,21 @@ def read_units_file(filename: str, content: bytes, codebook: Codebook) -> list[U
     name = Path(filename).name or "upload"
     if not name.lower().endswith(SUFFIXES):
         raise UnitFileError([_("%(file)s: use a .csv or .xlsx file.") % {"file": name}])
-    instrument = load(codebook.instrument)
-    with tempfile.TemporaryDirectory(prefix="samspil-coding-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(content)
+    instrument = resolve(codebook.instrument)
+    try:
+        table = read_table(content, name)
+    except DataImportError as exc:
+        raise UnitFileError([str(p) for p in exc.problems]) from None
+    frame = table.frame
+    errors, columns, id_column = _check_header(name, frame, instrument, codebook)
+    if id_column is not None:
+        errors += _check_ids(name, frame, id_column)
+    if not errors and set(columns.values()) - set(codebook.variables):
+        # Closed questions too: check their values now, so the report can use the file.
         try:
-            table, _style = read_table(path)
+            import_table(table, instrument)
         except DataImportError as exc:
-            raise UnitFileError([_renamed(str(p), str(path), name) for p in exc.problems]) from None
-        errors, columns, id_column = _check_header(name, table, instrument, codebook)
-        if id_column is not None:
-            errors += _check_ids(name, table, id_column)
-        if not errors and set(columns.values()) - set(codebook.variables):
-            # Closed questions too: check their values now, so the report can use the file.
-            try:
-                read_responses(path, instrument)
-            except DataImportError as exc:
-                errors += [_renamed(str(p), str(path), name) for p in exc.problems]
+            errors += [str(p) for p in exc.problems]
     if errors:
         raise UnitFileError(_capped(errors))
     assert id_column is not None
@@ -79,7 +78,7 @@ def read_units_file(filename: str, content: bytes, codebook: Codebook) -> list[U
         for column, var in columns.items():
             if var != variable:
                 continue
-            for respondent, text in zip(table[id_column], table[column], strict=True):
+            for respondent, text in zip(frame[id_column], frame[column], strict=True):
                 value = _text(text)
                 if value:
                     rows.append(UnitRow(_text(respondent), variable, value))
@@ -90,26 +89,23 @@ def read_units_file(filename: str, content: bytes, codebook: Codebook) -> list[U
     return rows
 
 
-def read_answers_data(filename: str, content: bytes, instrument_id: str) -> pd.DataFrame:
-    """The answers file as report data (``samspil.importing.read_responses``)."""
-    name = Path(filename).name or "upload.csv"
-    with tempfile.TemporaryDirectory(prefix="samspil-coding-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(content)
-        return read_responses(path, load(instrument_id)).data
+def read_answers(filename: str, content: bytes, instrument_ref: str) -> Responses:
+    """An uploaded answers file as ``Responses`` (the one reader, from the bytes)."""
+    return read_responses(content, resolve(instrument_ref), name=Path(filename).name or "upload")
 
 
-def study_units(study: Study, codebook: Codebook) -> list[UnitRow]:
-    """The non-empty open answers of a study's respondents (test respondents left out),
-    identified by the respondents' study-local ids as in the answers export."""
+def study_units(responses: Responses, codebook: Codebook) -> list[UnitRow]:
+    """The non-empty open answers of a study's ``Responses`` (``study_responses``: test
+    respondents left out, identified by their study-local ids as in the answers export)."""
+    data = responses.data
     rows: list[UnitRow] = []
-    respondents = study.respondents.filter(is_test=False).order_by("row_number", "pk")
-    answers = list(respondents.values_list("public_id", "answers"))
     for variable in codebook.variables:
-        for public_id, document in answers:
-            value = _text((document or {}).get(variable))
+        if variable not in data.columns:
+            continue
+        for respondent, text in zip(data["respondent_id"], data[variable], strict=True):
+            value = _text(text)
             if value:
-                rows.append(UnitRow(public_id, variable, value))
+                rows.append(UnitRow(str(respondent), variable, value))
     return rows
 
 
@@ -189,10 +185,6 @@ def _text(value: object) -> str:
         if value.is_integer():
             return str(int(value))
     return str(value).strip()
-
-
-def _renamed(message: str, path: str, name: str) -> str:
-    return message.replace(path, name)
 
 
 def _capped(errors: list[str]) -> list[str]:

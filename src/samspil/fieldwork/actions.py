@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samspil.errors import DomainError
 from samspil.fieldwork import mail
 from samspil.fieldwork.models import MessageLog, Respondent, Study, Unit
 from samspil.fieldwork.respondents_import import RespondentRow
@@ -25,7 +26,7 @@ from samspil.instruments import load
 logger = logging.getLogger(__name__)
 
 
-class ActionError(ValueError):
+class ActionError(DomainError):
     """A write that is not allowed in the current state; the message is for the user."""
 
 

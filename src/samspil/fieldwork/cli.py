@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from samspil.errors import DomainError
+
 EXIT_BAD_INPUT = 2
 
 
@@ -22,7 +24,7 @@ def say(*parts: object, file: Any = None) -> None:
     (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
 
 
-class BadInput(Exception):
+class BadInput(DomainError):
     """Printed on stderr; the command exits with code 2."""
 
 
@@ -45,31 +47,24 @@ def setup_django(*, demo: bool = False) -> None:
 
 
 def _handler(function: Any, *, demo: bool = False) -> Any:
-    """Wrap a handler: set up Django, turn known input errors into exit code 2."""
+    """Wrap a handler: set up Django, turn domain errors (bad input) into exit code 2;
+    any other exception is a bug and propagates."""
 
     def run(args: argparse.Namespace) -> int:
+        from samspil.fieldwork.respondents_import import RespondentFileError
         from samspil.web.env import SettingError
 
         try:
             setup_django(demo=demo or bool(getattr(args, "demo", False)))
             return int(function(args))
-        except BadInput as exc:
-            say(f"error: {exc}", file=sys.stderr)
+        except RespondentFileError as exc:
+            for line in exc.errors:
+                say(f"error: {line}", file=sys.stderr)
+            say("error: nothing was imported", file=sys.stderr)
         except SettingError as exc:
             say(f"error: setting {exc}", file=sys.stderr)
-        except Exception as exc:
-            from samspil.fieldwork.actions import ActionError
-            from samspil.fieldwork.respondents_import import RespondentFileError
-            from samspil.instruments import InstrumentError
-
-            if isinstance(exc, RespondentFileError):
-                for line in exc.errors:
-                    say(f"error: {line}", file=sys.stderr)
-                say("error: nothing was imported", file=sys.stderr)
-            elif isinstance(exc, InstrumentError | ActionError):
-                say(f"error: {exc}", file=sys.stderr)
-            else:
-                raise
+        except DomainError as exc:
+            say(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
     run.__name__ = function.__name__
@@ -315,10 +310,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
 
     study = _study(args.study)
-    try:
-        result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
-    except ImportError as exc:
-        raise BadInput(f"the report builder is not available: {exc}") from None
+    result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
     folder = getattr(result, "folder", args.out)
     say(f"report for study {study.pk} written to {folder}")
     return 0

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.db.models import Count
 
-from samspil.fieldwork.models import Respondent, Study
+from samspil.fieldwork.models import MessageLog, Respondent, Study
+from samspil.responses import Responses, StudyInfo
 
 
 def answers_frame(
@@ -70,14 +72,72 @@ def answers_csv(study: Study, *, identifiers: bool = False) -> str:
     return str(answers_frame(study, identifiers=identifiers).to_csv(index=False))
 
 
+def study_info(study: Study) -> StudyInfo:
+    """What the report's method chapter says about the fieldwork, incl. the response table
+    per municipality (``group,invited,opened,started,completed``)."""
+    rows = (
+        Respondent.objects.filter(study=study, is_test=False)
+        .values("municipality__name")
+        .annotate(
+            invited=Count("invited_at"),
+            opened=Count("opened_at"),
+            started=Count("started_at"),
+            completed=Count("completed_at"),
+        )
+        .order_by("municipality__name")
+    )
+    response = pd.DataFrame(
+        [
+            {
+                "group": r["municipality__name"] or "",
+                **{k: r[k] for k in ("invited", "opened", "started", "completed")},
+            }
+            for r in rows
+        ],
+        columns=["group", "invited", "opened", "started", "completed"],
+    )
+    rounds = (
+        MessageLog.objects.filter(respondent__study=study, ok=True)
+        .exclude(kind=MessageLog.Kind.TEST)
+        .values("round")
+        .distinct()
+        .count()
+    )
+    return StudyInfo(
+        name=study.name,
+        population=study.population_noun,
+        opened=study.opened_at.date() if study.opened_at else None,
+        closed=study.closed_at.date() if study.closed_at else None,
+        rounds_sent=rounds,
+        response=response,
+    )
+
+
+def study_responses(study: Study, *, include_not_started: bool = False) -> Responses:
+    """The study's answers as a ``Responses``: the study's FROZEN instrument (later edits
+    to a bundled file do not reach it), answers in the core's shape (codes and numbers as
+    floats, open answers as text) and the study's metadata."""
+    instrument = study.instrument
+    frame = answers_frame(study, include_not_started=include_not_started)
+    data = frame[["respondent_id", *(v.name for v in instrument.variables)]].copy()
+    for var in instrument.variables:
+        if var.kind != "text":
+            data[var.name] = pd.to_numeric(data[var.name]).astype(float)
+    return Responses(
+        instrument=instrument,
+        data=data,
+        source=f"study {study.pk}",
+        study=study_info(study),
+    )
+
+
 def make_study_report(study: Study, out: Path, *, report_id: str = "", **options: Any) -> object:
-    """Build the data report for a study with the report builder (samspil.reports).
+    """Build the data report for a study (samspil.reports) from ``study_responses``.
 
     The report id defaults to the instrument id (the report specs are named after the
     instruments); ``options`` go to ``make_report`` as they are (e.g. ``formats``).
     """
     from samspil.reports import make_report
 
-    data = answers_frame(study, identifiers=False)
     out.mkdir(parents=True, exist_ok=True)
-    return make_report(report_id or study.instrument_id, data, out, **options)
+    return make_report(report_id or study.instrument_id, study_responses(study), out, **options)

@@ -16,16 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from samspil.instruments import Instrument, Section
-from samspil.questions import (
-    Grid,
-    MultipleChoice,
-    Number,
-    OpenText,
-    Option,
-    PickNumber,
-    Question,
-    SingleChoice,
-)
+from samspil.questions import Option, Question
 
 Answers = dict[str, object]
 FormData = Mapping[str, Sequence[str]]
@@ -141,50 +132,41 @@ class QuestionView:
 
 
 def form_values(question: Question, answers: Answers) -> dict[str, list[str]]:
-    """Stored answers as the form data that would post them back (inverse of parse_form)."""
-    out: dict[str, list[str]] = {}
-    if isinstance(question, MultipleChoice):
-        ticked = []
-        for o in question.options:
-            if answers.get(f"{question.id}_{o.code}") in (1, 1.0, True):
-                ticked.append(str(o.code))
-            text = answers.get(f"{question.id}_{o.code}_tekst")
-            if text:
-                out[f"{question.id}_{o.code}_tekst"] = [str(text)]
-        out[question.id] = ticked
-        return out
-    for var in question.variables():
-        value = answers.get(var.name)
-        if value is None or value == "":
-            continue
-        if isinstance(value, float) and value.is_integer():
-            out[var.name] = [str(int(value))]
-        elif isinstance(value, float):
-            out[var.name] = [f"{value:g}".replace(".", ",")]
-        else:
-            out[var.name] = [str(value)]
-    return out
+    """Stored answers as the form data that would post them back (the type's own)."""
+    return question.form_values(answers)
 
 
-def _options(
-    question_id: str, name: str, options: Sequence[Option], chosen: set[str], data: FormData
-) -> list[OptionView]:
-    views = []
-    for o in options:
-        views.append(
-            OptionView(
-                code=str(o.code),
-                label=markup(o.label),
-                input_id=f"id_{name}_{o.code}",
-                checked=str(o.code) in chosen,
-                special=o.special is not None,
-                other_name=f"{question_id}_{o.code}_tekst" if o.other_text else "",
-                other_value=(data.get(f"{question_id}_{o.code}_tekst") or [""])[0]
-                if o.other_text
-                else "",
+class _UI:
+    """The parts a question type's ``fill_view`` builds its view from (``FormUI``)."""
+
+    @staticmethod
+    def options(
+        question_id: str, name: str, options: Sequence[Option], chosen: set[str], data: FormData
+    ) -> list[OptionView]:
+        views = []
+        for o in options:
+            other = f"{question_id}_{o.code}_tekst" if o.other_text else ""
+            views.append(
+                OptionView(
+                    code=str(o.code),
+                    label=markup(o.label),
+                    input_id=f"id_{name}_{o.code}",
+                    checked=str(o.code) in chosen,
+                    special=o.special is not None,
+                    other_name=other,
+                    other_value=(data.get(other) or [""])[0] if other else "",
+                )
             )
+        return views
+
+    @staticmethod
+    def row(name: str, segments: list[tuple[str, bool]], options: list[OptionView]) -> RowView:
+        return RowView(
+            name=name, text=render_segments(segments), legend_id=f"legend-{name}", options=options
         )
-    return views
+
+
+UI = _UI()
 
 
 def question_view(
@@ -201,34 +183,7 @@ def question_view(
         help=question.help,
         errors=errors,
     )
-    if isinstance(question, Grid):
-        view.header = _options(question.id, "head", question.options, set(), {})
-        for item in question.items:
-            name = question.variable_name(item)
-            chosen = set(data.get(name, []))
-            view.rows.append(
-                RowView(
-                    name=name,
-                    text=render_segments(item.display_segments(answers)),
-                    legend_id=f"legend-{name}",
-                    options=_options(question.id, name, question.options, chosen, data),
-                )
-            )
-        view.first_input_id = view.rows[0].options[0].input_id if view.rows else ""
-    elif isinstance(question, SingleChoice | MultipleChoice):
-        view.name = question.id
-        chosen = set(data.get(question.id, []))
-        view.options = _options(question.id, question.id, question.options, chosen, data)
-        view.first_input_id = view.options[0].input_id if view.options else ""
-    elif isinstance(question, PickNumber):
-        view.name = question.id
-        chosen = set(data.get(question.id, []))
-        view.options = _options(question.id, question.id, question.options, chosen, data)
-        view.first_input_id = f"id_{question.id}"
-    elif isinstance(question, OpenText | Number):
-        view.name = question.id
-        view.value = (data.get(question.id) or [""])[0]
-        view.first_input_id = f"id_{question.id}"
+    question.fill_view(view, answers, data, UI)
     return view
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from samspil.errors import DomainError
 from samspil.fieldwork.models import Municipality, ensure_municipalities
 from samspil.fieldwork.municipalities import VARIANTS, normalise
 
@@ -43,7 +44,7 @@ class RespondentRow:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-class RespondentFileError(ValueError):
+class RespondentFileError(DomainError):
     """The file cannot be imported; ``errors`` lists every problem found, one line each."""
 
     def __init__(self, errors: list[str]) -> None:

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from samspil.errors import DomainError
 from samspil.fieldwork import actions, export, monitoring
 from samspil.fieldwork.access import (
     LinkRejected,
@@ -522,12 +523,8 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             export.make_study_report(study, out)
-        except ImportError:
-            messages.error(request, _("The report builder is not installed in this version."))
-            return redirect("study_detail", study_id=study.pk)
-        except Exception:
-            logger.exception("report for study %s failed", study.pk)
-            messages.error(request, _("The report could not be made; see the server log."))
+        except DomainError as exc:  # e.g. a report definition that does not fit
+            messages.error(request, str(exc))
             return redirect("study_detail", study_id=study.pk)
         messages.success(request, _("The report has been made."))
         return redirect("study_report", study_id=study.pk)

@@ -8,48 +8,50 @@ is any, nothing is imported and :class:`DataImportError` lists them all.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from samspil.importing.table import (
+    LIMITS,
+    DataImportError,
+    Limits,
+    Problem,
+    SavMeta,
+    Table,
+    _cell,
+    read_table,
+    sniff_separator,
+)
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable, plain
 
+if TYPE_CHECKING:
+    from samspil.responses import Responses
+
+__all__ = [
+    "ID_COLUMN",
+    "LIMITS",
+    "DataImportError",
+    "ImportResult",
+    "Limits",
+    "Problem",
+    "Table",
+    "header_lookup",
+    "normalise",
+    "read_attributes",
+    "read_columns",
+    "read_responses",
+    "read_table",
+    "sniff_separator",
+]
+
 ID_COLUMN = "respondent_id"
-MAX_LISTED = 60
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
-
-
-class DataImportError(ValueError):
-    """Raised when an input file has problems; nothing was imported."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = [str(p) for p in problems[:MAX_LISTED]]
-        if len(problems) > MAX_LISTED:
-            shown.append(f"... and {len(problems) - MAX_LISTED} more problems")
-        super().__init__("\n".join(shown))
 
 
 @dataclass
@@ -63,104 +65,6 @@ class ImportResult:
 def normalise(text: str) -> str:
     """Header/label form used for matching: no emphasis, one space, casefolded."""
     return re.sub(r"\s+", " ", plain(str(text))).strip().casefold()
-
-
-# -- reading files into a table of strings -------------------------------------------------
-
-
-def read_table(path: Path) -> tuple[pd.DataFrame, str]:
-    """The file as a DataFrame of strings (or numbers for .sav) and its row-naming style."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise DataImportError([Problem(str(path), None, None, "file not found")])
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path), "row"
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path), "row"
-    if suffix == ".sav":
-        return _read_sav(path), "case"
-    raise DataImportError(
-        [
-            Problem(
-                str(path), None, None, f"unsupported file type {suffix!r} (use .csv, .xlsx or .sav)"
-            )
-        ]
-    )
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataImportError(
-            [
-                Problem(
-                    str(path),
-                    line,
-                    None,
-                    f"the file is not UTF-8 encoded (byte 0x{raw[exc.start]:02x} at offset "
-                    f"{exc.start}); save it as CSV UTF-8",
-                )
-            ]
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise DataImportError(
-            [Problem(str(path), None, None, f"cannot parse CSV: {exc}")]
-        ) from None
-    return frame
-
-
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for broken files
-        raise DataImportError(
-            [Problem(str(path), None, None, f"cannot read XLSX: {exc}")]
-        ) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise DataImportError([Problem(str(path), None, None, "the first sheet is empty")])
-    names = ["" if h is None else str(h) for h in header]
-    body = [[_cell(v) for v in row] for row in rows if any(v is not None for v in row)]
-    book.close()
-    return pd.DataFrame(body, columns=names, dtype=object).fillna("")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_sav(path: Path) -> pd.DataFrame:
-    import pyreadstat
-
-    try:
-        frame, _meta = pyreadstat.read_sav(str(path), user_missing=True)
-    except Exception as exc:  # pyreadstat raises its own ReadstatError
-        raise DataImportError(
-            [Problem(str(path), None, None, f"cannot read SPSS file: {exc}")]
-        ) from None
-    return frame
 
 
 # -- matching headers and values ---------------------------------------------------------
@@ -193,61 +97,124 @@ def value_lookup(var: Variable) -> dict[str, float]:
     return table
 
 
-def read_responses(path: Path | str, instrument: Instrument) -> ImportResult:
-    """Read one answers file for ``instrument``; raises DataImportError with every problem."""
-    path = Path(path)
-    table, row_word = read_table(path)
-    name = str(path)
-    problems: list[Problem] = []
-    offset = 2 if row_word == "row" else 1
+def read_responses(
+    source: Path | str | bytes, instrument: Instrument, *, name: str | None = None
+) -> Responses:
+    """Read one answers file (a path, or bytes named ``name``) for ``instrument``, all or
+    nothing: ``DataImportError`` lists every problem with file, row and column."""
+    from samspil.responses import Responses
 
+    table = read_table(source, name)
+    result = import_table(table, instrument)
+    return Responses(
+        instrument=instrument,
+        data=result.data,
+        source=table.name,
+        missing=result.missing,
+        notes=table.notes + result.notes,
+    )
+
+
+def _match_columns(
+    table: Table, instrument: Instrument, problems: list[Problem]
+) -> tuple[dict[str, str], str | None]:
     lookup = header_lookup(instrument)
     columns: dict[str, str] = {}
     id_column: str | None = None
-    for column in table.columns:
+    for column in table.frame.columns:
         key = normalise(column)
         if key == ID_COLUMN:
             id_column = column
             continue
         var = lookup.get(key)
         if var is None:
-            problems.append(
-                Problem(
-                    name,
-                    1 if row_word == "row" else None,
-                    str(column),
-                    f"unknown variable: no variable or question text of {instrument.id} "
-                    "matches this header",
-                )
+            message = (
+                f"unknown variable: no variable or question text of {instrument.id} "
+                "matches this header"
             )
-            continue
-        if var.name in columns.values():
-            problems.append(
-                Problem(
-                    name,
-                    1 if row_word == "row" else None,
-                    str(column),
-                    f"a second column for variable {var.name!r}",
-                )
-            )
-            continue
-        columns[column] = var.name
+            problems.append(Problem(table.name, table.header_row, str(column), message))
+        elif var.name in columns.values():
+            message = f"a second column for variable {var.name!r}"
+            problems.append(Problem(table.name, table.header_row, str(column), message))
+        else:
+            columns[column] = var.name
+    return columns, id_column
 
-    ids = _respondent_ids(table, id_column, name, offset, row_word, problems)
+
+def import_table(table: Table, instrument: Instrument) -> ImportResult:
+    """Check and convert a read table against ``instrument`` (all or nothing)."""
+    problems: list[Problem] = []
+    notes: list[str] = []
+    columns, id_column = _match_columns(table, instrument, problems)
+    frame, name = table.frame, table.name
+    ids = _respondent_ids(frame, id_column, name, table.first_row, table.row_word, problems)
     out: dict[str, pd.Series] = {ID_COLUMN: ids}
     for column, var_name in columns.items():
         var = instrument.variable_map[var_name]
-        out[var_name] = _convert(table[column], var, name, column, offset, row_word, problems)
-
+        values = frame[column]
+        if table.sav is not None:
+            values = _sav_column(table.sav, column, values, var, name, problems, notes)
+        out[var_name] = _convert(
+            values, var, name, column, table.first_row, table.row_word, problems
+        )
     if problems:
         raise DataImportError(problems)
     present = [v.name for v in instrument.variables if v.name in out]
     missing = [v.name for v in instrument.variables if v.name not in out]
     data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]})
-    notes = []
     if missing:
         notes.append(f"{len(missing)} of {len(instrument.variables)} variables are not in {name}")
     return ImportResult(data=data, variables=present, missing=missing, notes=notes)
+
+
+def _same_label(a: str, b: str) -> bool:
+    """Labels agree when equal after normalising, or one is the other cut short (exports
+    cut long labels to the format's limit)."""
+    x, y = normalise(a).rstrip("."), normalise(b).rstrip(".")
+    return x == y or (min(len(x), len(y)) >= 20 and (x.startswith(y) or y.startswith(x)))
+
+
+def _sav_column(
+    meta: SavMeta,
+    column: str,
+    values: pd.Series,
+    var: Variable,
+    name: str,
+    problems: list[Problem],
+    notes: list[str],
+) -> pd.Series:
+    """Believe the .sav file: its value labels must not contradict the instrument's, and
+    its user-missing codes (e.g. 99 "Uoplyst") are missing unless the instrument knows
+    them as special answers."""
+    labels = meta.value_labels.get(column, {})
+    if var.labels and labels:
+        ours = {normalise(label): code for code, label in var.labels.items()}
+        for code, label in sorted(labels.items()):
+            mine = var.labels.get(int(code)) if float(code).is_integer() else None
+            other = ours.get(normalise(label))
+            if mine is not None and not _same_label(label, mine) and other is not None:
+                message = (
+                    f"the file labels code {code:g} {label!r}, but in {var.name} code {code:g} "
+                    f"is {mine!r} and {label!r} is code {other}; recode the file or check "
+                    "that it belongs to this questionnaire"
+                )
+                problems.append(Problem(name, None, column, message))
+    ranges = meta.user_missing.get(column, [])
+    if not ranges or values.dtype.kind not in "fi":
+        return values
+    numbers = values.astype(float)
+    declared = pd.Series(False, index=numbers.index)
+    for low, high in ranges:
+        declared |= (numbers >= low) & (numbers <= high)
+    declared &= ~numbers.isin([float(c) for c in var.special_codes])
+    if declared.any():
+        codes = sorted(set(numbers[declared].tolist()))
+        shown = ", ".join(f"{c:g}" + (f" {labels[c]!r}" if c in labels else "") for c in codes)
+        notes.append(
+            f"{name}: {int(declared.sum())} answers in {column} are user-missing in the file "
+            f"({shown}) and are read as not answered"
+        )
+    return numbers.mask(declared)
 
 
 def _respondent_ids(
@@ -261,6 +228,7 @@ def _respondent_ids(
     if id_column is None:
         return pd.Series([f"r{i + 1}" for i in range(len(table))], dtype=object)
     ids = table[id_column].map(lambda v: "" if v is None or v != v else _cell(v).strip())
+    ids = ids.reset_index(drop=True)
     empty = np.flatnonzero((ids == "").to_numpy())
     for i in empty[:10]:
         problems.append(Problem(name, int(i) + offset, id_column, "empty respondent id"))
@@ -357,16 +325,20 @@ def _report(
         )
 
 
-def read_attributes(path: Path | str, required: Iterable[str]) -> pd.DataFrame:
-    """A municipality attributes file (one row per kommune), all-or-nothing."""
-    path = Path(path)
-    table, _ = read_table(path)
-    table.columns = [str(c).strip().casefold() for c in table.columns]
+def read_columns(path: Path | str, required: Iterable[str]) -> pd.DataFrame:
+    """A table with required columns (names trimmed and casefolded), all-or-nothing: a
+    municipality attributes file, final codes, chosen quotes."""
+    table = read_table(path)
+    frame = table.frame
+    frame.columns = [str(c).strip().casefold() for c in frame.columns]
     problems = [
-        Problem(str(path), 1, col, "required column is missing")
+        Problem(table.name, 1, col, "required column is missing")
         for col in required
-        if col not in table.columns
+        if col not in frame.columns
     ]
     if problems:
         raise DataImportError(problems)
-    return table
+    return frame
+
+
+read_attributes = read_columns  # the old name

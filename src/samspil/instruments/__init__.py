@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from samspil.errors import DomainError
 from samspil.instruments.schema import Instrument, Section
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 DATA = resources.files("samspil.instruments") / "data"
 
 
-class InstrumentError(ValueError):
+class InstrumentError(DomainError):
     """An instrument file that does not follow the schema; the message names file and field."""
 
 

@@ -9,25 +9,23 @@ sample (municipality, coded area membership) so imports, reports and exports kno
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializeAsAny, model_validator
 
+from samspil.questions import registry
 from samspil.questions.base import IDENT, Condition, Option, Strict, Variable
-from samspil.questions.types import (
-    Grid,
-    MultipleChoice,
-    Number,
-    OpenText,
-    PickNumber,
-    Question,
-    SingleChoice,
-)
+from samspil.questions.types import MultipleChoice, Question, QuestionBase
 
-AnyQuestion = Annotated[
-    SingleChoice | MultipleChoice | Grid | OpenText | Number | PickNumber,
-    Field(discriminator="type"),
-]
+
+def question_union() -> Any:
+    """The registered question types as one discriminated union (by ``type``)."""
+    types = tuple(registry.QUESTION_TYPES.values())
+    return Annotated[Union[types], Field(discriminator="type")]  # noqa: UP007
+
+
+# Replaced by the registry's union (below) and rebuilt whenever a type is registered.
+AnyQuestion = QuestionBase
 
 
 class Section(Strict):
@@ -35,7 +33,7 @@ class Section(Strict):
     title: str = Field(description="Short name for researcher pages; not shown as question text.")
     intro: list[str] = Field(default_factory=list)
     definitions: list[str] = Field(default_factory=list, description="Definition boxes.")
-    questions: list[AnyQuestion] = Field(default_factory=list)
+    questions: list[SerializeAsAny[AnyQuestion]] = Field(default_factory=list)
     show_if: list[Condition] = Field(default_factory=list)
 
     def shown(self, answers: dict[str, object]) -> bool:
@@ -108,10 +106,8 @@ class Instrument(Strict):
                 ids.add(q.id)
                 for cond in q.show_if:
                     _must_precede(cond.variable, seen, f"question {q.id}")
-                pipes = [q.pipe] + ([i.pipe for i in q.items] if isinstance(q, Grid) else [])
-                for pipe in pipes:
-                    if pipe is not None:
-                        _must_precede(pipe.from_, seen, f"piping in question {q.id}")
+                for pipe in q.pipes():
+                    _must_precede(pipe.from_, seen, f"piping in question {q.id}")
                 for var in q.variables(section.id):
                     if var.name in seen:
                         raise ValueError(f"variable {var.name!r} (question {q.id}) repeats")
@@ -149,3 +145,15 @@ class Instrument(Strict):
 def _must_precede(name: str, seen: set[str], where: str) -> None:
     if name not in seen:
         raise ValueError(f"{where} refers to {name!r}, which is not an earlier variable")
+
+
+def _rebuild() -> None:
+    """Make ``Section.questions`` accept exactly the registered question types."""
+    if not registry.QUESTION_TYPES:
+        return
+    Section.model_fields["questions"].annotation = list[question_union()]  # type: ignore[assignment,misc]
+    Section.model_rebuild(force=True)
+    Instrument.model_rebuild(force=True)
+
+
+registry.on_change(_rebuild)

@@ -1,6 +1,12 @@
-"""Question types, registered by their ``type`` key as used in instrument files."""
+"""Question types, registered by their ``type`` key as used in instrument files
+(``samspil.questions.registry``; docs/extending.md)."""
 
 from samspil.questions.base import Condition, Option, Pipe, Variable
+from samspil.questions.registry import (
+    QUESTION_TYPES,
+    register_question_type,
+    unregister_question_type,
+)
 from samspil.questions.types import (
     REGISTRY,
     Grid,
@@ -10,10 +16,12 @@ from samspil.questions.types import (
     OpenText,
     PickNumber,
     Question,
+    QuestionBase,
     SingleChoice,
 )
 
 __all__ = [
+    "QUESTION_TYPES",
     "REGISTRY",
     "Condition",
     "Grid",
@@ -25,6 +33,9 @@ __all__ = [
     "PickNumber",
     "Pipe",
     "Question",
+    "QuestionBase",
     "SingleChoice",
     "Variable",
+    "register_question_type",
+    "unregister_question_type",
 ]

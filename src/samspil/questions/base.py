@@ -2,7 +2,7 @@
 
 A questionnaire is data (YAML validated by pydantic). Each question type is a pydantic
 model that knows its own variables, how to check a stored answer, which summary fits it
-and which template renders it. The types are registered in ``samspil.questions.REGISTRY``.
+and which template renders it. The types are registered in ``samspil.questions.registry``.
 """
 
 from __future__ import annotations
@@ -137,3 +137,16 @@ class Variable:
 def plain(text: str) -> str:
     """Question text without the **emphasis** markers, for codebooks and exports."""
     return re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+
+
+def codebook_row(var: Variable) -> dict[str, str]:
+    """A variable's codebook row (``samspil.codebook.COLUMNS``)."""
+    return {
+        "variable": var.name,
+        "question": var.question,
+        "item": var.item,
+        "values": "|".join(f"{o.code}={o.label}" for o in var.options),
+        "type": var.kind,
+        "section": var.section_id,
+        "missing": "|".join(f"{c}={k}" for c, k in var.special_codes.items()),
+    }

@@ -1,17 +1,46 @@
-"""The question types. Each one states its variables, how the web form posts it back,
-which template renders it and which summary suits it. Register new ones in REGISTRY."""
+"""The question types. Each one owns its variables, how the web form posts it back
+(``parse_form``/``form_values``), what its respondent template gets (``template_name``,
+``fill_view``), which table summarises it (``summary_kind``, a report table kind) and its
+codebook rows. Each registers itself with ``register_question_type``; an added type does
+the same (docs/extending.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field, model_validator
 
-from samspil.questions.base import IDENT, Condition, Option, Pipe, Strict, Variable, plain
+from samspil.questions.base import (
+    IDENT,
+    Condition,
+    Option,
+    Pipe,
+    Strict,
+    Variable,
+    codebook_row,
+    plain,
+)
+from samspil.questions.registry import QUESTION_TYPES, register_question_type
 
 Answers = dict[str, object]
 FormData = Mapping[str, Sequence[str]]
+Segments = list[tuple[str, bool]]
+
+
+class FormUI(Protocol):
+    """What the web app gives ``fill_view`` to build its parts (samspil.fieldwork)."""
+
+    def options(
+        self,
+        question_id: str,
+        name: str,
+        options: Sequence[Option],
+        chosen: set[str],
+        data: FormData,
+    ) -> list[Any]: ...
+
+    def row(self, name: str, segments: Segments, options: list[Any]) -> Any: ...
 
 
 class QuestionBase(Strict):
@@ -24,11 +53,52 @@ class QuestionBase(Strict):
     required: bool = False
     scale: str | None = Field(default=None, description="Name of a shared scale.")
 
+    # The respondent page's template for this type (Django template path).
     template_name: ClassVar[str] = ""
+    # The report table kind a block ``kind: question`` uses for it ("" = no table).
     summary_kind: ClassVar[str] = ""
 
     def variables(self, section_id: str = "") -> list[Variable]:
         raise NotImplementedError
+
+    def pipes(self) -> list[Pipe]:
+        """The question's piped texts (checked to refer to earlier variables)."""
+        return [self.pipe] if self.pipe else []
+
+    def codebook_rows(self, section_id: str = "") -> list[dict[str, str]]:
+        """The codebook's rows for this question (one per variable by default)."""
+        return [codebook_row(v) for v in self.variables(section_id)]
+
+    def form_values(self, answers: Answers) -> dict[str, list[str]]:
+        """Stored answers as the form data that would post them back (inverse of
+        ``parse_form``)."""
+        out: dict[str, list[str]] = {}
+        for var in self.variables():
+            value = answers.get(var.name)
+            if value is None or value == "":
+                continue
+            if isinstance(value, float) and value.is_integer():
+                out[var.name] = [str(int(value))]
+            elif isinstance(value, float):
+                out[var.name] = [f"{value:g}".replace(".", ",")]
+            else:
+                out[var.name] = [str(value)]
+        return out
+
+    def fill_view(self, view: Any, answers: Answers, data: FormData, ui: FormUI) -> None:
+        """Set what the template reads on ``view`` (fieldwork's QuestionView; ``data`` is
+        the posted form after an error, else ``form_values``): by default one input named
+        by the question id holding that value."""
+        view.name = self.id
+        view.value = (data.get(self.id) or [""])[0]
+        view.first_input_id = f"id_{self.id}"
+
+    def _fill_options(
+        self, view: Any, data: FormData, ui: FormUI, options: Sequence[Option]
+    ) -> None:
+        view.name = self.id
+        chosen = set(data.get(self.id, []))
+        view.options = ui.options(self.id, self.id, options, chosen, data)
 
     def coded_variable(self, section_id: str, options: Sequence[Option]) -> Variable:
         """The question's own variable, holding one code of ``options``."""
@@ -88,6 +158,7 @@ class ChoiceMixin(Strict):
         return self
 
 
+@register_question_type
 class SingleChoice(QuestionBase, ChoiceMixin):
     """Choose one answer; one variable holding the chosen code."""
 
@@ -112,7 +183,12 @@ class SingleChoice(QuestionBase, ChoiceMixin):
         ]
         return out
 
+    def fill_view(self, view: Any, answers: Answers, data: FormData, ui: FormUI) -> None:
+        self._fill_options(view, data, ui, self.options)
+        view.first_input_id = view.options[0].input_id if view.options else ""
 
+
+@register_question_type
 class MultipleChoice(QuestionBase, ChoiceMixin):
     """Tick any number of options; one 1/0 variable per option, named ``<id>_<code>``."""
 
@@ -172,6 +248,22 @@ class MultipleChoice(QuestionBase, ChoiceMixin):
             errors.append("Besvar venligst spørgsmålet.")
         return answers, errors
 
+    def form_values(self, answers: Answers) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        ticked = []
+        for o in self.options:
+            if answers.get(f"{self.id}_{o.code}") in (1, 1.0, True):
+                ticked.append(str(o.code))
+            text = answers.get(f"{self.id}_{o.code}_tekst")
+            if text:
+                out[f"{self.id}_{o.code}_tekst"] = [str(text)]
+        out[self.id] = ticked
+        return out
+
+    def fill_view(self, view: Any, answers: Answers, data: FormData, ui: FormUI) -> None:
+        self._fill_options(view, data, ui, self.options)
+        view.first_input_id = view.options[0].input_id if view.options else ""
+
 
 class GridItem(Strict):
     id: str = Field(pattern=IDENT)
@@ -186,13 +278,14 @@ class GridItem(Strict):
         return self.pipe.segments(self.text, answers) if self.pipe else [(self.text, False)]
 
 
+@register_question_type
 class Grid(QuestionBase, ChoiceMixin):
     """Rows sharing one scale; one variable per row, named ``<id>_<row id>``."""
 
     type: Literal["grid"]
     items: list[GridItem]
     template_name: ClassVar[str] = "samspil/questions/grid.html"
-    summary_kind: ClassVar[str] = "likert"
+    summary_kind: ClassVar[str] = "distribution"
 
     def variable_name(self, item: GridItem) -> str:
         return item.variable or f"{self.id}_{item.id}"
@@ -211,19 +304,32 @@ class Grid(QuestionBase, ChoiceMixin):
             for i in self.items
         ]
 
+    def pipes(self) -> list[Pipe]:
+        return super().pipes() + [i.pipe for i in self.items if i.pipe]
 
+    def fill_view(self, view: Any, answers: Answers, data: FormData, ui: FormUI) -> None:
+        view.header = ui.options(self.id, "head", self.options, set(), {})
+        for item in self.items:
+            name = self.variable_name(item)
+            options = ui.options(self.id, name, self.options, set(data.get(name, [])), data)
+            view.rows.append(ui.row(name, item.display_segments(answers), options))
+        view.first_input_id = view.rows[0].options[0].input_id if view.rows else ""
+
+
+@register_question_type
 class OpenText(QuestionBase):
     """A free-text answer; coded later with a codebook (samspil.coding)."""
 
     type: Literal["open"]
     multiline: bool = True
     template_name: ClassVar[str] = "samspil/questions/open.html"
-    summary_kind: ClassVar[str] = "text"
+    summary_kind: ClassVar[str] = ""
 
     def variables(self, section_id: str = "") -> list[Variable]:
         return [Variable(self.id, self.id, plain(self.text), "", "text", (), section_id)]
 
 
+@register_question_type
 class Number(QuestionBase):
     """A number typed by the respondent (e.g. number of ongoing projects)."""
 
@@ -232,7 +338,7 @@ class Number(QuestionBase):
     max: float | None = None
     unit: str = ""
     template_name: ClassVar[str] = "samspil/questions/number.html"
-    summary_kind: ClassVar[str] = "number"
+    summary_kind: ClassVar[str] = "numeric"
 
     def variables(self, section_id: str = "") -> list[Variable]:
         return [Variable(self.id, self.id, plain(self.text), "", "number", (), section_id)]
@@ -249,6 +355,7 @@ class Number(QuestionBase):
         return answers, errors
 
 
+@register_question_type
 class PickNumber(QuestionBase):
     """Pick a whole number from a list (e.g. years 'Under 1 år', 1, 2 ... 34).
 
@@ -260,7 +367,7 @@ class PickNumber(QuestionBase):
     max: int
     labels: dict[int, str] = Field(default_factory=dict, description="Labels for some numbers.")
     template_name: ClassVar[str] = "samspil/questions/pick.html"
-    summary_kind: ClassVar[str] = "number"
+    summary_kind: ClassVar[str] = "numeric"
 
     @property
     def options(self) -> list[Option]:
@@ -271,14 +378,11 @@ class PickNumber(QuestionBase):
     def variables(self, section_id: str = "") -> list[Variable]:
         return [self.coded_variable(section_id, self.options)]
 
+    def fill_view(self, view: Any, answers: Answers, data: FormData, ui: FormUI) -> None:
+        self._fill_options(view, data, ui, self.options)
+        view.first_input_id = f"id_{self.id}"
 
-Question = SingleChoice | MultipleChoice | Grid | OpenText | Number | PickNumber
 
-REGISTRY: dict[str, type[QuestionBase]] = {
-    "single": SingleChoice,
-    "multi": MultipleChoice,
-    "grid": Grid,
-    "open": OpenText,
-    "number": Number,
-    "pick": PickNumber,
-}
+# Any question (the registry decides which types exist; see samspil.questions.registry).
+Question = QuestionBase
+REGISTRY = QUESTION_TYPES  # the old name

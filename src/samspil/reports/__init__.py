@@ -2,6 +2,10 @@
 
 ``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``tables.xlsx``,
 ``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a folder.
+
+Both take a report definition (a ``ReportSpec`` or its id) and a ``Responses``: the
+answers with the instrument they were validated against (for a study, its frozen copy).
+The instrument is never reloaded here.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from samspil.instruments import resolve
 from samspil.reports.build import Inputs, Result, build
-from samspil.reports.spec import ReportSpec, load_spec
+from samspil.reports.spec import ReportSpec, SpecError, load_spec
+from samspil.responses import Responses
 
 __all__ = ["ReportOutput", "compute", "load_spec", "make_report"]
 
@@ -32,21 +36,37 @@ class ReportOutput:
         return [r for r in self.results if r.skipped]
 
 
+def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
+    """The definition (by id or as given), checked to be for the responses' instrument."""
+    spec = load_spec(spec) if isinstance(spec, str) else spec
+    # A definition naming its questionnaire by file (a default report's) was resolved by
+    # whoever read the answers with that file.
+    by_file = Path(spec.instrument).suffix.lower() in (".yaml", ".yml", ".xlsx")
+    if spec.instrument != responses.instrument.id and not by_file:
+        raise SpecError(
+            f"report {spec.id} is for instrument {spec.instrument}, "
+            f"but the answers are for {responses.instrument.id}"
+        )
+    return spec
+
+
 def compute(
-    report_id: str | ReportSpec,
-    data: pd.DataFrame,
+    spec: ReportSpec | str,
+    responses: Responses,
     *,
     codes: pd.DataFrame | None = None,
     attributes: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
     min_cell: int | None = None,
-    previous: pd.DataFrame | None = None,
+    previous: Responses | None = None,
     previous_label: str = "",
 ) -> tuple[ReportSpec, list[Result]]:
-    spec = report_id if isinstance(report_id, ReportSpec) else load_spec(report_id)
+    """Every block of the definition computed from the answers; with ``previous`` (the
+    previous wave, items matched by variable name) comparable tables get it beside."""
+    spec = report_spec(spec, responses)
     inputs = Inputs(
-        instrument=resolve(spec.instrument),
-        data=data,
+        instrument=responses.instrument,
+        data=responses.data,
         codes=codes,
         attributes=attributes,
         quotes=quotes,
@@ -56,14 +76,16 @@ def compute(
     if previous is not None:
         from samspil.reports.waves import Waves, add_previous
 
-        before = Inputs(instrument=inputs.instrument, data=previous, min_cell=inputs.min_cell)
+        before = Inputs(
+            instrument=previous.instrument, data=previous.data, min_cell=inputs.min_cell
+        )
         add_previous(results, Waves(inputs, before, previous_label or "forrige runde"))
     return spec, results
 
 
 def make_report(
-    report_id: str | ReportSpec,
-    data: pd.DataFrame,
+    spec: ReportSpec | str,
+    responses: Responses,
     out: Path,
     *,
     codes: pd.DataFrame | None = None,
@@ -72,7 +94,7 @@ def make_report(
     min_cell: int | None = None,
     formats: Collection[str] = ALL_FORMATS,
     banner: str = "",
-    previous: pd.DataFrame | None = None,
+    previous: Responses | None = None,
     previous_label: str = "",
 ) -> ReportOutput:
     from samspil.reports import figures as fig
@@ -82,8 +104,8 @@ def make_report(
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
     spec, results = compute(
-        report_id,
-        data,
+        spec,
+        responses,
         codes=codes,
         attributes=attributes,
         quotes=quotes,

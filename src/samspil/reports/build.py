@@ -5,7 +5,6 @@ The renderers (HTML/PDF, XLSX, CSV, figures) only format what is computed here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,6 +17,7 @@ from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number
+from samspil.reports.kinds import TABLE_KINDS, register_table_kind
 from samspil.reports.spec import Block, ReportSpec
 
 Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars"]
@@ -59,7 +59,7 @@ def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
     results = []
     for block in spec.blocks:
         try:
-            result = BUILDERS[block.kind](block, inputs)
+            result = TABLE_KINDS[block.kind].build(block, inputs)
         except Skip as why:
             result = Result(block=block, skipped=str(why))
         results.append(result)
@@ -161,6 +161,7 @@ def _note(block: Block, var: Variable | None, **values: str) -> str:
 # -- builders per kind ---------------------------------------------------------------------
 
 
+@register_table_kind("summary", needs=("top",), variables=True)
 def summary(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     exclude = sorted({c for v in variables for c in v.special_codes})
@@ -193,6 +194,7 @@ def summary(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, note, figure_data=data, scale=(min(codes), max(codes)))
 
 
+@register_table_kind("distribution", variables=True)
 def distribution(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     first = variables[0]
@@ -221,6 +223,7 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table)
 
 
+@register_table_kind("frequency", variables=True)
 def frequency(block: Block, inputs: Inputs) -> Result:
     var = _variables(block, inputs)[0]
     cats = _categories(block, var)
@@ -243,6 +246,7 @@ def frequency(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table)
 
 
+@register_table_kind("multiple_response", variables=True)
 def multiple_response(block: Block, inputs: Inputs) -> Result:
     variables = [v for v in _variables(block, inputs) if v.kind == "binary"]
     table = analysis.multiple_response(inputs.data, [v.name for v in variables])
@@ -257,6 +261,7 @@ def multiple_response(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table)
 
 
+@register_table_kind("gap", needs=("expectation", "experience", "pairs"))
 def gap(block: Block, inputs: Inputs) -> Result:
     assert block.expectation  # guaranteed by the spec validator
     assert block.experience
@@ -295,6 +300,7 @@ def gap(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, _note(block, first, n=n_range(counts)), figure_data=data)
 
 
+@register_table_kind("crosstab", needs=("group_by",))
 def crosstab(block: Block, inputs: Inputs) -> Result:
     assert block.group_by
     variables = _variables(block, inputs)
@@ -402,6 +408,7 @@ def _controls_note(
     )
 
 
+@register_table_kind("bins", needs=("variable", "bins"))
 def bins(block: Block, inputs: Inputs) -> Result:
     assert block.variable
     if block.variable not in inputs.data.columns:
@@ -418,6 +425,7 @@ def bins(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, _note(block, var, n=str(int(table["n"].sum()))))
 
 
+@register_table_kind("numeric", variables=True)
 def numeric(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     table = analysis.numeric_summary(inputs.data, [v.name for v in variables])
@@ -435,6 +443,7 @@ def numeric(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, note)
 
 
+@register_table_kind("grouped_means", needs=("rows", "series"))
 def grouped_means(block: Block, inputs: Inputs) -> Result:
     instrument = inputs.instrument
     data: dict[str, list[object]] = {"item": list(block.rows)}
@@ -467,6 +476,7 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, scale=scale)
 
 
+@register_table_kind("themes", needs=("variable",))
 def themes(block: Block, inputs: Inputs) -> Result:
     assert block.variable
     if inputs.codes is None:
@@ -495,6 +505,7 @@ def themes(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, quotes=quotes)
 
 
+@register_table_kind("open_answers", variables=True)
 def open_answers(block: Block, inputs: Inputs) -> Result:
     """Open questions listed with how many wrote an answer (the texts stay out of reports)."""
     variables = [
@@ -518,16 +529,11 @@ def open_answers(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, block.note)
 
 
-BUILDERS: dict[str, Callable[[Block, Inputs], Result]] = {
-    "summary": summary,
-    "distribution": distribution,
-    "frequency": frequency,
-    "multiple_response": multiple_response,
-    "gap": gap,
-    "crosstab": crosstab,
-    "bins": bins,
-    "numeric": numeric,
-    "grouped_means": grouped_means,
-    "themes": themes,
-    "open_answers": open_answers,
-}
+@register_table_kind("question", needs=("question",))
+def question_table(block: Block, inputs: Inputs) -> Result:
+    """The table the question's own type names (``summary_kind``)."""
+    assert block.question
+    kind = inputs.instrument.question(block.question).summary_kind
+    if kind not in TABLE_KINDS or kind == "question":
+        raise Skip(f"Spørgsmålet {block.question} har ingen tabel.")
+    return TABLE_KINDS[kind].build(block, inputs)

@@ -1,15 +1,15 @@
 """A report definition made from the instrument itself, for questionnaires without one.
 
 A chapter per section; every closed question a table and a figure, chosen by the question
-type's ``summary_kind``:
+type's ``summary_kind`` (a table kind):
 
-- ``likert`` (a grid on an ordered scale): a summary table like Tabel 4.2
+- ``distribution`` (a grid; on an ordered scale of 3+ answers): a summary table like Tabel 4.2
   (``item,obs,share,mean,sd,min,max``; share = the two top answers) with a bar chart of
   means, plus the distribution over the answers;
 - ``frequency`` (single choice): ``answer,n,percent``;
 - ``multiple_response``: ``option,n,percent`` of those who answered the question;
-- ``number``: ``obs,mean,sd,min,median,max``;
-- ``text`` (open questions): listed per chapter with their answer counts.
+- ``numeric``: ``obs,mean,sd,min,median,max``;
+- open questions (only text variables): listed per chapter with their answer counts.
 
 Tables are named after the question (``tables/<question id>.csv``). ``samspil
 report-definition`` writes the definition as YAML so a researcher can retitle, reorder,
@@ -145,10 +145,10 @@ def _numeric(question: Any, number: _Numbering) -> list[Block]:
 # summary_kind of a question type -> the blocks it gets in a default report. A new question
 # type with one of these summary kinds gets its tables without touching this file.
 DEFAULT_BLOCKS: dict[str, Callable[[Any, _Numbering], list[Block]]] = {
-    "likert": _likert,
+    "distribution": _likert,
     "frequency": _frequency,
     "multiple_response": _multiple,
-    "number": _numeric,
+    "numeric": _numeric,
 }
 
 
@@ -161,9 +161,10 @@ def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> R
         blocks: list[Block] = []
         open_variables: list[str] = []
         for question in section.questions:
-            kind = getattr(question, "summary_kind", "")
-            if kind == "text":
-                open_variables += [v.name for v in question.variables(section.id)]
+            kind = question.summary_kind
+            variables = question.variables(section.id)
+            if variables and all(v.kind == "text" for v in variables):  # open questions
+                open_variables += [v.name for v in variables]
             elif kind in DEFAULT_BLOCKS:
                 blocks += DEFAULT_BLOCKS[kind](question, number)
         if open_variables:

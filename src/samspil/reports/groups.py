@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samspil.errors import DomainError
 from samspil.instruments import Instrument
 from samspil.reports.errors import Skip
 
@@ -36,7 +37,7 @@ BLUE = {"V", "K", "O", "I", "LA", "C", "DF"}
 RED = {"A", "B", "F", "Ø", "R", "S", "SF"}
 
 
-class GroupError(ValueError):
+class GroupError(DomainError):
     pass
 
 

@@ -18,21 +18,9 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from samspil.errors import DomainError
 from samspil.questions.base import IDENT, Strict
 
-Kind = Literal[
-    "summary",
-    "distribution",
-    "frequency",
-    "multiple_response",
-    "gap",
-    "crosstab",
-    "bins",
-    "numeric",
-    "grouped_means",
-    "themes",
-    "open_answers",
-]
 FigureKind = Literal["none", "bars_mean", "stacked", "bars_percent", "grouped_means"]
 GroupBy = Literal[
     "areas", "size_band", "pressure_half", "pressure_quintile", "pressure_band", "mayor_bloc"
@@ -59,7 +47,7 @@ class Block(Strict):
     id: str = Field(pattern=IDENT, description="File name: tables/<id>.csv, figures/<id>.svg")
     label: str = Field(description="Label as printed, e.g. 'Tabel 4.2'")
     title: str
-    kind: Kind
+    kind: str = Field(description="A registered table kind (samspil.reports.kinds).")
     question: str | None = None
     variables: list[str] | None = None
     item_labels: dict[str, str] = Field(default_factory=dict)
@@ -113,26 +101,17 @@ class Block(Strict):
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Block:
-        need: dict[str, list[str]] = {
-            "summary": ["top"],
-            "gap": ["expectation", "experience", "pairs"],
-            "crosstab": ["group_by"],
-            "bins": ["variable", "bins"],
-            "grouped_means": ["rows", "series"],
-            "themes": ["variable"],
-        }
-        for attr in need.get(self.kind, []):
+        from samspil.reports.kinds import table_kinds
+
+        kinds = table_kinds()
+        if self.kind not in kinds:
+            known = ", ".join(sorted(kinds))
+            raise ValueError(f"block {self.id}: unknown kind {self.kind!r}; known: {known}")
+        kind = kinds[self.kind]
+        for attr in kind.needs:
             if not getattr(self, attr):
                 raise ValueError(f"block {self.id}: kind {self.kind} needs {attr!r}")
-        listed = (
-            "summary",
-            "distribution",
-            "frequency",
-            "multiple_response",
-            "numeric",
-            "open_answers",
-        )
-        if self.kind in listed and not (self.question or self.variables):
+        if kind.variables and not (self.question or self.variables):
             raise ValueError(f"block {self.id}: give 'question' or 'variables'")
         if self.controls and not (self.control_codes or self.row_codes):
             raise ValueError(f"block {self.id}: controls need control_codes or row_codes")
@@ -170,7 +149,7 @@ class ReportSpec(Strict):
         return self
 
 
-class SpecError(ValueError):
+class SpecError(DomainError):
     """A report definition that does not follow the schema."""
 
 

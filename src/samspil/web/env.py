@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from samspil.errors import DomainError
+
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 
 
-class SettingError(ValueError):
+class SettingError(DomainError):
     """An environment variable with a value that cannot be used."""
 
 

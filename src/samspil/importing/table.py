@@ -1,0 +1,355 @@
+"""The one reader for every uploaded table: answers files (command line and coding
+uploads), respondent lists and attribute files.
+
+A path or bytes (with a file name) in CSV, XLSX or SPSS .sav become a :class:`Table`: the
+header, the cells as text (numbers for .sav), how rows are named in messages, notes on what
+was guessed, and a .sav file's own metadata. Everything is bounded and linear: limits on
+columns, rows and cell size are checked before the body is parsed, repeated headers with
+one dictionary pass, the field count of every row in one pass. Every problem is a
+:class:`Problem` naming file, row and column; the reader raises :class:`DataImportError`.
+
+CSV: UTF-8 (with or without BOM) or, failing that, Windows-1252 as Danish Excel saves it;
+the separator (``,`` ``;`` or tab) is sniffed over the first lines, quote-aware; a row with
+more or fewer fields than the header is an error naming the row; trailing empty rows
+(``;;;`` as Excel writes them) are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from samspil.errors import DomainError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_LISTED = 60
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SEPARATORS = (",", ";", "\t")
+SNIFF_CHARS = 64 * 1024  # the separator is decided on the first lines (up to 64 KiB)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataImportError(DomainError):
+    """Raised when an input file has problems; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = [str(p) for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            shown.append(f"... and {len(problems) - MAX_LISTED} more problems")
+        super().__init__("\n".join(shown))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an uploaded table may hold (checked before the body is parsed)."""
+
+    columns: int = 5_000
+    rows: int = 1_000_000
+    cell: int = 100_000  # characters
+
+
+LIMITS = Limits()
+
+
+@dataclass
+class SavMeta:
+    """What an SPSS file says about its own variables."""
+
+    value_labels: dict[str, dict[float, str]] = field(default_factory=dict)
+    user_missing: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    name: str  # the file name as messages show it
+    frame: pd.DataFrame  # text cells (CSV/XLSX) or numbers (.sav); columns = header
+    row_word: str = "row"  # "row" (row 1 is the header) or "case" (.sav)
+    notes: list[str] = field(default_factory=list)
+    sav: SavMeta | None = None
+
+    @property
+    def header_row(self) -> int | None:
+        return 1 if self.row_word == "row" else None
+
+    @property
+    def first_row(self) -> int:
+        """The row number of the first data row in messages."""
+        return 2 if self.row_word == "row" else 1
+
+    def fail(self, row: int | None, column: str | None, message: str) -> DataImportError:
+        return DataImportError([Problem(self.name, row, column, message)])
+
+
+def read_table(
+    source: Path | str | bytes, name: str | None = None, *, limits: Limits = LIMITS
+) -> Table:
+    """Read a CSV, XLSX or .sav file from a path, or from bytes named ``name``."""
+    if isinstance(source, bytes):
+        data, shown = source, Path(name or "upload").name
+    else:
+        path = Path(source)
+        shown = name or str(path)
+        if not path.is_file():
+            raise DataImportError([Problem(shown, None, None, "file not found")])
+        data = path.read_bytes()
+    suffix = Path(shown).suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        table = _read_csv(shown, data, limits)
+    elif suffix in XLSX_SUFFIXES:
+        table = _read_xlsx(shown, data, limits)
+    elif suffix == ".sav":
+        table = _read_sav(shown, data, limits)
+    else:
+        message = f"unsupported file type {suffix!r} (use .csv, .xlsx or .sav)"
+        raise DataImportError([Problem(shown, None, None, message)])
+    _check_header(table, limits)
+    return table
+
+
+# -- CSV ----------------------------------------------------------------------------------
+
+
+def _decode(name: str, data: bytes, notes: list[str]) -> str:
+    if b"\x00" in data[:SNIFF_CHARS]:
+        raise DataImportError([Problem(name, None, None, "not a text (CSV) file")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        notes.append(f"{name}: not UTF-8; read as Windows-1252 (as Danish Excel saves CSV)")
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_separator(text: str) -> str:
+    """The separator that splits the first lines into the same number (> 1) of fields,
+    quote-aware; the most fields wins; by default the one most frequent in the header."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    best: tuple[int, str] | None = None
+    for sep in SEPARATORS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=sep) if r]
+        except csv.Error:
+            continue
+        counts = {len(r) for r in rows[:50]}
+        if len(counts) == 1 and (n := counts.pop()) > 1 and (best is None or n > best[0]):
+            best = (n, sep)
+    if best is not None:
+        return best[1]
+    first = sample.split("\n", 1)[0]
+    return max(SEPARATORS, key=first.count)
+
+
+def _header(name: str, text: str, sep: str, limits: Limits) -> list[str]:
+    """The header record, refused early when it has too many columns."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    if first.count(sep) + 1 > limits.columns:
+        message = f"more than {limits.columns} columns ({first.count(sep) + 1})"
+        raise DataImportError([Problem(name, 1, None, message)])
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
+
+
+def _field_counts(text: str, sep: str) -> list[int]:
+    """Fields per record (0 for a blank line), in one linear pass."""
+    if '"' not in text:
+        return [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
+    return [len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+
+
+def _check_rows(name: str, counts: list[int], width: int, limits: Limits) -> None:
+    records = [c for c in counts if c]  # blank lines are skipped, as pandas does
+    if len(records) - 1 > limits.rows:
+        raise DataImportError([Problem(name, None, None, f"more than {limits.rows:,} rows")])
+    problems = []
+    for index, count in enumerate(records[1:], start=2):
+        if count != width:
+            message = f"{count} fields, but the header has {width}"
+            if count == 1:
+                message += " (a line break in an unquoted cell?)"
+            problems.append(Problem(name, index, None, message))
+            if len(problems) >= 10:
+                break
+    if problems:
+        raise DataImportError(problems)
+
+
+def _check_cells(name: str, text: str, sep: str, limits: Limits) -> None:
+    if len(text) <= limits.cell:
+        return
+    long = re.search(f"[^{re.escape(sep)}\n]{{{limits.cell + 1},}}", text)
+    if long is not None:
+        row = text.count("\n", 0, long.start()) + 1
+        message = f"a cell longer than {limits.cell:,} characters"
+        raise DataImportError([Problem(name, row, None, message)])
+
+
+def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
+    import pandas as pd
+
+    notes: list[str] = []
+    text = _decode(name, data, notes)
+    if not text.strip():
+        raise DataImportError([Problem(name, None, None, "the file is empty")])
+    sep = sniff_separator(text)
+    header = _header(name, text, sep, limits)
+    _check_header_names(name, header, limits)
+    _check_rows(name, _field_counts(text, sep), len(header), limits)
+    _check_cells(name, text, sep, limits)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            index_col=False,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:  # checked above; kept as a guard
+        raise DataImportError([Problem(name, None, None, f"cannot parse CSV: {exc}")]) from None
+    frame.columns = header
+    if sep == ";":
+        notes.append(f"{name}: separated by ';' (Danish Excel); a decimal comma is accepted")
+    return Table(name, _drop_trailing_empty(frame), "row", notes)
+
+
+def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    filled = (frame != "").any(axis=1).to_numpy()
+    last = len(filled) - filled[::-1].argmax() if filled.any() else 0
+    return frame.iloc[:last]
+
+
+# -- XLSX and SAV ---------------------------------------------------------------------------
+
+
+def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for broken files
+        raise DataImportError([Problem(name, None, None, f"cannot read XLSX: {exc}")]) from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if header_cells is None:
+            raise DataImportError([Problem(name, None, None, "the first sheet is empty")])
+        header = [_cell(h) for h in header_cells]
+        while header and not header[-1]:
+            header.pop()
+        _check_header_names(name, header, limits)
+        body = _xlsx_body(name, rows, len(header), limits)
+    finally:
+        book.close()
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    return Table(name, _drop_trailing_empty(frame), "row")
+
+
+def _xlsx_body(name: str, rows: Any, width: int, limits: Limits) -> list[list[str]]:
+    body: list[list[str]] = []
+    for number, values in enumerate(rows, start=2):
+        cells = [_cell(v) for v in values]
+        extra = [c for c in cells[width:] if c]
+        if extra:
+            message = f"a value beyond the last column of the header ({extra[0]!r})"
+            raise DataImportError([Problem(name, number, None, message)])
+        cells = (cells + [""] * width)[:width]
+        if any(len(c) > limits.cell for c in cells):
+            message = f"a cell longer than {limits.cell:,} characters"
+            raise DataImportError([Problem(name, number, None, message)])
+        body.append(cells)
+        if len(body) > limits.rows:
+            raise DataImportError([Problem(name, None, None, f"more than {limits.rows:,} rows")])
+    return body
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_sav(name: str, data: bytes, limits: Limits) -> Table:
+    import tempfile
+
+    import pyreadstat
+
+    # pyreadstat reads only from a path: the bytes go to a private temporary file.
+    with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            _, meta = pyreadstat.read_sav(handle.name, metadataonly=True)
+            if (meta.number_columns or 0) > limits.columns or (meta.number_rows or 0) > limits.rows:
+                message = f"more than {limits.columns} variables or {limits.rows:,} cases"
+                raise DataImportError([Problem(name, None, None, message)])
+            frame, meta = pyreadstat.read_sav(handle.name, user_missing=True)
+        except DataImportError:
+            raise
+        except Exception as exc:  # pyreadstat raises its own ReadstatError
+            message = f"cannot read SPSS file: {exc}"
+            raise DataImportError([Problem(name, None, None, message)]) from None
+    missing: dict[str, list[tuple[float, float]]] = {}
+    declared: dict[str, Any] = meta.missing_ranges or {}
+    for column, ranges in declared.items():
+        missing[column] = [(float(r["lo"]), float(r["hi"])) for r in ranges]
+    for column, values in (getattr(meta, "missing_user_values", None) or {}).items():
+        missing.setdefault(column, []).extend((float(v), float(v)) for v in values)
+    labels = {
+        column: {float(k): str(v) for k, v in table.items()}
+        for column, table in (meta.variable_value_labels or {}).items()
+    }
+    return Table(name, frame, "case", sav=SavMeta(labels, missing))
+
+
+# -- header ---------------------------------------------------------------------------------
+
+
+def _check_header_names(name: str, header: list[str], limits: Limits) -> None:
+    if len(header) > limits.columns:
+        message = f"more than {limits.columns} columns ({len(header)})"
+        raise DataImportError([Problem(name, 1, None, message)])
+    seen: dict[str, int] = {}
+    problems = []
+    for index, title in enumerate(header):
+        key = title.strip().casefold()
+        if key and key in seen:
+            message = f"the column name repeats (also column {seen[key] + 1})"
+            problems.append(Problem(name, 1, title, message))
+        seen.setdefault(key, index)
+    if problems:
+        raise DataImportError(problems[:MAX_LISTED])
+
+
+def _check_header(table: Table, limits: Limits) -> None:
+    if table.sav is not None:
+        _check_header_names(table.name, [str(c) for c in table.frame.columns], limits)
