@@ -93,16 +93,23 @@ def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame |
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from samspil.reports import load_spec, make_report
+    from samspil.reports import make_report
+    from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
-    spec = load_spec(args.report)
+    spec = report_spec(args.report)
     responses = _read_responses(_instrument(args.instrument or spec.instrument), args.data)
+    previous = None
+    if args.previous:
+        before = _instrument(args.previous_instrument) if args.previous_instrument else None
+        previous = _read_responses(before or responses.instrument, args.previous)
     formats = set(args.formats.split(",")) if args.formats else None
     output = make_report(
         spec,
         responses,
         Path(args.out),
+        previous=previous,
+        previous_label=args.previous_label or "",
         codes=_read_columns(args.codes, CODES_COLUMNS),
         attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
         quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
@@ -111,9 +118,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         banner=args.banner or "",
     )
     made = len(output.results) - len(output.skipped)
-    print(f"{args.report}: {made} tables and figures written to {output.folder}")
+    print(f"{spec.id}: {made} tables and figures written to {output.folder}")
     for result in output.skipped:
         print(f"left out {result.block.label}: {result.skipped}", file=sys.stderr)
+    return 0
+
+
+def cmd_report_definition(args: argparse.Namespace) -> int:
+    from samspil.reports.default import default_spec, spec_yaml
+
+    spec = default_spec(_instrument(args.instrument), args.instrument)
+    Path(args.out).write_text(spec_yaml(spec), encoding="utf-8")
+    print(f"{args.out}: {len(spec.chapters)} chapters, {len(spec.blocks)} tables and figures")
     return 0
 
 
@@ -176,7 +192,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_codebook)
 
     p = sub.add_parser("report", help="make a data report from answers")
-    p.add_argument("report", help="report id (kd2024, fc2015) or a report definition YAML")
+    p.add_argument(
+        "report",
+        help="report id (kd2024, fc2015), a report definition YAML, or a questionnaire "
+        "(id, YAML or XLSForm) for its default report",
+    )
     p.add_argument("--data", required=True, help="answers: CSV, XLSX or SPSS .sav")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--codes", help="final codes of open answers: respondent_id,variable,code")
@@ -189,7 +209,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
     p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf (default all)")
     p.add_argument("--banner", help="a line shown at the top of the report")
+    p.add_argument("--previous", help="the previous wave's answers (CSV, XLSX or .sav)")
+    p.add_argument("--previous-label", help="the previous wave's name in tables, e.g. 2024")
+    p.add_argument(
+        "--previous-instrument",
+        help="the previous wave's questionnaire, if it differs (items match by variable name)",
+    )
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "report-definition", help="write the default report definition of a questionnaire"
+    )
+    p.add_argument("instrument", help="bundled id, YAML or XLSForm file")
+    p.add_argument("--out", required=True, help="the definition file to write (YAML)")
+    p.set_defaults(func=cmd_report_definition)
 
     p = sub.add_parser("export", help="export answers with labels for archiving")
     p.add_argument("instrument")

@@ -51,7 +51,7 @@ def likert_summary(
 
 
 def numeric_summary(df: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
-    """Observations, mean, SD (ddof=1), min and max of numeric answers."""
+    """Observations, mean, SD (ddof=1), min, median and max of numeric answers."""
     _require(df, items)
     rows = []
     for item in items:
@@ -63,7 +63,8 @@ def numeric_summary(df: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
                 "mean": float(values.mean()) if values.size else np.nan,
                 "sd": float(values.std(ddof=1)) if values.size > 1 else np.nan,
                 "min": float(values.min()) if values.size else np.nan,
+                "median": float(values.median()) if values.size else np.nan,
                 "max": float(values.max()) if values.size else np.nan,
             }
         )
-    return pd.DataFrame(rows, columns=["item", "obs", "mean", "sd", "min", "max"])
+    return pd.DataFrame(rows, columns=["item", "obs", "mean", "sd", "min", "median", "max"])

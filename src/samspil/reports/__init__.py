@@ -39,7 +39,10 @@ class ReportOutput:
 def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
     """The definition (by id or as given), checked to be for the responses' instrument."""
     spec = load_spec(spec) if isinstance(spec, str) else spec
-    if spec.instrument != responses.instrument.id:
+    # A definition naming its questionnaire by file (a default report's) was resolved by
+    # whoever read the answers with that file.
+    by_file = Path(spec.instrument).suffix.lower() in (".yaml", ".yml", ".xlsx")
+    if spec.instrument != responses.instrument.id and not by_file:
         raise SpecError(
             f"report {spec.id} is for instrument {spec.instrument}, "
             f"but the answers are for {responses.instrument.id}"
@@ -55,7 +58,11 @@ def compute(
     attributes: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
     min_cell: int | None = None,
+    previous: Responses | None = None,
+    previous_label: str = "",
 ) -> tuple[ReportSpec, list[Result]]:
+    """Every block of the definition computed from the answers; with ``previous`` (the
+    previous wave, items matched by variable name) comparable tables get it beside."""
     spec = report_spec(spec, responses)
     inputs = Inputs(
         instrument=responses.instrument,
@@ -65,7 +72,15 @@ def compute(
         quotes=quotes,
         min_cell=spec.min_cell if min_cell is None else min_cell,
     )
-    return spec, build(spec, inputs)
+    results = build(spec, inputs)
+    if previous is not None:
+        from samspil.reports.waves import Waves, add_previous
+
+        before = Inputs(
+            instrument=previous.instrument, data=previous.data, min_cell=inputs.min_cell
+        )
+        add_previous(results, Waves(inputs, before, previous_label or "forrige runde"))
+    return spec, results
 
 
 def make_report(
@@ -79,6 +94,8 @@ def make_report(
     min_cell: int | None = None,
     formats: Collection[str] = ALL_FORMATS,
     banner: str = "",
+    previous: Responses | None = None,
+    previous_label: str = "",
 ) -> ReportOutput:
     from samspil.reports import figures as fig
     from samspil.reports import render
@@ -87,7 +104,14 @@ def make_report(
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
     spec, results = compute(
-        spec, responses, codes=codes, attributes=attributes, quotes=quotes, min_cell=min_cell
+        spec,
+        responses,
+        codes=codes,
+        attributes=attributes,
+        quotes=quotes,
+        min_cell=min_cell,
+        previous=previous,
+        previous_label=previous_label,
     )
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)

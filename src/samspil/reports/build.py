@@ -28,6 +28,7 @@ class Column:
     name: str
     header: str
     fmt: Format
+    missing: str = ""  # shown for a missing value (e.g. "–" for an item absent in a wave)
 
 
 @dataclass
@@ -250,6 +251,14 @@ def frequency(block: Block, inputs: Inputs) -> Result:
     table = analysis.frequency(inputs.data[var.name], cats)
     table["answer"] = [_cat_label(block, var, c) for c in cats]
     note = _note(block, var, n=str(int(table["n"].sum())))
+    if block.list_excluded:
+        values = inputs.data[var.name]
+        left_out = [
+            {"answer": _cat_label(block, var, code), "n": int((values == code).sum())}
+            for code in var.special_codes
+            if code not in cats
+        ]
+        table = pd.concat([table, pd.DataFrame(left_out)], ignore_index=True)
     columns = [
         Column("answer", block.header, "text"),
         Column("n", "N", "int"),
@@ -455,7 +464,10 @@ def numeric(block: Block, inputs: Inputs) -> Result:
         Column("sd", "Std. afv.", "num"),
     ]
     note = _note(block, variables[0], n=n_range(table["obs"].tolist()))
-    return Result(block, table[["item", "obs", "mean", "sd", "min", "max"]], columns, note)
+    extra = {"min": ("Min.", "num0"), "median": ("Median", "num"), "max": ("Maks.", "num0")}
+    columns += [Column(name, *extra[name]) for name in block.statistics]  # type: ignore[arg-type]
+    data = table[["item", "obs", "mean", "sd", "min", "median", "max"]]
+    return Result(block, data, columns, note)
 
 
 @register_table_kind("grouped_means", needs=("rows", "series"))
@@ -521,6 +533,30 @@ def themes(block: Block, inputs: Inputs) -> Result:
         quotes = [str(t) for t in chosen["text"].tolist()]
     note = _note(block, var, n=str(len(answered)))
     return Result(block, table, columns, note, figure_data=table, quotes=quotes)
+
+
+@register_table_kind("open_answers", variables=True)
+def open_answers(block: Block, inputs: Inputs) -> Result:
+    """Open questions listed with how many wrote an answer (the texts stay out of reports)."""
+    variables = [
+        inputs.instrument.variable_map[name]
+        for name in (block.variables or [])
+        if name in inputs.instrument.variable_map
+    ]
+    present = [v for v in variables if v.name in inputs.data.columns]
+    if not present:
+        raise Skip("Ingen af de åbne spørgsmål findes i data.")
+    rows = []
+    for var in present:
+        texts = inputs.data[var.name]
+        written = texts.notna() & (texts.astype(str).str.strip() != "")
+        rows.append({"item": var.item or var.question, "answered": int(written.sum())})
+    table = pd.DataFrame(rows, columns=["item", "answered"])
+    columns = [
+        Column("item", block.header or "Spørgsmål", "text"),
+        Column("answered", "Antal svar", "int"),
+    ]
+    return Result(block, table, columns, block.note)
 
 
 @register_table_kind("question", needs=("question",))

@@ -35,6 +35,8 @@ def write_csv(result: Result, folder: Path) -> Path:
 
 def cell(column: Column, row: pd.Series) -> str:
     value = row.get(column.name)
+    if column.missing and fmt.is_missing(value):
+        return column.missing
     if column.fmt == "text" or column.fmt == "stars":
         return "" if fmt.is_missing(value) else str(value)
     if row.get("suppressed") is True and column.fmt in ("pct", "num", "mean_sd", "int"):

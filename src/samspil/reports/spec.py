@@ -55,6 +55,11 @@ class Block(Strict):
     categories: list[int] | None = None
     include_dont_know: bool = True
     include_not_applicable: bool = False
+    list_excluded: bool = Field(
+        default=False,
+        description="frequency: show special answers left out of the base as rows with "
+        "their count and no percentage.",
+    )
     top: list[int] = Field(default_factory=list)
     share_label: str = "Andel"
     header: str = Field(default="", description="Heading of the item column, if any.")
@@ -79,6 +84,8 @@ class Block(Strict):
         default=None,
         description="Answer codes counted as 1 in that regression (default row_codes).",
     )
+    # numeric: statistics shown beside obs, mean and SD (the CSV always has them all)
+    statistics: list[Literal["min", "median", "max"]] = Field(default_factory=list)
     # gap
     expectation: QuestionCode | None = None
     experience: QuestionCode | None = None
