@@ -151,15 +151,25 @@ def study_responses(study: Study, *, include_not_started: bool = False) -> Respo
 def make_study_report(study: Study, out: Path, *, report_id: str = "", **options: Any) -> object:
     """Build the data report for a study (samspil.reports) from ``study_responses``.
 
-    The report id defaults to the instrument id (the report specs are named after the
-    instruments); ``options`` go to ``make_report`` as they are (e.g. ``formats``).
+    The report definition: ``report_id`` if given, else the bundled one named after a
+    bundled instrument, else (an uploaded questionnaire, or one without a definition) the
+    default report made from the study's own frozen questionnaire. ``options`` go to
+    ``make_report`` as they are (e.g. ``formats``).
     """
     from samspil.reports import make_report
+    from samspil.reports.default import default_spec, has_bundled_spec
 
     out.mkdir(parents=True, exist_ok=True)
     if study.withdrawn_count and not options.get("banner"):
         options["banner"] = withdrawn_note(study.withdrawn_count)
-    return make_report(report_id or study.instrument_id, study_responses(study), out, **options)
+    responses = study_responses(study)
+    if report_id:
+        spec: Any = report_id
+    elif not study.instrument_upload and has_bundled_spec(study.instrument_id):
+        spec = study.instrument_id
+    else:
+        spec = default_spec(responses.instrument)
+    return make_report(spec, responses, out, **options)
 
 
 def withdrawn_note(count: int) -> str:

@@ -210,6 +210,10 @@ def _is_report_definition(path: Path) -> bool:
     return isinstance(raw, dict) and "chapters" in raw
 
 
+def has_bundled_spec(report_id: str) -> bool:
+    return (resources.files("samspil.reports") / "specs" / f"{report_id}.yaml").is_file()
+
+
 def report_spec(ref: str) -> ReportSpec:
     """The report definition ``samspil report REF`` means: a definition file (YAML with
     ``chapters``), a bundled definition by id, or else the default report of the instrument
@@ -225,6 +229,6 @@ def report_spec(ref: str) -> ReportSpec:
         ):
             spec = spec.model_copy(update={"instrument": str(beside)})
         return spec
-    if (resources.files("samspil.reports") / "specs" / f"{ref}.yaml").is_file():
+    if has_bundled_spec(ref):
         return load_spec(ref)
     return default_spec(resolve(ref), ref)
