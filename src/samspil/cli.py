@@ -190,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_demo)
 
-    for module in ("samspil.coding.cli", "samspil.fieldwork.cli"):
+    for module in ("samspil.coding.cli", "samspil.fieldwork.cli", "samspil.register.cli"):
         try:
             plugin = __import__(module, fromlist=["register"])
         except ImportError:

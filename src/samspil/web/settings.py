@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "samspil.web",
     "samspil.fieldwork",
     "samspil.coding_web",
+    "samspil.register",
 ]
 
 MIDDLEWARE = [

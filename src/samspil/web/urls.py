@@ -12,6 +12,7 @@ from samspil.fieldwork import views
 urlpatterns = [
     path("", include("samspil.fieldwork.urls")),
     path("", include("samspil.coding_web.urls")),
+    path("", include("samspil.register.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

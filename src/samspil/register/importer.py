@@ -1,0 +1,284 @@
+"""``samspil register import --actors FILE``: civil actors from CSV or XLSX, all or nothing.
+
+Columns, exactly: ``name,type,kommune,cvr,address,postcode,city,email,phone,website,areas,
+target_groups``. ``type`` and each of the ``;``-separated ``areas`` take the Danish label
+or the code from taxonomy.yaml; ``kommune`` a municipality name or code; ``cvr`` is
+checked (8 digits, modulus 11); ``target_groups`` is ``;``-separated free text.
+
+Every problem is collected with file, row and column (samspil.importing.Problem) and
+nothing is written unless the whole file is valid.
+
+Duplicates are never merged:
+
+* **same CVR number** as an actor already in the register or an earlier row: the row is
+  held back (not imported) and listed for review;
+* **similar name and address in the same municipality** (or the same name when there is
+  no address): the row is imported and listed for review, since two associations may well
+  share a community house.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+
+from samspil.fieldwork.municipalities import normalise as normalise_municipality
+from samspil.fieldwork.respondents_import import _municipality_lookup
+from samspil.importing import DataImportError, Problem, read_table
+from samspil.register.cvr import CvrError, clean_cvr
+from samspil.register.models import Location, Organization, actor_search_text
+from samspil.register.taxonomy import taxonomy
+
+COLUMNS = (
+    "name",
+    "type",
+    "kommune",
+    "cvr",
+    "address",
+    "postcode",
+    "city",
+    "email",
+    "phone",
+    "website",
+    "areas",
+    "target_groups",
+)
+REQUIRED = ("name", "type", "kommune")
+SIMILAR_NAME = 0.85
+MAX_PROBLEMS = 200
+BATCH = 2000
+
+
+@dataclass
+class ActorRow:
+    row: int
+    actor: Organization
+    address: str
+    postcode: str
+    city: str
+
+
+@dataclass
+class Review:
+    """A row reported for review: held back (same CVR) or imported (similar)."""
+
+    row: int
+    name: str
+    reason: str
+    held_back: bool
+
+
+@dataclass
+class ImportOutcome:
+    imported: int = 0
+    reviews: list[Review] = field(default_factory=list)
+
+    @property
+    def held_back(self) -> int:
+        return sum(r.held_back for r in self.reviews)
+
+
+def _codes(kind: str) -> str:
+    """The accepted codes, for messages (the Danish labels are accepted too)."""
+    return ", ".join(t.code for t in taxonomy().terms(kind)) + " (or their Danish labels)"
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _key(text: str) -> str:
+    """Name or address for comparison: lower case, letters and digits, single spaces."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def read_actors(path: Path) -> tuple[list[ActorRow], list[Problem]]:
+    """The file's rows as unsaved actors, and every problem found."""
+    table, _ = read_table(path)
+    file = str(path)
+    header = [str(c).strip() for c in table.columns]
+    problems = [
+        Problem(file, 1, c, "required column is missing") for c in COLUMNS if c not in header
+    ]
+    problems += [
+        Problem(file, 1, c, f"unknown column (the columns are {','.join(COLUMNS)})")
+        for c in header
+        if c not in COLUMNS
+    ]
+    if problems:
+        raise DataImportError(problems)
+    table.columns = header
+    tax = taxonomy()
+    municipalities = _municipality_lookup()
+    url = URLValidator(schemes=["http", "https"])
+    rows: list[ActorRow] = []
+    for offset, record in enumerate(table.to_dict(orient="records")):
+        row = offset + 2  # row 1 is the header, as in a spreadsheet
+        cells = {c: str(record.get(c, "") or "").strip() for c in COLUMNS}
+        if not any(cells.values()):
+            continue
+
+        def problem(column: str, message: str, row: int = row) -> None:
+            problems.append(Problem(file, row, column, message))
+
+        for column in REQUIRED:
+            if not cells[column]:
+                problem(column, "a value is required")
+        if len(cells["name"]) > 200:
+            problem("name", "longer than 200 characters")
+        actor_type = tax.lookup("actor_types", cells["type"]) if cells["type"] else None
+        if cells["type"] and actor_type is None:
+            problem("type", f"unknown type {cells['type']!r}; codes: {_codes('actor_types')}")
+        municipality = municipalities.get(normalise_municipality(cells["kommune"]))
+        if cells["kommune"] and municipality is None:
+            problem("kommune", f"{cells['kommune']!r} is not a Danish municipality (name or code)")
+        cvr = ""
+        if cells["cvr"]:
+            try:
+                cvr = clean_cvr(cells["cvr"])
+            except CvrError as exc:
+                problem("cvr", str(exc))
+        if cells["postcode"] and not re.fullmatch(r"\d{4}", cells["postcode"]):
+            problem("postcode", f"a postcode has 4 digits, not {cells['postcode']!r}")
+        if cells["address"] and not (cells["postcode"] and cells["city"]):
+            problem("postcode" if not cells["postcode"] else "city", "needed with an address")
+        if cells["email"]:
+            try:
+                validate_email(cells["email"])
+            except ValidationError:
+                problem("email", f"{cells['email']!r} is not an e-mail address")
+        website = cells["website"]
+        if website and not re.match(r"https?://", website):
+            website = "https://" + website
+        if website:
+            try:
+                url(website)
+            except ValidationError:
+                problem("website", f"{cells['website']!r} is not a web address")
+        areas = []
+        for part in _split(cells["areas"]):
+            code = tax.lookup("areas", part)
+            if code is None:
+                problem("areas", f"unknown area {part!r}; codes: {_codes('areas')}")
+            else:
+                areas.append(code)
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(file, None, None, f"stopped after {MAX_PROBLEMS} problems"))
+            break
+        if actor_type is None or municipality is None:
+            continue
+        actor = Organization(
+            name=cells["name"],
+            actor_type=actor_type,
+            municipality=municipality,
+            tax_id=cvr,
+            email=cells["email"],
+            phone=cells["phone"][:40],
+            website=website,
+            areas=list(dict.fromkeys(areas)),
+            target_groups=_split(cells["target_groups"]),
+        )
+        rows.append(ActorRow(row, actor, cells["address"], cells["postcode"], cells["city"]))
+    return rows, problems
+
+
+def find_duplicates(rows: list[ActorRow]) -> list[Review]:
+    """Rows with the CVR number of an existing actor or an earlier row (held back), and rows
+    whose name and address resemble another's in the same municipality (for review)."""
+    reviews: list[Review] = []
+    cvrs = {r.actor.tax_id for r in rows if r.actor.tax_id}
+    known_cvr = (
+        dict(Organization.objects.filter(tax_id__in=cvrs).values_list("tax_id", "name"))
+        if cvrs
+        else {}
+    )
+    first_row: dict[str, int] = {}
+    for r in rows:
+        cvr = r.actor.tax_id
+        if not cvr:
+            continue
+        if cvr in known_cvr:
+            reviews.append(
+                Review(
+                    r.row,
+                    r.actor.name,
+                    f"same CVR {cvr} as {known_cvr[cvr]!r} in the register",
+                    True,
+                )
+            )
+        elif cvr in first_row:
+            reviews.append(
+                Review(r.row, r.actor.name, f"same CVR {cvr} as row {first_row[cvr]}", True)
+            )
+        else:
+            first_row[cvr] = r.row
+    held = {rv.row for rv in reviews}
+
+    # Similar names: compared only within a block (municipality + address, or municipality
+    # + first letters of the name when there is no address), so the work stays linear.
+    def block(municipality_id: int, name: str, address: str, postcode: str) -> tuple[object, ...]:
+        if address:
+            return (municipality_id, _key(address), postcode)
+        return (municipality_id, "", _key(name)[:4])
+
+    blocks: dict[tuple[object, ...], list[tuple[str, str]]] = defaultdict(list)
+    municipality_ids = {r.actor.municipality_id for r in rows}
+    existing = Location.objects.filter(
+        organization__municipality_id__in=municipality_ids
+    ).values_list("organization__municipality_id", "organization__name", "address_1", "postal_code")
+    for municipality_id, name, address, postcode in existing.iterator():
+        blocks[block(municipality_id, name, address, postcode)].append(
+            (_key(name), repr(name) + " in the register")
+        )
+    for r in rows:
+        if r.row in held:
+            continue
+        key = block(r.actor.municipality_id, r.actor.name, r.address, r.postcode)
+        name = _key(r.actor.name)
+        for other, where in blocks[key]:
+            if name == other or SequenceMatcher(None, name, other).ratio() >= SIMILAR_NAME:
+                what = "name and address" if r.address else "name"
+                reviews.append(Review(r.row, r.actor.name, f"similar {what} to {where}", False))
+                break
+        blocks[key].append((name, f"row {r.row}"))
+    return sorted(reviews, key=lambda rv: rv.row)
+
+
+def import_actors(path: Path) -> ImportOutcome:
+    """Validate the whole file, then write every actor not held back, in one transaction."""
+    rows, problems = read_actors(path)
+    if problems:
+        raise DataImportError(problems)
+    if not rows:
+        raise DataImportError([Problem(str(path), None, None, "the file has no actors")])
+    reviews = find_duplicates(rows)
+    held = {rv.row for rv in reviews if rv.held_back}
+    keep = [r for r in rows if r.row not in held]
+    with transaction.atomic():
+        for start in range(0, len(keep), BATCH):
+            _write(keep[start : start + BATCH])
+    return ImportOutcome(imported=len(keep), reviews=reviews)
+
+
+def _write(rows: Iterable[ActorRow]) -> None:
+    rows = list(rows)
+    for r in rows:
+        r.actor.search_text = actor_search_text(
+            r.actor, r.actor.municipality.name, f"{r.address} {r.city}".strip()
+        )
+    Organization.objects.bulk_create([r.actor for r in rows])
+    Location.objects.bulk_create(
+        [
+            Location(organization=r.actor, address_1=r.address, postal_code=r.postcode, city=r.city)
+            for r in rows
+            if r.address
+        ]
+    )
