@@ -226,6 +226,7 @@ def export_hsds(out: Path) -> dict[str, int]:
             "id": _id("term", kind, t.code),
             "code": t.code,
             "name": t.label,
+            "description": t.label,
             "taxonomy": kind,
             "language": "da",
         }
