@@ -102,3 +102,9 @@ def collaboration(staff, club, aarhus):  # type: ignore[no-untyped-def]
         },
         [Partner("lead", municipality=aarhus), Partner("partner", organization=club)],
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """Many personas log in: a fast hasher keeps the tests quick (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
