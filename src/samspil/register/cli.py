@@ -53,6 +53,65 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _municipalities(values: list[str] | None) -> list[Any]:
+    from samspil.fieldwork.models import Municipality
+    from samspil.fieldwork.municipalities import normalise
+
+    found = []
+    for value in values or []:
+        match = Municipality.objects.filter(code=int(value)).first() if value.isdigit() else None
+        match = match or next(
+            (m for m in Municipality.objects.all() if normalise(m.name) == normalise(value)), None
+        )
+        if match is None:
+            raise BadInput(f"--kommune {value}: not a Danish municipality (name or code)")
+        found.append(match)
+    return found
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from samspil.register.survey_tables import add_survey, register_tables
+    from samspil.register.tables import collaboration_frame, collaborations_in
+
+    municipalities = _municipalities([args.kommune] if args.kommune else None)
+    municipality = municipalities[0] if municipalities else None
+    frame = collaboration_frame(collaborations_in(municipality))
+    if frame.empty:
+        raise BadInput(
+            "the register has no collaborations" + (f" in {municipality}" if municipality else "")
+        )
+    tables = register_tables(frame)
+    if args.survey:
+        folder = Path(args.survey)
+        folder = folder / "tables" if (folder / "tables").is_dir() else folder
+        if not folder.is_dir():
+            raise BadInput(f"--survey {args.survey}: no such folder")
+        tables = add_survey(tables, folder)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(out / f"{name}.csv", index=False, float_format="%.15g")
+    where = municipality.name if municipality else "hele landet"
+    say(f"{len(frame)} collaborations ({where}): {', '.join(tables)} written to {out}")
+    return 0
+
+
+def cmd_respondents(args: argparse.Namespace) -> int:
+    import csv
+
+    from samspil.register.tables import RESPONDENT_COLUMNS, respondent_rows
+
+    rows = respondent_rows(args.kind, _municipalities(args.kommune))
+    if not rows:
+        raise BadInput("no contacts with an e-mail address match")
+    with open(args.out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RESPONDENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    say(f"{len(rows)} respondents written to {args.out} (samspil study create --respondents)")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``register`` to the main parser's sub-commands."""
     parser = subparsers.add_parser("register", help="the register of actors and collaborations")
@@ -67,3 +126,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", required=True, choices=["hsds", "popolo", "csv"])
     p.add_argument("--out", required=True, help="output folder (made if missing)")
     p.set_defaults(func=_handler(cmd_export))
+
+    p = sub.add_parser("tables", help="fc2015 tables 5.1, 5.3, 5.4, 5.6 from the collaborations")
+    p.add_argument("--kommune", help="one municipality (name or code); default the country")
+    p.add_argument("--survey", help="a survey report folder: its figures go beside the register's")
+    p.add_argument("--out", required=True, help="output folder (made if missing)")
+    p.set_defaults(func=_handler(cmd_tables))
+
+    p = sub.add_parser("respondents", help="a study's respondent list drawn from the register")
+    p.add_argument("kind", choices=["contact-points", "actors"])
+    p.add_argument("--kommune", action="append", help="limit to a municipality (repeatable)")
+    p.add_argument("--out", required=True, help="CSV for samspil study create --respondents")
+    p.set_defaults(func=_handler(cmd_respondents))

@@ -417,13 +417,12 @@ class ValueReport(models.Model):
         """Codes of the Tabel 5.6 measures this report documents."""
         found = []
         for term in taxonomy().measures:
-            if term.field:
-                documented = getattr(self, term.field) is not None
-            else:
-                documented = term.code == "goals_met" and (
-                    self.goals_met is not None
-                    or any(i.actual is not None for i in self.indicators.all())
+            if term.code == "goals_met":
+                documented = self.goals_met is not None or any(
+                    i.actual is not None for i in self.indicators.all()
                 )
+            else:
+                documented = getattr(self, term.field) is not None
             if documented:
                 found.append(term.code)
         return found

@@ -22,6 +22,7 @@ class Term(BaseModel):
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str = Field(min_length=1)
     survey: int | None = None  # the code of the matching answer in the fc2015 questionnaire
+    survey_codes: tuple[int, ...] = ()  # several answers that match (organisation)
     field: str = ""  # measures: the value report's field holding the measure
 
 
