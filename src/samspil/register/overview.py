@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 
 from samspil.fieldwork.models import Municipality
 from samspil.register.models import Collaboration
@@ -40,7 +40,7 @@ def by_area(municipality: Municipality, since: dt.date | None = None) -> list[Ar
     if since is not None:
         collaborations = collaborations.exclude(end_date__lt=since)
     rows = {t.code: AreaRow(t.label) for t in taxonomy().areas}
-    total = AreaRow(gettext("Total"))
+    total = AreaRow(pgettext("sum of all areas", "Total"))
     for collaboration in collaborations:
         targets = [rows[a] for a in collaboration.areas if a in rows] + [total]
         for row in targets:
