@@ -12,6 +12,10 @@ from samspil.register.models import Collaboration, Contact, Organization, ValueR
 from samspil.register.taxonomy import taxonomy
 
 
+# An ISO value: a type=date input shows nothing when given the locale's format.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 def _semicolon_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
@@ -103,9 +107,7 @@ class UnitForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    consent_at = forms.DateField(
-        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    consent_at = forms.DateField(label=_("Consent given on"), widget=DATE)
 
 
 class CollaborationForm(forms.ModelForm):
@@ -133,8 +135,8 @@ class CollaborationForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DATE,
+            "end_date": DATE,
         }
 
 
@@ -182,8 +184,8 @@ class ReportForm(forms.ModelForm):
             "goals_met",
         ]
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}),
-            "period_end": forms.DateInput(attrs={"type": "date"}),
+            "period_start": DATE,
+            "period_end": DATE,
             "goals_met": forms.NullBooleanSelect,
         }
 
