@@ -11,7 +11,6 @@ from samspil.fieldwork.models import Municipality
 from samspil.register.models import Collaboration, Contact, Organization, ValueReport
 from samspil.register.taxonomy import taxonomy
 
-
 # An ISO value: a type=date input shows nothing when given the locale's format.
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
