@@ -7,9 +7,10 @@ import io
 
 import pytest
 
-from samspil.register.demo import DEMO_MUNICIPALITIES, ensure_demo_register, synthetic_actors_csv
+from samspil.register.demo import ensure_demo_register
 from samspil.register.importer import COLUMNS
 from samspil.register.models import Collaboration, Contact, Organization, ValueReport
+from samspil.register.synthetic import DEMO_MUNICIPALITIES, synthetic_actors_csv
 
 pytestmark = pytest.mark.django_db
 

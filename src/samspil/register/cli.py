@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from samspil.fieldwork.cli import BadInput, _handler, say
 def cmd_import(args: argparse.Namespace) -> int:
     from samspil.register.importer import import_actors
 
+    started = time.monotonic()
     outcome = import_actors(Path(args.actors))
-    say(f"{outcome.imported} actors imported from {args.actors}")
+    seconds = time.monotonic() - started
+    say(f"{outcome.imported} actors imported from {args.actors} in {seconds:.1f} s")
     if outcome.reviews:
         say(
             f"{len(outcome.reviews)} rows to review ({outcome.held_back} held back as duplicates, "

@@ -7,11 +7,8 @@ Only in demo mode. Logins: ``demo-<kommune>`` (municipal staff) and ``demo-foren
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,31 +19,11 @@ from django.utils import timezone
 from samspil.fieldwork.models import Municipality, Unit, ensure_municipalities
 from samspil.register import actions
 from samspil.register.actions import Partner
-from samspil.register.cvr import check_digit
-from samspil.register.importer import COLUMNS
 from samspil.register.models import Contact, Location, Organization, Party
+from samspil.register.synthetic import DEMO_MUNICIPALITIES, KINDS, synthetic_actor_rows
 from samspil.register.taxonomy import taxonomy
 
-DEMO_MUNICIPALITIES = ("Aarhus", "Odense", "Vejle", "Fanø")
 DEMO_PASSWORD = "demo"
-WORDS = ("Sol", "Eng", "Skov", "Bakke", "Fjord", "Havn", "Mølle", "Kilde", "Lund", "Strand")
-KINDS = (
-    "Boldklub",
-    "Seniorklub",
-    "Lektiecafé",
-    "Naturforening",
-    "Kor",
-    "Værested",
-    "Spejdergruppe",
-)
-STREETS = ("Skolevej", "Kirkegade", "Stationsvej", "Parkvej", "Søndergade", "Nørregade")
-TARGETS = ("børn", "unge", "ældre", "familier", "flygtninge", "ensomme")
-POSTCODES = {
-    "Aarhus": ("8000", "Aarhus C"),
-    "Odense": ("5000", "Odense C"),
-    "Vejle": ("7100", "Vejle"),
-    "Fanø": ("6720", "Fanø"),
-}
 TOPICS = {
     "sundhed": ("Frivillige i ældreplejen", "Frivilligkoordinator, Sundhed og Omsorg"),
     "social": ("Samarbejde om udsatte borgere", "Frivillighedskonsulent, Socialforvaltningen"),
@@ -55,53 +32,6 @@ TOPICS = {
     "beskaeftigelse": ("Frivillige mentorer", "Jobcentrets frivilligkontakt"),
     "teknik": ("Frivillige på det grønne område", "Naturvejleder, Teknik og Miljø"),
 }
-
-
-def valid_cvr(rng: random.Random) -> str:
-    while True:
-        first = str(rng.randint(1000000, 9999999))
-        digit = check_digit(first)
-        if digit is not None:
-            return first + str(digit)
-
-
-def synthetic_actor_rows(
-    n: int, seed: int = 1, municipalities: list[str] | None = None
-) -> Iterator[dict[str, str]]:
-    """Rows in the import's columns; every tenth shares a CVR-less name with a neighbour."""
-    rng = random.Random(seed)
-    tax = taxonomy()
-    places = municipalities or DEMO_MUNICIPALITIES
-    for i in range(n):
-        municipality = places[i % len(places)]
-        postcode, city = POSTCODES.get(municipality, ("9999", municipality))
-        name = f"{rng.choice(WORDS)}{rng.choice(KINDS).lower()} {municipality} {i + 1}"
-        yield {
-            "name": f"{name} (syntetisk)",
-            "type": rng.choice(tax.actor_types).code,
-            "kommune": municipality,
-            "cvr": valid_cvr(rng) if rng.random() < 0.5 else "",
-            "address": f"{rng.choice(STREETS)} {rng.randint(1, 200)}",
-            "postcode": postcode,
-            "city": city,
-            "email": f"kontakt{i + 1}@example.org",
-            "phone": "",
-            "website": "",
-            "areas": ";".join(
-                sorted({rng.choice(tax.areas).code for _ in range(rng.randint(1, 2))})
-            ),
-            "target_groups": ";".join(
-                sorted({rng.choice(TARGETS) for _ in range(rng.randint(1, 2))})
-            ),
-        }
-
-
-def synthetic_actors_csv(n: int, seed: int = 1, municipalities: list[str] | None = None) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(synthetic_actor_rows(n, seed, municipalities))
-    return buffer.getvalue()
 
 
 def _user(username: str, **side: object) -> object:

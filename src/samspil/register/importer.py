@@ -34,23 +34,11 @@ from samspil.fieldwork.municipalities import normalise as normalise_municipality
 from samspil.fieldwork.respondents_import import _municipality_lookup
 from samspil.importing import DataImportError, Problem, read_table
 from samspil.register.cvr import CvrError, clean_cvr
+from samspil.register.formats import ACTOR_COLUMNS
 from samspil.register.models import Location, Organization, actor_search_text
 from samspil.register.taxonomy import taxonomy
 
-COLUMNS = (
-    "name",
-    "type",
-    "kommune",
-    "cvr",
-    "address",
-    "postcode",
-    "city",
-    "email",
-    "phone",
-    "website",
-    "areas",
-    "target_groups",
-)
+COLUMNS = ACTOR_COLUMNS
 REQUIRED = ("name", "type", "kommune")
 SIMILAR_NAME = 0.85
 MAX_PROBLEMS = 200
