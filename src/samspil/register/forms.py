@@ -47,10 +47,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kommune"].choices = [("", _("All municipalities"))] + [
+        self.fields["kommune"].choices = [("", _("All municipalities"))] + [  # type: ignore[attr-defined]
             (m.code, m.name) for m in Municipality.objects.order_by("name")
         ]
-        self.fields["omraade"].choices = [("", _("All topics")), *taxonomy().choices("areas")]
+        self.fields["omraade"].choices = [("", _("All topics")), *taxonomy().choices("areas")]  # type: ignore[attr-defined]
 
 
 class ActorForm(forms.ModelForm):
