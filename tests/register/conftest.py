@@ -108,3 +108,41 @@ def collaboration(staff, club, aarhus):  # type: ignore[no-untyped-def]
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     """Many personas log in: a fast hasher keeps the tests quick (never in production)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def contacts(aarhus, odense):  # type: ignore[no-untyped-def]
+    """Aarhus: a consented person (health) and an unconsented one (culture); Odense: a
+    shared mailbox."""
+    from samspil.fieldwork.models import Unit
+    from samspil.register.models import Contact
+
+    unit = Unit.objects.create(municipality=aarhus, name="Sundhed og Omsorg")
+    consented = Contact.objects.create(
+        municipality=aarhus,
+        unit=unit,
+        topic="Frivillige i ældreplejen",
+        areas=["sundhed"],
+        title="Frivilligkoordinator",
+        name="Karen Samtykke",
+        email="karen@example.org",
+        phone="87 13 00 00",
+        consent_at=dt.date(2026, 10, 1),
+    )
+    private = Contact.objects.create(
+        municipality=aarhus,
+        topic="Foreningslokaler",
+        areas=["kultur"],
+        title="Lokalebooking",
+        name="Peter Privat",
+        email="peter@example.org",
+    )
+    mailbox = Contact.objects.create(
+        municipality=odense,
+        topic="Frivillighed og foreninger",
+        areas=["kultur"],
+        title="Frivilligcenter-kontakten",
+        email="frivillig@odense.example",
+        personal=False,
+    )
+    return consented, private, mailbox

@@ -8,38 +8,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from samspil.register.models import Contact, ValueReport
+from samspil.register.models import ValueReport
 from tests.register.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def contact_points(aarhus, club):  # type: ignore[no-untyped-def]
-    from samspil.fieldwork.models import Unit
-
-    unit = Unit.objects.create(municipality=aarhus, name="Sundhed og Omsorg")
-    Contact.objects.create(
-        municipality=aarhus,
-        unit=unit,
-        topic="Frivillige i ældreplejen",
-        areas=["sundhed"],
-        title="Frivilligkoordinator",
-        name="Karen Samtykke",
-        email="karen@example.org",
-        phone="87 13 00 00",
-        consent_at=dt.date(2026, 10, 1),
-    )
-    Contact.objects.create(
-        municipality=aarhus, topic="Foreningslokaler", areas=["kultur"], title="Lokalebooking",
-        name="Peter Privat", email="peter@example.org",
-    )  # fmt: skip
 
 
 def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +25,7 @@ def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_volunteer_finds_the_right_contact_on_a_phone_without_logging_in(
-    browser, live_server, contact_points, axe
+    browser, live_server, contacts, club, axe
 ):
     context = browser.new_context(
         bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True

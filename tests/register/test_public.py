@@ -3,49 +3,12 @@ contact person's details only with consent."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from samspil.register.models import Contact, Location
+from samspil.register.models import Location
 from tests.register.conftest import make_actor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contacts(aarhus, odense):  # type: ignore[no-untyped-def]
-    from samspil.fieldwork.models import Unit
-
-    unit = Unit.objects.create(municipality=aarhus, name="Sundhed og Omsorg")
-    consented = Contact.objects.create(
-        municipality=aarhus,
-        unit=unit,
-        topic="Frivillige i ældreplejen",
-        areas=["sundhed"],
-        title="Frivilligkoordinator",
-        name="Karen Samtykke",
-        email="karen@example.org",
-        phone="87 13 00 00",
-        consent_at=dt.date(2026, 10, 1),
-    )
-    private = Contact.objects.create(
-        municipality=aarhus,
-        topic="Foreningslokaler",
-        areas=["kultur"],
-        title="Lokalebooking",
-        name="Peter Privat",
-        email="peter@example.org",
-    )
-    mailbox = Contact.objects.create(
-        municipality=odense,
-        topic="Frivillighed og foreninger",
-        areas=["kultur"],
-        title="Frivilligcenter-kontakten",
-        email="frivillig@odense.example",
-        personal=False,
-    )
-    return consented, private, mailbox
 
 
 def test_search_needs_no_login_and_finds_contact_points_by_municipality_and_topic(

@@ -8,6 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Municipality
+from samspil.register.actions import (
+    ACTOR_FIELDS,
+    COLLABORATION_FIELDS,
+    CONTACT_FIELDS,
+    REPORT_FIELDS,
+)
 from samspil.register.models import Collaboration, Contact, Organization, ValueReport
 from samspil.register.taxonomy import taxonomy
 
@@ -60,17 +66,7 @@ class ActorForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "actor_type",
-            "description",
-            "tax_id",
-            "email",
-            "phone",
-            "website",
-            "areas",
-            "target_groups",
-        ]
+        fields = [f for f in ACTOR_FIELDS if f != "alternate_name"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -91,7 +87,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = ["unit", "topic", "areas", "title", "name", "email", "phone", "personal"]
+        fields = list(CONTACT_FIELDS)
 
     def __init__(self, *args: Any, municipality: Municipality | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,22 +111,7 @@ class CollaborationForm(forms.ModelForm):
 
     class Meta:
         model = Collaboration
-        fields = [
-            "title",
-            "description",
-            "form",
-            "initiative",
-            "organisation",
-            "character",
-            "fixed_meetings",
-            "coordinator",
-            "payment",
-            "areas",
-            "target_groups",
-            "start_date",
-            "end_date",
-            "goals",
-        ]
+        fields = list(COLLABORATION_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -172,16 +153,7 @@ class PartnerForm(forms.Form):
 class ReportForm(forms.ModelForm):
     class Meta:
         model = ValueReport
-        fields = [
-            "period_start",
-            "period_end",
-            "participants",
-            "volunteer_hours",
-            "municipal_costs",
-            "user_satisfaction",
-            "actor_satisfaction",
-            "goals_met",
-        ]
+        fields = list(REPORT_FIELDS)
         widgets = {
             "period_start": DATE,
             "period_end": DATE,

@@ -32,6 +32,16 @@ from samspil.register.cvr import CvrError, clean_cvr
 from samspil.register.taxonomy import taxonomy
 
 
+def municipality_or_organization(name: str) -> models.CheckConstraint:
+    """Exactly one of ``municipality`` and ``organization`` is set (Popolo: a member is a
+    municipality or an organisation)."""
+    return models.CheckConstraint(
+        condition=(Q(municipality__isnull=False) & Q(organization__isnull=True))
+        | (Q(municipality__isnull=True) & Q(organization__isnull=False)),
+        name=name,
+    )
+
+
 def validate_cvr(value: str) -> None:
     if not value:
         return
@@ -45,8 +55,9 @@ def _labels(kind: str, codes: list[str]) -> list[str]:
     return [taxonomy().label(kind, code) for code in codes]
 
 
-def actor_search_text(actor: Organization, municipality: str, address: str) -> str:
-    """The text the public search looks in for a civil actor."""
+def actor_search_text(actor: Any, municipality: str, address: str) -> str:
+    """The text the public search looks in for a civil actor (an Organization, or any
+    object with its name, alternate_name, description, actor_type, areas, target_groups)."""
     parts = [
         actor.name,
         actor.alternate_name,
@@ -269,13 +280,7 @@ class Party(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(municipality__isnull=False) & Q(organization__isnull=True))
-                | (Q(municipality__isnull=True) & Q(organization__isnull=False)),
-                name="register_party_one_side",
-            )
-        ]
+        constraints = [municipality_or_organization("register_party_one_side")]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.municipality or self.organization}"
@@ -343,13 +348,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(municipality__isnull=False) & Q(organization__isnull=True))
-                | (Q(municipality__isnull=True) & Q(organization__isnull=False)),
-                name="register_membership_one_member",
-            )
-        ]
+        constraints = [municipality_or_organization("register_membership_one_member")]
 
     def __str__(self) -> str:
         return f"{self.member} ({self.role})"

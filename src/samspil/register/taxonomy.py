@@ -68,11 +68,16 @@ class Taxonomy(BaseModel):
 
     def lookup(self, name: str, text: str) -> str | None:
         """The code of a term given by its code or its Danish label (case-insensitive)."""
-        wanted = " ".join(str(text).split()).casefold()
-        for term in self.terms(name):
-            if wanted in (term.code.casefold(), term.label.casefold()):
-                return term.code
-        return None
+        return _index(self, name).get(" ".join(str(text).split()).casefold())
+
+
+@cache
+def _index(tax: Taxonomy, name: str) -> dict[str, str]:
+    index = {}
+    for term in tax.terms(name):
+        index[term.label.casefold()] = term.code
+        index[term.code.casefold()] = term.code
+    return index
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

@@ -5,6 +5,7 @@ validate, ``access`` decides, ``actions`` write."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -230,12 +231,24 @@ def mine(request: HttpRequest) -> HttpResponse:
 def actor_edit(request: HttpRequest, actor_id: str) -> HttpResponse:
     actor = get_object_or_404(Organization, uuid=actor_id)
     access.require(access.can_edit_actor(request.user, actor))
-    form = forms.ActorForm(request.POST or None, instance=actor)
+    return _edit_page(
+        request,
+        forms.ActorForm(request.POST or None, instance=actor),
+        lambda data: actions.update_actor(request.user, actor, data),
+        reverse("register_actor", args=[actor.uuid]),
+        actor.name,
+    )
+
+
+def _edit_page(
+    request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object], done: str, title: str
+) -> HttpResponse:
+    """The one-form edit page: valid input is saved by ``save`` (an action), else shown."""
     if request.method == "POST" and form.is_valid():
-        actions.update_actor(request.user, actor, form.cleaned_data)
+        save(form.cleaned_data)
         messages.success(request, _("Saved."))
-        return redirect("register_actor", actor_id=actor.uuid)
-    return render(request, "register/form.html", {"form": form, "title": actor.name})
+        return redirect(done)
+    return render(request, "register/form.html", {"form": form, "title": title})
 
 
 @login_required
@@ -368,12 +381,13 @@ def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
 def collaboration_edit(request: HttpRequest, collab_id: str) -> HttpResponse:
     collaboration = _collaboration(request, collab_id)
     access.require(access.can_edit_collaboration(request.user, collaboration))
-    form = forms.CollaborationForm(request.POST or None, instance=collaboration)
-    if request.method == "POST" and form.is_valid():
-        actions.update_collaboration(request.user, collaboration, form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("register_collaboration", collab_id=collaboration.uuid)
-    return render(request, "register/form.html", {"form": form, "title": collaboration.title})
+    return _edit_page(
+        request,
+        forms.CollaborationForm(request.POST or None, instance=collaboration),
+        lambda data: actions.update_collaboration(request.user, collaboration, data),
+        reverse("register_collaboration", args=[collaboration.uuid]),
+        collaboration.title,
+    )
 
 
 @login_required
