@@ -341,3 +341,23 @@ def test_staff_invite_colleagues_only_to_their_own_municipality(staff, aarhus, o
     actions.invite_staff(staff, aarhus, "kollega@example.org")
     with pytest.raises(PermissionDenied):
         actions.invite_staff(staff, odense, "fremmed@example.org")
+
+
+def test_adding_a_unit_does_not_redirect_off_site(client, staff, aarhus):
+    client.force_login(staff)
+    response = client.post(
+        f"/register/kommune/{aarhus.code}/enhed/ny/",
+        {"unit-name": "Ny enhed", "back": "https://evil.example/"},
+    )
+    assert (
+        response.status_code == 302 and response["Location"] == f"/register/kommune/{aarhus.code}/"
+    )
+    assert aarhus.units.filter(name="Ny enhed").exists()
+
+
+def test_another_municipalitys_staff_cannot_add_a_unit_through_the_page(
+    client, odense_staff, aarhus
+):
+    client.force_login(odense_staff)
+    response = client.post(f"/register/kommune/{aarhus.code}/enhed/ny/", {"unit-name": "Fremmed"})
+    assert response.status_code == 403

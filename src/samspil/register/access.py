@@ -33,7 +33,7 @@ from samspil.register.models import (
 )
 
 
-def _parties(user: Any) -> QuerySet[Party]:
+def parties(user: Any) -> QuerySet[Party]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Party.objects.none()
     return Party.objects.filter(user=user, confirmed_at__isnull=False)
@@ -41,13 +41,13 @@ def _parties(user: Any) -> QuerySet[Party]:
 
 def municipality_ids(user: Any) -> set[int]:
     return set(
-        _parties(user).filter(municipality__isnull=False).values_list("municipality_id", flat=True)
+        parties(user).filter(municipality__isnull=False).values_list("municipality_id", flat=True)
     )
 
 
 def organization_ids(user: Any) -> set[int]:
     return set(
-        _parties(user).filter(organization__isnull=False).values_list("organization_id", flat=True)
+        parties(user).filter(organization__isnull=False).values_list("organization_id", flat=True)
     )
 
 
@@ -56,7 +56,7 @@ def is_researcher(user: Any) -> bool:
 
 
 def is_party(user: Any) -> bool:
-    return _parties(user).exists()
+    return parties(user).exists()
 
 
 def can_see_person(user: Any, contact: Contact) -> bool:

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -184,7 +185,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest) -> HttpResponse:
     """Invite a colleague (municipal staff) or a fellow representative (actor)."""
-    parties = list(access._parties(request.user).select_related("municipality", "organization"))
+    parties = list(access.parties(request.user).select_related("municipality", "organization"))
     if not parties:
         raise PermissionDenied
     party = parties[0]
@@ -212,7 +213,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    parties = access._parties(request.user).select_related("municipality", "organization")
+    parties = access.parties(request.user).select_related("municipality", "organization")
     return render(
         request,
         "register/mine.html",
@@ -303,7 +304,10 @@ def unit_new(request: HttpRequest, code: int) -> HttpResponse:
     if form.is_valid():
         actions.save_unit(request.user, municipality, form.cleaned_data["name"])
         messages.success(request, _("The unit has been added."))
-    return redirect(request.POST.get("back") or reverse("register_municipality", args=[code]))
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("register_municipality", args=[code])
+    return redirect(back)
 
 
 @login_required
@@ -337,7 +341,7 @@ def _collaboration(request: HttpRequest, collab_id: str) -> Collaboration:
 
 @login_required
 def collaboration_new(request: HttpRequest) -> HttpResponse:
-    party = access._parties(request.user).select_related("municipality", "organization").first()
+    party = access.parties(request.user).select_related("municipality", "organization").first()
     access.require(party is not None)
     assert party is not None
     form = forms.CollaborationForm(request.POST or None)
