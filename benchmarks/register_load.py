@@ -113,6 +113,7 @@ from locust.env import Environment  # noqa: E402
 import argparse  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import resource  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -216,7 +217,12 @@ def main() -> int:
         _, migrate_s = run(
             [*cli, "export", "--format", "csv", "--out", str(data_dir / "empty")], env
         )
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out, import_s = run([*cli, "import", "--actors", str(actors_file)], env)
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        import_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+            cpu_after.ru_stime - cpu_before.ru_stime
+        )
         imported = re.search(r"(\d+) actors imported from \S+ in ([\d.]+) s", out)
         reviews = re.search(r"(\d+) rows to review \((\d+) held back", out)
         print(f"\nregister benchmark: PostgreSQL on loopback, {os.cpu_count()} cores")
@@ -235,6 +241,8 @@ def main() -> int:
             inside = float(imported.group(2))
             print(f"  of which reading, checking and writing the file: {inside:.1f} s "
                   f"({args.actors / inside:.0f} rows/s); the rest is process start-up")  # fmt: skip
+        print(f"  CPU time of the import process: {import_cpu:.1f} s (load average "
+              f"{os.getloadavg()[0]:.1f}: wall-clock times grow with other work on the machine)")  # fmt: skip
         out, seed_s = run([sys.executable, __file__, "_seed", str(args.collaborations)], env)
         print(out.strip() + f" ({seed_s:.1f} s)")
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -284,15 +285,22 @@ ORGANIZATION_COLUMNS = (
 LOCATION_COLUMNS = ("uuid", "organization_id", "address_1", "postal_code", "city", "country")
 
 
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+def _insert(cursor: Any, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """COPY on PostgreSQL, executemany elsewhere."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
 def _write(rows: Iterable[ActorRow]) -> None:
-    """Plain INSERTs with executemany: Django's bulk_create spends most of its time
-    preparing each field of each row (profiled: 2/3 of the import)."""
+    """Plain COPY/INSERTs: Django's bulk_create spends most of its time preparing each field
+    of each row (profiled: 2/3 of the import)."""
     rows = list(rows)
     uuid_value = (lambda u: u.hex) if connection.vendor == "sqlite" else (lambda u: u)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -318,19 +326,12 @@ def _write(rows: Iterable[ActorRow]) -> None:
         for uid, r in zip(ids, rows, strict=True)
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            _insert_sql("register_organization", ORGANIZATION_COLUMNS), organizations
-        )
-        keys = [uuid_value(uid) for uid in ids]
-        pk_of = (
-            dict(Organization.objects.filter(uuid__in=ids).values_list("uuid", "pk"))
-            if keys
-            else {}
-        )
+        _insert(cursor, "register_organization", ORGANIZATION_COLUMNS, organizations)
+        pk_of = dict(Organization.objects.filter(uuid__in=ids).values_list("uuid", "pk"))
         locations = [
             (uuid_value(uuid.uuid4()), pk_of[uid], r.address, r.postcode, r.city, "DK")
             for uid, r in zip(ids, rows, strict=True)
             if r.address
         ]
         if locations:
-            cursor.executemany(_insert_sql("register_location", LOCATION_COLUMNS), locations)
+            _insert(cursor, "register_location", LOCATION_COLUMNS, locations)
