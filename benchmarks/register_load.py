@@ -241,8 +241,9 @@ def main() -> int:
             inside = float(imported.group(2))
             print(f"  of which reading, checking and writing the file: {inside:.1f} s "
                   f"({args.actors / inside:.0f} rows/s); the rest is process start-up")  # fmt: skip
-        print(f"  CPU time of the import process: {import_cpu:.1f} s (load average "
-              f"{os.getloadavg()[0]:.1f}: wall-clock times grow with other work on the machine)")  # fmt: skip
+        load = os.getloadavg()[0]
+        print(f"  CPU time of the import process: {import_cpu:.1f} s (load average {load:.1f}: "
+              "wall-clock times grow with other work on the machine)")  # fmt: skip
         out, seed_s = run([sys.executable, __file__, "_seed", str(args.collaborations)], env)
         print(out.strip() + f" ({seed_s:.1f} s)")
 
