@@ -33,7 +33,7 @@ from samspil.register.models import (
 from samspil.register.search import filter_text
 from samspil.register.taxonomy import taxonomy
 
-RESULTS = 50
+RESULTS = 20  # per list; a phone shows about this many
 
 
 def _contact_rows(user: Any, contacts: Any) -> list[dict[str, Any]]:
@@ -46,7 +46,12 @@ def _contact_rows(user: Any, contacts: Any) -> list[dict[str, Any]]:
 
 def search(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "searched": False}
+    context: dict[str, Any] = {
+        "form": form,
+        "searched": False,
+        "kommune_options": form.options("kommune"),
+        "omraade_options": form.options("omraade"),
+    }
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
         contacts = Contact.objects.filter(municipality__isnull=False).select_related(
