@@ -63,6 +63,7 @@ def test_a_volunteer_finds_the_right_contact_on_a_phone_without_logging_in(
     page.get_by_role("link", name="Boldklubben Øst").click()
     expect(page.get_by_role("heading", name="Boldklubben Øst")).to_be_visible()
     axe(page)
+    page.wait_for_load_state("networkidle")
     context.close()
 
 
@@ -150,3 +151,6 @@ def test_staff_and_association_record_a_collaboration_and_both_approve_its_value
     report.refresh_from_db()
     assert not report.is_joint and report.version == 3 and report.participants == 45
     expect(employee.locator("main")).to_contain_text("reopened")
+    for page in (employee, association):
+        page.wait_for_load_state("networkidle")
+        page.context.close()
