@@ -107,35 +107,25 @@ if __name__ == "__main__" and sys.argv[1:2] == ["_seed"]:
 
 # Locust patches the standard library for gevent; it must be imported before the rest.
 import locust  # noqa: E402, F401
-from locust import FastHttpUser, between, events, task  # noqa: E402
-from locust.env import Environment  # noqa: E402
+from locust import FastHttpUser, between, task  # noqa: E402
 
 import argparse  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import gevent  # noqa: E402
+import loadrig  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+ROOT = loadrig.ROOT
 WORDS = ["frivillig", "boldklub", "ældre", "forening", "lektiecafé", "kor", "natur", "skole",
          "spejder", "unge", "familier", "værested", "mentor", "idræt", "sol", "fjord"]  # fmt: skip
 AREAS = ["sundhed", "social", "skole", "kultur", "beskaeftigelse", "teknik", "ledelse"]
 CODES: list[int] = []
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Visitor(FastHttpUser):
@@ -181,13 +171,8 @@ def main() -> int:
     Visitor.wait_time = between(low, high)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMSPIL_")}
-    pg_dir = None
-    if not env.get("DATABASE_URL"):
-        out, _ = run(["bash", "scripts/pg-test-server", "start"], env)
-        values = dict(re.findall(r"export (\w+)=(\S+)", out))
-        env["DATABASE_URL"] = values["SAMSPIL_TEST_POSTGRES_URL"]
-        pg_dir = values["SAMSPIL_PG_TEST_DIR"]
-    port = free_port()
+    pg_dir = loadrig.start_postgres(env)
+    port = loadrig.free_port()
     base = f"http://127.0.0.1:{port}"
     data_dir = Path(tempfile.mkdtemp(prefix="samspil-register-bench-"))
     env.update(
@@ -247,29 +232,9 @@ def main() -> int:
         out, seed_s = run([sys.executable, __file__, "_seed", str(args.collaborations)], env)
         print(out.strip() + f" ({seed_s:.1f} s)")
 
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "samspil.web.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-class", "gthread", "--log-level", "warning", "--no-control-socket"],
-            env=env, cwd=ROOT,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            sys.exit("gunicorn did not start")
-
-        environment = Environment(user_classes=[Visitor], host=base, events=events)
-        runner = environment.create_local_runner()
-        runner.start(args.users, spawn_rate=args.spawn_rate)
-        started = time.monotonic()
-        gevent.spawn_later(args.duration, runner.quit)
-        runner.greenlet.join()
-        elapsed = time.monotonic() - started
-        entry = environment.stats.get("GET search", "GET")
+        server = loadrig.start_gunicorn(env, port, args.workers, args.threads)
+        stats, elapsed = loadrig.run_load(Visitor, base, args.users, args.spawn_rate, args.duration)
+        entry = stats.get("GET search", "GET")
         p95 = entry.get_response_time_percentile(0.95)
         print(
             f"search, {args.users} users, think {args.think} s, gunicorn "
@@ -280,17 +245,11 @@ def main() -> int:
             f"errors={entry.num_failures} - target p95 < 100 ms: "
             f"{'met' if p95 < 100 and not entry.num_failures else 'NOT met'}"
         )
-        for error in environment.stats.errors.values():
+        for error in stats.errors.values():
             print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
         return 0
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        if pg_dir:
-            subprocess.run(
-                ["bash", "scripts/pg-test-server", "stop", pg_dir], cwd=ROOT, capture_output=True
-            )
+        loadrig.stop(server, pg_dir)
 
 
 if __name__ == "__main__":
