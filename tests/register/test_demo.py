@@ -41,3 +41,15 @@ def test_demo_register_refuses_outside_demo_mode(settings):
 def test_synthetic_actor_files_have_the_import_columns():
     rows = list(csv.DictReader(io.StringIO(synthetic_actors_csv(20))))
     assert tuple(rows[0]) == COLUMNS and len(rows) == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_demo_fills_the_register_and_prints_its_logins(monkeypatch, capsys, settings):
+    from samspil.fieldwork import cli
+
+    settings.DEMO = True
+    monkeypatch.setattr(cli, "run_gunicorn", lambda *args, **kwargs: None)
+    assert cli.main(["serve", "--demo", "--port", "8765"]) == 0
+    out = capsys.readouterr().out
+    assert "register: http://127.0.0.1:8765/register/ (logins demo-aarhus, demo-forening" in out
+    assert Organization.objects.filter(municipality__name="Fanø").count() == 12
