@@ -13,9 +13,10 @@ DATABASE_URL is given. Steps, each timed and printed:
    the command's wall-clock time, migrations already done;
 3. --collaborations collaborations with a municipality and an actor each, and ten contact
    points per municipality, bulk-inserted (not timed as an import);
-4. gunicorn (3 workers x 4 threads) on 127.0.0.1 and Locust with --users simulated visitors
-   searching /register/ by municipality, topic and Danish free text (and combinations),
-   pausing --think seconds between searches.
+4. gunicorn (3 workers x 4 threads) on 127.0.0.1; Locust first with one visitor searching
+   without pauses for 15 s (the time a search takes when nothing queues), then with
+   --users simulated visitors searching /register/ by municipality, topic and Danish free
+   text (and combinations), pausing --think seconds between searches.
 
 Prints the import time against the target (< 60 s) and the search p50/p95/p99 against the
 target (p95 < 100 ms), requests per second and errors. Nothing is asserted.
@@ -233,6 +234,16 @@ def main() -> int:
         print(out.strip() + f" ({seed_s:.1f} s)")
 
         server = loadrig.start_gunicorn(env, port, args.workers, args.threads)
+        # One visitor without pauses first: the time a search takes when nothing queues.
+        Visitor.wait_time = between(0, 0)
+        stats, elapsed = loadrig.run_load(Visitor, base, 1, 1, 15)
+        single = stats.get("GET search", "GET")
+        print(
+            f"search, 1 user without pauses, {elapsed:.0f} s: n={single.num_requests} "
+            f"p50={single.get_response_time_percentile(0.5):.0f} ms "
+            f"p95={single.get_response_time_percentile(0.95):.0f} ms"
+        )
+        Visitor.wait_time = between(low, high)
         stats, elapsed = loadrig.run_load(Visitor, base, args.users, args.spawn_rate, args.duration)
         entry = stats.get("GET search", "GET")
         p95 = entry.get_response_time_percentile(0.95)
