@@ -26,8 +26,7 @@ from __future__ import annotations
 # isort: skip_file
 # Locust patches the standard library for gevent; it must be imported first.
 import locust  # noqa: F401
-from locust import FastHttpUser, between, events, task
-from locust.env import Environment
+from locust import FastHttpUser, between, task
 
 import argparse
 import csv
@@ -35,17 +34,14 @@ import io
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-import gevent
+import loadrig
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,12 +55,6 @@ PAGE_URL = re.compile(r"/side/([a-z0-9_]+)/")
 TOKENS: list[tuple[str, str]] = []  # (token, respondent_id) still unused
 SENT: dict[str, dict[str, str]] = {}  # respondent_id -> variable -> value confirmed saved
 COMPLETED: list[str] = []
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class SimulatedRespondent(FastHttpUser):
@@ -162,13 +152,8 @@ def main() -> int:
     SimulatedRespondent.wait_time = between(think_min, think_max)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMSPIL_")}
-    pg_dir = None
-    if not env.get("DATABASE_URL"):
-        out = run(["bash", "scripts/pg-test-server", "start"], env)
-        values = dict(re.findall(r"export (\w+)=(\S+)", out))
-        env["DATABASE_URL"] = values["SAMSPIL_TEST_POSTGRES_URL"]
-        pg_dir = values["SAMSPIL_PG_TEST_DIR"]
-    port = free_port()
+    pg_dir = loadrig.start_postgres(env)
+    port = loadrig.free_port()
     base = f"http://127.0.0.1:{port}"
     data_dir = tempfile.mkdtemp(prefix="samspil-bench-")
     env.update(
@@ -214,30 +199,10 @@ def main() -> int:
             TOKENS.append((row["url"].rstrip("/").rsplit("/", 1)[1], row["respondent_id"]))
         random.shuffle(TOKENS)
 
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "samspil.web.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-class", "gthread", "--log-level", "warning", "--no-control-socket"],
-            env=env, cwd=ROOT,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            sys.exit("gunicorn did not start")
-
-        environment = Environment(user_classes=[SimulatedRespondent], host=base, events=events)
-        runner = environment.create_local_runner()
-        runner.start(args.users, spawn_rate=args.spawn_rate)
-        started = time.monotonic()
-        gevent.spawn_later(args.duration, runner.quit)
-        runner.greenlet.join()
-        elapsed = time.monotonic() - started
-
-        stats = environment.stats
+        server = loadrig.start_gunicorn(env, port, args.workers, args.threads)
+        stats, elapsed = loadrig.run_load(
+            SimulatedRespondent, base, args.users, args.spawn_rate, args.duration
+        )
         total = stats.total
         save = stats.get("POST page (save)", "POST")
         view = stats.get("GET page", "GET")
@@ -282,13 +247,7 @@ def main() -> int:
         print("target (p95 save < 200 ms, 0 errors, 0 lost):", "met" if target else "NOT met")
         return 0 if not lost and not total.num_failures else 1
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        if pg_dir:
-            subprocess.run(
-                ["bash", "scripts/pg-test-server", "stop", pg_dir], cwd=ROOT, capture_output=True
-            )
+        loadrig.stop(server, pg_dir)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ COMMAND_MODULES: list[str] = [
     "samspil.coding.cli",
     "samspil.fieldwork.cli",
     "samspil.privacy.cli",
+    "samspil.register.cli",
 ]
 
 

@@ -115,6 +115,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(f"demo study {study.pk}: {study.name}")
         say(f"respondent link: {url}")
         say(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
+        try:  # the register's synthetic actors and collaborations (issue 11)
+            from samspil.register.demo import ensure_demo_register
+        except ImportError:
+            pass
+        else:
+            for line in ensure_demo_register():
+                say(line.replace("/register/", f"{base}/register/", 1))
     sys.stdout.flush()
     try:
         run_gunicorn(host, port, workers=args.workers, threads=args.threads)

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "samspil.fieldwork",
     "samspil.coding_web",
     "samspil.privacy",
+    "samspil.register",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("samspil.fieldwork.urls")),
     path("", include("samspil.coding_web.urls")),
     path("", include("samspil.privacy.urls")),
+    path("", include("samspil.register.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,394 @@
+"""Every write to the register goes through one of these small functions.
+
+Each checks the user's right (samspil.register.access) and raises PermissionDenied when
+it is missing, so a view or command cannot forget the check. Value reports keep their
+history: every edit, approval and reopening adds a :class:`History` row with a snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from samspil.fieldwork.models import Municipality, Unit
+from samspil.register import access
+from samspil.register.access import require
+from samspil.register.models import (
+    Assessment,
+    Collaboration,
+    Contact,
+    History,
+    Indicator,
+    Membership,
+    Organization,
+    Party,
+    ValueReport,
+)
+from samspil.register.taxonomy import taxonomy
+
+ACTOR_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "actor_type",
+    "tax_id",
+    "email",
+    "phone",
+    "website",
+    "areas",
+    "target_groups",
+)
+CONTACT_FIELDS = ("unit", "topic", "areas", "title", "name", "email", "phone", "personal")
+COLLABORATION_FIELDS = (
+    "title",
+    "description",
+    "form",
+    "initiative",
+    "organisation",
+    "character",
+    "fixed_meetings",
+    "coordinator",
+    "payment",
+    "areas",
+    "target_groups",
+    "start_date",
+    "end_date",
+    "goals",
+)
+REPORT_FIELDS = (
+    "period_start",
+    "period_end",
+    "participants",
+    "volunteer_hours",
+    "municipal_costs",
+    "user_satisfaction",
+    "actor_satisfaction",
+    "goals_met",
+)
+INDICATOR_FIELDS = ("goal", "title", "measure", "baseline", "baseline_year", "target", "actual")
+INVITE_SALT = "samspil.register.invite"
+CONFIRM_SALT = "samspil.register.confirm"
+TOKEN_DAYS = 14
+
+
+def _assign(obj: Any, fields: Iterable[str], values: Mapping[str, Any]) -> None:
+    for name in fields:
+        if name in values:
+            setattr(obj, name, values[name])
+
+
+# -- actors and contacts ------------------------------------------------------------------
+
+
+def update_actor(user: Any, actor: Organization, values: Mapping[str, Any]) -> Organization:
+    require(access.can_edit_actor(user, actor))
+    _assign(actor, ACTOR_FIELDS, values)
+    actor.full_clean()
+    actor.save()
+    return actor
+
+
+def save_contact(user: Any, contact: Contact, values: Mapping[str, Any]) -> Contact:
+    """Create or change a contact point (municipality) or contact person (actor)."""
+    require(access.can_edit_contact(user, contact))
+    unit = values.get("unit", contact.unit)
+    if unit is not None:
+        require(
+            contact.municipality_id is not None and unit.municipality_id == contact.municipality_id
+        )
+    _assign(contact, CONTACT_FIELDS, values)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def save_unit(user: Any, municipality: Municipality, name: str) -> Unit:
+    require(access.can_edit_municipality(user, municipality))
+    unit, _ = Unit.objects.get_or_create(municipality=municipality, name=name.strip())
+    return unit
+
+
+def record_consent(user: Any, contact: Contact, day: dt.date) -> Contact:
+    """The person agreed to the publication of their name, e-mail and phone on ``day``."""
+    require(access.can_edit_contact(user, contact))
+    contact.consent_at = day
+    contact.save()
+    return contact
+
+
+def remove_personal_data(user: Any, contact: Contact) -> Contact:
+    """On the person's request: erase name, e-mail and phone and the consent. The function
+    (``title``) and topic stay, so the contact point still says whom to ask."""
+    require(access.can_edit_contact(user, contact))
+    contact.name = contact.email = contact.phone = ""
+    contact.consent_at = None
+    contact.save()
+    from samspil.privacy.audit import record_event
+
+    record_event(user, "erase", target=f"register contact {contact.pk}")
+    return contact
+
+
+# -- collaborations -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A party to add to a collaboration: a civil actor or a municipality (and unit)."""
+
+    role: str
+    organization: Organization | None = None
+    municipality: Municipality | None = None
+    unit: Unit | None = None
+
+
+@transaction.atomic
+def create_collaboration(
+    user: Any, values: Mapping[str, Any], partners: Iterable[Partner]
+) -> Collaboration:
+    """A new collaboration; the user must act for at least one of its partners."""
+    partners = list(partners)
+    acting = [
+        p
+        for p in partners
+        if (p.municipality and access.can_edit_municipality(user, p.municipality))
+        or (p.organization and access.can_edit_actor(user, p.organization))
+    ]
+    require(bool(acting))
+    collaboration = Collaboration()
+    _assign(collaboration, COLLABORATION_FIELDS, values)
+    collaboration.full_clean()
+    collaboration.save()
+    for partner in partners:
+        add_partner_unchecked(collaboration, partner)
+    return collaboration
+
+
+def add_partner_unchecked(collaboration: Collaboration, partner: Partner) -> Membership:
+    if partner.role not in {t.code for t in taxonomy().roles}:
+        raise ValueError(f"unknown role {partner.role!r}")
+    return Membership.objects.create(
+        collaboration=collaboration,
+        organization=partner.organization,
+        municipality=partner.municipality,
+        unit=partner.unit,
+        role=partner.role,
+    )
+
+
+def add_partner(user: Any, collaboration: Collaboration, partner: Partner) -> Membership:
+    require(access.can_edit_collaboration(user, collaboration))
+    return add_partner_unchecked(collaboration, partner)
+
+
+def update_collaboration(
+    user: Any, collaboration: Collaboration, values: Mapping[str, Any]
+) -> Collaboration:
+    require(access.can_edit_collaboration(user, collaboration))
+    _assign(collaboration, COLLABORATION_FIELDS, values)
+    collaboration.full_clean()
+    collaboration.save()
+    return collaboration
+
+
+# -- value reports ------------------------------------------------------------------------
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def snapshot(report: ValueReport) -> dict[str, Any]:
+    return {
+        "version": report.version,
+        **{name: _json(getattr(report, name)) for name in REPORT_FIELDS},
+        "indicators": [
+            {name: _json(getattr(i, name)) for name in INDICATOR_FIELDS}
+            for i in report.indicators.all()
+        ],
+        "assessments": {
+            str(a.membership_id): {"answers": a.answers, "comment": a.comment}
+            for a in report.assessments.all()
+        },
+    }
+
+
+def _log(report: ValueReport, event: str, user: Any) -> None:
+    History.objects.create(report=report, event=event, user=user, snapshot=snapshot(report))
+
+
+def _reopen_if_approved(report: ValueReport, user: Any) -> None:
+    """An edit after any approval reopens the report: approvals cleared, version + 1."""
+    if report.municipal_approved_at is None and report.actor_approved_at is None:
+        return
+    report.municipal_approved_at = report.actor_approved_at = None
+    report.municipal_approved_by = report.actor_approved_by = None
+    report.version += 1
+    report.save()
+    _log(report, "reopened", user)
+
+
+@transaction.atomic
+def save_report(
+    user: Any,
+    collaboration: Collaboration,
+    values: Mapping[str, Any],
+    indicators: Iterable[Mapping[str, Any]] | None = None,
+    report: ValueReport | None = None,
+) -> ValueReport:
+    """Create or edit a value report (and replace its goal indicators when given)."""
+    require(access.can_edit_collaboration(user, collaboration))
+    if report is None:
+        report = ValueReport(collaboration=collaboration)
+    else:
+        require(report.collaboration_id == collaboration.pk)
+        report = ValueReport.objects.select_for_update().get(pk=report.pk)
+    _assign(report, REPORT_FIELDS, values)
+    report.full_clean()
+    report.save()
+    if indicators is not None:
+        report.indicators.all().delete()
+        for row in indicators:
+            Indicator.objects.create(
+                report=report, **{k: row[k] for k in INDICATOR_FIELDS if k in row}
+            )
+    _reopen_if_approved(report, user)
+    _log(report, "edited", user)
+    return report
+
+
+@transaction.atomic
+def save_assessment(
+    user: Any,
+    report: ValueReport,
+    membership: Membership,
+    answers: Mapping[str, str],
+    comment: str = "",
+) -> Assessment:
+    """A party's own assessment; nobody writes another party's."""
+    require(membership.collaboration_id == report.collaboration_id)
+    require(access.can_write_assessment(user, membership))
+    statements = {t.code for t in taxonomy().assessment_statements}
+    scale = {t.code for t in taxonomy().agreement_scale}
+    clean = {k: str(v) for k, v in answers.items() if k in statements and str(v) in scale}
+    assessment, _ = Assessment.objects.update_or_create(
+        report=report,
+        membership=membership,
+        defaults={"answers": clean, "comment": comment, "author": user},
+    )
+    report = ValueReport.objects.select_for_update().get(pk=report.pk)
+    _reopen_if_approved(report, user)
+    _log(report, "assessed", user)
+    return assessment
+
+
+@transaction.atomic
+def approve_report(user: Any, report: ValueReport) -> ValueReport:
+    """Approve for the side(s) the user acts for; joint once both sides have approved."""
+    report = ValueReport.objects.select_for_update().get(pk=report.pk)
+    sides = access.approval_sides(user, report)
+    require(bool(sides))
+    now = timezone.now()
+    if "municipal" in sides:
+        report.municipal_approved_at, report.municipal_approved_by = now, user
+    if "actor" in sides:
+        report.actor_approved_at, report.actor_approved_by = now, user
+    report.save()
+    _log(report, "joint" if report.is_joint else "approved", user)
+    return report
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+
+def _new_user(email: str, name: str = "", password: str | None = None) -> Any:
+    users = get_user_model()
+    username = email.strip().lower()
+    if users.objects.filter(username=username).exists():
+        return users.objects.get(username=username)
+    user = users.objects.create_user(username, email=username, first_name=name[:150])
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def invite_representative(user: Any, actor: Organization, email: str) -> str:
+    """Invite someone by e-mail to represent an actor. Returns the signed token for the link
+    (the caller sends it). Actor representatives and staff of the actor's municipality may
+    invite."""
+    require(
+        access.can_edit_actor(user, actor)
+        or access.can_edit_municipality(user, actor.municipality_id)
+    )
+    invited = _new_user(email)
+    party, _ = Party.objects.get_or_create(user=invited, organization=actor)
+    return signing.dumps({"party": party.pk}, salt=INVITE_SALT)
+
+
+def invite_staff(user: Any, municipality: Municipality, email: str) -> str:
+    """Municipal staff invite a colleague (a superuser invites the first)."""
+    require(user.is_superuser or access.can_edit_municipality(user, municipality))
+    invited = _new_user(email)
+    party, _ = Party.objects.get_or_create(user=invited, municipality=municipality)
+    return signing.dumps({"party": party.pk}, salt=INVITE_SALT)
+
+
+def accept_invitation(token: str, password: str) -> Party:
+    """The invited person sets a password; the party is confirmed (their e-mail received
+    the link). Raises signing.BadSignature for a wrong or expired token."""
+    data = signing.loads(token, salt=INVITE_SALT, max_age=dt.timedelta(days=TOKEN_DAYS))
+    party = Party.objects.select_related("user").get(pk=data["party"])
+    party.user.set_password(password)
+    party.user.is_active = True
+    party.user.save()
+    party.confirmed_at = party.confirmed_at or timezone.now()
+    party.save()
+    return party
+
+
+@transaction.atomic
+def register_actor(
+    email: str, password: str, name: str, actor_values: Mapping[str, Any]
+) -> tuple[Party, str]:
+    """Self-registration: a new civil actor and its first representative, inactive until the
+    e-mailed link is opened (:func:`confirm_registration`). An existing actor is joined only
+    by invitation, so nobody takes over another party's record by signing up."""
+    users = get_user_model()
+    username = email.strip().lower()
+    if users.objects.filter(username=username).exists():
+        raise ValueError("e-mail already registered")
+    user = users.objects.create_user(username, email=username, password=password, first_name=name)
+    user.is_active = False
+    user.save()
+    actor = Organization()
+    _assign(actor, ACTOR_FIELDS, actor_values)
+    actor.municipality = actor_values["municipality"]
+    actor.full_clean()
+    actor.save()
+    party = Party.objects.create(user=user, organization=actor)
+    return party, signing.dumps({"party": party.pk}, salt=CONFIRM_SALT)
+
+
+def confirm_registration(token: str) -> Party:
+    data = signing.loads(token, salt=CONFIRM_SALT, max_age=dt.timedelta(days=TOKEN_DAYS))
+    party = Party.objects.select_related("user").get(pk=data["party"])
+    party.user.is_active = True
+    party.user.save()
+    party.confirmed_at = party.confirmed_at or timezone.now()
+    party.save()
+    return party

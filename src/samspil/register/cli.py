@@ -1,0 +1,157 @@
+"""``samspil register ...``: import civil actors, export open data, survey tables and
+respondent lists from the register.
+
+``register(subparsers)`` adds the sub-command to the main ``samspil`` parser, as
+fieldwork and coding do. Like every command it prepares the database first (migrations, as
+``samspil serve``), so it works on a fresh data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from samspil.fieldwork.cli import BadInput, _handler, say
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from samspil.register.importer import import_actors
+
+    started = time.monotonic()
+    outcome = import_actors(Path(args.actors))
+    seconds = time.monotonic() - started
+    say(f"{outcome.imported} actors imported from {args.actors} in {seconds:.1f} s")
+    if outcome.reviews:
+        say(
+            f"{len(outcome.reviews)} rows to review ({outcome.held_back} held back as duplicates, "
+            "not imported):",
+            file=sys.stderr,
+        )
+        for review in outcome.reviews:
+            state = "held back" if review.held_back else "imported"
+            say(f"  row {review.row} ({state}): {review.name}: {review.reason}", file=sys.stderr)
+    if args.review:
+        import csv
+
+        with open(args.review, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["row", "name", "imported", "reason"])
+            for review in outcome.reviews:
+                writer.writerow([review.row, review.name, int(not review.held_back), review.reason])
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from samspil.register.export import export
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {out}: not a folder")
+    counts = export(args.format, out)
+    for name, count in counts.items():
+        say(f"{out / name}: {count}")
+    _audit("register_export", target=f"{args.format} {out.name}")
+    return 0
+
+
+def _audit(action: str, **fields: Any) -> None:
+    """An audit-log entry (samspil.privacy) made by the login user of the command."""
+    from samspil.privacy.audit import command_actor, record_event
+
+    record_event(command_actor(), action, **fields)
+
+
+def _municipalities(values: list[str] | None) -> list[Any]:
+    from samspil.fieldwork.models import Municipality
+    from samspil.fieldwork.municipalities import normalise
+
+    found = []
+    for value in values or []:
+        match = Municipality.objects.filter(code=int(value)).first() if value.isdigit() else None
+        match = match or next(
+            (m for m in Municipality.objects.all() if normalise(m.name) == normalise(value)), None
+        )
+        if match is None:
+            raise BadInput(f"--kommune {value}: not a Danish municipality (name or code)")
+        found.append(match)
+    return found
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from samspil.register.survey_tables import add_survey, register_tables
+    from samspil.register.tables import collaboration_frame, collaborations_in
+
+    municipalities = _municipalities([args.kommune] if args.kommune else None)
+    municipality = municipalities[0] if municipalities else None
+    frame = collaboration_frame(collaborations_in(municipality))
+    if frame.empty:
+        raise BadInput(
+            "the register has no collaborations" + (f" in {municipality}" if municipality else "")
+        )
+    tables = register_tables(frame)
+    if args.survey:
+        folder = Path(args.survey)
+        folder = folder / "tables" if (folder / "tables").is_dir() else folder
+        if not folder.is_dir():
+            raise BadInput(f"--survey {args.survey}: no such folder")
+        tables = add_survey(tables, folder)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(out / f"{name}.csv", index=False, float_format="%.15g")
+    where = municipality.name if municipality else "hele landet"
+    say(f"{len(frame)} collaborations ({where}): {', '.join(tables)} written to {out}")
+    return 0
+
+
+def cmd_respondents(args: argparse.Namespace) -> int:
+    import csv
+
+    from samspil.register.tables import RESPONDENT_COLUMNS, respondent_rows
+
+    rows = respondent_rows(args.kind, _municipalities(args.kommune))
+    if not rows:
+        raise BadInput("no contacts with an e-mail address match")
+    with open(args.out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RESPONDENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    _audit(
+        "register_export",
+        target=f"respondents {args.kind}",
+        detail=f"{len(rows)} contacts with e-mail addresses",
+        identifiers=True,
+    )
+    say(f"{len(rows)} respondents written to {args.out} (samspil study create --respondents)")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``register`` to the main parser's sub-commands."""
+    parser = subparsers.add_parser("register", help="the register of actors and collaborations")
+    sub = parser.add_subparsers(dest="register_command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("import", help="import civil actors from CSV or XLSX (all or nothing)")
+    p.add_argument("--actors", required=True, help="CSV/XLSX: " + "name,type,kommune,cvr,...")
+    p.add_argument("--review", help="also write the rows to review (duplicates) to this CSV")
+    p.set_defaults(func=_handler(cmd_import))
+
+    p = sub.add_parser("export", help="open data: HSDS, Popolo or CSV files in a folder")
+    p.add_argument("--format", required=True, choices=["hsds", "popolo", "csv"])
+    p.add_argument("--out", required=True, help="output folder (made if missing)")
+    p.set_defaults(func=_handler(cmd_export))
+
+    p = sub.add_parser("tables", help="fc2015 tables 5.1, 5.3, 5.4, 5.6 from the collaborations")
+    p.add_argument("--kommune", help="one municipality (name or code); default the country")
+    p.add_argument("--survey", help="a survey report folder: its figures go beside the register's")
+    p.add_argument("--out", required=True, help="output folder (made if missing)")
+    p.set_defaults(func=_handler(cmd_tables))
+
+    p = sub.add_parser("respondents", help="a study's respondent list drawn from the register")
+    p.add_argument("kind", choices=["contact-points", "actors"])
+    p.add_argument("--kommune", action="append", help="limit to a municipality (repeatable)")
+    p.add_argument("--out", required=True, help="CSV for samspil study create --respondents")
+    p.set_defaults(func=_handler(cmd_respondents))

@@ -1,0 +1,239 @@
+"""Forms of the register pages. They validate; the actions in ``actions.py`` write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from samspil.fieldwork.models import Municipality
+from samspil.register.actions import (
+    ACTOR_FIELDS,
+    COLLABORATION_FIELDS,
+    CONTACT_FIELDS,
+    REPORT_FIELDS,
+)
+from samspil.register.models import Collaboration, Contact, Organization, ValueReport
+from samspil.register.taxonomy import taxonomy
+
+# An ISO value: a type=date input shows nothing when given the locale's format.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def _semicolon_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+class ListField(forms.CharField):
+    """A ``;``-separated list in one text box (target groups)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "; ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        return _semicolon_list(str(value or ""))
+
+
+def area_field(required: bool = False) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Areas"),
+        choices=taxonomy().choices("areas"),
+        widget=forms.CheckboxSelectMultiple,
+        required=required,
+    )
+
+
+def municipality_choices() -> list[tuple[int, str]]:
+    """(code, name) of the 98 municipalities, read once per process (a data migration
+    loads them; they do not change while the server runs)."""
+    global _MUNICIPALITIES
+    if not _MUNICIPALITIES:
+        _MUNICIPALITIES = list(Municipality.objects.order_by("name").values_list("code", "name"))
+    return _MUNICIPALITIES
+
+
+_MUNICIPALITIES: list[tuple[int, str]] = []
+
+
+class SearchForm(forms.Form):
+    """Validates the public search; the page writes its two lists itself (``options``):
+    Django's widget templates took most of the page's time."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kommune = forms.TypedChoiceField(
+        label=_("Municipality"), required=False, coerce=int, empty_value=None
+    )
+    omraade = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kommune"].choices = [("", _("All municipalities")), *municipality_choices()]  # type: ignore[attr-defined]
+        self.fields["omraade"].choices = [("", _("All topics")), *taxonomy().choices("areas")]  # type: ignore[attr-defined]
+
+    def options(self, name: str) -> str:
+        """The <option> elements of a list, the submitted value selected."""
+        chosen = str(self.data.get(name, "")) if self.is_bound else ""
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if str(value) == chosen else "", label)
+                for value, label in self.fields[name].choices  # type: ignore[attr-defined]
+            ),
+        )
+
+
+class ActorForm(forms.ModelForm):
+    areas = area_field()
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    target_groups = ListField(label=_("Target groups (separate with ;)"), required=False)
+
+    class Meta:
+        model = Organization
+        fields = [f for f in ACTOR_FIELDS if f != "alternate_name"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SignupForm(ActorForm):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.order_by("name")
+    )
+    your_name = forms.CharField(label=_("Your name"), max_length=150)
+    your_email = forms.EmailField(label=_("Your e-mail"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=10)
+
+    class Meta(ActorForm.Meta):
+        fields = ["name", "actor_type", "municipality", "areas", "email", "website"]
+
+
+class ContactForm(forms.ModelForm):
+    areas = area_field()
+
+    class Meta:
+        model = Contact
+        fields = list(CONTACT_FIELDS)
+
+    def __init__(self, *args: Any, municipality: Municipality | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if municipality is None:
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = municipality.units.all()  # type: ignore[attr-defined]
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("New unit"), max_length=200)
+
+
+class ConsentForm(forms.Form):
+    consent_at = forms.DateField(label=_("Consent given on"), widget=DATE)
+
+
+class CollaborationForm(forms.ModelForm):
+    areas = area_field(required=True)
+    target_groups = ListField(label=_("Target groups (separate with ;)"), required=False)
+
+    class Meta:
+        model = Collaboration
+        fields = list(COLLABORATION_FIELDS)
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DATE,
+            "end_date": DATE,
+        }
+
+
+class PartnerForm(forms.Form):
+    """The other party of a new collaboration: an actor (for municipal staff) or a
+    municipality (for an actor's representative)."""
+
+    role = forms.ChoiceField(label=_("Your role"), choices=taxonomy().choices("roles"))
+    partner_role = forms.ChoiceField(
+        label=_("The partner's role"), choices=taxonomy().choices("roles"), initial="partner"
+    )
+    actor = forms.ModelChoiceField(
+        label=_("Civil actor"), queryset=Organization.objects.none(), required=False
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.order_by("name"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, own_municipality: Municipality | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if own_municipality is not None:
+            self.fields["actor"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+                municipality=own_municipality
+            ).order_by("name")
+            self.fields["actor"].required = True
+            del self.fields["municipality"]
+        else:
+            self.fields["municipality"].required = True
+            del self.fields["actor"]
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ValueReport
+        fields = list(REPORT_FIELDS)
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "goals_met": forms.NullBooleanSelect,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return data
+
+
+class IndicatorForm(forms.Form):
+    goal = forms.CharField(label=_("Goal"), max_length=300, required=False)
+    title = forms.CharField(label=_("Indicator"), max_length=300, required=False)
+    baseline = forms.DecimalField(
+        label=_("Baseline"), required=False, max_digits=14, decimal_places=2
+    )
+    target = forms.DecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=2)
+    actual = forms.DecimalField(label=_("Result"), required=False, max_digits=14, decimal_places=2)
+
+
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=0, max_num=10)
+
+
+class AssessmentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scale = [("", "-"), *taxonomy().choices("agreement_scale")]
+        for term in taxonomy().assessment_statements:
+            self.fields[term.code] = forms.ChoiceField(
+                label=term.label, choices=scale, required=False
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {
+            t.code: self.cleaned_data[t.code]
+            for t in taxonomy().assessment_statements
+            if self.cleaned_data.get(t.code)
+        }
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the person to invite"))
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Choose a password"), widget=forms.PasswordInput, min_length=10
+    )

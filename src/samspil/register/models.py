@@ -1,0 +1,499 @@
+"""Register data, hung off fieldwork's Municipality and Unit.
+
+The shapes follow the open standards, so the open-data exports are mappings
+(docs/register.md):
+
+* Open Referral HSDS 3.0: :class:`Organization` (a civil actor), :class:`Service`,
+  :class:`Location` (with its address) and :class:`Contact` (an actor's contact person, or a
+  municipality's contact point for a topic). Every HSDS object has a UUID (``uuid``); the
+  integer primary key is internal (the SQLite full-text index keys on it).
+* Popolo: a :class:`Collaboration` is an organisation whose partners are
+  :class:`Membership` rows with a role; a member is either a civil actor or a municipality.
+* IATI results: a :class:`ValueReport` per collaboration and period holds
+  :class:`Indicator` rows (goal, indicator, baseline, target, result), the measures of
+  Tabel 5.6, and each party's :class:`Assessment`.
+
+Classifications (actor types, areas, forms ...) are codes from ``taxonomy.yaml``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from samspil.fieldwork.models import Municipality, Unit
+from samspil.register.cvr import CvrError, clean_cvr
+from samspil.register.taxonomy import taxonomy
+
+
+def municipality_or_organization(name: str) -> models.CheckConstraint:
+    """Exactly one of ``municipality`` and ``organization`` is set (Popolo: a member is a
+    municipality or an organisation)."""
+    return models.CheckConstraint(
+        condition=(Q(municipality__isnull=False) & Q(organization__isnull=True))
+        | (Q(municipality__isnull=True) & Q(organization__isnull=False)),
+        name=name,
+    )
+
+
+def validate_cvr(value: str) -> None:
+    if not value:
+        return
+    try:
+        clean_cvr(value)
+    except CvrError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _labels(kind: str, codes: list[str]) -> list[str]:
+    return [taxonomy().label(kind, code) for code in codes]
+
+
+def actor_search_text(actor: Any, municipality: str, address: str) -> str:
+    """The text the public search looks in for a civil actor (an Organization, or any
+    object with its name, alternate_name, description, actor_type, areas, target_groups)."""
+    parts = [
+        actor.name,
+        actor.alternate_name,
+        actor.description,
+        taxonomy().label("actor_types", actor.actor_type),
+        *_labels("areas", actor.areas),
+        *actor.target_groups,
+        municipality,
+        address,
+    ]
+    return " ".join(p for p in parts if p)
+
+
+class Organization(models.Model):
+    """A civil actor (HSDS organization)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    actor_type = models.CharField(
+        _("type of actor"), max_length=30, choices=taxonomy().choices("actor_types")
+    )
+    tax_id = models.CharField(
+        _("CVR number"), max_length=8, blank=True, validators=[validate_cvr], db_index=True
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="actors",
+        verbose_name=_("municipality"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    areas = models.JSONField(_("areas of work"), default=list, blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    # name, description, areas, target groups, address, municipality: one text to search.
+    search_text = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["municipality", "name"], name="register_org_muni_name")]
+        verbose_name = _("civil actor")
+        verbose_name_plural = _("civil actors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.make_search_text()
+        super().save(*args, **kwargs)
+
+    @property
+    def actor_type_label(self) -> str:
+        return taxonomy().label("actor_types", self.actor_type)
+
+    @property
+    def area_labels(self) -> list[str]:
+        return _labels("areas", self.areas)
+
+    def make_search_text(self) -> str:
+        location = self.locations.first() if self.pk else None
+        return actor_search_text(
+            self,
+            self.municipality.name,
+            f"{location.address_1} {location.city}" if location is not None else "",
+        )
+
+
+class Service(models.Model):
+    """What an actor offers (HSDS service)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+        DEFUNCT = "defunct", _("defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("temporarily closed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    areas = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    """A physical place with its address (HSDS location + address)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
+    )
+    address_1 = models.CharField(_("address"), max_length=200)
+    postal_code = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(max_length=2, default="DK")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.postal_code} {self.city}"
+
+
+class Contact(models.Model):
+    """A contact (HSDS contact): an actor's contact person, or a municipality's contact
+    point for a topic (then ``municipality`` is set and ``unit`` usually too).
+
+    ``name``, ``email`` and ``phone`` are personal data when ``personal`` is on (they name
+    a person rather than a function mailbox); they are public only with the person's
+    consent (``consent_at``). :func:`samspil.register.actions.remove_personal_data`
+    erases them on request.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_points",
+        verbose_name=_("municipality"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_points",
+        verbose_name=_("unit"),
+    )
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    areas = models.JSONField(_("areas"), default=list, blank=True)
+    title = models.CharField(_("function"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    personal = models.BooleanField(
+        _("names a person"),
+        default=True,
+        help_text=_("Name, e-mail and phone belong to a person (not a shared mailbox)."),
+    )
+    consent_at = models.DateField(_("consent to publication given on"), null=True, blank=True)
+    search_text = models.TextField(default="", editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(municipality__isnull=False),
+                name="register_contact_has_owner",
+            )
+        ]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.title or self.topic or str(self.uuid)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.make_search_text()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public_person(self) -> bool:
+        """May the name, e-mail and phone be shown to anyone?"""
+        return not self.personal or self.consent_at is not None
+
+    @property
+    def area_labels(self) -> list[str]:
+        return _labels("areas", self.areas)
+
+    def make_search_text(self) -> str:
+        parts = [self.topic, self.title, *self.area_labels]
+        if self.unit_id:
+            parts.append(self.unit.name)  # type: ignore[union-attr]
+        if self.municipality_id:
+            parts.append(self.municipality.name)  # type: ignore[union-attr]
+        if self.is_public_person:
+            parts.append(self.name)
+        return " ".join(p for p in parts if p)
+
+
+class Party(models.Model):
+    """A user's standing in the register: staff of a municipality, or representative of a
+    civil actor. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="register_parties"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="staff"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="representatives",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [municipality_or_organization("register_party_one_side")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.municipality or self.organization}"
+
+
+class Collaboration(models.Model):
+    """A collaboration (Popolo organization, classification ``collaboration``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    form = models.CharField(_("form"), max_length=30, choices=taxonomy().choices("forms"))
+    initiative = models.CharField(
+        _("initiative"), max_length=30, choices=taxonomy().choices("initiatives")
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=30, choices=taxonomy().choices("organisation")
+    )
+    character = models.CharField(
+        _("character"), max_length=30, choices=taxonomy().choices("character")
+    )
+    fixed_meetings = models.BooleanField(_("fixed meetings"), default=False)
+    coordinator = models.BooleanField(_("a coordinator"), default=False)
+    payment = models.CharField(
+        _("payment"), max_length=20, choices=taxonomy().choices("payment"), default="ingen"
+    )
+    areas = models.JSONField(_("areas"), default=list, blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "title", "pk"]
+        verbose_name = _("collaboration")
+        verbose_name_plural = _("collaborations")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def area_labels(self) -> list[str]:
+        return _labels("areas", self.areas)
+
+
+class Membership(models.Model):
+    """A party to a collaboration with its role (Popolo membership). The member is a civil
+    actor or a municipality (optionally one of its units)."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=taxonomy().choices("roles"))
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [municipality_or_organization("register_membership_one_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.role})"
+
+    @property
+    def member(self) -> Organization | Municipality:
+        return self.organization or self.municipality  # type: ignore[return-value]
+
+    @property
+    def is_municipal(self) -> bool:
+        return self.municipality_id is not None
+
+
+class ValueReport(models.Model):
+    """What a collaboration achieved in a period (IATI result period), with the measures of
+    Tabel 5.6. Joint once a municipal and an actor party have both approved this version."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="reports"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    participants = models.PositiveIntegerField(
+        _("citizens and volunteers taking part"), null=True, blank=True
+    )
+    volunteer_hours = models.PositiveIntegerField(_("volunteer hours"), null=True, blank=True)
+    municipal_costs = models.DecimalField(
+        _("municipal costs (DKK)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    user_satisfaction = models.DecimalField(
+        _("users' satisfaction (0-100)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    actor_satisfaction = models.DecimalField(
+        _("the civil actors' satisfaction (0-100)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    goals_met = models.BooleanField(_("goals met"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    municipal_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    municipal_approved_at = models.DateTimeField(null=True, blank=True)
+    actor_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["collaboration", "-period_start", "pk"]
+        verbose_name = _("value report")
+        verbose_name_plural = _("value reports")
+
+    def __str__(self) -> str:
+        return f"{self.collaboration} {self.period_start}-{self.period_end}"
+
+    @property
+    def is_joint(self) -> bool:
+        return self.municipal_approved_at is not None and self.actor_approved_at is not None
+
+    def measures_documented(self) -> list[str]:
+        """Codes of the Tabel 5.6 measures this report documents."""
+        found = []
+        for term in taxonomy().measures:
+            if term.code == "goals_met":
+                documented = self.goals_met is not None or any(
+                    i.actual is not None for i in self.indicators.all()
+                )
+            else:
+                documented = getattr(self, term.field) is not None
+            if documented:
+                found.append(term.code)
+        return found
+
+
+class Indicator(models.Model):
+    """A goal with its indicator, baseline, target and result (IATI result/indicator)."""
+
+    class Measure(models.IntegerChoices):  # IATI IndicatorMeasure codes
+        UNIT = 1, _("number")
+        PERCENTAGE = 2, _("percentage")
+        QUALITATIVE = 5, _("qualitative")
+
+    report = models.ForeignKey(ValueReport, on_delete=models.CASCADE, related_name="indicators")
+    goal = models.CharField(_("goal"), max_length=300)
+    title = models.CharField(_("indicator"), max_length=300)
+    measure = models.PositiveSmallIntegerField(choices=Measure.choices, default=Measure.UNIT)
+    ascending = models.BooleanField(default=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("result"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assessment(models.Model):
+    """One party's own assessment of the collaboration in a report's period (the statements
+    of the 2016 association survey). Only that party's people may write it."""
+
+    report = models.ForeignKey(ValueReport, on_delete=models.CASCADE, related_name="assessments")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "membership"], name="register_one_assessment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.membership_id}"
+
+
+class History(models.Model):
+    """What happened to a value report: each edit, approval and reopening, with a snapshot."""
+
+    report = models.ForeignKey(ValueReport, on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    snapshot = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.event}"

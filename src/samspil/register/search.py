@@ -1,0 +1,117 @@
+"""Danish full-text search over civil actors and contact points.
+
+Both models keep one ``search_text`` column (name, description, type, areas, target
+groups, address, municipality; for a contact its topic, function, unit and - only with
+consent - the person's name). The database searches it:
+
+* **PostgreSQL**: a stored generated column ``search_vector = to_tsvector('danish',
+  search_text)`` (the snowball Danish stemmer; stop-words dropped) with a GIN index, and a
+  prefix query per word, ``to_tsquery('danish', 'word:* & ...')``, so "forening" finds
+  "Foreningen" and "ældre" finds "ældreområdet". The column is stored so that a search
+  narrowed by municipality does not compute the vector of every candidate row; Django's
+  models do not list it (it is written by PostgreSQL).
+* **SQLite** (the embedded default): an FTS5 table per model (``unicode61``, diacritics
+  folded except æ/ø), filled by triggers on insert, update and delete. SQLite has no Danish
+  stemmer, so each word of the query is stemmed with snowball's Danish stemmer and matched
+  as a prefix.
+* Any other database: every word as a case-insensitive substring.
+
+Note for later migrations: SQLite rebuilds a table when a column is altered, which drops
+its triggers; a migration that alters ``register_organization`` or ``register_contact``
+must call :func:`create_indexes` again (it is idempotent).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+TABLES = {"Organization": "register_organization", "Contact": "register_contact"}
+MAX_WORDS = 8
+
+
+def _postgres_statements(table: str) -> list[str]:
+    return [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS "
+        "AS (to_tsvector('danish'::regconfig, coalesce(search_text, ''))) STORED",
+        f"CREATE INDEX IF NOT EXISTS {table}_fts ON {table} USING gin (search_vector)",
+    ]
+
+
+def create_indexes(schema_editor: Any, apps: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for table in TABLES.values():
+            for statement in _postgres_statements(table):
+                schema_editor.execute(statement)
+    elif vendor == "sqlite":
+        for table in TABLES.values():
+            for statement in _sqlite_statements(table):
+                schema_editor.execute(statement)
+
+
+def drop_indexes(schema_editor: Any, apps: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for table in TABLES.values():
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_fts")
+            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+    elif vendor == "sqlite":
+        for table in TABLES.values():
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+
+
+def _sqlite_statements(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    delete = (
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES('delete', old.id, old.search_text);"
+    )
+    insert = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text);"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content='{table}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_au AFTER UPDATE OF search_text ON {table} "
+        f"BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts}({fts}) VALUES('rebuild')",
+    ]
+
+
+def words(text: str) -> list[str]:
+    """The query's words (letters and digits), lower case, at most MAX_WORDS."""
+    return re.findall(r"\w+", text.casefold())[:MAX_WORDS]
+
+
+def _stem(word: str) -> str:
+    import snowballstemmer
+
+    stem = str(snowballstemmer.stemmer("danish").stemWord(word))
+    return stem if len(stem) >= 2 else word
+
+
+def filter_text(queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """Rows of ``queryset`` (Organization or Contact) matching every word of ``text``."""
+    found = words(text)
+    if not found:
+        return queryset
+    vendor = connection.vendor
+    table = queryset.model._meta.db_table
+    if vendor == "postgresql":
+        raw = " & ".join(f"{w}:*" for w in found)
+        where = f"{table}.search_vector @@ to_tsquery('danish'::regconfig, %s)"
+        return queryset.extra(where=[where], params=[raw])
+    if vendor == "sqlite":
+        match = " ".join(f'"{_stem(w)}"*' for w in found)
+        ids = RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", (match,))
+        return queryset.filter(pk__in=ids)
+    condition = Q()
+    for word in found:
+        condition &= Q(search_text__icontains=word)
+    return queryset.filter(condition)

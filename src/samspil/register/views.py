@@ -1,0 +1,535 @@
+"""Register pages. Public pages (search, municipality, actor) need no login; the rest is
+for municipal staff, actor representatives and researchers. Views are thin: forms
+validate, ``access`` decides, ``actions`` write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samspil.fieldwork.models import Municipality
+from samspil.register import access, actions, forms, overview
+from samspil.register.models import (
+    Collaboration,
+    Contact,
+    Membership,
+    Organization,
+    ValueReport,
+)
+from samspil.register.search import filter_text
+from samspil.register.taxonomy import taxonomy
+
+RESULTS = 20  # per list; a phone shows about this many
+
+
+def _contact_rows(user: Any, contacts: Any) -> list[dict[str, Any]]:
+    """Contacts as shown: the person's details only where :func:`access.can_see_person`."""
+    return [{"contact": c, "person": access.can_see_person(user, c)} for c in contacts]
+
+
+# -- public -------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = forms.SearchForm(request.GET or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "searched": False,
+        "kommune_options": form.options("kommune"),
+        "omraade_options": form.options("omraade"),
+    }
+    if form.is_valid() and any(form.cleaned_data.values()):
+        data = form.cleaned_data
+        contacts = Contact.objects.filter(municipality__isnull=False).select_related(
+            "municipality", "unit"
+        )
+        actors = Organization.objects.select_related("municipality")
+        if data["kommune"]:
+            contacts = contacts.filter(municipality__code=data["kommune"])
+            actors = actors.filter(municipality__code=data["kommune"])
+        if data["omraade"]:
+            contacts = contacts.filter(areas__icontains=f'"{data["omraade"]}"')
+            actors = actors.filter(areas__icontains=f'"{data["omraade"]}"')
+        if data["q"]:
+            contacts = filter_text(contacts, data["q"])
+            actors = filter_text(actors, data["q"])
+        context.update(
+            searched=True,
+            contacts=_contact_rows(request.user, contacts.order_by("topic", "pk")[:RESULTS]),
+            actors=list(actors.order_by("name", "pk")[:RESULTS]),
+            limit=RESULTS,
+        )
+    return render(request, "register/search.html", context)
+
+
+def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, code=code)
+    contacts = municipality.contact_points.select_related("unit").order_by("topic", "pk")  # type: ignore[attr-defined]
+    by_area: list[tuple[str, list[dict[str, Any]]]] = []
+    rows = _contact_rows(request.user, contacts)
+    for term in taxonomy().areas:
+        found = [r for r in rows if term.code in r["contact"].areas]
+        if found:
+            by_area.append((term.label, found))
+    other = [r for r in rows if not r["contact"].areas]
+    if other:
+        by_area.append((_("Other topics"), other))
+    return render(
+        request,
+        "register/municipality.html",
+        {
+            "municipality": municipality,
+            "by_area": by_area,
+            "actor_count": municipality.actors.count(),  # type: ignore[attr-defined]
+            "can_edit": access.can_edit_municipality(request.user, municipality),
+            "can_see_overview": access.can_edit_municipality(request.user, municipality)
+            or access.is_researcher(request.user),
+        },
+    )
+
+
+def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
+    actor = get_object_or_404(
+        Organization.objects.select_related("municipality").prefetch_related("locations"),
+        uuid=actor_id,
+    )
+    collaborations = Collaboration.objects.filter(memberships__organization=actor).distinct()
+    return render(
+        request,
+        "register/actor.html",
+        {
+            "actor": actor,
+            "location": next(iter(actor.locations.all()), None),
+            "contacts": _contact_rows(request.user, actor.contacts.all()),  # type: ignore[attr-defined]
+            "collaborations": collaborations,
+            "can_edit": access.can_edit_actor(request.user, actor),
+        },
+    )
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+
+def _absolute(request: HttpRequest, name: str, token: str) -> str:
+    from django.conf import settings
+
+    path = reverse(name, args=[token])
+    return f"{settings.BASE_URL}{path}" if settings.BASE_URL else request.build_absolute_uri(path)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """An association registers itself; the account works once the e-mailed link is opened."""
+    form = forms.SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _party, token = actions.register_actor(
+                data["your_email"], data["password"], data["your_name"], data
+            )
+        except ValueError:
+            form.add_error("your_email", _("This e-mail address already has an account."))
+        else:
+            link = _absolute(request, "register_confirm", token)
+            send_mail(
+                _("Confirm your registration"),
+                _("Open this link to confirm your e-mail address:") + f"\n\n{link}\n",
+                None,
+                [data["your_email"]],
+            )
+            return render(
+                request,
+                "register/message.html",
+                {
+                    "title": _("Check your e-mail"),
+                    "text": _("We have sent you a link. Open it to confirm your registration."),
+                },
+            )
+    return render(
+        request, "register/form.html", {"form": form, "title": _("Register your association")}
+    )
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        actions.confirm_registration(token)
+    except (signing.BadSignature, LookupError):
+        raise Http404 from None
+    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+    return redirect(f"{reverse('login')}?next={reverse('register_mine')}")
+
+
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited person chooses a password."""
+    form = forms.PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.accept_invitation(token, form.cleaned_data["password"])
+        except (signing.BadSignature, LookupError):
+            raise Http404 from None
+        messages.success(request, _("Your account is ready. Log in with your e-mail address."))
+        return redirect(f"{reverse('login')}?next={reverse('register_mine')}")
+    return render(
+        request, "register/form.html", {"form": form, "title": _("Accept the invitation")}
+    )
+
+
+@login_required
+def invite(request: HttpRequest) -> HttpResponse:
+    """Invite a colleague (municipal staff) or a fellow representative (actor)."""
+    parties = list(access.parties(request.user).select_related("municipality", "organization"))
+    if not parties:
+        raise PermissionDenied
+    party = parties[0]
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if party.organization is not None:
+            token = actions.invite_representative(request.user, party.organization, email)
+            where = party.organization.name
+        else:
+            token = actions.invite_staff(request.user, party.municipality, email)  # type: ignore[arg-type]
+            where = str(party.municipality)
+        send_mail(
+            _("Invitation to the register"),
+            _("You are invited to edit %(where)s in the register. Choose a password here:")
+            % {"where": where}
+            + f"\n\n{_absolute(request, 'register_accept', token)}\n",
+            None,
+            [email],
+        )
+        messages.success(request, _("The invitation has been sent."))
+        return redirect("register_mine")
+    return render(request, "register/form.html", {"form": form, "title": _("Invite a person")})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    parties = access.parties(request.user).select_related("municipality", "organization")
+    return render(
+        request,
+        "register/mine.html",
+        {
+            "parties": parties,
+            "collaborations": access.collaborations_for(request.user).order_by("title")[:200],
+            "researcher": access.is_researcher(request.user),
+        },
+    )
+
+
+# -- actors and contacts ------------------------------------------------------------------
+
+
+@login_required
+def actor_edit(request: HttpRequest, actor_id: str) -> HttpResponse:
+    actor = get_object_or_404(Organization, uuid=actor_id)
+    access.require(access.can_edit_actor(request.user, actor))
+    return _edit_page(
+        request,
+        forms.ActorForm(request.POST or None, instance=actor),
+        lambda data: actions.update_actor(request.user, actor, data),
+        reverse("register_actor", args=[actor.uuid]),
+        actor.name,
+    )
+
+
+def _edit_page(
+    request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object], done: str, title: str
+) -> HttpResponse:
+    """The one-form edit page: valid input is saved by ``save`` (an action), else shown."""
+    if request.method == "POST" and form.is_valid():
+        save(form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(done)
+    return render(request, "register/form.html", {"form": form, "title": title})
+
+
+@login_required
+def contact_new(request: HttpRequest, code: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, code=code)
+    access.require(access.can_edit_municipality(request.user, municipality))
+    return _contact_form(request, Contact(municipality=municipality), municipality)
+
+
+@login_required
+def actor_contact_new(request: HttpRequest, actor_id: str) -> HttpResponse:
+    actor = get_object_or_404(Organization, uuid=actor_id)
+    access.require(access.can_edit_actor(request.user, actor))
+    return _contact_form(request, Contact(organization=actor), None)
+
+
+@login_required
+def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("municipality"), uuid=contact_id)
+    access.require(access.can_edit_contact(request.user, contact))
+    return _contact_form(request, contact, contact.municipality)
+
+
+def _contact_form(
+    request: HttpRequest, contact: Contact, municipality: Municipality | None
+) -> HttpResponse:
+    form = forms.ContactForm(request.POST or None, instance=contact, municipality=municipality)
+    unit_form = forms.UnitForm(prefix="unit")
+    consent = forms.ConsentForm(prefix="consent", initial={"consent_at": contact.consent_at})
+    if request.method == "POST" and form.is_valid():
+        actions.save_contact(request.user, contact, form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("register_contact_edit", contact_id=contact.uuid)
+    return render(
+        request,
+        "register/contact_form.html",
+        {
+            "form": form,
+            "contact": contact,
+            "unit_form": unit_form,
+            "consent": consent,
+            "municipality": municipality,
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_new(request: HttpRequest, code: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, code=code)
+    form = forms.UnitForm(request.POST, prefix="unit")
+    if form.is_valid():
+        actions.save_unit(request.user, municipality, form.cleaned_data["name"])
+        messages.success(request, _("The unit has been added."))
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("register_municipality", args=[code])
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def contact_consent(request: HttpRequest, contact_id: str) -> HttpResponse:
+    contact = get_object_or_404(Contact, uuid=contact_id)
+    form = forms.ConsentForm(request.POST, prefix="consent")
+    if form.is_valid():
+        actions.record_consent(request.user, contact, form.cleaned_data["consent_at"])
+        messages.success(request, _("The consent has been recorded."))
+    return redirect("register_contact_edit", contact_id=contact.uuid)
+
+
+@login_required
+@require_POST
+def contact_forget(request: HttpRequest, contact_id: str) -> HttpResponse:
+    contact = get_object_or_404(Contact, uuid=contact_id)
+    actions.remove_personal_data(request.user, contact)
+    messages.success(request, _("Name, e-mail and phone have been deleted."))
+    return redirect("register_contact_edit", contact_id=contact.uuid)
+
+
+# -- collaborations and value reports -----------------------------------------------------
+
+
+def _collaboration(request: HttpRequest, collab_id: str) -> Collaboration:
+    collaboration = get_object_or_404(Collaboration, uuid=collab_id)
+    access.require(access.can_read_collaboration(request.user, collaboration))
+    return collaboration
+
+
+@login_required
+def collaboration_new(request: HttpRequest) -> HttpResponse:
+    party = access.parties(request.user).select_related("municipality", "organization").first()
+    access.require(party is not None)
+    assert party is not None
+    form = forms.CollaborationForm(request.POST or None)
+    partner = forms.PartnerForm(request.POST or None, own_municipality=party.municipality)
+    if request.method == "POST" and form.is_valid() and partner.is_valid():
+        p = partner.cleaned_data
+        own = actions.Partner(
+            p["role"], organization=party.organization, municipality=party.municipality
+        )
+        other = actions.Partner(
+            p["partner_role"], organization=p.get("actor"), municipality=p.get("municipality")
+        )
+        collaboration = actions.create_collaboration(request.user, form.cleaned_data, [own, other])
+        messages.success(request, _("The collaboration has been created."))
+        return redirect("register_collaboration", collab_id=collaboration.uuid)
+    return render(
+        request,
+        "register/form.html",
+        {"form": form, "extra_form": partner, "title": _("New collaboration")},
+    )
+
+
+@login_required
+def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
+    collaboration = _collaboration(request, collab_id)
+    return render(
+        request,
+        "register/collaboration.html",
+        {
+            "collaboration": collaboration,
+            "memberships": collaboration.memberships.select_related(
+                "organization", "municipality", "unit"
+            ),  # type: ignore[attr-defined]
+            "reports": collaboration.reports.all(),  # type: ignore[attr-defined]
+            "can_edit": access.can_edit_collaboration(request.user, collaboration),
+        },
+    )
+
+
+@login_required
+def collaboration_edit(request: HttpRequest, collab_id: str) -> HttpResponse:
+    collaboration = _collaboration(request, collab_id)
+    access.require(access.can_edit_collaboration(request.user, collaboration))
+    return _edit_page(
+        request,
+        forms.CollaborationForm(request.POST or None, instance=collaboration),
+        lambda data: actions.update_collaboration(request.user, collaboration, data),
+        reverse("register_collaboration", args=[collaboration.uuid]),
+        collaboration.title,
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, collab_id: str, report_id: int | None = None) -> HttpResponse:
+    collaboration = _collaboration(request, collab_id)
+    access.require(access.can_edit_collaboration(request.user, collaboration))
+    report = (
+        get_object_or_404(ValueReport, pk=report_id, collaboration=collaboration)
+        if report_id
+        else None
+    )
+    initial = [
+        {k: getattr(i, k) for k in ("goal", "title", "baseline", "target", "actual")}
+        for i in (report.indicators.all() if report else [])  # type: ignore[attr-defined]
+    ]
+    form = forms.ReportForm(
+        request.POST or None, instance=report or ValueReport(collaboration=collaboration)
+    )
+    indicators = forms.IndicatorFormSet(
+        request.POST or None, initial=initial + [{}] * 2, prefix="goal"
+    )
+    if request.method == "POST" and form.is_valid() and indicators.is_valid():
+        rows = [
+            f.cleaned_data
+            for f in indicators
+            if f.cleaned_data.get("goal") or f.cleaned_data.get("title")
+        ]
+        for row in rows:
+            row["title"] = row.get("title") or row["goal"]
+            row["goal"] = row.get("goal") or row["title"]
+        saved = actions.save_report(request.user, collaboration, form.cleaned_data, rows, report)
+        messages.success(request, _("The value report has been saved."))
+        return redirect("register_report", collab_id=collaboration.uuid, report_id=saved.pk)
+    return render(
+        request,
+        "register/report_form.html",
+        {"form": form, "indicators": indicators, "collaboration": collaboration, "report": report},
+    )
+
+
+@login_required
+def report_page(request: HttpRequest, collab_id: str, report_id: int) -> HttpResponse:
+    collaboration = _collaboration(request, collab_id)
+    report = get_object_or_404(
+        ValueReport.objects.prefetch_related(
+            "indicators", Prefetch("assessments", to_attr="assessment_list"), "history__user"
+        ),
+        pk=report_id,
+        collaboration=collaboration,
+    )
+    statements = taxonomy().assessment_statements
+    scale = dict(taxonomy().choices("agreement_scale"))
+    assessments = []
+    for membership in collaboration.memberships.select_related("organization", "municipality"):  # type: ignore[attr-defined]
+        found = next((a for a in report.assessment_list if a.membership_id == membership.pk), None)  # type: ignore[attr-defined]
+        mine = access.can_write_assessment(request.user, membership)
+        form = None
+        if mine:
+            initial = {
+                **(found.answers if found else {}),
+                "comment": found.comment if found else "",
+            }
+            form = forms.AssessmentForm(initial=initial, prefix=f"m{membership.pk}")
+        answers = [
+            (s.label, scale.get((found.answers if found else {}).get(s.code, ""), ""))
+            for s in statements
+        ]
+        assessments.append(
+            {"membership": membership, "assessment": found, "answers": answers, "form": form}
+        )
+    return render(
+        request,
+        "register/report.html",
+        {
+            "collaboration": collaboration,
+            "report": report,
+            "assessments": assessments,
+            "sides": access.approval_sides(request.user, report),
+            "measures": [
+                (t.label, getattr(report, t.field)) for t in taxonomy().measures if t.field
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest, collab_id: str, report_id: int) -> HttpResponse:
+    collaboration = _collaboration(request, collab_id)
+    report = get_object_or_404(ValueReport, pk=report_id, collaboration=collaboration)
+    report = actions.approve_report(request.user, report)
+    messages.success(
+        request,
+        _("The report is joint: both sides have approved it.")
+        if report.is_joint
+        else _("Your approval has been recorded."),
+    )
+    return redirect("register_report", collab_id=collab_id, report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_assess(
+    request: HttpRequest, collab_id: str, report_id: int, membership_id: int
+) -> HttpResponse:
+    collaboration = _collaboration(request, collab_id)
+    report = get_object_or_404(ValueReport, pk=report_id, collaboration=collaboration)
+    membership = get_object_or_404(Membership, pk=membership_id, collaboration=collaboration)
+    form = forms.AssessmentForm(request.POST, prefix=f"m{membership.pk}")
+    if form.is_valid():
+        actions.save_assessment(
+            request.user, report, membership, form.answers(), form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Your assessment has been saved."))
+    return redirect("register_report", collab_id=collab_id, report_id=report.pk)
+
+
+@login_required
+def overview_page(request: HttpRequest, code: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, code=code)
+    access.require(
+        access.can_edit_municipality(request.user, municipality)
+        or access.is_researcher(request.user)
+    )
+    since = request.GET.get("fra")
+    start = None
+    if since:
+        try:
+            start = dt.date.fromisoformat(since)
+        except ValueError:
+            start = None
+    return render(
+        request,
+        "register/overview.html",
+        {"municipality": municipality, "rows": overview.by_area(municipality, since=start)},
+    )

@@ -1,0 +1,87 @@
+"""The public pages: no login, search by municipality, topic and Danish free text, and a
+contact person's details only with consent."""
+
+from __future__ import annotations
+
+import pytest
+
+from samspil.register.models import Location
+from tests.register.conftest import make_actor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_needs_no_login_and_finds_contact_points_by_municipality_and_topic(
+    client, contacts, aarhus
+):
+    response = client.get("/register/", {"kommune": aarhus.code, "omraade": "sundhed"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Frivilligkoordinator" in text
+    assert "Lokalebooking" not in text  # another topic
+    assert "Frivilligcenter-kontakten" not in text  # another municipality
+
+
+def test_free_text_search_is_danish_words_and_prefixes(client, contacts, club):
+    text = client.get("/register/", {"q": "ældrepleje"}).content.decode()
+    assert "Frivilligkoordinator" in text
+    text = client.get("/register/", {"q": "foreningerne"}).content.decode()
+    # "foreningerne" stems to "forening": finds "Foreningslokaler" and "foreninger"
+    assert "Lokalebooking" in text and "Frivilligcenter-kontakten" in text
+    text = client.get("/register/", {"q": "boldklub"}).content.decode()
+    assert "Boldklubben Øst" in text
+    text = client.get("/register/", {"q": "svømning"}).content.decode()
+    assert "Boldklubben Øst" not in text
+
+
+def test_search_follows_edits_and_deletions(client, aarhus):
+    actor = make_actor(aarhus, "Strikkeklubben")
+    assert "Strikkeklubben" in client.get("/register/", {"q": "strik"}).content.decode()
+    actor.name = "Hækleklubben"
+    actor.save()
+    assert "Hækleklubben" not in client.get("/register/", {"q": "strik"}).content.decode()
+    assert "Hækleklubben" in client.get("/register/", {"q": "hækle"}).content.decode()
+    actor.delete()
+    assert "Hækleklubben" not in client.get("/register/", {"q": "hækle"}).content.decode()
+
+
+def test_a_persons_details_are_public_only_with_consent(client, contacts, aarhus):
+    text = client.get(f"/register/kommune/{aarhus.code}/").content.decode()
+    assert "Karen Samtykke" in text and "karen@example.org" in text
+    assert "Lokalebooking" in text
+    assert "Peter Privat" not in text and "peter@example.org" not in text
+    odense_text = client.get("/register/kommune/461/").content.decode()
+    assert "frivillig@odense.example" in odense_text  # a shared mailbox, not a person
+
+
+def test_a_private_name_is_not_searchable_publicly(client, contacts):
+    assert "Lokalebooking" not in client.get("/register/", {"q": "Peter"}).content.decode()
+
+
+def test_logged_in_parties_see_unconsented_details(client, contacts, staff, aarhus):
+    client.force_login(staff)
+    text = client.get(f"/register/kommune/{aarhus.code}/").content.decode()
+    assert "Peter Privat" in text
+
+
+def test_removal_on_request_erases_the_persons_details(client, contacts, staff):
+    consented = contacts[0]
+    client.force_login(staff)
+    response = client.post(f"/register/kontakt/{consented.uuid}/slet-persondata/")
+    assert response.status_code == 302
+    consented.refresh_from_db()
+    assert (consented.name, consented.email, consented.phone, consented.consent_at) == (
+        "",
+        "",
+        "",
+        None,
+    )
+    assert consented.title == "Frivilligkoordinator"
+
+
+def test_actor_page_shows_public_fields(client, club):
+    Location.objects.create(
+        organization=club, address_1="Østergade 2", postal_code="8000", city="Aarhus C"
+    )
+    text = client.get(f"/register/aktoer/{club.uuid}/").content.decode()
+    assert "Boldklubben Øst" in text and "Østergade 2, 8000 Aarhus C" in text
