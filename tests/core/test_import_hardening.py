@@ -170,3 +170,17 @@ def test_a_cell_over_the_limit_is_refused_naming_its_row():
     over = "a,b\n1,2\n" + "x" * 100_001 + ",1\n"
     with pytest.raises(DataImportError, match="row 3: a cell longer than 100,000 characters"):
         read_table(over.encode(), "over.csv")
+
+
+@pytest.mark.parametrize("instrument_id", ["kd2024", "fc2015"])
+def test_samspils_own_sav_export_reads_back_without_contradictions(tmp_path, instrument_id):
+    from samspil.exports import export
+
+    original = read_responses(demo_file(f"{instrument_id}_demo.csv"), load(instrument_id))
+    path = export(original, "sav", tmp_path / "answers.sav")
+    again = read_responses(path, load(instrument_id))
+    pd.testing.assert_frame_equal(
+        again.data.drop(columns="respondent_id"),
+        original.data.drop(columns="respondent_id"),
+        check_dtype=False,
+    )
