@@ -1,7 +1,8 @@
 """Data reports in the format of the published reports, computed from data.
 
-``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``tables.xlsx``,
-``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a folder.
+``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``report.docx``,
+``tables.xlsx``, ``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a
+folder; the writers are the format table of :mod:`samspil.reports.publish`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import pandas as pd
 
 from samspil.instruments import load
 from samspil.reports.build import Inputs, Result, build
+from samspil.reports.document import Meta
 from samspil.reports.spec import ReportSpec, load_spec
+from samspil.responses import StudyInfo
 
-__all__ = ["ReportOutput", "compute", "load_spec", "make_report"]
+__all__ = ["Meta", "ReportOutput", "compute", "load_spec", "make_report"]
 
-ALL_FORMATS = frozenset({"csv", "xlsx", "figures", "html", "pdf"})
+ALL_FORMATS = frozenset({"csv", "xlsx", "figures", "html", "pdf", "docx"})
 
 
 @dataclass
@@ -64,35 +67,17 @@ def make_report(
     min_cell: int | None = None,
     formats: Collection[str] = ALL_FORMATS,
     banner: str = "",
+    meta: Meta | None = None,
+    study: StudyInfo | None = None,
 ) -> ReportOutput:
-    from samspil.reports import figures as fig
-    from samspil.reports import render
+    from samspil.reports.publish import Job, check_formats, publish
 
-    unknown = set(formats) - ALL_FORMATS
-    if unknown:
-        raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
+    check_formats(formats)
     spec, results = compute(
         report_id, data, codes=codes, attributes=attributes, quotes=quotes, min_cell=min_cell
     )
-    out = Path(out)
-    (out / "tables").mkdir(parents=True, exist_ok=True)
-    output = ReportOutput(out, results)
-    made = [r for r in results if not r.skipped]
-    if "csv" in formats:
-        output.files += [render.write_csv(r, out / "tables") for r in made]
-    if "xlsx" in formats:
-        output.files.append(render.write_xlsx(spec, results, out / "tables.xlsx"))
-    figures: dict[str, dict[str, bytes]] = {}
-    if set(formats) & {"figures", "html", "pdf"}:
-        (out / "figures").mkdir(exist_ok=True)
-        for r in made:
-            if fig.has_figure(r):
-                figures[r.block.id] = fig.render(r, out / "figures")
-    if "html" in formats:
-        page = render.report_html(spec, results, figures, banner=banner)
-        (out / "index.html").write_text(page, encoding="utf-8")
-        output.files.append(out / "index.html")
-    if "pdf" in formats:  # PNG figures: WeasyPrint draws them much faster than SVG
-        page = render.report_html(spec, results, figures, banner=banner, image="png")
-        output.files.append(render.write_pdf(page, out / "report.pdf"))
-    return output
+    meta = meta or Meta()
+    if banner and not meta.banner:
+        meta.banner = banner
+    job = Job(spec, results, Path(out), load(spec.instrument), data, study, codes, meta)
+    return ReportOutput(Path(out), results, publish(job, formats))

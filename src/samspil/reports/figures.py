@@ -1,4 +1,11 @@
-"""Figures in the style of the seed reports, drawn with matplotlib (SVG and PNG)."""
+"""Figures in the style of the seed reports, drawn with matplotlib once per report and
+saved in every image format the outputs need (SVG for HTML and the PDF, PNG at 300 dpi for
+Word and the figures folder).
+
+Colours: every bar colour has at least 3:1 contrast against the white background, the
+palette stays apart in the common colour-vision deficiencies (Okabe-Ito hues, darkened
+where needed), and a text label on a bar takes black or white, whichever contrasts more.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +23,27 @@ import pandas as pd
 from samspil.reports.build import Result
 from samspil.reports.formatting import number, percent
 
-COLOURS = ["#0b3d5c", "#2f6f8f", "#5fa3bf", "#9cc9d9", "#d3e7ee", "#b9b9b9", "#7f7f7f"]
+# Okabe-Ito blue, vermillion, bluish green, reddish purple, darkened orange and sky blue,
+# then dark grey: all >= 3:1 against white.
+COLOURS = ["#0b3d5c", "#0072B2", "#C04F00", "#007A5A", "#A8457E", "#8A6100", "#595959"]
+PNG_DPI = 300
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb'."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def label_colour(background: str) -> str:
+    return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, "#000000") else "#000000"
+
 plt.rcParams.update(
     {
         "font.family": "DejaVu Sans",
@@ -62,7 +89,16 @@ def _stacked(result: Result) -> plt.Figure:
     left = np.zeros(len(data))
     for i, cat in enumerate(cats):
         values = data[cat].fillna(0).to_numpy(dtype=float)
-        ax.barh(y, values, left=left, color=COLOURS[i % len(COLOURS)], height=0.6, label=cat)
+        ax.barh(
+            y,
+            values,
+            left=left,
+            color=COLOURS[i % len(COLOURS)],
+            height=0.6,
+            label=cat,
+            edgecolor="white",
+            linewidth=0.8,
+        )
         for yi, lo, v in zip(y, left, values, strict=True):
             if v >= 6:
                 ax.text(
@@ -71,7 +107,7 @@ def _stacked(result: Result) -> plt.Figure:
                     percent(v, 0),
                     va="center",
                     ha="center",
-                    color="white" if i < 3 else "black",
+                    color=label_colour(COLOURS[i % len(COLOURS)]),
                     fontsize=8,
                 )
         left += values
@@ -123,7 +159,7 @@ def _grouped_means(result: Result) -> plt.Figure:
             pos,
             np.nan_to_num(values),
             height=height,
-            color=COLOURS[i * 2 % len(COLOURS)],
+            color=COLOURS[i % len(COLOURS)],
             label=name,
         )
         for p, v in zip(pos, values, strict=True):
@@ -148,17 +184,21 @@ def figure_name(result: Result) -> str:
     return result.block.figure_id or result.block.id
 
 
-def render(result: Result, folder: Path) -> dict[str, bytes]:
-    """Draw the block's figure; write SVG and PNG to ``folder``; return both as bytes."""
-    draw = DRAW[result.block.figure]
-    fig = draw(result)
+def render(result: Result, formats: set[str], folder: Path | None = None) -> dict[str, bytes]:
+    """Draw the block's figure once and save it in each of ``formats`` ('svg', 'png');
+    write the files to ``folder`` when given."""
+    fig = DRAW[result.block.figure](result)
     fig.tight_layout()
     out: dict[str, bytes] = {}
-    for fmt in ("svg", "png"):
+    for kind in sorted(formats):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
-        out[fmt] = buffer.getvalue()
-        (folder / f"{figure_name(result)}.{fmt}").write_bytes(out[fmt])
+        if kind == "svg":
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        else:
+            fig.savefig(buffer, format="png", dpi=PNG_DPI)
+        out[kind] = buffer.getvalue()
+        if folder is not None:
+            (folder / f"{figure_name(result)}.{kind}").write_bytes(out[kind])
     plt.close(fig)
     return out
 

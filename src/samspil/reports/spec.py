@@ -139,6 +139,8 @@ class ReportSpec(Strict):
     instrument: str
     title: str
     subtitle: str = "Datarapport"
+    authors: list[str] = Field(default_factory=list, description="Cover (else --authors).")
+    institution: str = Field(default="", description="Cover and colophon (else --institution).")
     min_cell: int = Field(default=5, ge=1)
     chapters: list[Chapter]
 
