@@ -1,3 +1,3 @@
 """Fixtures shared by the whole suite."""
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.reports_fixtures"]
