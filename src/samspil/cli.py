@@ -4,6 +4,7 @@ the exit code (0 ok, 2 bad input)."""
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import sys
 from collections.abc import Sequence
@@ -68,6 +69,14 @@ def _read_codes(path: str | None) -> pd.DataFrame | None:
     return table
 
 
+def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from samspil.reports import Meta
+    from samspil.reports.document import cover_date
+
+    authors = [a.strip() for a in re.split(r"[;,]", args.authors or "") if a.strip()]
+    return Meta(authors=authors, institution=args.institution or "", date=cover_date(args.date))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.importing import read_attributes
     from samspil.reports import load_spec, make_report
@@ -90,6 +99,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         min_cell=args.min_cell,
         **({"formats": formats} if formats else {}),
         banner=args.banner or "",
+        meta=_report_meta(args),
     )
     made = len(output.results) - len(output.skipped)
     print(f"{args.report}: {made} tables and figures written to {output.folder}")
@@ -173,8 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="municipality attributes: kommune,population,expenditure_pressure,mayor_party",
     )
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
-    p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf (default all)")
+    p.add_argument(
+        "--formats", help="comma list of csv,xlsx,figures,html,pdf,docx (default all)"
+    )
     p.add_argument("--banner", help="a line shown at the top of the report")
+    p.add_argument("--authors", help="the cover's authors, separated by ';' or ','")
+    p.add_argument("--institution", help="the cover's and colophon's institution")
+    p.add_argument("--date", help="the cover's month, e.g. 'Maj 2024' or 2024-05 (default now)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="export answers with labels for archiving")

@@ -137,8 +137,9 @@ def test_docx_has_one_word_table_per_report_table(demo_reports, report):
     assert len(table.rows) == len(grid(first).rows) + 1
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert any(c.startswith(f"{first.block.label}. ") for c in captions)
-    pictures = doc.inline_shapes
-    assert len(pictures) >= 5 and pictures[0].width > 0
+    if report == "kd2024":  # fc2015's definition draws no figures
+        pictures = doc.inline_shapes
+        assert len(pictures) >= 5 and pictures[0].width > 0
 
 
 @pytest.mark.slow

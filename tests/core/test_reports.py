@@ -32,7 +32,7 @@ def test_report_writes_html_pdf_xlsx_figures_and_one_csv_per_table(kd2024_report
     assert (folder / "figures" / "figur_4_2.svg").read_text().lstrip().startswith("<?xml")
     assert (folder / "figures" / "figur_4_2.png").read_bytes()[:4] == b"\x89PNG"
     sheets = load_workbook(folder / "tables.xlsx", read_only=True).sheetnames
-    assert "tabel_4_2" in sheets and sheets[0] == "Indhold"
+    assert "Tabel 4.2" in sheets and sheets[0] == "Indhold"
 
 
 def test_every_closed_question_table_of_chapters_4_to_10_is_made(kd2024_report):
@@ -266,7 +266,7 @@ def test_area_breakdown_has_a_total_row_and_is_shown_groups_by_items(fc2015_resu
     first = table.data[table.data["item"] == totals.iloc[0]["item"]]
     assert first["n"].iloc[:-1].max() <= totals.iloc[0]["n"] <= data[variable].notna().sum()
     page = table_html(table)
-    assert page.count("<tr>") == table.data["group"].nunique() + 1  # header + one row per group
+    assert page.count("<tr") == table.data["group"].nunique() + 1  # header + one row per group
 
 
 def test_attributes_file_without_required_columns_is_refused(run_report, tmp_path):

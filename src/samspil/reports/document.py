@@ -130,6 +130,16 @@ def month_year(day: date) -> str:
     return f"{MONTHS[day.month - 1].capitalize()} {day.year}"
 
 
+def cover_date(text: str | None) -> str:
+    """'2024-05' or '2024-05-17' -> 'Maj 2024'; other text as given; none -> ''."""
+    if not text:
+        return ""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text.strip())
+    if found and 1 <= int(found[2]) <= 12:
+        return f"{MONTHS[int(found[2]) - 1].capitalize()} {found[1]}"
+    return text.strip()
+
+
 def plain(text: str) -> str:
     """The note without Markdown emphasis (for spreadsheets)."""
     return re.sub(r"\*{1,2}([^*]+?)\*{1,2}", r"\1", text)
