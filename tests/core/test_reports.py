@@ -101,12 +101,16 @@ def test_footnotes_are_generated_from_the_data(kd2024_report):
     assert f"{not_applicable} ved At sikre en positiv by- og erhvervsudvikling" in result.note
 
 
-def test_distribution_tables_state_whether_dont_know_is_in_the_base():
+def test_base_sentence_stands_only_under_tables_that_depart_from_the_rule():
     data = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
     _, results = compute("fc2015", data)
     table = next(r for r in results if r.block.id == "tabel_6_3")
-    assert "“Ved ikke” indgår i basen." in table.note
+    assert "indgår i basen" not in table.note, "the method chapter states the rule once"
     assert "Ved ikke" in table.data.columns
+    kd = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    _, kd_results = compute("kd2024", kd)
+    with_not_applicable = next(r for r in kd_results if r.block.include_not_applicable)
+    assert "“Ikke relevant” indgår i basen." in with_not_applicable.note
 
 
 @pytest.fixture(scope="module")

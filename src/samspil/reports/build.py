@@ -115,21 +115,21 @@ def _scale_text(var: Variable) -> str:
 
 
 def _base_sentence(block: Block, var: Variable) -> str:
+    """Said only where a table departs from the rule the method chapter states once
+    ("Ved ikke" in the base, "Ikke relevant" not)."""
     kinds = set(var.special_codes.values())
     parts = []
-    if "dont_know" in kinds:
-        parts.append(
-            "“Ved ikke” indgår i basen."
-            if block.include_dont_know
-            else "“Ved ikke” indgår ikke i basen."
-        )
-    if "not_applicable" in kinds:
-        parts.append(
-            "“Ikke relevant” indgår i basen."
-            if block.include_not_applicable
-            else "“Ikke relevant” indgår ikke i basen."
-        )
+    if "dont_know" in kinds and not block.include_dont_know:
+        parts.append("“Ved ikke” indgår ikke i basen.")
+    if "not_applicable" in kinds and block.include_not_applicable:
+        parts.append("“Ikke relevant” indgår i basen.")
     return " ".join(parts)
+
+
+BASE_RULE = (
+    "Hvor intet andet er nævnt under tabellen, indgår “Ved ikke” i basen, mens “Ikke relevant” "
+    "ikke indgår."
+)
 
 
 def _note(block: Block, var: Variable | None, **values: str) -> str:

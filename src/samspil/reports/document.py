@@ -20,7 +20,7 @@ import pandas as pd
 
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
-from samspil.reports.build import Column, Result
+from samspil.reports.build import BASE_RULE, Column, Result
 from samspil.reports.spec import ReportSpec
 from samspil.responses import StudyInfo
 
@@ -216,37 +216,45 @@ def grid(result: Result) -> Grid:
 # -- figure captions -------------------------------------------------------------------
 
 CAPTIONS = {
-    "bars_mean": "Søjlerne viser den gennemsnitlige værdi.",
-    "grouped_means": "Søjlerne viser den gennemsnitlige værdi for hver gruppe.",
-    "stacked": "Søjlerne viser den procentvise fordeling af svarene.",
+    "bars_mean": "Søjlerne viser gennemsnitlig værdi.",
+    "grouped_means": "Søjlerne viser gennemsnitlig værdi.",
+    "stacked": "Søjlerne viser den procentvise svarfordeling.",
     "bars_percent": "Søjlerne viser andelen i procent.",
 }
+TABLE_ONLY = re.compile(r"\s*Standardafvigelse(n)? er (noteret|angivet) i parentes\.")
+DESCRIBES = re.compile(r"\b(Figuren|Søjlerne|Grafen) viser\b")
 
 
 def caption(result: Result) -> str:
-    """What the figure shows, then the note's first sentence (the number of answers);
-    the whole note stands under the table."""
-    first = result.note.split(". ", 1)[0].rstrip(".") + "." if result.note else ""
-    scale = ""
-    if result.scale and result.block.figure in ("bars_mean", "grouped_means"):
-        low, high = (fmt.number(v, 0) for v in result.scale)
-        scale = f" Skalaen går fra {low} til {high}."
-    return f"{CAPTIONS[result.block.figure]}{scale} {first}".strip()
+    """The figure's own note: the table note without what only the table shows (the SD
+    in parentheses), saying what the bars show unless the note already does."""
+    text = TABLE_ONLY.sub("", result.note).strip()
+    if not DESCRIBES.search(text):
+        text = f"{text} {CAPTIONS[result.block.figure]}".strip()
+    return text
+
+
+def quotes(text: str) -> str:
+    """One kind of quotation marks: "x" and ”x” become “x”."""
+    text = re.sub(r'"([^"]*)"', "“\\1”", text)
+    return re.sub(r"(^|[\s(])”([^“”]*)”", "\\1“\\2”", text)
 
 
 def item(result: Result, has_figure: bool) -> Item:
     block = result.block
-    it = Item(block.id, block.label, block.title, result=result, quotes=list(result.quotes))
+    it = Item(block.id, block.label, quotes(block.title), result=result)
+    it.quotes = list(result.quotes)
     if result.skipped:
         it.skipped = result.skipped
         return it
-    it.grid = grid(result)
-    it.note = result.note
+    g = grid(result)
+    it.grid = Grid([quotes(h) for h in g.header], g.rows, g.total)
+    it.note = quotes(result.note)
     it.table_shown = block.label.lower().startswith("tabel") or not has_figure
     if has_figure:
         it.figure = block.id
         it.figure_label = block.figure_label or block.label
-        it.caption = caption(result) if not it.table_shown else result.note
+        it.caption = quotes(caption(result))
     return it
 
 
@@ -291,6 +299,7 @@ def method_chapter(
         f"Undersøgelsen bygger på spørgeskemaet »{instrument.title}«. "
         f"Målgruppen er {population[:1].lower() + population[1:]}."
     )
+    paragraphs.append(BASE_RULE)
     answered = int(data.drop(columns=["respondent_id"], errors="ignore").notna().any(axis=1).sum())
     if study is None:
         paragraphs.append(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result
-from samspil.reports.document import plain
+from samspil.reports.document import plain, quotes
 from samspil.reports.spec import ReportSpec
 
 NUMBER_FORMATS = {"pct": "0.0%", "num": "0.0", "num0": "0", "int": "0", "mean_sd": "0.0"}
@@ -96,7 +96,7 @@ def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
                     sheet.cell(row=r, column=i).number_format = NUMBER_FORMATS[c.fmt]
         if result.note:
             sheet.append([])
-            sheet.append([plain(result.note)])
+            sheet.append([plain(quotes(result.note))])
             note = sheet.cell(row=sheet.max_row, column=1)
             note.alignment = wrap
             sheet.merge_cells(
