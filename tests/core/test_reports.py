@@ -213,9 +213,8 @@ def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_report, tm
     data = pd.read_csv(demo_file("kd2024_demo.csv"))
     codes = pd.read_csv(demo_file("kd2024_codes_demo.csv"))
     answered = int(data["udf_vigtigste"].notna().sum())
-    first = figure.iloc[0]
+    first = figure.set_index("option").loc["Arbejdskraft"]
     mentioned = codes[(codes.variable == "udf_vigtigste") & (codes.code == "arbejdskraft")]
-    assert first["option"] == "Arbejdskraft"
     assert first["n"] == mentioned["respondent_id"].nunique()
     assert first["percent"] == pytest.approx(first["n"] / answered * 100)
     assert figure["percent"].sum() > 100  # several themes per respondent
@@ -320,3 +319,14 @@ def test_breakdowns_show_the_groups_and_labels_the_report_prints(fc2015_results)
     assert by_id["tabel_6_2"].data["group"].unique().tolist() == ["LAVT", "HØJT", "Alle"]
     quintiles = by_id["tabel_6_8"].data["group"].tolist()
     assert len(set(quintiles)) == len(quintiles) == 6  # the seed printed "Højeste" twice
+
+
+def test_theme_figure_follows_the_seeds_order():
+    from samspil.cli import _read_codes
+
+    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    codes = _read_codes(str(demo_file("kd2024_codes_demo.csv")))
+    _, results = compute("kd2024", data, codes=codes)
+    figure = next(r for r in results if r.block.id == "figur_4_1")
+    assert figure.data["option"].iloc[0] == "Økonomisk pres"
+    assert figure.data["option"].iloc[-1] == "Andet"

@@ -469,6 +469,11 @@ def themes(block: Block, inputs: Inputs) -> Result:
     if not answered:
         raise Skip(f"Ingen har besvaret det åbne spørgsmål ({block.variable}) i data.")
     table = theme_shares(inputs.codes, answered, codebook, block.variable)
+    if block.theme_order:
+        codes = list(table.attrs["codes"])
+        rank = {code: i for i, code in enumerate(block.theme_order)}
+        order = sorted(range(len(codes)), key=lambda i: rank.get(codes[i], len(rank) + i))
+        table = table.iloc[order].reset_index(drop=True)
     var = inputs.instrument.variable_map[block.variable]
     columns = [
         Column("option", block.header, "text"),

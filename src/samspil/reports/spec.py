@@ -102,6 +102,10 @@ class Block(Strict):
     series: list[Series] = Field(default_factory=list)
     # themes (coded open answers)
     codebook: str | None = None
+    theme_order: list[str] = Field(
+        default_factory=list,
+        description="Theme codes in the order the seed's figure shows them (others follow).",
+    )
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Block:
