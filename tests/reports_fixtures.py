@@ -48,7 +48,9 @@ def demo_reports(tmp_path_factory):  # type: ignore[no-untyped-def]
 
     out = tmp_path_factory.mktemp("demo-reports")
     kd = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
-    meta = Meta(authors=["Anna Andersen", "Bo Berg"], institution="Demoinstituttet", date="Maj 2024")
+    meta = Meta(
+        authors=["Anna Andersen", "Bo Berg"], institution="Demoinstituttet", date="Maj 2024"
+    )
     reports = {
         "kd2024": make_report(
             "kd2024",

@@ -4,8 +4,8 @@ the exit code (0 ok, 2 bad input)."""
 from __future__ import annotations
 
 import argparse
-import re
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,7 +79,7 @@ def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.importing import read_attributes
-    from samspil.reports import load_spec, make_report
+    from samspil.reports import ALL_FORMATS, load_spec, make_report
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     spec = load_spec(args.report)
@@ -88,7 +88,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     quotes = None
     if args.quotes:
         quotes = pd.read_csv(args.quotes, dtype=str, keep_default_na=False)
-    formats = set(args.formats.split(",")) if args.formats else None
+    formats = set(args.formats.split(",")) if args.formats else ALL_FORMATS
     output = make_report(
         args.report,
         data,
@@ -97,7 +97,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         attributes=attributes,
         quotes=quotes,
         min_cell=args.min_cell,
-        **({"formats": formats} if formats else {}),
+        formats=formats,
         banner=args.banner or "",
         meta=_report_meta(args),
     )
@@ -183,9 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="municipality attributes: kommune,population,expenditure_pressure,mayor_party",
     )
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
-    p.add_argument(
-        "--formats", help="comma list of csv,xlsx,figures,html,pdf,docx (default all)"
-    )
+    p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf,docx (default all)")
     p.add_argument("--banner", help="a line shown at the top of the report")
     p.add_argument("--authors", help="the cover's authors, separated by ';' or ','")
     p.add_argument("--institution", help="the cover's and colophon's institution")

@@ -15,9 +15,7 @@ def test_report_page_never_scrolls_sideways_and_passes_axe(browser, demo_reports
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         page.goto(url)
-        sizes = page.evaluate(
-            "() => [document.documentElement.scrollWidth, window.innerWidth]"
-        )
+        sizes = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert sizes[0] <= sizes[1], f"{report} at {width} px: page is {sizes[0]} px wide"
         frames = page.evaluate(
             """() => [...document.querySelectorAll('.frame')].filter(

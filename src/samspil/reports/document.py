@@ -12,6 +12,7 @@ Pure: no Django, no drawing, no output library.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -100,7 +101,7 @@ class Publication:
     authors: list[str]
     institution: str
     date: str
-    made: date
+    made: datetime.date
     banner: str
     chapters: list[Chapter]
 
@@ -378,7 +379,9 @@ def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
                 if v.options and not shared and v.kind != "binary":
                     answer = _options_text(v.options)
                 else:
-                    answer = KIND_TEXT.get(v.kind, "") if not v.options or v.kind == "binary" else ""
+                    answer = (
+                        KIND_TEXT.get(v.kind, "") if not v.options or v.kind == "binary" else ""
+                    )
                 rows.append([v.name, v.item or "", answer])
             heading = f"{q_number}. {question.text}"
             if len(variables) == 1 and not variables[0].item:

@@ -42,7 +42,12 @@ def contrast(a: str, b: str) -> float:
 
 
 def label_colour(background: str) -> str:
-    return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, "#000000") else "#000000"
+    return (
+        "#ffffff"
+        if contrast(background, "#ffffff") >= contrast(background, "#000000")
+        else "#000000"
+    )
+
 
 plt.rcParams.update(
     {
