@@ -330,3 +330,16 @@ def test_theme_figure_follows_the_seeds_order():
     figure = next(r for r in results if r.block.id == "figur_4_1")
     assert figure.data["option"].iloc[0] == "Økonomisk pres"
     assert figure.data["option"].iloc[-1] == "Andet"
+
+
+def test_fc2015_table_3_3_shows_p_values_as_the_seed_does(fc2015_results):
+    from samspil.reports.document import grid
+
+    data, _ = fc2015_results
+    _, results = compute("fc2015", data)
+    table = next(r for r in results if r.block.id == "tabel_3_3")
+    shown = grid(table)
+    assert shown.header[-1] == "P-værdi"
+    first = table.data.iloc[0]
+    assert shown.rows[0][-1] == f"{first['p']:.2f}".replace(".", ",")
+    assert "p<0,05" not in table.note

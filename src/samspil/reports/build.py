@@ -20,7 +20,7 @@ from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number
 from samspil.reports.spec import Block, ReportSpec
 
-Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars"]
+Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars", "p"]
 
 
 @dataclass(frozen=True)
@@ -327,7 +327,9 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
         Column("group", grouping.TITLES[block.group_by], "text"),
         *middle,
         Column("n", "N", "int"),
-        Column("stars", "Sign.", "stars"),
+        Column("p", "P-værdi", "p")
+        if block.significance == "p"
+        else Column("stars", "Sign.", "stars"),
     ]
     suppressed = int(data["suppressed"].sum())
     extra = (
@@ -336,7 +338,8 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
         else ""
     )
     note = _note(block, first, n=n_range(data["n"].tolist())) + extra
-    note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
+    if block.significance == "stars":
+        note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
     if block.controls:
         note += _controls_note(block, variables, inputs, groups)
     return Result(block, data, columns, note.strip(), figure_data=data)

@@ -176,6 +176,8 @@ def cell(column: Column, row: pd.Series) -> str:
         return fmt.percent(value, DECIMALS)
     if column.fmt == "num0":
         return fmt.number(value, 0)
+    if column.fmt == "p":
+        return fmt.number(value, 2)
     if column.fmt == "mean_sd":
         return fmt.mean_sd(value, row.get("sd"), DECIMALS)
     return fmt.number(value, DECIMALS)

@@ -86,6 +86,9 @@ class Block(Strict):
         default_factory=list,
         description="Check the group difference in a logistic regression with these controls.",
     )
+    significance: Literal["stars", "p"] = Field(
+        default="stars", description="Show the group difference as stars or as the p-value."
+    )
     control_codes: list[int] | None = Field(
         default=None,
         description="Answer codes counted as 1 in that regression (default row_codes).",

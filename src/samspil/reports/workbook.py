@@ -13,7 +13,14 @@ from samspil.reports.build import Column, Result
 from samspil.reports.document import plain, quotes
 from samspil.reports.spec import ReportSpec
 
-NUMBER_FORMATS = {"pct": "0.0%", "num": "0.0", "num0": "0", "int": "0", "mean_sd": "0.0"}
+NUMBER_FORMATS = {
+    "pct": "0.0%",
+    "num": "0.0",
+    "num0": "0",
+    "int": "0",
+    "mean_sd": "0.0",
+    "p": "0.000",
+}
 INVALID = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -48,7 +55,7 @@ def _value(row: object, c: Column) -> object:
         return float(v) / 100
     if c.fmt in ("int", "num0") and float(v).is_integer():
         return int(v)
-    if c.fmt in ("num", "mean_sd", "int", "num0"):
+    if c.fmt in ("num", "mean_sd", "int", "num0", "p"):
         return float(v)
     return v if isinstance(v, str) else str(v)
 
