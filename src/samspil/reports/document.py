@@ -59,6 +59,7 @@ class Grid:
     header: list[str]
     rows: list[list[str]]
     total: bool = False  # the last row is a total row
+    numeric: bool = True  # False: the cells after the first are text (left-aligned, wrapped)
 
     @property
     def wide(self) -> bool:
@@ -352,8 +353,14 @@ def method_chapter(
     return chapter
 
 
-def _options_text(variable_options: tuple) -> str:  # type: ignore[type-arg]
-    return "; ".join(f"{o.code} = {o.label}" for o in variable_options)
+def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
+    """'1 = Slet ikke; 2 = I mindre grad'; codes labelled by their own number are given as
+    a range ('1-34 = antal')."""
+    named = [f"{o.code} = {o.label}" for o in options if o.label != str(o.code)]
+    bare = [o.code for o in options if o.label == str(o.code)]
+    if bare:
+        named.append(f"{min(bare)}-{max(bare)} = antal" if len(bare) > 1 else f"{bare[0]}")
+    return "; ".join(named)
 
 
 KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal", "binary": "0 = Nej; 1 = Ja"}
@@ -370,7 +377,9 @@ def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
     for section in instrument.sections:
         for question in section.questions:
             q_number += 1
-            variables = instrument.question_variables(question.id)
+            variables = instrument.question_variables(question.id) or [
+                v for v in instrument.variables if v.question_id == question.id
+            ]
             lines: list[str] = []
             option_sets = {tuple(v.options) for v in variables if v.kind != "binary"}
             shared = len(option_sets) == 1 and len(variables) > 1
@@ -386,17 +395,17 @@ def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
                     )
                 rows.append([v.name, v.item or "", answer])
             heading = f"{q_number}. {question.text}"
-            if len(variables) == 1 and not variables[0].item:
+            if not variables:
+                chapter.parts.append((heading, ["Åbent svar (tekst)."], None))
+            elif len(variables) == 1 and not variables[0].item:
                 v = variables[0]
-                lines.append(
-                    f"Variabel {v.name}. "
-                    + (_options_text(v.options) if v.options else KIND_TEXT.get(v.kind, ""))
-                )
+                answer = _options_text(v.options) if v.options else KIND_TEXT.get(v.kind, "")
+                lines.append(f"Variabel {v.name}. {answer}.")
                 chapter.parts.append((heading, lines, None))
             else:
-                grid_ = Grid(["Variabel", "Delspørgsmål", "Svarkoder"], rows)
+                grid_ = Grid(["Variabel", "Delspørgsmål", "Svarkoder"], rows, numeric=False)
                 if shared:
-                    grid_ = Grid(["Variabel", "Delspørgsmål"], [r[:2] for r in rows])
+                    grid_ = Grid(["Variabel", "Delspørgsmål"], [r[:2] for r in rows], numeric=False)
                 chapter.parts.append((heading, lines, grid_))
     return chapter
 
@@ -418,7 +427,11 @@ def codes_chapter(codebook_ids: list[str], number: int) -> Chapter | None:
                 for sub in theme.subthemes:
                     rows.append([sub.code, f"– {sub.label}", sub.description])
             chapter.parts.append(
-                (f"{q.label} ({q.variable})", [], Grid(["Kode", "Tema", "Beskrivelse"], rows))
+                (
+                    f"{q.label} ({q.variable})",
+                    [],
+                    Grid(["Kode", "Tema", "Beskrivelse"], rows, numeric=False),
+                )
             )
     return chapter if chapter.parts else None
 

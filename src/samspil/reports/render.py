@@ -13,7 +13,7 @@ import re
 from importlib import resources
 
 from samspil.reports.build import Result
-from samspil.reports.document import Chapter, Grid, Item, Publication, grid
+from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain
 
 CSS = (resources.files("samspil.reports") / "static" / "report.css").read_text(encoding="utf-8")
 
@@ -32,10 +32,11 @@ def grid_html(g: Grid, label: str = "") -> str:
     for i, row in enumerate(g.rows):
         total = ' class="total"' if g.total and i == len(g.rows) - 1 else ""
         cells = [f'<th scope="row">{html.escape(row[0])}</th>']
-        cells += [f'<td class="n">{html.escape(c)}</td>' for c in row[1:]]
+        cell = '<td class="n">' if g.numeric else "<td>"
+        cells += [f"{cell}{html.escape(c)}</td>" for c in row[1:]]
         body.append(f"<tr{total}>{''.join(cells)}</tr>")
     wide = " wide" if g.wide else ""
-    name = html.escape(label or "Tabel")
+    name = html.escape(plain(label) or "Tabel")
     return (
         f'<div class="frame" role="region" aria-label="{name}" tabindex="0">'
         f'<table class="data{wide}"><thead><tr>{head}</tr></thead>'

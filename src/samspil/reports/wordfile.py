@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from samspil.reports.document import Chapter, Grid, Item, Publication, runs
+from samspil.reports.document import Chapter, Grid, Item, Publication, plain, runs
 
 TABLE_STYLE = "Light List Accent 1"
 
@@ -61,7 +61,7 @@ def _grid(doc: Any, g: Grid) -> None:
             run.font.size = size
             if r == 0 or (g.total and r == len(g.rows)):
                 run.bold = True
-            if c > 0 and r > 0:
+            if c > 0 and r > 0 and g.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table)
 
@@ -118,11 +118,11 @@ def _item(doc: Any, it: Item, figures: dict[str, bytes]) -> None:
 
 def _chapter(doc: Any, ch: Chapter, figures: dict[str, bytes]) -> None:
     doc.add_page_break()
-    doc.add_heading(ch.title.replace("*", ""), level=1)
+    doc.add_heading(plain(ch.title), level=1)
     for text in ch.paragraphs:
         _runs(doc.add_paragraph(), text)
     for heading, lines, g in ch.parts:
-        doc.add_heading(heading, level=3)
+        doc.add_heading(plain(heading), level=3)
         for line in lines:
             _note(doc, line)
         if g is not None:
