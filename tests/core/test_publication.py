@@ -122,7 +122,7 @@ def test_appendices_hold_the_questionnaire_with_codes_and_the_code_list(demo_rep
 def test_docx_has_one_word_table_per_report_table(demo_reports, report):
     from docx import Document
 
-    from samspil.reports.document import grid
+    from samspil.reports.document import grid, quotes
 
     output = demo_reports[report]
     doc = Document(str(output.folder / "report.docx"))
@@ -133,7 +133,8 @@ def test_docx_has_one_word_table_per_report_table(demo_reports, report):
     assert len(doc.tables) - with_grid == len(made) + generated
     assert appendix, "the questionnaire's questions are headings"
     first = next(r for r in made if r.block.id in ("tabel_4_2", "tabel_3_1"))
-    table = next(t for t in doc.tables if t.rows[0].cells[0].text == first.columns[0].header)
+    header = quotes(first.columns[0].header)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == header)
     assert len(table.rows) == len(grid(first).rows) + 1
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert any(c.startswith(f"{first.block.label}. ") for c in captions)

@@ -343,3 +343,15 @@ def test_fc2015_table_3_3_shows_p_values_as_the_seed_does(fc2015_results):
     first = table.data.iloc[0]
     assert shown.rows[0][-1] == f"{first['p']:.2f}".replace(".", ",")
     assert "p<0,05" not in table.note
+
+
+def test_regression_p_values_of_the_note_are_in_the_table_data(fc2015_results):
+    data, attributes = fc2015_results
+    _, results = compute("fc2015", data, attributes=attributes)
+    table = next(r for r in results if r.block.controls and not r.skipped)
+    assert "p_controlled" in table.data.columns
+    shown = table.data["p_controlled"].dropna()
+    assert len(shown) and shown.between(0, 1).all()
+    if table.block.group_by != "areas":
+        p = shown.iloc[0]
+        assert f"p = {p:.3f}".replace(".", ",") in table.note

@@ -341,7 +341,13 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
     if block.significance == "stars":
         note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
     if block.controls:
-        note += _controls_note(block, variables, inputs, groups)
+        text, p_controlled = _controls_note(block, variables, inputs, groups)
+        note += text
+        # every statistic the note mentions is in the table's CSV/XLSX too
+        data["p_controlled"] = [
+            p_controlled.get((str(item), str(group)), np.nan)
+            for item, group in zip(data["item"], data["group"], strict=True)
+        ]
     return Result(block, data, columns, note.strip(), figure_data=data)
 
 
@@ -363,7 +369,8 @@ def _dummies(masks: dict[str, pd.Series], prefix: str) -> pd.DataFrame:
 
 def _controls_note(
     block: Block, variables: list[Variable], inputs: Inputs, groups: dict[str, pd.Series]
-) -> str:
+) -> tuple[str, dict[tuple[str, str], float]]:
+    """The regression sentence of the note, and its p-values by (item label, group)."""
     codes = block.control_codes or block.row_codes or []
     controls = pd.concat(
         [
@@ -373,6 +380,7 @@ def _controls_note(
         axis=1,
     )
     parts = []
+    p_values: dict[tuple[str, str], float] = {}
     for var in variables:
         values = inputs.data[var.name].astype(float)
         in_base = values.isin(_categories(block, var))
@@ -382,18 +390,21 @@ def _controls_note(
             for label, mask in groups.items():
                 term = mask.fillna(False).astype(float).to_frame("group")
                 p = analysis.controlled_difference(outcome, term, controls)["p"]
+                p_values[(_label(block, var), label)] = p
                 if p == p and p < 0.05:
                     found.append(f"{label} (p = {number(p, 3)})")
             parts.append(f"{_label(block, var)}: {', '.join(found) or 'ingen områder'}")
         else:
             result = analysis.controlled_difference(outcome, _dummies(groups, "group"), controls)
+            p_values.update({(_label(block, var), label): result["p"] for label in groups})
             parts.append(f"{_label(block, var)}: p = {number(result['p'], 3)}")
     titles = ", ".join(grouping.TITLES[kind].lower() for kind in block.controls)
     answers = "/".join(_cat_label(block, variables[0], c) for c in codes)
-    return (
+    text = (
         f" Logistisk regression af “{answers}” med kontrol for {titles} "
         f"(likelihood-ratio-test af forskellen mellem grupperne): {'; '.join(parts)}."
     )
+    return text, p_values
 
 
 def bins(block: Block, inputs: Inputs) -> Result:

@@ -37,6 +37,10 @@ def sheet_name(label: str, taken: set[str]) -> str:
     return name
 
 
+# Statistics a table's note mentions that the printed table does not show.
+EXTRA = [Column("p", "p (chi-i-anden)", "p"), Column("p_controlled", "p (kontrolleret)", "p")]
+
+
 def columns(result: Result) -> list[Column]:
     out = []
     for c in result.columns:
@@ -44,6 +48,8 @@ def columns(result: Result) -> list[Column]:
             out += [Column(c.name, c.header, "num"), Column("sd", "Std. afv.", "num")]
         else:
             out.append(c)
+    shown = {c.name for c in out}
+    out += [c for c in EXTRA if c.name in result.data.columns and c.name not in shown]
     return out
 
 
