@@ -355,3 +355,15 @@ def test_regression_p_values_of_the_note_are_in_the_table_data(fc2015_results):
     if table.block.group_by != "areas":
         p = shown.iloc[0]
         assert f"p = {p:.3f}".replace(".", ",") in table.note
+
+
+def test_fc2015_tables_use_the_seeds_words_and_bare_numbers(fc2015_results):
+    from samspil.reports.document import grid
+
+    data, _ = fc2015_results
+    spec, results = compute("fc2015", data)
+    table = next(r for r in results if r.block.id == "tabel_3_1")
+    shown = grid(table, spec.table_style)
+    assert shown.header[1:] == ["N", "Procent"]
+    assert shown.rows[-1][0] == "Total" and shown.rows[-1][2] == "100,0"
+    assert "%" not in "".join(shown.rows[0])

@@ -22,7 +22,7 @@ import pandas as pd
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
 from samspil.reports.build import BASE_RULE, Column, Result
-from samspil.reports.spec import ReportSpec
+from samspil.reports.spec import ReportSpec, TableStyle
 from samspil.responses import StudyInfo
 
 DECIMALS = 1
@@ -165,7 +165,7 @@ def runs(text: str) -> list[tuple[str, str]]:
 # -- tables as text grids ---------------------------------------------------------------
 
 
-def cell(column: Column, row: pd.Series) -> str:
+def cell(column: Column, row: pd.Series, sign: bool = True) -> str:
     value = row.get(column.name)
     if column.fmt == "text" or column.fmt == "stars":
         return "" if fmt.is_missing(value) else str(value)
@@ -174,7 +174,7 @@ def cell(column: Column, row: pd.Series) -> str:
     if column.fmt == "int":
         return fmt.integer(value)
     if column.fmt == "pct":
-        return fmt.percent(value, DECIMALS)
+        return fmt.percent(value, DECIMALS) if sign else fmt.number(value, DECIMALS)
     if column.fmt == "num0":
         return fmt.number(value, 0)
     if column.fmt == "p":
@@ -201,20 +201,27 @@ def _pivot_grid(result: Result) -> Grid:
     return Grid([group_header, "N", *items], rows)
 
 
-def grid(result: Result) -> Grid:
+def grid(result: Result, style: TableStyle | None = None) -> Grid:
+    style = style or TableStyle()
     if (
         result.block.kind == "crosstab"
         and "percent" in result.data.columns
         and result.data["item"].nunique() > 1
     ):
         return _pivot_grid(result)
-    rows = [[cell(c, row) for c in result.columns] for _, row in result.data.iterrows()]
+    sign = style.percent_sign
+    rows = [[cell(c, row, sign) for c in result.columns] for _, row in result.data.iterrows()]
     total = False
     if result.block.kind == "frequency":
         n = int(result.data["n"].sum())
-        rows.append(["I alt", fmt.integer(n), fmt.percent(100.0 if n else None)])
+        share = fmt.percent(100.0 if n else None) if sign else fmt.number(100.0 if n else None)
+        rows.append([style.total_label, fmt.integer(n), share])
         total = True
-    return Grid([c.header for c in result.columns], rows, total)
+    header = [
+        style.percent_header if c.name == "percent" and c.header == "Pct." else c.header
+        for c in result.columns
+    ]
+    return Grid(header, rows, total)
 
 
 # -- figure captions -------------------------------------------------------------------
@@ -244,14 +251,14 @@ def quotes(text: str) -> str:
     return re.sub(r"(^|[\s(])”([^“”]*)”", "\\1“\\2”", text)
 
 
-def item(result: Result, has_figure: bool) -> Item:
+def item(result: Result, has_figure: bool, style: TableStyle | None = None) -> Item:
     block = result.block
     it = Item(block.id, block.label, quotes(block.title), result=result)
     it.quotes = list(result.quotes)
     if result.skipped:
         it.skipped = result.skipped
         return it
-    g = grid(result)
+    g = grid(result, style)
     it.grid = Grid([quotes(h) for h in g.header], g.rows, g.total)
     it.note = quotes(result.note)
     it.table_shown = block.label.lower().startswith("tabel") or not has_figure
@@ -458,7 +465,7 @@ def publication(
                 f"kap-{ch.id}",
                 ch.title,
                 [ch.intro] if ch.intro else [],
-                [item(by_block[b.id], b.id in figures) for b in ch.blocks],
+                [item(by_block[b.id], b.id in figures, spec.table_style) for b in ch.blocks],
             )
         )
     chapters.append(questionnaire_chapter(instrument, 1))

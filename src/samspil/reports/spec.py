@@ -141,6 +141,14 @@ class Chapter(Strict):
     blocks: list[Block]
 
 
+class TableStyle(Strict):
+    """How the seed prints its tables' words and percentages."""
+
+    total_label: str = "I alt"
+    percent_header: str = Field(default="Pct.", description="Heading of a percent column.")
+    percent_sign: bool = Field(default=True, description="False: bare numbers, as fc2015.")
+
+
 class ReportSpec(Strict):
     id: str = Field(pattern=IDENT)
     instrument: str
@@ -149,6 +157,7 @@ class ReportSpec(Strict):
     authors: list[str] = Field(default_factory=list, description="Cover (else --authors).")
     institution: str = Field(default="", description="Cover and colophon (else --institution).")
     min_cell: int = Field(default=5, ge=1)
+    table_style: TableStyle = Field(default_factory=TableStyle)
     chapters: list[Chapter]
 
     @property
