@@ -98,7 +98,7 @@ def test_footnotes_are_generated_from_the_data(kd2024_report):
     assert result.note.startswith(f"Antal besvarelser: {expected}.")
     assert 'skala 1 "Slet ikke" til 5 "I meget høj grad"' in result.note
     not_applicable = int((data["inv_by"] == 9).sum())
-    assert f"{not_applicable} ved At sikre en positiv by- og erhvervsudvikling" in result.note
+    assert f"{not_applicable} ved at sikre en positiv by- og erhvervsudvikling" in result.note
 
 
 def test_base_sentence_stands_only_under_tables_that_depart_from_the_rule():

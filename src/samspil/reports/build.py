@@ -89,6 +89,15 @@ def _label(block: Block, var: Variable) -> str:
     return block.item_labels.get(var.name) or var.item or var.question
 
 
+def _in_sentence(label: str) -> str:
+    """An item label inside a note's sentence: '... at sikre en ...' -> 'at sikre en ...',
+    'At sikre' -> 'at sikre' (an acronym such as 'EU' keeps its capitals)."""
+    label = label.removeprefix("... ").removeprefix("… ")
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _categories(block: Block, var: Variable) -> list[int]:
     if block.categories:
         return block.categories
@@ -168,7 +177,7 @@ def summary(block: Block, inputs: Inputs) -> Result:
     )
     labels = {v.name: _label(block, v) for v in variables}
     excluded = [
-        f"{count} ved {labels[item]}"
+        f"{count} ved {_in_sentence(labels[item])}"
         for item, count in zip(table["item"], table["excluded"], strict=True)
         if count
     ]
@@ -210,7 +219,7 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     for var in variables:
         count = int(inputs.data[var.name].isin(excluded_codes).sum())
         if count:
-            excluded.append(f"{count} ved {_label(block, var)}")
+            excluded.append(f"{count} ved {_in_sentence(_label(block, var))}")
     note = _note(
         block, first, n=n_range(table["n"].tolist()), mean=mean, excluded=", ".join(excluded) or "0"
     )
