@@ -15,6 +15,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,8 +94,16 @@ def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame |
     return read_columns(path, required)
 
 
+def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from samspil.reports import Meta
+    from samspil.reports.document import cover_date
+
+    authors = [a.strip() for a in re.split(r"[;,]", args.authors or "") if a.strip()]
+    return Meta(authors=authors, institution=args.institution or "", date=cover_date(args.date))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from samspil.reports import make_report
+    from samspil.reports import ALL_FORMATS, make_report
     from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
@@ -104,7 +113,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.previous:
         before = _instrument(args.previous_instrument) if args.previous_instrument else None
         previous = _read_responses(before or responses.instrument, args.previous)
-    formats = set(args.formats.split(",")) if args.formats else None
+    formats = set(args.formats.split(",")) if args.formats else ALL_FORMATS
     output = make_report(
         spec,
         responses,
@@ -115,8 +124,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
         quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
         min_cell=args.min_cell,
-        **({"formats": formats} if formats else {}),
+        formats=formats,
         banner=args.banner or "",
+        meta=_report_meta(args),
     )
     made = len(output.results) - len(output.skipped)
     print(f"{spec.id}: {made} tables and figures written to {output.folder}")
@@ -208,7 +218,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--instrument", help="the questionnaire (id or file; default: the report's)")
     p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
-    p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf (default all)")
+    p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf,docx (default all)")
     p.add_argument("--banner", help="a line shown at the top of the report")
     p.add_argument("--previous", help="the previous wave's answers (CSV, XLSX or .sav)")
     p.add_argument("--previous-label", help="the previous wave's name in tables, e.g. 2024")
@@ -216,6 +226,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--previous-instrument",
         help="the previous wave's questionnaire, if it differs (items match by variable name)",
     )
+    p.add_argument("--authors", help="the cover's authors, separated by ';' or ','")
+    p.add_argument("--institution", help="the cover's and colophon's institution")
+    p.add_argument("--date", help="the cover's month, e.g. 'Maj 2024' or 2024-05 (default now)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(

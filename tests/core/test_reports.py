@@ -33,7 +33,7 @@ def test_report_writes_html_pdf_xlsx_figures_and_one_csv_per_table(kd2024_report
     assert (folder / "figures" / "figur_4_2.svg").read_text().lstrip().startswith("<?xml")
     assert (folder / "figures" / "figur_4_2.png").read_bytes()[:4] == b"\x89PNG"
     sheets = load_workbook(folder / "tables.xlsx", read_only=True).sheetnames
-    assert "tabel_4_2" in sheets and sheets[0] == "Indhold"
+    assert "Tabel 4.2" in sheets and sheets[0] == "Indhold"
 
 
 def test_every_closed_question_table_of_chapters_4_to_10_is_made(kd2024_report):
@@ -99,15 +99,19 @@ def test_footnotes_are_generated_from_the_data(kd2024_report):
     assert result.note.startswith(f"Antal besvarelser: {expected}.")
     assert 'skala 1 "Slet ikke" til 5 "I meget høj grad"' in result.note
     not_applicable = int((data["inv_by"] == 9).sum())
-    assert f"{not_applicable} ved At sikre en positiv by- og erhvervsudvikling" in result.note
+    assert f"{not_applicable} ved at sikre en positiv by- og erhvervsudvikling" in result.note
 
 
-def test_distribution_tables_state_whether_dont_know_is_in_the_base():
+def test_base_sentence_stands_only_under_tables_that_depart_from_the_rule():
     data = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
     _, results = compute("fc2015", Responses(load("fc2015"), data))
     table = next(r for r in results if r.block.id == "tabel_6_3")
-    assert "“Ved ikke” indgår i basen." in table.note
+    assert "indgår i basen" not in table.note, "the method chapter states the rule once"
     assert "Ved ikke" in table.data.columns
+    kd = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    _, kd_results = compute("kd2024", Responses(load("kd2024"), kd))
+    with_not_applicable = next(r for r in kd_results if r.block.include_not_applicable)
+    assert "“Ikke relevant” indgår i basen." in with_not_applicable.note
 
 
 @pytest.fixture(scope="module")
@@ -214,9 +218,8 @@ def test_theme_figures_use_the_final_codes_with_answerers_as_base(run_report, tm
     data = pd.read_csv(demo_file("kd2024_demo.csv"))
     codes = pd.read_csv(demo_file("kd2024_codes_demo.csv"))
     answered = int(data["udf_vigtigste"].notna().sum())
-    first = figure.iloc[0]
+    first = figure.set_index("option").loc["Arbejdskraft"]
     mentioned = codes[(codes.variable == "udf_vigtigste") & (codes.code == "arbejdskraft")]
-    assert first["option"] == "Arbejdskraft"
     assert first["n"] == mentioned["respondent_id"].nunique()
     assert first["percent"] == pytest.approx(first["n"] / answered * 100)
     assert figure["percent"].sum() > 100  # several themes per respondent
@@ -271,7 +274,7 @@ def test_area_breakdown_has_a_total_row_and_is_shown_groups_by_items(fc2015_resu
     first = table.data[table.data["item"] == totals.iloc[0]["item"]]
     assert first["n"].iloc[:-1].max() <= totals.iloc[0]["n"] <= data[variable].notna().sum()
     page = table_html(table)
-    assert page.count("<tr>") == table.data["group"].nunique() + 1  # header + one row per group
+    assert page.count("<tr") == table.data["group"].nunique() + 1  # header + one row per group
 
 
 def test_attributes_file_without_required_columns_is_refused(run_report, tmp_path):
@@ -337,3 +340,49 @@ def test_a_partial_file_makes_a_partial_table_whose_note_names_what_is_missing()
     table = next(r for r in results if r.block.id == "tabel_4_1")
     assert table.skipped is None and len(table.data) == 10
     assert "q14_vaeresteder" in table.note
+def test_theme_figure_follows_the_seeds_order():
+    from samspil.cli import CODES_COLUMNS, _read_columns
+
+    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    codes = _read_columns(str(demo_file("kd2024_codes_demo.csv")), CODES_COLUMNS)
+    _, results = compute("kd2024", Responses(load("kd2024"), data), codes=codes)
+    figure = next(r for r in results if r.block.id == "figur_4_1")
+    assert figure.data["option"].iloc[0] == "Økonomisk pres"
+    assert figure.data["option"].iloc[-1] == "Andet"
+
+
+def test_fc2015_table_3_3_shows_p_values_as_the_seed_does(fc2015_results):
+    from samspil.reports.document import grid
+
+    data, _ = fc2015_results
+    _, results = compute("fc2015", Responses(load("fc2015"), data))
+    table = next(r for r in results if r.block.id == "tabel_3_3")
+    shown = grid(table)
+    assert shown.header[-1] == "P-værdi"
+    first = table.data.iloc[0]
+    assert shown.rows[0][-1] == f"{first['p']:.2f}".replace(".", ",")
+    assert "p<0,05" not in table.note
+
+
+def test_regression_p_values_of_the_note_are_in_the_table_data(fc2015_results):
+    data, attributes = fc2015_results
+    _, results = compute("fc2015", Responses(load("fc2015"), data), attributes=attributes)
+    table = next(r for r in results if r.block.controls and not r.skipped)
+    assert "p_controlled" in table.data.columns
+    shown = table.data["p_controlled"].dropna()
+    assert len(shown) and shown.between(0, 1).all()
+    if table.block.group_by != "areas":
+        p = shown.iloc[0]
+        assert f"p = {p:.3f}".replace(".", ",") in table.note
+
+
+def test_fc2015_tables_use_the_seeds_words_and_bare_numbers(fc2015_results):
+    from samspil.reports.document import grid
+
+    data, _ = fc2015_results
+    spec, results = compute("fc2015", Responses(load("fc2015"), data))
+    table = next(r for r in results if r.block.id == "tabel_3_1")
+    shown = grid(table, spec.table_style)
+    assert shown.header[1:] == ["N", "Procent"]
+    assert shown.rows[-1][0] == "Total" and shown.rows[-1][2] == "100,0"
+    assert "%" not in "".join(shown.rows[0])

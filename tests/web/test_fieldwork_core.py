@@ -153,12 +153,12 @@ def test_monitoring_counts_table_and_sentence(study):
     )
     csv_text = monitoring.status_csv(study)
     assert "Aarhus,2,1,50.0,0,0.0,1,50.0" in csv_text
-    assert csv_text.strip().splitlines()[-1] == "Total,4,1,25.0,1,25.0,2,50.0"
+    assert csv_text.strip().splitlines()[-1] == "I alt,4,1,25.0,1,25.0,2,50.0"
 
 
 def test_seed_sentence_numbers(study):
     study.population_noun = "kommunaldirektører"
-    counts = monitoring.Counts(98, 98, 80, 79, 9, 70)
+    counts = monitoring.Counts(98, 98, 79, 79, 9, 70)
     from django.utils import translation
 
     with translation.override("da"):
@@ -166,6 +166,30 @@ def test_seed_sentence_numbers(study):
             "Af de 98 kommunaldirektører, der modtog spørgeskemaet, åbnede 79 spørgeskemaet "
             "og begyndte at svare (81%). 70 svarede på hele spørgeskemaet."
         )
+
+
+def test_sentence_names_opened_and_started_when_they_differ(study):
+    study.population_noun = "kommunaldirektører"
+    counts = monitoring.Counts(recipients=2, invited=2, opened=1, started=0, partial=0, completed=0)
+    from django.utils import translation
+
+    with translation.override("da"):
+        sentence = monitoring.summary_sentence(study, counts)
+    assert sentence.startswith(
+        "Af de 2 kommunaldirektører, der modtog spørgeskemaet, åbnede 1 spørgeskemaet, "
+        "og 0 begyndte at svare (0%)."
+    )
+
+
+def test_default_population_noun_keeps_the_whole_noun_phrase():
+    from samspil.fieldwork.actions import default_population_noun
+
+    assert default_population_noun("Kommunaldirektører i Danmarks 98 kommuner") == (
+        "kommunaldirektører"
+    )
+    assert default_population_noun(
+        "Fag- og forvaltningschefer (niveau 2-chefer) i Danmarks 98 kommuner"
+    ) == ("fag- og forvaltningschefer")
 
 
 def test_export_core_format(study):

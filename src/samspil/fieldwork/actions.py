@@ -7,6 +7,7 @@ transaction. They do not know about requests or forms.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ class ActionError(DomainError):
 
 
 def default_population_noun(population: str) -> str:
-    """'Kommunaldirektører i Danmarks 98 kommuner' -> 'kommunaldirektører'."""
-    words = population.split()
-    return words[0].lower() if words else "respondenter"
+    """'Kommunaldirektører i Danmarks 98 kommuner' -> 'kommunaldirektører';
+    'Fag- og forvaltningschefer (niveau 2-chefer) i Danmarks 98 kommuner' ->
+    'fag- og forvaltningschefer' (the words before a parenthesis or " i ")."""
+    head = re.split(r"\s*\(|\s+i\s+", population.strip(), maxsplit=1)[0].strip()
+    return head[:1].lower() + head[1:] if head else "respondenter"
 
 
 def do_create_study(

@@ -85,19 +85,35 @@ def municipality_rows(study: Study) -> list[MunicipalityRow]:
 
 def summary_sentence(study: Study, counts: Counts | None = None) -> str:
     """'Af de 98 kommunaldirektører, der modtog spørgeskemaet, åbnede 79 spørgeskemaet og
-    begyndte at svare (81%). 70 svarede på hele spørgeskemaet.'"""
+    begyndte at svare (81%). 70 svarede på hele spørgeskemaet.' When more opened the
+    questionnaire than began to answer, both counts are named, so the sentence agrees with
+    the table beside it."""
     c = counts or study_counts(study)
-    return _(
-        "Of the %(recipients)s %(noun)s who received the questionnaire, %(started)s opened "
-        "the questionnaire and began to answer (%(percent)s). %(completed)s answered the "
-        "whole questionnaire."
-    ) % {
+    values = {
         "recipients": c.recipients,
         "noun": study.population_noun,
+        "opened": c.opened,
         "started": c.started,
         "percent": percent(c.started, c.recipients, 0),
         "completed": c.completed,
     }
+    if c.opened == c.started:
+        return (
+            _(
+                "Of the %(recipients)s %(noun)s who received the questionnaire, %(started)s "
+                "opened the questionnaire and began to answer (%(percent)s). %(completed)s "
+                "answered the whole questionnaire."
+            )
+            % values
+        )
+    return (
+        _(
+            "Of the %(recipients)s %(noun)s who received the questionnaire, %(opened)s opened "
+            "the questionnaire and %(started)s began to answer (%(percent)s). %(completed)s "
+            "answered the whole questionnaire."
+        )
+        % values
+    )
 
 
 def status_csv(study: Study) -> str:
@@ -118,7 +134,7 @@ def status_csv(study: Study) -> str:
     )
     c = study_counts(study)
     rows = [*municipality_rows(study)]
-    total = MunicipalityRow("Total", c.recipients, c.completed, c.partial, c.not_answered)
+    total = MunicipalityRow("I alt", c.recipients, c.completed, c.partial, c.not_answered)
     for r in [*rows, total]:
         writer.writerow(
             safe_row(

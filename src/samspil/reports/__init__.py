@@ -1,7 +1,8 @@
 """Data reports in the format of the published reports, computed from data.
 
-``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``tables.xlsx``,
-``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a folder.
+``make_report`` writes ``index.html`` (self-contained), ``report.pdf``, ``report.docx``,
+``tables.xlsx``, ``figures/*.svg|png`` and ``tables/<id>.csv`` (machine format) into a
+folder; the writers are the format table of :mod:`samspil.reports.publish`.
 
 Both take a report definition (a ``ReportSpec`` or its id) and a ``Responses``: the
 answers with the instrument they were validated against (for a study, its frozen copy).
@@ -17,12 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from samspil.reports.build import Inputs, Result, build
+from samspil.reports.document import Meta
 from samspil.reports.spec import ReportSpec, SpecError, load_spec
-from samspil.responses import Responses
+from samspil.responses import Responses, StudyInfo
 
-__all__ = ["ReportOutput", "compute", "load_spec", "make_report"]
+__all__ = ["Meta", "ReportOutput", "compute", "load_spec", "make_report"]
 
-ALL_FORMATS = frozenset({"csv", "xlsx", "figures", "html", "pdf"})
+ALL_FORMATS = frozenset({"csv", "xlsx", "figures", "html", "pdf", "docx"})
 
 
 @dataclass
@@ -96,13 +98,12 @@ def make_report(
     banner: str = "",
     previous: Responses | None = None,
     previous_label: str = "",
+    meta: Meta | None = None,
+    study: StudyInfo | None = None,
 ) -> ReportOutput:
-    from samspil.reports import figures as fig
-    from samspil.reports import render
+    from samspil.reports.publish import Job, check_formats, publish
 
-    unknown = set(formats) - ALL_FORMATS
-    if unknown:
-        raise ValueError(f"unknown report formats: {', '.join(sorted(unknown))}")
+    check_formats(formats)
     spec, results = compute(
         spec,
         responses,
@@ -113,25 +114,17 @@ def make_report(
         previous=previous,
         previous_label=previous_label,
     )
-    out = Path(out)
-    (out / "tables").mkdir(parents=True, exist_ok=True)
-    output = ReportOutput(out, results)
-    made = [r for r in results if not r.skipped]
-    if "csv" in formats:
-        output.files += [render.write_csv(r, out / "tables") for r in made]
-    if "xlsx" in formats:
-        output.files.append(render.write_xlsx(spec, results, out / "tables.xlsx"))
-    figures: dict[str, dict[str, bytes]] = {}
-    if set(formats) & {"figures", "html", "pdf"}:
-        (out / "figures").mkdir(exist_ok=True)
-        for r in made:
-            if fig.has_figure(r):
-                figures[r.block.id] = fig.render(r, out / "figures")
-    if "html" in formats:
-        page = render.report_html(spec, results, figures, banner=banner)
-        (out / "index.html").write_text(page, encoding="utf-8")
-        output.files.append(out / "index.html")
-    if "pdf" in formats:  # PNG figures: WeasyPrint draws them much faster than SVG
-        page = render.report_html(spec, results, figures, banner=banner, image="png")
-        output.files.append(render.write_pdf(page, out / "report.pdf"))
-    return output
+    meta = meta or Meta()
+    if banner and not meta.banner:
+        meta.banner = banner
+    job = Job(
+        spec,
+        results,
+        Path(out),
+        responses.instrument,
+        responses.data,
+        study or responses.study,
+        codes,
+        meta,
+    )
+    return ReportOutput(Path(out), results, publish(job, formats))

@@ -20,7 +20,7 @@ from samspil.reports.formatting import n_range, number
 from samspil.reports.kinds import TABLE_KINDS, register_table_kind
 from samspil.reports.spec import Block, ReportSpec
 
-Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars"]
+Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars", "p"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,15 @@ def _label(block: Block, var: Variable) -> str:
     return block.item_labels.get(var.name) or var.item or var.question
 
 
+def _in_sentence(label: str) -> str:
+    """An item label inside a note's sentence: '... at sikre en ...' -> 'at sikre en ...',
+    'At sikre' -> 'at sikre' (an acronym such as 'EU' keeps its capitals)."""
+    label = label.removeprefix("... ").removeprefix("… ")
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _categories(block: Block, var: Variable) -> list[int]:
     if block.categories:
         return block.categories
@@ -137,21 +146,21 @@ def _scale_text(var: Variable) -> str:
 
 
 def _base_sentence(block: Block, var: Variable) -> str:
+    """Said only where a table departs from the rule the method chapter states once
+    ("Ved ikke" in the base, "Ikke relevant" not)."""
     kinds = set(var.special_codes.values())
     parts = []
-    if "dont_know" in kinds:
-        parts.append(
-            "“Ved ikke” indgår i basen."
-            if block.include_dont_know
-            else "“Ved ikke” indgår ikke i basen."
-        )
-    if "not_applicable" in kinds:
-        parts.append(
-            "“Ikke relevant” indgår i basen."
-            if block.include_not_applicable
-            else "“Ikke relevant” indgår ikke i basen."
-        )
+    if "dont_know" in kinds and not block.include_dont_know:
+        parts.append("“Ved ikke” indgår ikke i basen.")
+    if "not_applicable" in kinds and block.include_not_applicable:
+        parts.append("“Ikke relevant” indgår i basen.")
     return " ".join(parts)
+
+
+BASE_RULE = (
+    "Hvor intet andet er nævnt under tabellen, indgår “Ved ikke” i basen, mens “Ikke relevant” "
+    "ikke indgår."
+)
 
 
 def _note(block: Block, var: Variable | None, **values: str) -> str:
@@ -191,7 +200,7 @@ def summary(block: Block, inputs: Inputs) -> Result:
     )
     labels = {v.name: _label(block, v) for v in variables}
     excluded = [
-        f"{count} ved {labels[item]}"
+        f"{count} ved {_in_sentence(labels[item])}"
         for item, count in zip(table["item"], table["excluded"], strict=True)
         if count
     ]
@@ -234,7 +243,7 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     for var in variables:
         count = int(inputs.data[var.name].isin(excluded_codes).sum())
         if count:
-            excluded.append(f"{count} ved {_label(block, var)}")
+            excluded.append(f"{count} ved {_in_sentence(_label(block, var))}")
     note = _note(
         block, first, n=n_range(table["n"].tolist()), mean=mean, excluded=", ".join(excluded) or "0"
     )
@@ -363,7 +372,9 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
         Column("group", grouping.TITLES[block.group_by], "text"),
         *middle,
         Column("n", "N", "int"),
-        Column("stars", "Sign.", "stars"),
+        Column("p", "P-værdi", "p")
+        if block.significance == "p"
+        else Column("stars", "Sign.", "stars"),
     ]
     primary = int((data["suppressed"] & ~data["secondary"]).sum())
     secondary = int(data["secondary"].sum())
@@ -378,9 +389,16 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
             " heller ikke, så de skjulte tal ikke kan regnes ud af de viste."
         )
     note = _note(block, first, n=n_range(data["n"].tolist())) + extra
-    note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
+    if block.significance == "stars":
+        note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
     if block.controls:
-        note += _controls_note(block, variables, inputs, groups)
+        text, p_controlled = _controls_note(block, variables, inputs, groups)
+        note += text
+        # every statistic the note mentions is in the table's CSV/XLSX too
+        data["p_controlled"] = [
+            p_controlled.get((str(item), str(group)), np.nan)
+            for item, group in zip(data["item"], data["group"], strict=True)
+        ]
     return Result(block, data, columns, note.strip(), figure_data=data)
 
 
@@ -402,7 +420,8 @@ def _dummies(masks: dict[str, pd.Series], prefix: str) -> pd.DataFrame:
 
 def _controls_note(
     block: Block, variables: list[Variable], inputs: Inputs, groups: dict[str, pd.Series]
-) -> str:
+) -> tuple[str, dict[tuple[str, str], float]]:
+    """The regression sentence of the note, and its p-values by (item label, group)."""
     codes = block.control_codes or block.row_codes or []
     controls = pd.concat(
         [
@@ -412,6 +431,7 @@ def _controls_note(
         axis=1,
     )
     parts = []
+    p_values: dict[tuple[str, str], float] = {}
     for var in variables:
         values = inputs.data[var.name].astype(float)
         in_base = values.isin(_categories(block, var))
@@ -421,18 +441,21 @@ def _controls_note(
             for label, mask in groups.items():
                 term = mask.fillna(False).astype(float).to_frame("group")
                 p = analysis.controlled_difference(outcome, term, controls)["p"]
+                p_values[(_label(block, var), label)] = p
                 if p == p and p < 0.05:
                     found.append(f"{label} (p = {number(p, 3)})")
             parts.append(f"{_label(block, var)}: {', '.join(found) or 'ingen områder'}")
         else:
             result = analysis.controlled_difference(outcome, _dummies(groups, "group"), controls)
+            p_values.update({(_label(block, var), label): result["p"] for label in groups})
             parts.append(f"{_label(block, var)}: p = {number(result['p'], 3)}")
     titles = ", ".join(grouping.TITLES[kind].lower() for kind in block.controls)
     answers = "/".join(_cat_label(block, variables[0], c) for c in codes)
-    return (
+    text = (
         f" Logistisk regression af “{answers}” med kontrol for {titles} "
         f"(likelihood-ratio-test af forskellen mellem grupperne): {'; '.join(parts)}."
     )
+    return text, p_values
 
 
 @register_table_kind("bins", needs=("variable", "bins"))
@@ -521,6 +544,11 @@ def themes(block: Block, inputs: Inputs) -> Result:
     if not answered:
         raise Skip(f"Ingen har besvaret det åbne spørgsmål ({block.variable}) i data.")
     table = theme_shares(inputs.codes, answered, codebook, block.variable)
+    if block.theme_order:
+        codes = list(table.attrs["codes"])
+        rank = {code: i for i, code in enumerate(block.theme_order)}
+        order = sorted(range(len(codes)), key=lambda i: rank.get(codes[i], len(rank) + i))
+        table = table.iloc[order].reset_index(drop=True)
     var = inputs.instrument.variable_map[block.variable]
     columns = [
         Column("option", block.header, "text"),

@@ -80,6 +80,9 @@ class Block(Strict):
         default_factory=list,
         description="Check the group difference in a logistic regression with these controls.",
     )
+    significance: Literal["stars", "p"] = Field(
+        default="stars", description="Show the group difference as stars or as the p-value."
+    )
     control_codes: list[int] | None = Field(
         default=None,
         description="Answer codes counted as 1 in that regression (default row_codes).",
@@ -98,6 +101,10 @@ class Block(Strict):
     series: list[Series] = Field(default_factory=list)
     # themes (coded open answers)
     codebook: str | None = None
+    theme_order: list[str] = Field(
+        default_factory=list,
+        description="Theme codes in the order the seed's figure shows them (others follow).",
+    )
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Block:
@@ -128,12 +135,23 @@ class Chapter(Strict):
     blocks: list[Block]
 
 
+class TableStyle(Strict):
+    """How the seed prints its tables' words and percentages."""
+
+    total_label: str = "I alt"
+    percent_header: str = Field(default="Pct.", description="Heading of a percent column.")
+    percent_sign: bool = Field(default=True, description="False: bare numbers, as fc2015.")
+
+
 class ReportSpec(Strict):
     id: str = Field(pattern=IDENT)
     instrument: str
     title: str
     subtitle: str = "Datarapport"
+    authors: list[str] = Field(default_factory=list, description="Cover (else --authors).")
+    institution: str = Field(default="", description="Cover and colophon (else --institution).")
     min_cell: int = Field(default=5, ge=1)
+    table_style: TableStyle = Field(default_factory=TableStyle)
     chapters: list[Chapter]
 
     @property

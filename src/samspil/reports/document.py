@@ -1,0 +1,488 @@
+"""The report as a publication, independent of its output format.
+
+:func:`publication` turns the computed results into a :class:`Publication`: cover and
+colophon facts, a generated method chapter (population, period, rounds, the response
+table of Bilagstabel 1.1), the result chapters of the report definition and the appendices
+(Bilag 1: the questionnaire as fielded, with its codes; Bilag 2: the code list, when codes
+are given). HTML, PDF and Word render this one structure; tables reach them as text grids
+(:class:`Grid`) already in Danish number format.
+
+Pure: no Django, no drawing, no output library.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from samspil.instruments import Instrument
+from samspil.reports import formatting as fmt
+from samspil.reports.build import BASE_RULE, Column, Result
+from samspil.reports.spec import ReportSpec, TableStyle
+from samspil.responses import StudyInfo
+
+DECIMALS = 1
+MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+@dataclass
+class Meta:
+    """Cover and colophon facts; empty fields get the defaults of :func:`publication`."""
+
+    authors: list[str] = field(default_factory=list)
+    institution: str = ""
+    date: str = ""  # as printed on the cover, e.g. "Maj 2024"
+    banner: str = ""
+
+
+@dataclass
+class Grid:
+    """A table as text cells: one header row, body rows; the first column names the row."""
+
+    header: list[str]
+    rows: list[list[str]]
+    total: bool = False  # the last row is a total row
+    numeric: bool = True  # False: the cells after the first are text (left-aligned, wrapped)
+
+    @property
+    def wide(self) -> bool:
+        return len(self.header) > 6
+
+
+@dataclass
+class Item:
+    """One table or figure of a chapter."""
+
+    id: str
+    label: str
+    title: str
+    grid: Grid | None = None
+    note: str = ""
+    figure: str | None = None  # key of the drawn figure (the block id)
+    figure_label: str = ""
+    caption: str = ""
+    table_shown: bool = True  # False: the grid is only "Tal bag figuren"
+    skipped: str | None = None
+    quotes: list[str] = field(default_factory=list)
+    result: Result | None = None
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    appendix: bool = False
+    # Appendix questionnaire: (heading, paragraphs) runs rendered as sub-headings
+    parts: list[tuple[str, list[str], Grid | None]] = field(default_factory=list)
+
+
+@dataclass
+class Publication:
+    title: str
+    subtitle: str
+    authors: list[str]
+    institution: str
+    date: str
+    made: datetime.date
+    banner: str
+    chapters: list[Chapter]
+
+    @property
+    def colophon(self) -> list[str]:
+        lines = [f"{self.title}. {self.subtitle}."]
+        if self.authors:
+            lines.append("Forfattere: " + join_names(self.authors) + ".")
+        if self.institution:
+            lines.append(f"Udgivet af {self.institution}, {self.date.lower()}.")
+        lines.append(
+            f"Dannet med samspil den {long_date(self.made)}. Alle tabeller og figurer er "
+            "beregnet fra de indlæste besvarelser."
+        )
+        return lines
+
+
+def join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def long_date(day: date) -> str:
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def month_year(day: date) -> str:
+    return f"{MONTHS[day.month - 1].capitalize()} {day.year}"
+
+
+def cover_date(text: str | None) -> str:
+    """'2024-05' or '2024-05-17' -> 'Maj 2024'; other text as given; none -> ''."""
+    if not text:
+        return ""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text.strip())
+    if found and 1 <= int(found[2]) <= 12:
+        return f"{MONTHS[int(found[2]) - 1].capitalize()} {found[1]}"
+    return text.strip()
+
+
+def plain(text: str) -> str:
+    """The note without Markdown emphasis (for spreadsheets)."""
+    return re.sub(r"\*{1,2}([^*]+?)\*{1,2}", r"\1", text)
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """Split ``**bold**`` and ``*italic*`` into (style, text) runs: style '', 'b' or 'i'."""
+    out: list[tuple[str, str]] = []
+    for part in re.split(r"(\*\*[^*]+?\*\*|\*[^*\s](?:[^*]*?[^*\s])?\*)", text):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(("b", part[2:-2]))
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            out.append(("i", part[1:-1]))
+        else:
+            out.append(("", part))
+    return out
+
+
+# -- tables as text grids ---------------------------------------------------------------
+
+
+def cell(column: Column, row: pd.Series, sign: bool = True) -> str:
+    value = row.get(column.name)
+    if column.missing and fmt.is_missing(value):
+        return column.missing
+    if column.fmt == "text" or column.fmt == "stars":
+        return "" if fmt.is_missing(value) else str(value)
+    if row.get("suppressed") is True and column.fmt in ("pct", "num", "mean_sd", "int"):
+        return "–"
+    if column.fmt == "int":
+        return fmt.integer(value)
+    if column.fmt == "pct":
+        return fmt.percent(value, DECIMALS) if sign else fmt.number(value, DECIMALS)
+    if column.fmt == "num0":
+        return fmt.number(value, 0)
+    if column.fmt == "p":
+        return fmt.number(value, 2)
+    if column.fmt == "mean_sd":
+        return fmt.mean_sd(value, row.get("sd"), DECIMALS)
+    return fmt.number(value, DECIMALS)
+
+
+def _pivot_grid(result: Result) -> Grid:
+    """Several items by group with one share each: groups as rows, items as columns, as the
+    seed prints its actor-by-area tables (percent with significance stars)."""
+    data = result.data
+    items = [str(i) for i in dict.fromkeys(data["item"])]
+    group_header = next(c.header for c in result.columns if c.name == "group")
+    rows = []
+    for group, frame in data.groupby("group", sort=False):
+        by_item = frame.set_index("item")
+        row = [str(group), fmt.integer(frame["n"].max())]
+        for item in items:
+            r = by_item.loc[item]
+            row.append("–" if r["suppressed"] else fmt.percent(r["percent"]) + str(r["stars"]))
+        rows.append(row)
+    return Grid([group_header, "N", *items], rows)
+
+
+def grid(result: Result, style: TableStyle | None = None) -> Grid:
+    style = style or TableStyle()
+    if (
+        result.block.kind == "crosstab"
+        and "percent" in result.data.columns
+        and result.data["item"].nunique() > 1
+    ):
+        return _pivot_grid(result)
+    sign = style.percent_sign
+    rows = [[cell(c, row, sign) for c in result.columns] for _, row in result.data.iterrows()]
+    total = False
+    if result.block.kind == "frequency":
+        n = int(result.data["n"].sum())
+        share = fmt.percent(100.0 if n else None) if sign else fmt.number(100.0 if n else None)
+        rows.append([style.total_label, fmt.integer(n), share])
+        total = True
+    header = [
+        style.percent_header if c.name == "percent" and c.header == "Pct." else c.header
+        for c in result.columns
+    ]
+    return Grid(header, rows, total)
+
+
+# -- figure captions -------------------------------------------------------------------
+
+CAPTIONS = {
+    "bars_mean": "Søjlerne viser gennemsnitlig værdi.",
+    "grouped_means": "Søjlerne viser gennemsnitlig værdi.",
+    "stacked": "Søjlerne viser den procentvise svarfordeling.",
+    "bars_percent": "Søjlerne viser andelen i procent.",
+}
+TABLE_ONLY = re.compile(r"\s*Standardafvigelse(n)? er (noteret|angivet) i parentes\.")
+DESCRIBES = re.compile(r"\b(Figuren|Søjlerne|Grafen) viser\b")
+
+
+def caption(result: Result) -> str:
+    """The figure's own note: the table note without what only the table shows (the SD
+    in parentheses), saying what the bars show unless the note already does."""
+    text = TABLE_ONLY.sub("", result.note).strip()
+    if not DESCRIBES.search(text):
+        text = f"{text} {CAPTIONS[result.block.figure]}".strip()
+    return text
+
+
+def quotes(text: str) -> str:
+    """One kind of quotation marks: "x" and ”x” become “x”."""
+    text = re.sub(r'"([^"]*)"', "“\\1”", text)
+    return re.sub(r"(^|[\s(])”([^“”]*)”", "\\1“\\2”", text)
+
+
+def item(result: Result, has_figure: bool, style: TableStyle | None = None) -> Item:
+    block = result.block
+    it = Item(block.id, block.label, quotes(block.title), result=result)
+    it.quotes = list(result.quotes)
+    if result.skipped:
+        it.skipped = result.skipped
+        return it
+    g = grid(result, style)
+    it.grid = Grid([quotes(h) for h in g.header], g.rows, g.total)
+    it.note = quotes(result.note)
+    it.table_shown = block.label.lower().startswith("tabel") or not has_figure
+    if has_figure:
+        it.figure = block.id
+        it.figure_label = block.figure_label or block.label
+        it.caption = quotes(caption(result))
+    return it
+
+
+# -- generated chapters ----------------------------------------------------------------
+
+
+def _pct(part: int, whole: int) -> str:
+    return fmt.percent(100 * part / whole if whole else None, DECIMALS)
+
+
+def response_grid(response: pd.DataFrame) -> Grid:
+    """Bilagstabel 1.1: per municipality the recipients, full, partial and no answers."""
+    rows = []
+    frame = response.copy()
+    total = frame[["invited", "started", "completed"]].sum()
+    frame = pd.concat(
+        [frame, pd.DataFrame([{"group": "I alt", **total.to_dict()}])], ignore_index=True
+    )
+    for _, r in frame.iterrows():
+        invited, started, completed = int(r["invited"]), int(r["started"]), int(r["completed"])
+        partial = started - completed
+        rows.append(
+            [
+                str(r["group"]),
+                fmt.integer(invited),
+                f"{completed} ({_pct(completed, invited)})",
+                f"{partial} ({_pct(partial, invited)})",
+                f"{invited - started} ({_pct(invited - started, invited)})",
+            ]
+        )
+    header = ["Kommune", "Modtagere", "Fuldt besvaret", "Delvist besvaret", "Ikke besvaret"]
+    return Grid(header, rows, total=True)
+
+
+def method_chapter(
+    spec: ReportSpec, instrument: Instrument, data: pd.DataFrame, study: StudyInfo | None
+) -> Chapter:
+    chapter = Chapter("metode", "Om undersøgelsen")
+    paragraphs = chapter.paragraphs
+    population = instrument.population or "respondenterne"
+    paragraphs.append(
+        f"Undersøgelsen bygger på spørgeskemaet »{instrument.title}«. "
+        f"Målgruppen er {population[:1].lower() + population[1:]}."
+    )
+    paragraphs.append(BASE_RULE)
+    answered = int(data.drop(columns=["respondent_id"], errors="ignore").notna().any(axis=1).sum())
+    if study is None:
+        paragraphs.append(
+            f"Rapporten er dannet fra en datafil med {fmt.integer(len(data))} besvarelser, "
+            f"heraf {fmt.integer(answered)} med svar på mindst ét spørgsmål. Datafilen "
+            "oplyser ikke, hvor mange der modtog spørgeskemaet, så svarprocenten kan ikke "
+            "beregnes her."
+        )
+        return chapter
+    if study.opened:
+        period = long_date(study.opened)
+        if study.closed:
+            period = f"{period} til {long_date(study.closed)}"
+        else:
+            period = f"{period} (dataindsamlingen er ikke afsluttet)"
+        paragraphs.append(f"Spørgeskemaet blev besvaret via et personligt link fra {period}.")
+    if study.rounds_sent:
+        reminders = study.rounds_sent - 1
+        text = "én påmindelse" if reminders == 1 else f"{reminders} påmindelser"
+        paragraphs.append(
+            "Alle modtog en invitation"
+            + (f" og op til {text}." if reminders > 0 else " og ingen påmindelser.")
+        )
+    if study.response is not None and len(study.response):
+        r = study.response
+        invited, started, completed = (int(r[c].sum()) for c in ("invited", "started", "completed"))
+        noun = study.population or "modtagere"
+        paragraphs.append(
+            f"Af de {invited} {noun}, der modtog spørgeskemaet, åbnede {started} "
+            f"spørgeskemaet og begyndte at svare ({_pct(started, invited)}). "
+            f"{completed} svarede på hele spørgeskemaet. Svarprocenten for hver kommune "
+            "fremgår af Bilagstabel 1.1."
+        )
+        chapter.items.append(
+            Item(
+                "bilagstabel_1_1",
+                "Bilagstabel 1.1",
+                "Besvarelser fordelt på kommuner",
+                grid=response_grid(r),
+                note=f"Antal modtagere: {invited}. Delvist besvaret: begyndt, men ikke afsluttet.",
+            )
+        )
+    if study.withdrawn:
+        paragraphs.append(
+            f"{study.withdrawn} besvarelser er slettet efter ønske fra respondenten og indgår ikke."
+        )
+    return chapter
+
+
+def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
+    """'1 = Slet ikke; 2 = I mindre grad'; codes labelled by their own number are given as
+    a range ('1-34 = antal')."""
+    named = [f"{o.code} = {o.label}" for o in options if o.label != str(o.code)]
+    bare = [o.code for o in options if o.label == str(o.code)]
+    if bare:
+        named.append(f"{min(bare)}-{max(bare)} = antal" if len(bare) > 1 else f"{bare[0]}")
+    return "; ".join(named)
+
+
+KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal", "binary": "0 = Nej; 1 = Ja"}
+
+
+def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
+    """Bilag 1: every section and question as fielded, with variable names and codes."""
+    chapter = Chapter("bilag-1", f"Bilag {number} Spørgeskemaet", appendix=True)
+    chapter.paragraphs.append(
+        "Spørgeskemaet som det blev udsendt, med variabelnavne og svarkoder, så tabellerne "
+        "kan genfindes i datasættet."
+    )
+    q_number = 0
+    for section in instrument.sections:
+        for question in section.questions:
+            q_number += 1
+            variables = instrument.question_variables(question.id) or [
+                v for v in instrument.variables if v.question_id == question.id
+            ]
+            lines: list[str] = []
+            option_sets = {tuple(v.options) for v in variables if v.kind != "binary"}
+            shared = len(option_sets) == 1 and len(variables) > 1
+            if shared:
+                lines.append("Svarkategorier: " + _options_text(next(iter(option_sets))) + ".")
+            rows = []
+            for v in variables:
+                if v.options and not shared and v.kind != "binary":
+                    answer = _options_text(v.options)
+                else:
+                    answer = (
+                        KIND_TEXT.get(v.kind, "") if not v.options or v.kind == "binary" else ""
+                    )
+                rows.append([v.name, v.item or "", answer])
+            heading = f"{q_number}. {question.text}"
+            if not variables:
+                chapter.parts.append((heading, ["Åbent svar (tekst)."], None))
+            elif len(variables) == 1 and not variables[0].item:
+                v = variables[0]
+                answer = _options_text(v.options) if v.options else KIND_TEXT.get(v.kind, "")
+                lines.append(f"Variabel {v.name}. {answer}.")
+                chapter.parts.append((heading, lines, None))
+            else:
+                grid_ = Grid(["Variabel", "Delspørgsmål", "Svarkoder"], rows, numeric=False)
+                if shared:
+                    grid_ = Grid(["Variabel", "Delspørgsmål"], [r[:2] for r in rows], numeric=False)
+                chapter.parts.append((heading, lines, grid_))
+    return chapter
+
+
+def codes_chapter(codebook_ids: list[str], number: int) -> Chapter | None:
+    from samspil.coding import load_codebook
+
+    chapter = Chapter("bilag-2", f"Bilag {number} Kodeliste for de åbne svar", appendix=True)
+    chapter.paragraphs.append(
+        "De åbne svar er kodet af to kodere uafhængigt af hinanden efter denne kodeliste; "
+        "uenigheder er afgjort, før tallene blev beregnet."
+    )
+    for cid in codebook_ids:
+        codebook = load_codebook(cid)
+        for q in codebook.questions:
+            rows = []
+            for theme in q.themes:
+                rows.append([theme.code, theme.label, theme.description])
+                for sub in theme.subthemes:
+                    rows.append([sub.code, f"– {sub.label}", sub.description])
+            chapter.parts.append(
+                (
+                    f"{q.label} ({q.variable})",
+                    [],
+                    Grid(["Kode", "Tema", "Beskrivelse"], rows, numeric=False),
+                )
+            )
+    return chapter if chapter.parts else None
+
+
+def publication(
+    spec: ReportSpec,
+    results: list[Result],
+    instrument: Instrument,
+    data: pd.DataFrame,
+    *,
+    figures: set[str],
+    study: StudyInfo | None = None,
+    codes: pd.DataFrame | None = None,
+    meta: Meta | None = None,
+    made: date | None = None,
+) -> Publication:
+    meta = meta or Meta()
+    made = made or date.today()
+    by_block = {r.block.id: r for r in results}
+    chapters = [method_chapter(spec, instrument, data, study)]
+    for ch in spec.chapters:
+        chapters.append(
+            Chapter(
+                f"kap-{ch.id}",
+                ch.title,
+                [ch.intro] if ch.intro else [],
+                [item(by_block[b.id], b.id in figures, spec.table_style) for b in ch.blocks],
+            )
+        )
+    chapters.append(questionnaire_chapter(instrument, 1))
+    if codes is not None:
+        ids = sorted({b.codebook or instrument.id for b in spec.blocks if b.kind == "themes"})
+        code_list = codes_chapter(ids, 2)
+        if code_list:
+            chapters.append(code_list)
+    return Publication(
+        title=spec.title,
+        subtitle=spec.subtitle,
+        authors=meta.authors or list(spec.authors),
+        institution=meta.institution or spec.institution,
+        date=meta.date or month_year(made),
+        made=made,
+        banner=meta.banner,
+        chapters=chapters,
+    )
