@@ -340,6 +340,8 @@ def test_a_partial_file_makes_a_partial_table_whose_note_names_what_is_missing()
     table = next(r for r in results if r.block.id == "tabel_4_1")
     assert table.skipped is None and len(table.data) == 10
     assert "q14_vaeresteder" in table.note
+
+
 def test_theme_figure_follows_the_seeds_order():
     from samspil.cli import CODES_COLUMNS, _read_columns
 

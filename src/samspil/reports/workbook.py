@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from samspil.spreadsheet import safe_cell, xml_text
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result
 from samspil.reports.document import plain, quotes
 from samspil.reports.spec import ReportSpec
+from samspil.spreadsheet import safe_cell, xml_text
 
 NUMBER_FORMATS = {
     "pct": "0.0%",
