@@ -48,7 +48,7 @@ def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_ma
         "--previous-label",
         "2024",
         "--formats",
-        "csv,html",
+        "csv,html,figures",
     )
     assert code == 0, err
     table = pd.read_csv(out / "tables" / "tabel_4_2.csv")
@@ -72,6 +72,9 @@ def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_ma
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Kun i én af runderne" in html and "Welchs t-test" in html
     assert "Gennemsnit 2024" in html
+    # the figure of means shows both waves, with a legend naming them
+    figure = (out / "figures" / "figur_4_2.svg").read_text(encoding="utf-8")
+    assert "Denne runde" in figure and "2024" in figure
 
 
 def test_frequencies_and_distributions_get_the_previous_percentages(waves, run_report):

@@ -43,6 +43,9 @@ class Result:
     figure_data: pd.DataFrame | None = None
     scale: tuple[float, float] | None = None
     quotes: list[str] = field(default_factory=list)
+    # With a previous wave beside (samspil.reports.waves): (this wave's, the previous one's
+    # name); figures then show both waves.
+    waves: tuple[str, str] | None = None
 
 
 @dataclass

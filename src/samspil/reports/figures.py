@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -94,9 +96,47 @@ def _layout(fig: plt.Figure, rows: int, labels: list[str], legend: list[str] | N
         fig.legends[0].set_bbox_to_anchor((0.5 + left / WIDTH / 2 - 0.175 / WIDTH, 0.01))
 
 
+def _paired_bars(
+    result: Result, labels: list[str], now: np.ndarray, before: np.ndarray, text: Any
+) -> plt.Figure:
+    """This wave's and the previous wave's bar side by side for every row, with a legend."""
+    assert result.waves is not None
+    fig, ax = _figure(len(labels))
+    y = np.arange(len(labels))[::-1]
+    for offset, values, colour in ((0.2, now, COLOURS[0]), (-0.2, before, COLOURS[2])):
+        ax.barh(y + offset, np.nan_to_num(values), color=colour, height=0.38)
+        for yi, v in zip(y, values, strict=True):
+            if v == v:
+                ax.text(v + 0.05 * text.step, yi + offset, text.label(v), va="center", fontsize=7)
+    wrapped = _wrap(labels)
+    ax.set_yticks(y, wrapped)
+    legend = list(result.waves)
+    fig.legend(legend, loc="lower center", ncol=2, frameon=False, fontsize=8)
+    _layout(fig, len(labels), wrapped, legend)
+    return fig
+
+
+@dataclass(frozen=True)
+class _Text:
+    step: float  # how far from the bar's end the value stands (x units)
+    label: Any  # value -> text
+
+
 def _bars_mean(result: Result) -> plt.Figure:
     data = result.figure_data
     assert data is not None
+    if result.waves and "prev_mean" in data.columns:
+        fig = _paired_bars(
+            result,
+            data["item"].tolist(),
+            data["mean"].to_numpy(dtype=float),
+            data["prev_mean"].to_numpy(dtype=float),
+            _Text(1, number),
+        )
+        fig.axes[0].set_xlabel("Gennemsnit")
+        if result.scale:
+            fig.axes[0].set_xlim(result.scale[0] - 1 if result.scale[0] > 0 else 0, result.scale[1])
+        return fig
     fig, ax = _figure(len(data))
     y = np.arange(len(data))[::-1]
     ax.barh(y, data["mean"], color=COLOURS[0], height=0.6)
@@ -112,10 +152,23 @@ def _bars_mean(result: Result) -> plt.Figure:
     return fig
 
 
+def _both_waves(data: pd.DataFrame, cats: list[str], waves: tuple[str, str]) -> pd.DataFrame:
+    """Each item twice, this wave's row over the previous wave's (named in brackets)."""
+    rows = []
+    for _, row in data.iterrows():
+        rows.append({"item": f"{row['item']} ({waves[0].lower()})", **{c: row[c] for c in cats}})
+        rows.append(
+            {"item": f"{row['item']} ({waves[1]})", **{c: row.get(f"prev_{c}") for c in cats}}
+        )
+    return pd.DataFrame(rows, columns=["item", *cats])
+
+
 def _stacked(result: Result) -> plt.Figure:
     data = result.figure_data
     assert data is not None
-    cats = [c.name for c in result.columns if c.fmt == "pct"]
+    cats = [c.name for c in result.columns if c.fmt == "pct" and not c.name.startswith("prev_")]
+    if result.waves and any(f"prev_{c}" in data.columns for c in cats):
+        data = _both_waves(data, cats, result.waves)
     fig, ax = _figure(len(data))
     y = np.arange(len(data))[::-1]
     left = np.zeros(len(data))
@@ -155,12 +208,23 @@ def _stacked(result: Result) -> plt.Figure:
 def _bars_percent(result: Result) -> plt.Figure:
     data = result.figure_data
     assert data is not None
+    before: np.ndarray | None = None
     if "percent" in data.columns:
         label_col = next(c for c in ("option", "answer", "group") if c in data.columns)
         labels, values = data[label_col].tolist(), data["percent"].to_numpy(dtype=float)
+        if "prev_percent" in data.columns:
+            before = data["prev_percent"].to_numpy(dtype=float)
     else:  # a one-row distribution: one bar per category
-        cats = [c.name for c in result.columns if c.fmt == "pct"]
+        cats = [c.name for c in result.columns if c.fmt == "pct" and not c.name.startswith("prev_")]
         labels, values = cats, data.iloc[0][cats].to_numpy(dtype=float)
+        previous = [f"prev_{c}" for c in cats]
+        if all(p in data.columns for p in previous):
+            before = data.iloc[0][previous].to_numpy(dtype=float)
+    if result.waves and before is not None:
+        fig = _paired_bars(result, labels, values, before, _Text(20, lambda v: percent(v, 0)))
+        fig.axes[0].set_xlim(0, 100)
+        fig.axes[0].set_xlabel("Procent")
+        return fig
     fig, ax = _figure(len(labels))
     y = np.arange(len(labels))[::-1]
     ax.barh(y, np.nan_to_num(values), color=COLOURS[1], height=0.6)

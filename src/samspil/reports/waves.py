@@ -241,6 +241,7 @@ def add_previous(results: list[Result], waves: Waves) -> None:
         if result.skipped:
             continue
         compare(result, waves)
+        result.waves = ("Denne runde", waves.label)
         result.columns = [
             c if c.fmt in ("text", "stars") else replace(c, missing="–") for c in result.columns
         ]
