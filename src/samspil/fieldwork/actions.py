@@ -111,6 +111,16 @@ def do_set_mail_texts(study: Study, *, note: str, signature: str) -> Study:
     return study
 
 
+def do_link_previous(study: Study, previous: Study | None) -> Study:
+    """Name (or, with None, forget) the previous round whose report figures this study's
+    report puts beside its own."""
+    if previous is not None and previous.pk == study.pk:
+        raise DomainError(_("A study cannot be its own previous round."))
+    study.previous = previous
+    study.save(update_fields=["previous"])
+    return study
+
+
 def do_open_study(study: Study) -> Study:
     """Open (or re-open) the study. The instrument is frozen on first opening: a bundled
     questionnaire is copied again then (edits during preparation count); an uploaded one

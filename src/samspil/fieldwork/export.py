@@ -169,7 +169,15 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
         spec = study.instrument_id
     else:
         spec = default_spec(responses.instrument)
+    if study.previous is not None and "previous" not in options:
+        options["previous"] = study_responses(study.previous)
+        options["previous_label"] = previous_label(study.previous)
     return make_report(spec, responses, out, **options)
+
+
+def previous_label(study: Study) -> str:
+    """The previous round's name in tables: the year it was opened, else its name."""
+    return str(study.opened_at.year) if study.opened_at else study.name
 
 
 def withdrawn_note(count: int) -> str:

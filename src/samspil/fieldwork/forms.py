@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -103,3 +105,22 @@ class SendRoundForm(forms.Form):
     # The round the button sends: a second click of the same button is refused instead of
     # starting the next round.
     round = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class PreviousRoundForm(forms.Form):
+    """The previous round of the survey, among the studies the researcher may see."""
+
+    previous = forms.ModelChoiceField(
+        queryset=Study.objects.none(),
+        required=False,
+        label=_("Previous round"),
+        empty_label=_("(none)"),
+        help_text=_(
+            "The report puts the previous round's figures beside this one's, question by "
+            "question (matched by variable name), with the change and its significance."
+        ),
+    )
+
+    def __init__(self, *args: Any, studies: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = studies  # type: ignore[attr-defined]

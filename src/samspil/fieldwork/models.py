@@ -158,6 +158,16 @@ class Study(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The previous round of the same survey: its report puts that round beside this one
+    # (items matched by variable name; samspil.reports.waves).
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_rounds",
+        verbose_name=_("previous round"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

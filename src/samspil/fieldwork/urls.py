@@ -32,6 +32,7 @@ urlpatterns = [
         name="study_round_cancel",
     ),
     path("studier/<int:study_id>/mailtekster/", views.study_mail_texts, name="study_mail_texts"),
+    path("studier/<int:study_id>/forrige-runde/", views.study_previous, name="study_previous"),
     path(
         "studier/<int:study_id>/forhaandsvisning/<slug:section_id>/",
         views.study_preview,

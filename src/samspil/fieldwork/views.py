@@ -35,6 +35,7 @@ from samspil.fieldwork.access import (
 )
 from samspil.fieldwork.forms import (
     MailTextsForm,
+    PreviousRoundForm,
     RespondentUploadForm,
     SendRoundForm,
     StudyCreateForm,
@@ -308,6 +309,10 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "upload_form": RespondentUploadForm(),
             "test_form": TestLinkForm(),
             "mail_form": MailTextsForm(instance=study),
+            "previous_form": PreviousRoundForm(
+                initial={"previous": study.previous_id},
+                studies=studies_for_user(request).exclude(pk=study.pk),
+            ),
             "next_round": study.rounds_sent if study.rounds_sent <= LAST_ROUND else None,
             "send_form": SendRoundForm(),
             **_rounds_context(study),
@@ -402,6 +407,20 @@ def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
             messages.success(request, _("The test link has been sent."))
     else:
         messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    form = PreviousRoundForm(request.POST, studies=studies_for_user(request).exclude(pk=study.pk))
+    if form.is_valid():
+        actions.do_link_previous(study, form.cleaned_data["previous"])
+        messages.success(request, _("The previous round has been saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
     return redirect("study_detail", study_id=study.pk)
 
 
