@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tests.web.conftest import RESPONDENTS_CSV
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.export import make_study_report
 from samspil.fieldwork.models import Study
 from samspil.fieldwork.respondents_import import read_respondents
-
-from tests.web.conftest import RESPONDENTS_CSV
 
 
 def _answer_all(study: Study, udf_by: list[float]) -> None:
