@@ -97,15 +97,17 @@ def test_excel_option_on_the_csv_export_command(run_cli, tmp_path):
 
 def test_report_tables_in_csv_and_xlsx_neutralise_text_cells(tmp_path):
     from samspil.reports import compute, load_spec
-    from samspil.reports.render import write_csv, write_xlsx
+    from samspil.reports.publish import Job, write_csv, write_xlsx
     from samspil.responses import Responses
 
     responses = Responses.from_file(demo_file("kd2024_demo.csv"), load("kd2024"))
     _, results = compute("kd2024", responses)
     result = next(r for r in results if r.block.id == "tabel_4_2")
     result.data.loc[0, "item"] = HOSTILE[0]
-    table = pd.read_csv(write_csv(result, tmp_path), dtype=str)
+    job = Job(load_spec("kd2024"), [result], tmp_path, responses.instrument, responses.data)
+    (csv_path,) = write_csv(job)
+    table = pd.read_csv(csv_path, dtype=str)
     assert table["item"].iloc[0] == "'" + HOSTILE[0]
-    book = load_workbook(write_xlsx(load_spec("kd2024"), [result], tmp_path / "t.xlsx"))
-    cell = book["tabel_4_2"]["A3"]
+    (xlsx_path,) = write_xlsx(job)
+    cell = load_workbook(xlsx_path)["Tabel 4.2"]["A3"]
     assert cell.value == "'" + HOSTILE[0] and cell.data_type == "s"

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from samspil.fieldwork.worker import run_queued_tasks
+
 # The shared fixtures of the web tests (cache, personas, study, SMTP on loopback); the
 # browser ones (browser, page, axe) come from tests/browser.py for the whole suite.
 from tests.web.conftest import (  # noqa: F401
@@ -48,6 +50,8 @@ def fielded(study, smtp_server, researcher, django_user_model):  # type: ignore[
     from samspil.fieldwork import actions
 
     actions.do_send_round(study, base_url="http://testserver")
+
+    run_queued_tasks()
     actions.do_send_test_link(study, TEST_EMAIL, base_url="http://testserver")
     for seed, r in enumerate(study.respondents.filter(is_test=False).order_by("row_number")[:3]):
         actions.do_save_page(

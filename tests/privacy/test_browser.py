@@ -8,6 +8,7 @@ import re
 import pytest
 
 from samspil.fieldwork import actions
+from samspil.fieldwork.worker import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +23,7 @@ def test_privacy_notice_from_the_invitation_and_the_welcome_page(
     study.privacy_contact = "forsker@example.org"
     study.save()
     actions.do_send_round(study, base_url=live_server.url)
+    run_queued_tasks()
     text = mail_text(smtp_server.to("bo@example.org")[0])
     notice = NOTICE.search(text)
     link = LINK.search(text)

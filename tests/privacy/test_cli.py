@@ -50,7 +50,10 @@ def test_privacy_record_lists_every_study(study, capsys, settings):
     assert row["recipients"].startswith("the study's researchers (forsker)")
     database = settings.DATABASES["default"]
     assert str(database["NAME"]) in row["storage"]
-    assert not database.get("PASSWORD") or database["PASSWORD"] not in row["storage"]
+    # no credentials: the storage column names the database, never user:password@host
+    password = database.get("PASSWORD")
+    assert not password or f":{password}@" not in row["storage"]
+    assert "PASSWORD" not in row["storage"] and "@" not in row["storage"]
     with pytest.raises(SystemExit) as exit_info:
         main(["privacy", "record", "--format", "pdf"])
     assert exit_info.value.code == 2

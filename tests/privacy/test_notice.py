@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from samspil.fieldwork import actions
+from samspil.fieldwork.worker import run_queued_tasks
 from samspil.privacy.models import AuditEvent
 from samspil.privacy.notice import default_notice, notice_text
 
@@ -37,7 +38,9 @@ def test_invitation_and_reminders_link_the_notice(study, smtp_server, mail_text,
     study.privacy_controller = "Eksempel Universitet"
     study.save()
     actions.do_send_round(study, base_url="http://testserver")
+    run_queued_tasks()
     actions.do_send_round(study, base_url="http://testserver")
+    run_queued_tasks()
     messages = smtp_server.to("anna@example.org")
     assert len(messages) == 2  # invitation and reminder 1
     for message in messages:

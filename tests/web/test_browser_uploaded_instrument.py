@@ -9,6 +9,7 @@ import pytest
 from tests.web.conftest import RESPONDENTS_CSV
 
 from samspil.fieldwork.models import Respondent, Study
+from samspil.fieldwork.worker import run_queued_tasks
 from samspil.instruments import DATA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,6 +59,7 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     page.get_by_role("button", name="Importér respondenter").click()
     page.get_by_role("button", name="Åbn undersøgelsen").click()
     page.get_by_role("button", name="Send invitation").click()
+    run_queued_tasks()  # the worker's part
     assert len(smtp_server.messages) == 4
     link = LINK.search(mail_text(smtp_server.to("anna@example.org")[0]))
     assert link
