@@ -36,21 +36,22 @@ def _codes(frame: pd.DataFrame, item: str) -> pd.Series:
     return values[values.between(1, 5)]
 
 
-def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_marks(
-    waves, run_report
-):
-    folder, now, before = waves
-    code, err, out = run_report(
-        "kd2024",
-        demo_file("kd2024_demo.csv"),
-        "--previous",
-        folder / "previous.csv",
-        "--previous-label",
-        "2024",
-        "--formats",
-        "csv,html,figures",
-    )
-    assert code == 0, err
+@pytest.fixture(scope="module")
+def report(waves):
+    """`samspil report kd2024 --previous previous.csv --previous-label 2024`, made once."""
+    from samspil.cli import main
+
+    folder, _, _ = waves
+    out = folder / "report"
+    args = ["report", "kd2024", "--data", str(demo_file("kd2024_demo.csv")), "--out", str(out)]
+    args += ["--previous", str(folder / "previous.csv"), "--previous-label", "2024"]
+    assert main([*args, "--formats", "csv,html,figures"]) == 0
+    return out
+
+
+def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_marks(waves, report):
+    _, now, before = waves
+    out = report
     table = pd.read_csv(out / "tables" / "tabel_4_2.csv")
     klima = table[table["item"].str.contains("klima")].iloc[0]
     a, b = _codes(now, "udf_klima"), _codes(before, "udf_klima")
@@ -77,19 +78,8 @@ def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_ma
     assert "Denne runde" in figure and "2024" in figure
 
 
-def test_frequencies_and_distributions_get_the_previous_percentages(waves, run_report):
-    folder, _, _ = waves
-    code, err, out = run_report(
-        "kd2024",
-        demo_file("kd2024_demo.csv"),
-        "--previous",
-        folder / "previous.csv",
-        "--previous-label",
-        "2024",
-        "--formats",
-        "csv",
-    )
-    assert code == 0, err
+def test_frequencies_and_distributions_get_the_previous_percentages(report):
+    out = report
     # Figur 4.3 is the distribution of inv_vigtigste ("Ikke relevant" in the base)
     table = pd.read_csv(out / "tables" / "figur_4_3.csv")
     prev_columns = [c for c in table.columns if c.startswith("prev_")]
