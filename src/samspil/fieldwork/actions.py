@@ -12,6 +12,7 @@ import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
@@ -118,6 +119,16 @@ def do_link_previous(study: Study, previous: Study | None) -> Study:
         raise DomainError(_("A study cannot be its own previous round."))
     study.previous = previous
     study.save(update_fields=["previous"])
+    return study
+
+
+def do_set_report_definition(study: Study, spec: Any) -> Study:
+    """Keep an uploaded report definition (checked against the study's questionnaire) for
+    the study's one-click report; ``None`` goes back to the default."""
+    study.report_definition = (
+        {} if spec is None else {**spec.model_dump(mode="json"), "instrument": study.instrument.id}
+    )
+    study.save(update_fields=["report_definition"])
     return study
 
 

@@ -151,10 +151,10 @@ def study_responses(study: Study, *, include_not_started: bool = False) -> Respo
 def make_study_report(study: Study, out: Path, *, report_id: str = "", **options: Any) -> object:
     """Build the data report for a study (samspil.reports) from ``study_responses``.
 
-    The report definition: ``report_id`` if given, else the bundled one named after a
-    bundled instrument, else (an uploaded questionnaire, or one without a definition) the
-    default report made from the study's own frozen questionnaire. ``options`` go to
-    ``make_report`` as they are (e.g. ``formats``).
+    The report definition: ``report_id`` if given, else one the researcher uploaded, else
+    the bundled one named after a bundled instrument, else (an uploaded questionnaire, or
+    one without a definition) the default report made from the study's own frozen
+    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``).
     """
     from samspil.reports import make_report
     from samspil.reports.default import default_spec, has_bundled_spec
@@ -165,6 +165,10 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     responses = study_responses(study)
     if report_id:
         spec: Any = report_id
+    elif study.report_definition:
+        from samspil.reports.spec import ReportSpec
+
+        spec = ReportSpec.model_validate(study.report_definition)
     elif not study.instrument_upload and has_bundled_spec(study.instrument_id):
         spec = study.instrument_id
     else:

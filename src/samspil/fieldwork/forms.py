@@ -124,3 +124,40 @@ class PreviousRoundForm(forms.Form):
     def __init__(self, *args: Any, studies: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["previous"].queryset = studies  # type: ignore[attr-defined]
+
+
+class ReportDefinitionForm(forms.Form):
+    """A report definition (YAML, as `samspil report-definition` writes it) for the study's
+    questionnaire; every problem is listed on the page."""
+
+    definition = forms.FileField(
+        label=_("Report definition (YAML)"),
+        help_text=_(
+            "Made with “samspil report-definition”, then retitled, reordered or regrouped. "
+            "Without one the study gets the default report of its questionnaire."
+        ),
+    )
+
+    def __init__(self, *args: Any, instrument: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+
+    def clean_definition(self):  # type: ignore[no-untyped-def]
+        from samspil.reports.spec import SpecError, parse_spec, unknown_references
+
+        upload = self.cleaned_data["definition"]
+        if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
+            )
+        name = upload.name or "upload"
+        try:
+            spec = parse_spec(upload.read().decode("utf-8"), name)
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as UTF-8 text.")) from None
+        except SpecError as exc:
+            raise forms.ValidationError(str(exc).splitlines()[:60]) from None
+        problems = unknown_references(spec, self.instrument)
+        if problems:
+            raise forms.ValidationError(problems[:60])
+        return spec

@@ -158,6 +158,9 @@ class Study(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A report definition the researcher uploaded (ReportSpec as JSON); empty: the bundled
+    # one of a bundled questionnaire, else the default report of the study's questionnaire.
+    report_definition = models.JSONField(default=dict, blank=True)
     # The previous round of the same survey: its report puts that round beside this one
     # (items matched by variable name; samspil.reports.waves).
     previous = models.ForeignKey(

@@ -36,6 +36,7 @@ from samspil.fieldwork.access import (
 from samspil.fieldwork.forms import (
     MailTextsForm,
     PreviousRoundForm,
+    ReportDefinitionForm,
     RespondentUploadForm,
     SendRoundForm,
     StudyCreateForm,
@@ -309,6 +310,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "upload_form": RespondentUploadForm(),
             "test_form": TestLinkForm(),
             "mail_form": MailTextsForm(instance=study),
+            "definition_form": ReportDefinitionForm(instrument=instrument),
             "previous_form": PreviousRoundForm(
                 initial={"previous": study.previous_id},
                 studies=studies_for_user(request).exclude(pk=study.pk),
@@ -407,6 +409,25 @@ def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
             messages.success(request, _("The test link has been sent."))
     else:
         messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_report_definition(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    if request.POST.get("reset") == "1":
+        actions.do_set_report_definition(study, None)
+        messages.success(request, _("The study gets the default report again."))
+        return redirect("study_detail", study_id=study.pk)
+    form = ReportDefinitionForm(request.POST, request.FILES, instrument=study.instrument)
+    if form.is_valid():
+        actions.do_set_report_definition(study, form.cleaned_data["definition"])
+        messages.success(request, _("The report definition has been saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("study_detail", study_id=study.pk)
 
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from samspil.errors import DomainError
 from samspil.questions.base import IDENT, Strict
+
+if TYPE_CHECKING:
+    from samspil.instruments import Instrument
 
 FigureKind = Literal["none", "bars_mean", "stacked", "bars_percent", "grouped_means"]
 GroupBy = Literal[
@@ -173,16 +176,37 @@ class SpecError(DomainError):
 
 def load_spec_file(path: Path) -> ReportSpec:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return ReportSpec.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read report definition: {exc}") from exc
+    return parse_spec(text, str(path))
+
+
+def parse_spec(text: str, name: str) -> ReportSpec:
+    """A report definition from YAML text; errors name ``name`` and the field."""
+    try:
+        return ReportSpec.model_validate(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{name}: cannot read report definition: {exc}") from exc
     except ValidationError as exc:
         lines = [
-            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
+            f"{name}: {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
             for e in exc.errors()
         ]
         raise SpecError("\n".join(lines)) from None
+
+
+def unknown_references(spec: ReportSpec, instrument: Instrument) -> list[str]:
+    """The blocks' questions and variables the instrument does not have, as messages."""
+    problems = []
+    for block in spec.blocks:
+        names = [*(block.variables or []), *([block.variable] if block.variable else [])]
+        for name in names:
+            if name not in instrument.variable_map:
+                problems.append(f"block {block.id}: unknown variable {name!r}")
+        if block.question and block.question not in instrument.question_map:
+            problems.append(f"block {block.id}: unknown question {block.question!r}")
+    return problems
 
 
 @cache
