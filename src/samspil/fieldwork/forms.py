@@ -11,12 +11,17 @@ from samspil.fieldwork.models import Study
 from samspil.instruments import InstrumentError, bundled_ids, load_bytes
 
 
-def check_table_upload(upload: UploadedFile) -> UploadedFile:
-    """An uploaded CSV/XLSX table within the size limit, else a form error."""
+def check_upload_size(upload: UploadedFile) -> None:
+    """A form error for an upload over ``SAMSPIL_MAX_UPLOAD_MB``."""
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
         raise forms.ValidationError(
             _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
         )
+
+
+def check_table_upload(upload: UploadedFile) -> UploadedFile:
+    """An uploaded CSV/XLSX table within the size limit, else a form error."""
+    check_upload_size(upload)
     if not (upload.name or "").lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
         raise forms.ValidationError(_("Use a .csv or .xlsx file."))
     return upload
@@ -51,10 +56,7 @@ class StudyCreateForm(forms.Form):
         upload = self.cleaned_data.get("questionnaire")
         if not upload:
             return None
-        if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
-            )
+        check_upload_size(upload)
         name = upload.name or "upload"
         if not name.lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")):
             raise forms.ValidationError(_("Use an XLSForm (.xlsx) or YAML file."))
@@ -146,10 +148,7 @@ class ReportDefinitionForm(forms.Form):
         from samspil.reports.spec import SpecError, parse_spec, unknown_references
 
         upload = self.cleaned_data["definition"]
-        if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
-            )
+        check_upload_size(upload)
         name = upload.name or "upload"
         try:
             spec = parse_spec(upload.read().decode("utf-8"), name)

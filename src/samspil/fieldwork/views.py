@@ -58,12 +58,21 @@ from samspil.instruments import Instrument, Section
 from samspil.privacy.audit import record_event
 from samspil.spreadsheet import safe_row
 from samspil.web.login import ThrottledLoginForm, is_throttled
+from samspil.web.views import not_found
 
 logger = logging.getLogger(__name__)
 
-# The project's error pages and health check live in samspil.web.views; this name stays
-# importable for the setting CSRF_FAILURE_VIEW until it points there.
-from samspil.web.views import csrf_failure, not_found  # noqa: E402,F401
+
+def _form_errors(request: HttpRequest, form: Any, *, one_per_error: bool = False) -> None:
+    """A form's errors as page messages: one per field (its errors joined), or one per error
+    where each is a line of its own (e.g. every problem of an uploaded file)."""
+    for errors in form.errors.values():
+        if one_per_error:
+            for error in errors:
+                messages.error(request, str(error))
+        else:
+            messages.error(request, " ".join(str(e) for e in errors))
+
 
 # -- respondent side ----------------------------------------------------------------------
 
@@ -353,9 +362,7 @@ def study_respondents(request: HttpRequest, study_id: int) -> HttpResponse:
 def _import_respondents(request: HttpRequest, study: Study) -> HttpResponse:
     form = RespondentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _form_errors(request, form, one_per_error=True)
         return redirect("study_detail", study_id=study.pk)
     upload = form.cleaned_data["file"]
     existing = set(study.respondents.values_list("email", flat=True))
@@ -425,9 +432,7 @@ def study_report_definition(request: HttpRequest, study_id: int) -> HttpResponse
         actions.do_set_report_definition(study, form.cleaned_data["definition"])
         messages.success(request, _("The report definition has been saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _form_errors(request, form, one_per_error=True)
     return redirect("study_detail", study_id=study.pk)
 
 
@@ -440,8 +445,7 @@ def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
         actions.do_link_previous(study, form.cleaned_data["previous"])
         messages.success(request, _("The previous round has been saved."))
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
+        _form_errors(request, form)
     return redirect("study_detail", study_id=study.pk)
 
 
@@ -458,8 +462,7 @@ def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
         )
         messages.success(request, _("The texts of the e-mails have been saved."))
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
+        _form_errors(request, form)
     return redirect("study_detail", study_id=study.pk)
 
 
@@ -470,8 +473,7 @@ def study_send_round(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
     form = SendRoundForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in errors))
+        _form_errors(request, form)
         return redirect("study_detail", study_id=study.pk)
     send_after = form.cleaned_data.get("send_at")
     try:
