@@ -108,10 +108,22 @@ def _summary(result: Result, waves: Waves) -> None:
 
 
 def _previous_percentages(
-    result: Result, waves: Waves, compute: Callable[[Inputs], pd.DataFrame], key: str
+    result: Result,
+    waves: Waves,
+    compute: Callable[[Inputs], pd.DataFrame],
+    key: str,
+    variables: list[Variable],
 ) -> None:
     """Add ``prev_<column>`` beside each percentage column; rows matched on ``key``, rows
-    of the previous wave only kept (with "–" for this wave)."""
+    of the previous wave only kept (with "–" for this wave); the note names the items of
+    ``variables`` asked in only one wave."""
+    _add_percentages(result, waves, compute, key)
+    result.note += waves.only_one_wave(variables, result)
+
+
+def _add_percentages(
+    result: Result, waves: Waves, compute: Callable[[Inputs], pd.DataFrame], key: str
+) -> None:
     percent = [c.name for c in result.columns if c.fmt == "pct"]
     if not percent:
         return
@@ -150,8 +162,7 @@ def _distribution(result: Result, waves: Waves) -> None:
         table["item"] = [_label(block, v) for v in present]
         return table
 
-    _previous_percentages(result, waves, compute, "item")
-    result.note += waves.only_one_wave(variables, result)
+    _previous_percentages(result, waves, compute, "item", variables)
 
 
 def _frequency(result: Result, waves: Waves) -> None:
@@ -169,8 +180,7 @@ def _frequency(result: Result, waves: Waves) -> None:
         table["answer"] = [_cat_label(block, var, c) for c in cats]
         return table
 
-    _previous_percentages(result, waves, compute, "answer")
-    result.note += waves.only_one_wave(variables, result)
+    _previous_percentages(result, waves, compute, "answer", variables)
 
 
 def _multiple(result: Result, waves: Waves) -> None:
@@ -185,8 +195,7 @@ def _multiple(result: Result, waves: Waves) -> None:
         table["option"] = [_label(block, v) for v in present]
         return table
 
-    _previous_percentages(result, waves, compute, "option")
-    result.note += waves.only_one_wave(variables, result)
+    _previous_percentages(result, waves, compute, "option", variables)
 
 
 def _numeric(result: Result, waves: Waves) -> None:
