@@ -59,6 +59,7 @@ def demo_reports(tmp_path_factory):  # type: ignore[no-untyped-def]
             codes=_read_columns(str(demo_file("kd2024_codes_demo.csv")), CODES_COLUMNS),
             meta=Meta(**{**meta.__dict__, "banner": BANNER}),
             study=demo_study(kd),
+            parallel=True,  # the PDF in a forked process, as the command line makes it
         )
     }
     fc = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data

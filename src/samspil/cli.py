@@ -127,6 +127,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         formats=formats,
         banner=args.banner or "",
         meta=_report_meta(args),
+        parallel=True,
     )
     made = len(output.results) - len(output.skipped)
     print(f"{spec.id}: {made} tables and figures written to {output.folder}")

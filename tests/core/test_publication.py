@@ -84,9 +84,10 @@ def test_no_page_holds_only_a_heading_or_only_a_note(pdfs, demo_reports, report)
         assert not alone, f"page {number} holds only {body!r}"
 
 
-def test_pdf_figures_are_vector_graphics(pdfs):
+def test_pdf_figures_are_vector_graphics_with_real_text(pdfs):
     page = next(p for p in pdfs["kd2024"].pages if "Figur 4.2." in p.extract_text())
     assert not page.images, "figures are drawn as vectors, not embedded as pictures"
+    assert "0 1 2 3 4 5" in page.extract_text(), "the axis's tick labels are text"
 
 
 def test_cover_and_colophon_carry_authors_institution_and_month(pdfs):

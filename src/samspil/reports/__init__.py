@@ -100,7 +100,10 @@ def make_report(
     previous_label: str = "",
     meta: Meta | None = None,
     study: StudyInfo | None = None,
+    parallel: bool = False,
 ) -> ReportOutput:
+    """Compute the report and write ``formats`` into ``out``; ``parallel`` writes the PDF in
+    a forked process beside the other formats (command line only: see ``publish``)."""
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)
@@ -127,4 +130,4 @@ def make_report(
         codes,
         meta,
     )
-    return ReportOutput(Path(out), results, publish(job, formats))
+    return ReportOutput(Path(out), results, publish(job, formats, parallel=parallel))

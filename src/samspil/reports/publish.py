@@ -1,18 +1,21 @@
 """Writing a computed report in each output format.
 
-One function per format, registered in :data:`FORMATS` with the figure images it needs; a
-new format is one more entry. Figures are drawn once per report and saved in the union of
-the image formats the chosen outputs need (SVG for HTML and the vector PDF, 300 dpi PNG for
-Word and the figures folder). Heavy libraries (WeasyPrint, python-docx, openpyxl) are
-imported only by the format that uses them.
+One function per format, registered in :data:`FORMATS`; a new format is one more entry.
+Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
+as each output needs them: SVG for HTML, the same shapes with the text set by the PDF
+engine for the PDF, 300 dpi PNG for Word and the figures folder. Heavy libraries
+(WeasyPrint, python-docx, openpyxl) are imported only by the format that uses them, and the
+PDF, the slowest, is written by a second process while this one writes the others.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,6 +24,9 @@ from samspil.reports.build import Result
 from samspil.reports.document import Meta, Publication, publication
 from samspil.reports.spec import ReportSpec
 from samspil.responses import StudyInfo
+
+if TYPE_CHECKING:
+    from samspil.reports.figures import Scene
 
 
 @dataclass
@@ -35,11 +41,18 @@ class Job:
     study: StudyInfo | None = None
     codes: pd.DataFrame | None = None
     meta: Meta = field(default_factory=Meta)
-    figures: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    _images: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
     @property
     def made(self) -> list[Result]:
         return [r for r in self.results if not r.skipped]
+
+    @cached_property
+    def scenes(self) -> dict[str, Scene]:
+        """Every figure laid out, once, by block id."""
+        from samspil.reports import figures
+
+        return {r.block.id: figures.scene(r) for r in self.made if figures.has_figure(r)}
 
     @cached_property
     def publication(self) -> Publication:
@@ -48,14 +61,19 @@ class Job:
             self.results,
             self.instrument,
             self.data,
-            figures=set(self.figures),
+            figures=set(self.scenes),
             study=self.study,
             codes=self.codes,
             meta=self.meta,
         )
 
     def images(self, kind: str) -> dict[str, bytes]:
-        return {key: drawn[kind] for key, drawn in self.figures.items() if kind in drawn}
+        """Every figure as 'svg' or 'png', written once per kind."""
+        if kind not in self._images:
+            if kind not in ("svg", "png"):
+                raise ValueError(f"unknown image kind {kind!r}")
+            self._images[kind] = {key: getattr(s, kind)() for key, s in self.scenes.items()}
+        return self._images[kind]
 
 
 def write_csv(job: Job) -> list[Path]:
@@ -83,19 +101,23 @@ def write_figures(job: Job) -> list[Path]:
     folder = job.out / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for result in job.made:
-        for kind, data in job.figures.get(result.block.id, {}).items():
-            path = folder / f"{figure_name(result)}.{kind}"
-            path.write_bytes(data)
-            paths.append(path)
+    for kind in ("png", "svg"):
+        images = job.images(kind)
+        for result in job.made:
+            if result.block.id in images:
+                path = folder / f"{figure_name(result)}.{kind}"
+                path.write_bytes(images[result.block.id])
+                paths.append(path)
     return paths
 
 
 def write_html(job: Job) -> list[Path]:
-    from samspil.reports.render import report_html
+    from samspil.reports.render import report_html, svg_img
 
     path = job.out / "index.html"
-    path.write_text(report_html(job.publication, job.images("svg")), encoding="utf-8")
+    svgs = job.images("svg")
+    pictures = {key: svg_img(svgs[key], scene.title) for key, scene in job.scenes.items()}
+    path.write_text(report_html(job.publication, pictures), encoding="utf-8")
     return [path]
 
 
@@ -103,7 +125,8 @@ def write_pdf(job: Job) -> list[Path]:
     from samspil.reports.render import report_html, write_pdf
 
     path = job.out / "report.pdf"
-    write_pdf(report_html(job.publication, job.images("svg")), str(path))
+    pictures = {key: scene.html() for key, scene in job.scenes.items()}
+    write_pdf(report_html(job.publication, pictures), str(path))
     return [path]
 
 
@@ -113,19 +136,13 @@ def write_docx(job: Job) -> list[Path]:
     return [write(job.publication, job.images("png"), job.out / "report.docx")]
 
 
-@dataclass(frozen=True)
-class Format:
-    write: Callable[[Job], list[Path]]
-    images: frozenset[str] = frozenset()
-
-
-FORMATS: dict[str, Format] = {
-    "csv": Format(write_csv),
-    "xlsx": Format(write_xlsx),
-    "figures": Format(write_figures, frozenset({"svg", "png"})),
-    "html": Format(write_html, frozenset({"svg"})),
-    "pdf": Format(write_pdf, frozenset({"svg"})),
-    "docx": Format(write_docx, frozenset({"png"})),
+FORMATS: dict[str, Callable[[Job], list[Path]]] = {
+    "csv": write_csv,
+    "xlsx": write_xlsx,
+    "figures": write_figures,
+    "html": write_html,
+    "pdf": write_pdf,
+    "docx": write_docx,
 }
 
 
@@ -137,24 +154,56 @@ def check_formats(formats: Collection[str]) -> None:
         )
 
 
-def draw_figures(job: Job, kinds: set[str]) -> None:
-    """Draw each figure once, saved as every image kind in ``kinds``."""
-    if not kinds:
-        return
-    from samspil.reports import figures
-
-    for result in job.made:
-        if figures.has_figure(result):
-            job.figures[result.block.id] = figures.render(result, kinds)
-
-
-def publish(job: Job, formats: Collection[str]) -> list[Path]:
-    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``."""
+def publish(job: Job, formats: Collection[str], *, parallel: bool = False) -> list[Path]:
+    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``. With
+    ``parallel`` (and more than one core) the PDF is written by a forked process while this
+    one writes the other formats; only for command-line use, as forking a threaded web
+    server is not safe."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
-    draw_figures(job, set().union(*(FORMATS[name].images for name in chosen)))
-    files: list[Path] = []
+    forked = None
+    if parallel and "pdf" in chosen and len(chosen) > 1 and (os.cpu_count() or 1) > 1:
+        job.publication  # noqa: B018  # made before the fork (figures included), once
+        forked = _Forked(write_pdf, job)
+    written: dict[str, list[Path]] = {}
     for name in chosen:
-        files += FORMATS[name].write(job)
-    return files
+        if not (forked and name == "pdf"):
+            written[name] = FORMATS[name](job)
+    if forked is not None:
+        written["pdf"] = forked.result()
+    return [path for name in chosen for path in written[name]]
+
+
+class _Forked:
+    """``write(job)`` in a forked child; :meth:`result` waits and returns its files or
+    raises its error here."""
+
+    def __init__(self, write: Callable[[Job], list[Path]], job: Job) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._run, args=(write, job, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    @staticmethod
+    def _run(write: Callable[[Job], list[Path]], job: Job, send: Any) -> None:
+        try:
+            send.send(("ok", write(job)))
+        except BaseException as error:  # noqa: BLE001  # handed to the parent, which raises it
+            send.send(("error", error))
+
+    def result(self) -> list[Path]:
+        try:
+            status, value = self._receive.recv()
+        except EOFError:
+            value = RuntimeError(
+                f"the PDF process ended without a result ({self._process.exitcode})"
+            )
+            status = "error"
+        self._process.join()
+        if status == "error":
+            raise value
+        return value

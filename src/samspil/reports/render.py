@@ -48,12 +48,12 @@ def table_html(result: Result) -> str:
     return grid_html(grid(result), result.block.label)
 
 
-def _img(picture: bytes, mime: str, alt: str) -> str:
-    src = f"data:{mime};base64," + base64.b64encode(picture).decode("ascii")
+def svg_img(svg: bytes, alt: str) -> str:
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
     return f'<img src="{src}" alt="{html.escape(alt)}">'
 
 
-def item_html(it: Item, figures: dict[str, bytes], mime: str) -> str:
+def item_html(it: Item, figures: dict[str, str]) -> str:
     parts = [f'<section class="block" id="{it.id}">']
     heading = f"<h3>{html.escape(it.label)}. {_text(it.title)}</h3>"
     if it.skipped:
@@ -66,7 +66,7 @@ def item_html(it: Item, figures: dict[str, bytes], mime: str) -> str:
     picture = figures.get(it.figure) if it.figure else None
     if picture is not None:
         fig_heading = f"<h3>{html.escape(it.figure_label)}. {_text(it.title)}</h3>"
-        parts.append(f'<figure class="keep">{fig_heading}{_img(picture, mime, it.title)}')
+        parts.append(f'<figure class="keep">{fig_heading}{picture}')
         parts.append(f'<figcaption class="note">{_text(it.caption)}</figcaption></figure>')
     if not it.table_shown:
         parts.append(
@@ -79,7 +79,7 @@ def item_html(it: Item, figures: dict[str, bytes], mime: str) -> str:
     return "".join(parts) + "</section>"
 
 
-def chapter_html(ch: Chapter, figures: dict[str, bytes], mime: str) -> str:
+def chapter_html(ch: Chapter, figures: dict[str, str]) -> str:
     cls = "chapter appendix" if ch.appendix else "chapter"
     parts = [f'<section class="{cls}"><h2 id="{ch.id}">{_text(ch.title)}</h2>']
     parts += [f"<p>{_text(p)}</p>" for p in ch.paragraphs]
@@ -89,12 +89,13 @@ def chapter_html(ch: Chapter, figures: dict[str, bytes], mime: str) -> str:
         if g is not None:
             parts.append(grid_html(g, heading[:60]))
         parts.append("</div>")
-    parts += [item_html(it, figures, mime) for it in ch.items]
+    parts += [item_html(it, figures) for it in ch.items]
     return "".join(parts) + "</section>"
 
 
-def report_html(pub: Publication, figures: dict[str, bytes], *, mime: str = "image/svg+xml") -> str:
-    """The whole report as one self-contained page (figures inlined)."""
+def report_html(pub: Publication, figures: dict[str, str]) -> str:
+    """The whole report as one self-contained page; ``figures`` holds each figure's HTML
+    (a picture inlined, or the PDF's shapes-and-text, see ``Scene.html``)."""
     authors = "".join(f"<li>{html.escape(a)}</li>" for a in pub.authors)
     cover = [
         '<header class="cover">',
@@ -115,7 +116,7 @@ def report_html(pub: Publication, figures: dict[str, bytes], *, mime: str = "ima
         "".join(cover),
         f'<section class="colophon" aria-label="Kolofon">{colophon}</section>',
         "".join(toc),
-        *(chapter_html(ch, figures, mime) for ch in pub.chapters),
+        *(chapter_html(ch, figures) for ch in pub.chapters),
     ]
     return (
         '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">'

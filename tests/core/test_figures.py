@@ -1,0 +1,144 @@
+"""Figures: laid out once as a scene of shapes and text, written as SVG, as the PDF's
+shapes-and-text and as 300 dpi PNG; readable colours; bars where their values are."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from samspil.demo import demo_file
+from samspil.importing import read_responses
+from samspil.instruments import load
+from samspil.reports import compute, figures
+from samspil.reports.figures import WIDTH, Chart, Rect, Series, Text, contrast, draw
+from samspil.reports.formatting import number
+from samspil.responses import Responses
+
+
+@pytest.fixture(scope="module")
+def scenes() -> dict[str, figures.Scene]:
+    from samspil.cli import CODES_COLUMNS, _read_columns
+
+    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    codes = _read_columns(str(demo_file("kd2024_codes_demo.csv")), CODES_COLUMNS)
+    _, results = compute("kd2024", Responses(load("kd2024"), data), codes=codes)
+    drawn = {figures.figure_name(r): figures.scene(r) for r in results if figures.has_figure(r)}
+    assert {"bars_mean", "stacked", "bars_percent", "grouped_means"} <= {
+        r.block.figure for r in results if figures.figure_name(r) in drawn
+    }, "the demo report draws every kind of figure"
+    return drawn
+
+
+def _beneath(scene: figures.Scene, text: Text) -> str:
+    """The colour under the middle of a text: the last bar drawn there, else white."""
+    width = figures.text_width(text.text, text.size)
+    x = text.x + {"start": width / 2, "middle": 0.0, "end": -width / 2}[text.anchor]
+    y = text.y - 0.35 * text.size
+    colour = figures.WHITE
+    for s in scene.shapes:
+        if isinstance(s, Rect) and s.x <= x <= s.x + s.w and s.y <= y <= s.y + s.h:
+            colour = s.fill
+    return colour
+
+
+def test_bars_stand_out_3_to_1_and_text_4_5_to_1_against_what_is_beneath(scenes):
+    bars = texts = 0
+    for name, scene in scenes.items():
+        for shape in scene.shapes:
+            if isinstance(shape, Rect):
+                bars += 1
+                assert contrast(shape.fill, figures.WHITE) >= 3, (name, shape.fill)
+            elif isinstance(shape, Text):
+                texts += 1
+                ratio = contrast(shape.fill, _beneath(scene, shape))
+                assert ratio >= 4.5, (name, shape.text, shape.fill)
+    assert bars > 100 and texts > 300
+
+
+def test_a_bar_ends_at_its_value_on_the_axis_and_a_missing_value_draws_no_bar():
+    chart = Chart(
+        ["Første", "Anden", "Tredje"],
+        [Series("", np.array([3.0, np.nan, 5.0]), "#0b3d5c")],
+        (0, 5),
+        number,
+    )
+    scene = draw(chart, "Prøve")
+    bars = [s for s in scene.shapes if isinstance(s, Rect)]
+    ticks = {s.text: s.x for s in scene.shapes if isinstance(s, Text) and s.anchor == "middle"}
+    assert len(bars) == 2, "no bar for the missing value"
+    assert bars[0].x + bars[0].w == pytest.approx(ticks["3"])
+    assert bars[1].x + bars[1].w == pytest.approx(ticks["5"])
+    labels = [s.text for s in scene.shapes if isinstance(s, Text) and s.anchor == "end"]
+    assert labels == ["Første", "Anden", "Tredje"], "every row keeps its label"
+    assert bars[0].y < bars[1].y, "the first row is on top"
+
+
+def test_long_labels_are_wrapped_to_the_label_column():
+    long = (
+        "At imødekomme et voksende behov på ældreområdet og i det specialiserede socialområde " * 2
+    )
+    scene = draw(
+        Chart([long, "Kort"], [Series("", np.array([2.0, 3.0]), "#0b3d5c")], (0, 5), number), ""
+    )
+    lines = [s for s in scene.shapes if isinstance(s, Text) and s.anchor == "end"]
+    assert len(lines) > 3
+    assert max(figures.text_width(s.text, s.size) for s in lines) <= 0.42 * WIDTH
+    assert " ".join(s.text for s in lines[:-1]) == long.strip()
+
+
+def test_svg_names_its_title_and_holds_every_text(scenes):
+    scene = scenes["figur_4_2"]
+    svg = scene.svg().decode("utf-8")
+    assert svg.startswith("<?xml") and f"<title>{scene.title}</title>" in svg
+    texts = [s for s in scene.shapes if isinstance(s, Text)]
+    assert svg.count("<text ") == len(texts)
+    assert "<text " not in scene.svg(text=False).decode("utf-8")
+
+
+def test_pdf_figure_sets_each_text_on_top_of_the_shapes_where_the_svg_puts_it(scenes):
+    scene = scenes["figur_4_2"]
+    overlay = scene.html()
+    spans = re.findall(r'<span style="left:([\d.]+)pt;top:([\d.-]+)pt;width:([\d.]+)pt;', overlay)
+    texts = [s for s in scene.shapes if isinstance(s, Text)]
+    assert len(spans) == len(texts)
+    for (left, top, width), text in zip(spans, texts, strict=True):
+        right = float(left) + float(width)
+        edge = {"start": float(left), "middle": (float(left) + right) / 2, "end": right}
+        assert edge[text.anchor] == pytest.approx(text.x, abs=0.01)
+        assert float(top) < text.y < float(top) + text.size
+
+
+def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
+    image = Image.open(io.BytesIO(scenes["figur_5_3"].png()))
+    assert image.width == round(WIDTH / 72 * 300)
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.1)
+    colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16) or []}
+    assert (0x0B, 0x3D, 0x5C) in colours, "the first bar colour is drawn exactly"
+
+
+def test_the_pdf_is_written_by_a_second_process_whose_error_fails_the_report(
+    tmp_path, monkeypatch
+):
+    import os
+
+    from samspil.reports import make_report, publish
+
+    def broken(job):  # type: ignore[no-untyped-def]
+        raise ValueError(f"the PDF engine failed in process {os.getpid()}")
+
+    monkeypatch.setattr(publish, "write_pdf", broken)
+    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    with pytest.raises(ValueError, match="the PDF engine failed") as failed:
+        make_report(
+            "kd2024",
+            Responses(load("kd2024"), data),
+            tmp_path,
+            formats={"csv", "pdf"},
+            parallel=True,
+        )
+    assert str(os.getpid()) not in str(failed.value), "the PDF was made by a second process"
+    assert (tmp_path / "tables").is_dir(), "the other formats were written meanwhile"
