@@ -120,9 +120,7 @@ def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
     assert (0x0B, 0x3D, 0x5C) in colours, "the first bar colour is drawn exactly"
 
 
-def test_the_pdf_is_written_by_a_second_process_whose_error_fails_the_report(
-    tmp_path, monkeypatch
-):
+def test_the_pdf_is_written_by_a_second_process_whose_error_fails_the_report(tmp_path, monkeypatch):
     import os
 
     from samspil.reports import make_report, publish

@@ -192,8 +192,13 @@ class _Forked:
     def _run(write: Callable[[Job], list[Path]], job: Job, send: Any) -> None:
         try:
             send.send(("ok", write(job)))
-        except BaseException as error:  # noqa: BLE001  # handed to the parent, which raises it
-            send.send(("error", error))
+        except BaseException as error:  # handed to the parent, which raises it
+            try:
+                send.send(("error", error))
+            except Exception:  # an error that cannot be pickled: its traceback as text
+                import traceback
+
+                send.send(("error", RuntimeError("".join(traceback.format_exception(error)))))
 
     def result(self) -> list[Path]:
         try:

@@ -14,6 +14,29 @@ from samspil.reports.document import Chapter, Grid, Item, Publication, plain, ru
 TABLE_STYLE = "Light List Accent 1"
 
 
+class Word:
+    """The document being written, with its styles looked up once by name (python-docx
+    looks a style name up again on every use, scanning all styles: a second per report)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self._ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        if name not in self._ids:
+            self._ids[name] = self.doc.styles[name].style_id
+        return self._ids[name]
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Any:
+        paragraph = self.doc.add_paragraph(text)
+        if style is not None:
+            paragraph._p.get_or_add_pPr().style = self.style_id(style)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Any:
+        return self.paragraph(text, f"Heading {level}")
+
+
 def _runs(paragraph: Any, text: str) -> None:
     for style, part in runs(text):
         run = paragraph.add_run(part)
@@ -46,12 +69,12 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
         paragraph._p.append(element)
 
 
-def _grid(doc: Any, g: Grid) -> None:
+def _grid(w: Word, g: Grid) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    table = doc.add_table(rows=1 + len(g.rows), cols=len(g.header))
-    table.style = doc.styles[TABLE_STYLE]
+    table = w.doc.add_table(rows=1 + len(g.rows), cols=len(g.header))
+    table._tbl.tblPr.style = w.style_id(TABLE_STYLE)
     size = Pt(7.5) if g.wide else Pt(8.5)
     for r, values in enumerate([g.header, *g.rows]):
         cells = table.rows[r].cells
@@ -76,59 +99,59 @@ def _repeat_header(table: Any) -> None:
     tr_pr.append(header)
 
 
-def _note(doc: Any, text: str) -> None:
+def _note(w: Word, text: str) -> None:
     from docx.shared import Pt
 
-    paragraph = doc.add_paragraph(style="Normal")
+    paragraph = w.paragraph()
     _runs(paragraph, text)
     for run in paragraph.runs:
         run.font.size = Pt(8)
 
 
-def _caption(doc: Any, label: str, title: str) -> None:
-    paragraph = doc.add_paragraph(style="Caption")
+def _caption(w: Word, label: str, title: str) -> None:
+    paragraph = w.paragraph(style="Caption")
     paragraph.paragraph_format.keep_with_next = True
     _runs(paragraph, f"{label}. {title}")
 
 
-def _item(doc: Any, it: Item, figures: dict[str, bytes]) -> None:
+def _item(w: Word, it: Item, figures: dict[str, bytes]) -> None:
     from docx.shared import Cm
 
     if it.skipped:
-        _caption(doc, it.label, it.title)
-        _note(doc, f"Udeladt: {it.skipped}")
+        _caption(w, it.label, it.title)
+        _note(w, f"Udeladt: {it.skipped}")
         return
     assert it.grid is not None
     if it.table_shown:
-        _caption(doc, it.label, it.title)
-        _grid(doc, it.grid)
-        _note(doc, it.note)
+        _caption(w, it.label, it.title)
+        _grid(w, it.grid)
+        _note(w, it.note)
     picture = figures.get(it.figure) if it.figure else None
     if picture is not None:
-        _caption(doc, it.figure_label, it.title)
-        doc.add_picture(io.BytesIO(picture), width=Cm(16))
-        _note(doc, it.caption)
+        _caption(w, it.figure_label, it.title)
+        w.doc.add_picture(io.BytesIO(picture), width=Cm(16))
+        _note(w, it.caption)
     if not it.table_shown:
-        _caption(doc, f"Tal bag {it.figure_label.lower()}", it.title)
-        _grid(doc, it.grid)
-        _note(doc, it.note)
+        _caption(w, f"Tal bag {it.figure_label.lower()}", it.title)
+        _grid(w, it.grid)
+        _note(w, it.note)
     for quote in it.quotes:
-        doc.add_paragraph(quote, style="Quote")
+        w.paragraph(quote, "Quote")
 
 
-def _chapter(doc: Any, ch: Chapter, figures: dict[str, bytes]) -> None:
-    doc.add_page_break()
-    doc.add_heading(plain(ch.title), level=1)
+def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes]) -> None:
+    w.doc.add_page_break()
+    w.heading(plain(ch.title), 1)
     for text in ch.paragraphs:
-        _runs(doc.add_paragraph(), text)
+        _runs(w.paragraph(), text)
     for heading, lines, g in ch.parts:
-        doc.add_heading(plain(heading), level=3)
+        w.heading(plain(heading), 3)
         for line in lines:
-            _note(doc, line)
+            _note(w, line)
         if g is not None:
-            _grid(doc, g)
+            _grid(w, g)
     for it in ch.items:
-        _item(doc, it, figures)
+        _item(w, it, figures)
 
 
 def write_docx(pub: Publication, figures: dict[str, bytes], path: Path) -> Path:
@@ -140,25 +163,26 @@ def write_docx(pub: Publication, figures: dict[str, bytes], path: Path) -> Path:
     from docx.shared import Pt
 
     doc = Document()
+    w = Word(doc)
     doc.core_properties.title = pub.title
     doc.core_properties.author = ", ".join(pub.authors) or "samspil"
     doc.core_properties.language = "da-DK"
     normal = doc.styles["Normal"]
     normal.font.name = "Liberation Sans"
     normal.font.size = Pt(10)
-    doc.add_paragraph(pub.title, style="Title")
-    doc.add_paragraph(pub.subtitle, style="Subtitle")
+    w.paragraph(pub.title, "Title")
+    w.paragraph(pub.subtitle, "Subtitle")
     for line in [*pub.authors, pub.institution, pub.date, pub.banner]:
         if line:
-            doc.add_paragraph(line)
+            w.paragraph(line)
     doc.add_page_break()
     for line in pub.colophon:
-        _note(doc, line)
+        _note(w, line)
     doc.add_page_break()
-    doc.add_heading("Indhold", level=1)
-    _field(doc.add_paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "Opdatér feltet for at se indholdet.")
+    w.heading("Indhold", 1)
+    _field(w.paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "Opdatér feltet for at se indholdet.")
     for ch in pub.chapters:
-        _chapter(doc, ch, figures)
+        _chapter(w, ch, figures)
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(footer, "PAGE", "1")
