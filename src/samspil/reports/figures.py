@@ -310,9 +310,10 @@ def draw(chart: Chart, title: str) -> Scene:
             offset = (j - (len(lines) - 1) / 2) * LABEL * 1.2
             shapes.append(Text(left - 6, middle + offset + LABEL * 0.35, text, LABEL, anchor="end"))
         if chart.stacked:
-            _stacked_row(shapes, chart, row, x, middle, 0.6 * band)
+            _stacked_row(shapes, chart, row, Band(x, middle, 0.6 * band))
         else:
-            _grouped_row(shapes, chart, row, x, middle, min(0.6 * band, 0.8 * band / bars))
+            height = min(0.6 * band, 0.8 * band / bars)
+            _grouped_row(shapes, chart, row, Band(x, middle, height))
         y += band
     shapes.append(Line(left, top, left, axis, AXIS))
     shapes.append(Line(left, axis, left + plot, axis, AXIS))
@@ -326,16 +327,19 @@ def draw(chart: Chart, title: str) -> Scene:
     return Scene(WIDTH, bottom + 4, title, shapes)
 
 
-def _grouped_row(
-    shapes: list[Shape],
-    chart: Chart,
-    row: int,
-    x: Callable[[float], float],
-    middle: float,
-    h: float,
-) -> None:
+@dataclass(frozen=True)
+class Band:
+    """Where one row's bars go: the value-to-x scale, the row's middle and bar height."""
+
+    x: Callable[[float], float]
+    middle: float
+    height: float
+
+
+def _grouped_row(shapes: list[Shape], chart: Chart, row: int, band: Band) -> None:
+    x, h = band.x, band.height
     size = LABEL if len(chart.series) == 1 else VALUE
-    y = middle - h * len(chart.series) / 2
+    y = band.middle - h * len(chart.series) / 2
     for s in chart.series:
         v = float(s.values[row])
         if v == v:
@@ -344,14 +348,8 @@ def _grouped_row(
         y += h
 
 
-def _stacked_row(
-    shapes: list[Shape],
-    chart: Chart,
-    row: int,
-    x: Callable[[float], float],
-    middle: float,
-    h: float,
-) -> None:
+def _stacked_row(shapes: list[Shape], chart: Chart, row: int, band: Band) -> None:
+    x, middle, h = band.x, band.middle, band.height
     start = 0.0
     for s in chart.series:
         v = float(s.values[row])
