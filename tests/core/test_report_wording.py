@@ -275,3 +275,24 @@ def test_the_questionnaire_appendix_keeps_the_questionnaires_own_wording(reports
     assert "At gennemføre en reduktion af klimaaftrykket i kommunen" in [
         r[0] for r in table.grid.rows
     ]
+
+
+# -- soft hyphens in the HTML's headings -----------------------------------------------------
+
+
+def test_soft_hyphens_go_into_long_words_of_headings_only():
+    from samspil.reports.hyphenate import SOFT_HYPHEN, soft_hyphens
+
+    page = (
+        '<title>Kommunaldirektørforeningen</title><h2 id="kommunaldirektørforeningen">'
+        "Kommunaldirektørforeningen <em>udarbejdelse</em> &amp; samarbejde</h2>"
+        '<th scope="col">Er under udarbejdelse</th><p>udarbejdelse</p>'
+    )
+    shown = soft_hyphens(page)
+    assert '<h2 id="kommunaldirektørforeningen">Kom\u00admu\u00adnal' in shown
+    assert f"<em>ud{SOFT_HYPHEN}ar{SOFT_HYPHEN}bej{SOFT_HYPHEN}del{SOFT_HYPHEN}se</em>" in shown
+    assert f'<th scope="col">Er under ud{SOFT_HYPHEN}ar' in shown
+    assert "samarbejde</h2>" in shown, "words under 12 letters stay whole"
+    assert "<title>Kommunaldirektørforeningen</title>" in shown
+    assert "<p>udarbejdelse</p>" in shown and "&amp;" in shown
+    assert shown.replace(SOFT_HYPHEN, "") == page

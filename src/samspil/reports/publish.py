@@ -92,10 +92,12 @@ def write_figures(job: Job) -> list[Path]:
 
 
 def write_html(job: Job) -> list[Path]:
+    from samspil.reports.hyphenate import soft_hyphens  # Chromium has no Danish dictionary
     from samspil.reports.render import report_html
 
     path = job.out / "index.html"
-    path.write_text(report_html(job.publication, job.images("svg")), encoding="utf-8")
+    page = soft_hyphens(report_html(job.publication, job.images("svg")))
+    path.write_text(page, encoding="utf-8")
     return [path]
 
 
