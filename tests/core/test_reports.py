@@ -97,7 +97,7 @@ def test_footnotes_are_generated_from_the_data(kd2024_report):
     obs = result.data["obs"]
     expected = str(obs.min()) if obs.min() == obs.max() else f"{obs.min()}-{obs.max()}"
     assert result.note.startswith(f"Antal besvarelser: {expected}.")
-    assert "skala 1 “Slet ikke” til 5 “I meget høj grad”" in result.note
+    assert "skala fra 1 “Slet ikke” til 5 “I meget høj grad”" in result.note
     not_applicable = int((data["inv_by"] == 9).sum())
     assert f"{not_applicable} for positiv by- og erhvervsudvikling" in result.note
 

@@ -203,8 +203,8 @@ def base_rule(kinds: set[str]) -> str:
         parts.append("“Ved ikke” indgår i basen, hvor intet andet er nævnt under tabellen.")
     if "not_applicable" in kinds:
         parts.append(
-            "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser "
-            "svaret for sig."
+            "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser det "
+            "som en særskilt kategori."
         )
     return " ".join(parts)
 
