@@ -72,7 +72,7 @@ def _value(row: object, c: Column) -> object:
         return int(v)
     if c.fmt in ("num", "mean_sd", "int", "num0", "p"):
         return float(v)
-    return quotes(v) if isinstance(v, str) else str(v)
+    return v if isinstance(v, str) else str(v)
 
 
 def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
