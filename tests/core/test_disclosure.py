@@ -45,11 +45,11 @@ def test_subtraction_attack_on_a_municipality_alone_in_its_size_band_fails(
     )
     assert code == 0, err
     table = pd.read_csv(out / "tables" / "tabel_5_7.csv")  # q23_9 (share "1") by size band
-    lone_row = table[table["group"] == "75.000 og derover"].iloc[0]
+    lone_row = table[table["group"] == "75.000 indbyggere og flere"].iloc[0]
     assert pd.isna(lone_row["n"]) and pd.isna(lone_row["percent"])  # its N is not printed
-    # The attack: "Alle" minus every printed group leaves the hidden groups together.
-    total = table[table["group"] == "Alle"].iloc[0]
-    shown = table[(table["group"] != "Alle") & table["n"].notna()]
+    # The attack: "Alle kommuner" minus every printed group leaves the hidden groups together.
+    total = table[table["group"] == "Alle kommuner"].iloc[0]
+    shown = table[(table["group"] != "Alle kommuner") & table["n"].notna()]
     left_n = total["n"] - shown["n"].sum()
     left_yes = total["percent"] * total["n"] / 100 - (shown["percent"] * shown["n"] / 100).sum()
     assert len(truth) < MIN_CELL

@@ -97,21 +97,32 @@ def test_footnotes_are_generated_from_the_data(kd2024_report):
     obs = result.data["obs"]
     expected = str(obs.min()) if obs.min() == obs.max() else f"{obs.min()}-{obs.max()}"
     assert result.note.startswith(f"Antal besvarelser: {expected}.")
-    assert 'skala 1 "Slet ikke" til 5 "I meget høj grad"' in result.note
+    assert "skala fra 1 “Slet ikke” til 5 “I meget høj grad”" in result.note
     not_applicable = int((data["inv_by"] == 9).sum())
-    assert f"{not_applicable} ved at sikre en positiv by- og erhvervsudvikling" in result.note
+    assert f"{not_applicable} for positiv by- og erhvervsudvikling" in result.note
 
 
-def test_base_sentence_stands_only_under_tables_that_depart_from_the_rule():
+def test_base_sentence_stands_only_under_tables_that_depart_from_the_rule_unseen():
     data = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
-    _, results = compute("fc2015", Responses(load("fc2015"), data))
+    spec, results = compute("fc2015", Responses(load("fc2015"), data))
     table = next(r for r in results if r.block.id == "tabel_6_3")
     assert "indgår i basen" not in table.note, "the method chapter states the rule once"
     assert "Ved ikke" in table.data.columns
+    # a table that leaves "Ved ikke" out of its base says so under the table
+    block = table.block.model_copy(update={"include_dont_know": False, "categories": [1, 2, 3, 4]})
+    chapter = spec.chapters[0].model_copy(update={"blocks": [block]})
+    departing = spec.model_copy(update={"chapters": [chapter]})
+    _, (left_out,) = compute(departing, Responses(load("fc2015"), data))
+    assert "“Ved ikke” indgår ikke i basen." in left_out.note
+    assert "Ved ikke" not in left_out.data.columns
+    # "Ikke relevant" in the base is shown as a column of its own, so no note says it
     kd = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
     _, kd_results = compute("kd2024", Responses(load("kd2024"), kd))
-    with_not_applicable = next(r for r in kd_results if r.block.include_not_applicable)
-    assert "“Ikke relevant” indgår i basen." in with_not_applicable.note
+    with_not_applicable = [r for r in kd_results if r.block.include_not_applicable]
+    assert len(with_not_applicable) == 7
+    for result in with_not_applicable:
+        assert "Ikke relevant" in result.data.columns
+        assert "indgår i basen" not in result.note
 
 
 @pytest.fixture(scope="module")
@@ -360,7 +371,7 @@ def test_fc2015_table_3_3_shows_p_values_as_the_seed_does(fc2015_results):
     _, results = compute("fc2015", Responses(load("fc2015"), data))
     table = next(r for r in results if r.block.id == "tabel_3_3")
     shown = grid(table)
-    assert shown.header[-1] == "P-værdi"
+    assert shown.header[-1].startswith("P-værdi")
     first = table.data.iloc[0]
     assert shown.rows[0][-1] == f"{first['p']:.2f}".replace(".", ",")
     assert "p<0,05" not in table.note

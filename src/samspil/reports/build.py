@@ -5,7 +5,8 @@ The renderers (HTML/PDF, XLSX, CSV, figures) only format what is computed here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -16,7 +17,7 @@ from samspil.instruments import Instrument
 from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
-from samspil.reports.formatting import n_range, number
+from samspil.reports.formatting import n_range, number, quotes
 from samspil.reports.kinds import TABLE_KINDS, register_table_kind
 from samspil.reports.spec import Block, ReportSpec
 
@@ -70,6 +71,11 @@ def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
             if absent:  # a partial file makes a partial table, and says so
                 names = ", ".join(absent)
                 result.note = f"{result.note} Ikke i data og derfor udeladt: {names}.".strip()
+            result.note = quotes(result.note)
+            result.columns = [
+                replace(c, header=block.column_headers.get(c.name, c.header))
+                for c in result.columns
+            ]
         results.append(result)
     return results
 
@@ -114,6 +120,12 @@ def _label(block: Block, var: Variable) -> str:
     return block.item_labels.get(var.name) or var.item or var.question
 
 
+def _header(block: Block, default: str) -> str:
+    """The heading of the first column: the definition's ``header`` where it gives one (also
+    an empty one, as a seed table with a blank heading), else ``default``."""
+    return block.header if "header" in block.model_fields_set else default
+
+
 def _in_sentence(label: str) -> str:
     """An item label inside a note's sentence: '... at sikre en ...' -> 'at sikre en ...',
     'At sikre' -> 'at sikre' (an acronym such as 'EU' keeps its capitals)."""
@@ -121,6 +133,31 @@ def _in_sentence(label: str) -> str:
     if len(label) > 1 and label[1].islower():
         return label[0].lower() + label[1:]
     return label
+
+
+ASIDE = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])")
+
+
+def _note_label(block: Block, var: Variable) -> str:
+    """The item as a note names it: the definition's ``note_labels``, else its label in
+    the sentence without asides in brackets."""
+    if var.name in block.note_labels:
+        return block.note_labels[var.name]
+    return _in_sentence(ASIDE.sub("", _label(block, var)).strip())
+
+
+def counts_text(counts: list[tuple[int, str]]) -> str:
+    """Answers left out, per item, in the seed's compact form (Tabel 4.4, 4.5): one item
+    '1 ved positiv by- og erhvervsudvikling', several '1 for vigtigste udfordring og 1 for
+    by- og erhvervsudvikling'; items without any are not named; none at all: '0'."""
+    named = [(n, label) for n, label in counts if n]
+    if not named:
+        return "0"
+    if len(named) == 1:
+        return f"{named[0][0]} ved {named[0][1]}"
+    parts = [f"{n} for {label}" for n, label in named]
+    separator = "; " if any("," in label for _, label in named) else ", "
+    return f"{separator.join(parts[:-1])} og {parts[-1]}"
 
 
 def _categories(block: Block, var: Variable) -> list[int]:
@@ -145,25 +182,31 @@ def _scale_text(var: Variable) -> str:
     opts = [o for o in var.options if not o.special]
     if not opts:
         return ""
-    return f'{opts[0].code} "{opts[0].label}" til {opts[-1].code} "{opts[-1].label}"'
+    return f"{opts[0].code} “{opts[0].label}” til {opts[-1].code} “{opts[-1].label}”"
 
 
 def _base_sentence(block: Block, var: Variable) -> str:
     """Said only where a table departs from the rule the method chapter states once
-    ("Ved ikke" in the base, "Ikke relevant" not)."""
-    kinds = set(var.special_codes.values())
+    (:func:`base_rule`) without showing it: "Ved ikke" left out of the base. "Ikke
+    relevant" in the base is never said: such a table shows it as a column of its own."""
+    base = _categories(block, var)
+    if any(k == "dont_know" and code not in base for code, k in var.special_codes.items()):
+        return "“Ved ikke” indgår ikke i basen."
+    return ""
+
+
+def base_rule(kinds: set[str]) -> str:
+    """The rule for special answers, said once in the method chapter, for the kinds the
+    questionnaire has ("" when it has none)."""
     parts = []
-    if "dont_know" in kinds and not block.include_dont_know:
-        parts.append("“Ved ikke” indgår ikke i basen.")
-    if "not_applicable" in kinds and block.include_not_applicable:
-        parts.append("“Ikke relevant” indgår i basen.")
+    if "dont_know" in kinds:
+        parts.append("“Ved ikke” indgår i basen, hvor intet andet er nævnt under tabellen.")
+    if "not_applicable" in kinds:
+        parts.append(
+            "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser det "
+            "som en særskilt kategori."
+        )
     return " ".join(parts)
-
-
-BASE_RULE = (
-    "Hvor intet andet er nævnt under tabellen, indgår “Ved ikke” i basen, mens “Ikke relevant” "
-    "ikke indgår."
-)
 
 
 def _note(block: Block, var: Variable | None, **values: str) -> str:
@@ -202,21 +245,18 @@ def summary(block: Block, inputs: Inputs) -> Result:
         inputs.data, [v.name for v in variables], top=block.top, exclude=exclude
     )
     labels = {v.name: _label(block, v) for v in variables}
+    by_name = {v.name: v for v in variables}
     excluded = [
-        f"{count} ved {_in_sentence(labels[item])}"
+        (int(count), _note_label(block, by_name[item]))
         for item, count in zip(table["item"], table["excluded"], strict=True)
-        if count
     ]
     note = _note(
-        block,
-        variables[0],
-        n=n_range(table["obs"].tolist()),
-        excluded=", ".join(excluded) or "0",
+        block, variables[0], n=n_range(table["obs"].tolist()), excluded=counts_text(excluded)
     )
     table["item"] = table["item"].map(labels)
     data = table[["item", "obs", "share", "mean", "sd", "min", "max"]]
     columns = [
-        Column("item", block.header or variables[0].question, "text"),
+        Column("item", _header(block, variables[0].question), "text"),
         Column("obs", "Obs.", "int"),
         Column("share", block.share_label, "pct"),
         Column("mean", "Gennemsnit", "mean_sd"),
@@ -242,13 +282,12 @@ def distribution(block: Block, inputs: Inputs) -> Result:
         values = inputs.data[first.name].astype(float)
         mean = number(values[values.isin(substantive)].mean())
     excluded_codes = [c for c in first.labels if c not in cats]
-    excluded = []
-    for var in variables:
-        count = int(inputs.data[var.name].isin(excluded_codes).sum())
-        if count:
-            excluded.append(f"{count} ved {_in_sentence(_label(block, var))}")
+    excluded = [
+        (int(inputs.data[var.name].isin(excluded_codes).sum()), _note_label(block, var))
+        for var in variables
+    ]
     note = _note(
-        block, first, n=n_range(table["n"].tolist()), mean=mean, excluded=", ".join(excluded) or "0"
+        block, first, n=n_range(table["n"].tolist()), mean=mean, excluded=counts_text(excluded)
     )
     columns = [Column("item", block.header, "text")]
     columns += [Column(names[c], names[c], "pct") for c in cats]
@@ -355,7 +394,7 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
             overlapping=block.group_by == "areas",
             min_cell=inputs.min_cell,
             combine=block.row_codes,
-            total="Alle",
+            total=block.group_labels.get("Alle", "Alle"),
         )
         table = table.rename(columns={c: _cat_label(block, var, c) for c in cats})
         table.insert(0, "item", _label(block, var))
@@ -371,8 +410,8 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
             for c in _categories(block, first)
         ]
     columns = [
-        *([Column("item", block.header or "", "text")] if len(variables) > 1 else []),
-        Column("group", grouping.TITLES[block.group_by], "text"),
+        *([Column("item", "", "text")] if len(variables) > 1 else []),
+        Column("group", _header(block, grouping.TITLES[block.group_by]), "text"),
         *middle,
         Column("n", "N", "int"),
         Column("p", "P-værdi", "p")

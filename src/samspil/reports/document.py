@@ -21,7 +21,8 @@ import pandas as pd
 
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
-from samspil.reports.build import BASE_RULE, Column, Result
+from samspil.reports.build import Column, Result, base_rule
+from samspil.reports.formatting import quotes
 from samspil.reports.spec import ReportSpec, TableStyle
 from samspil.responses import StudyInfo
 
@@ -186,21 +187,22 @@ def cell(column: Column, row: pd.Series, sign: bool = True) -> str:
     return fmt.number(value, DECIMALS)
 
 
-def _pivot_grid(result: Result) -> Grid:
+def _pivot_grid(result: Result, sign: bool) -> Grid:
     """Several items by group with one share each: groups as rows, items as columns, as the
     seed prints its actor-by-area tables (percent with significance stars)."""
     data = result.data
     items = [str(i) for i in dict.fromkeys(data["item"])]
-    group_header = next(c.header for c in result.columns if c.name == "group")
+    header = {c.name: c.header for c in result.columns}
     rows = []
     for group, frame in data.groupby("group", sort=False):
         by_item = frame.set_index("item")
         row = [str(group), fmt.integer(frame["n"].max())]
         for item in items:
             r = by_item.loc[item]
-            row.append("–" if r["suppressed"] else fmt.percent(r["percent"]) + str(r["stars"]))
+            share = fmt.percent(r["percent"]) if sign else fmt.number(r["percent"])
+            row.append("–" if r["suppressed"] else share + str(r["stars"]))
         rows.append(row)
-    return Grid([group_header, "N", *items], rows)
+    return Grid([header["group"], header["n"], *items], rows)
 
 
 def grid(result: Result, style: TableStyle | None = None) -> Grid:
@@ -210,7 +212,7 @@ def grid(result: Result, style: TableStyle | None = None) -> Grid:
         and "percent" in result.data.columns
         and result.data["item"].nunique() > 1
     ):
-        return _pivot_grid(result)
+        return _pivot_grid(result, style.percent_sign)
     sign = style.percent_sign
     rows = [[cell(c, row, sign) for c in result.columns] for _, row in result.data.iterrows()]
     total = False
@@ -234,23 +236,23 @@ CAPTIONS = {
     "stacked": "Søjlerne viser den procentvise svarfordeling.",
     "bars_percent": "Søjlerne viser andelen i procent.",
 }
-TABLE_ONLY = re.compile(r"\s*Standardafvigelse(n)? er (noteret|angivet) i parentes\.")
+SD_NOTED = re.compile(r"\s*Standardafvigelse(n)? er (noteret|angivet) i parentes\.")
+# The sentence with the counts of answers left out, "... (n: 1 ved ...)." (the table's)
+COUNTS_NOTED = re.compile(r"\s*[^.]*\(n(?: er for)?: [^()]*(?:\([^()]*\)[^()]*)*\)\.?")
 DESCRIBES = re.compile(r"\b(Figuren|Søjlerne|Grafen) viser\b")
 
 
-def caption(result: Result) -> str:
-    """The figure's own note: the table note without what only the table shows (the SD
-    in parentheses), saying what the bars show unless the note already does."""
-    text = TABLE_ONLY.sub("", result.note).strip()
+def caption(result: Result, table_shown: bool = False) -> str:
+    """The figure's own note: the table note without what only the table shows (the SD in
+    parentheses; beside a shown table also the counts of answers left out, said once, under
+    the table), saying what the bars show unless the note already does."""
+    text = SD_NOTED.sub("", result.note)
+    if table_shown:
+        text = COUNTS_NOTED.sub("", text)
+    text = text.strip()
     if not DESCRIBES.search(text):
         text = f"{text} {CAPTIONS[result.block.figure]}".strip()
     return text
-
-
-def quotes(text: str) -> str:
-    """One kind of quotation marks: "x" and ”x” become “x”."""
-    text = re.sub(r'"([^"]*)"', "“\\1”", text)
-    return re.sub(r"(^|[\s(])”([^“”]*)”", "\\1“\\2”", text)
 
 
 def item(result: Result, has_figure: bool, style: TableStyle | None = None) -> Item:
@@ -261,13 +263,15 @@ def item(result: Result, has_figure: bool, style: TableStyle | None = None) -> I
         it.skipped = result.skipped
         return it
     g = grid(result, style)
-    it.grid = Grid([quotes(h) for h in g.header], g.rows, g.total)
+    it.grid = Grid(
+        [quotes(h) for h in g.header], [[quotes(c) for c in row] for row in g.rows], g.total
+    )
     it.note = quotes(result.note)
     it.table_shown = block.label.lower().startswith("tabel") or not has_figure
     if has_figure:
         it.figure = block.id
         it.figure_label = block.figure_label or block.label
-        it.caption = quotes(caption(result))
+        it.caption = quotes(caption(result, it.table_shown))
     return it
 
 
@@ -309,10 +313,12 @@ def method_chapter(
     paragraphs = chapter.paragraphs
     population = instrument.population or "respondenterne"
     paragraphs.append(
-        f"Undersøgelsen bygger på spørgeskemaet »{instrument.title}«. "
+        f"Undersøgelsen bygger på spørgeskemaet “{instrument.title}”. "
         f"Målgruppen er {population[:1].lower() + population[1:]}."
     )
-    paragraphs.append(BASE_RULE)
+    rule = base_rule({kind for v in instrument.variables for kind in v.special_codes.values()})
+    if rule:
+        paragraphs.append(rule)
     answered = int(data.drop(columns=["respondent_id"], errors="ignore").notna().any(axis=1).sum())
     if study is None:
         paragraphs.append(

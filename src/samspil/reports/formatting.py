@@ -1,8 +1,10 @@
-"""Danish number formatting for the renderers (decimal comma, thousands point, "%")."""
+"""Danish number formatting for the renderers (decimal comma, thousands point, "%"), and
+the one kind of quotation marks of the reports' generated text."""
 
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -46,3 +48,19 @@ def n_range(values: list[int]) -> str:
         return "0"
     low, high = min(values), max(values)
     return str(low) if low == high else f"{low}-{high}"
+
+
+_PAIRS = [
+    re.compile(r'"([^"\n]*)"'),  # "x"
+    re.compile(r"»([^»«\n]*)«"),  # »x«
+    re.compile(r"(?<![^\s(\[/])”([^“”\n]*)”"),  # ”x” (Danish style)
+    # ’x’ and ‘x’ used as quotation marks, not as an apostrophe inside a word
+    re.compile(r"(?<![^\s(\[/])[‘’]([^‘’\n]*?)’(?=$|[\s.,;:!?)\]])"),
+]
+
+
+def quotes(text: str) -> str:
+    """One kind of quotation marks: "x", ”x”, »x«, ’x’ and ‘x’ become “x”."""
+    for pair in _PAIRS:
+        text = pair.sub("“\\1”", text)
+    return text

@@ -112,12 +112,13 @@ def write_figures(job: Job) -> list[Path]:
 
 
 def write_html(job: Job) -> list[Path]:
+    from samspil.reports.hyphenate import soft_hyphens  # Chromium has no Danish dictionary
     from samspil.reports.render import report_html, svg_img
 
     path = job.out / "index.html"
     svgs = job.images("svg")
     pictures = {key: svg_img(svgs[key], scene.title) for key, scene in job.scenes.items()}
-    path.write_text(report_html(job.publication, pictures), encoding="utf-8")
+    path.write_text(soft_hyphens(report_html(job.publication, pictures)), encoding="utf-8")
     return [path]
 
 

@@ -4,8 +4,9 @@ footnote templates. Validated with pydantic; bundled specs live in ``specs/``.
 Footnote placeholders, filled from the instrument and the data when the report is made:
 ``{n}`` (N, or a range "72-73" over the rows), ``{question}`` (the question text),
 ``{scale}`` (e.g. 1 "Slet ikke" til 5 "I meget høj grad"), ``{excluded}`` (how many
-special answers were left out, per row), ``{base}`` (whether "Ved ikke" is in the base),
-``{mean}`` (mean of a single-item distribution).
+special answers were left out, per item, in the seed's compact form "1 ved positiv by- og
+erhvervsudvikling", or "0"), ``{base}`` (that "Ved ikke" is left out of the base, where a
+table does so), ``{mean}`` (mean of a single-item distribution).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class Block(Strict):
     question: str | None = None
     variables: list[str] | None = None
     item_labels: dict[str, str] = Field(default_factory=dict)
+    note_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Short names of the items in the note's {excluded} counts, by variable "
+        "(default: the item label without asides in brackets).",
+    )
     category_labels: dict[int, str] = Field(default_factory=dict)
     categories: list[int] | None = None
     include_dont_know: bool = True
@@ -65,7 +71,16 @@ class Block(Strict):
     )
     top: list[int] = Field(default_factory=list)
     share_label: str = "Andel"
-    header: str = Field(default="", description="Heading of the item column, if any.")
+    header: str = Field(
+        default="",
+        description="Heading of the first column: the items' (a breakdown's: the groups'). "
+        "Given as an empty string, the heading is blank, as in the seed's table.",
+    )
+    column_headers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Column headings as the seed's table prints them, by column name "
+        "(e.g. n: 'N (= 100 %)', percent: Procent).",
+    )
     figure: FigureKind = "none"
     figure_id: str | None = Field(default=None, description="File name of the figure.")
     figure_label: str | None = None

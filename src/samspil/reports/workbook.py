@@ -10,7 +10,8 @@ from pathlib import Path
 
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result
-from samspil.reports.document import plain, quotes
+from samspil.reports.document import plain
+from samspil.reports.formatting import quotes
 from samspil.reports.spec import ReportSpec
 from samspil.spreadsheet import safe_cell, xml_text
 
@@ -94,18 +95,19 @@ def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
     taken = {"indhold"}
     for result in results:
         block = result.block
+        title = plain(quotes(block.title))
         if result.skipped:
-            index.append(_safe([block.label, plain(block.title), f"Udeladt: {result.skipped}"]))
+            index.append(_safe([block.label, title, f"Udeladt: {result.skipped}"]))
             continue
         sheet = book.create_sheet(sheet_name(block.label, taken))
-        index.append(_safe([block.label, plain(block.title), ""]))
+        index.append(_safe([block.label, title, ""]))
         link = index.cell(row=index.max_row, column=1)
         link.hyperlink = f"#'{sheet.title}'!A1"
         link.style = "Hyperlink"
-        sheet.append(_safe([f"{block.label}. {plain(block.title)}"]))
+        sheet.append(_safe([f"{block.label}. {title}"]))
         sheet["A1"].font = Font(bold=True, size=12)
         cols = columns(result)
-        sheet.append(_safe([plain(c.header) for c in cols]))
+        sheet.append(_safe([plain(quotes(c.header)) for c in cols]))
         for cell in sheet[2]:
             cell.font, cell.alignment = bold, wrap
         sheet.freeze_panes = "B3"
