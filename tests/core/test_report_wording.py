@@ -296,3 +296,19 @@ def test_soft_hyphens_go_into_long_words_of_headings_only():
     assert "<title>Kommunaldirektørforeningen</title>" in shown
     assert "<p>udarbejdelse</p>" in shown and "&amp;" in shown
     assert shown.replace(SOFT_HYPHEN, "") == page
+
+
+def test_numbers_behind_a_figure_do_not_repeat_what_its_caption_says():
+    from samspil.reports.document import Item
+
+    item = Item(
+        id="x",
+        label="Tabel 5.3",
+        title="T",
+        note="Antal besvarelser: 90. Standardafvigelse er noteret i parentes.",
+        caption="Antal besvarelser: 90. Søjlerne viser gennemsnitlig værdi.",
+        table_shown=False,
+    )
+    assert item.numbers_note == "Standardafvigelse er noteret i parentes."
+    item.note = item.caption
+    assert item.numbers_note == ""

@@ -84,6 +84,16 @@ class Item:
     quotes: list[str] = field(default_factory=list)
     result: Result | None = None
 
+    @property
+    def numbers_note(self) -> str:
+        """The note under "Tal bag figuren": the table note's sentences the figure's
+        caption just above has not already said."""
+        said = set(SENTENCE.split(self.caption))
+        return " ".join(s for s in SENTENCE.split(self.note) if s not in said)
+
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“\"(])")
+
 
 @dataclass
 class Chapter:

@@ -69,10 +69,12 @@ def item_html(it: Item, figures: dict[str, str]) -> str:
         parts.append(f'<figure class="keep">{fig_heading}{picture}')
         parts.append(f'<figcaption class="note">{_text(it.caption)}</figcaption></figure>')
     if not it.table_shown:
+        note = it.numbers_note if picture is not None else it.note
         parts.append(
             '<details class="numbers"><summary>Tal bag figuren</summary>'
             f'<div class="keep">{grid_html(it.grid, it.label)}'
-            f'<p class="note">{_text(it.note)}</p></div></details>'
+            + (f'<p class="note">{_text(note)}</p>' if note else "")
+            + "</div></details>"
         )
     for quote in it.quotes:
         parts.append(f"<blockquote>{html.escape(quote)}</blockquote>")

@@ -134,7 +134,9 @@ def _item(w: Word, it: Item, figures: dict[str, bytes]) -> None:
     if not it.table_shown:
         _caption(w, f"Tal bag {it.figure_label.lower()}", it.title)
         _grid(w, it.grid)
-        _note(w, it.note)
+        note = it.numbers_note if picture is not None else it.note
+        if note:
+            _note(w, note)
     for quote in it.quotes:
         w.paragraph(quote, "Quote")
 
