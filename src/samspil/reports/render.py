@@ -35,7 +35,7 @@ def grid_html(g: Grid, label: str = "") -> str:
         cell = '<td class="n">' if g.numeric else "<td>"
         cells += [f"{cell}{html.escape(c)}</td>" for c in row[1:]]
         body.append(f"<tr{total}>{''.join(cells)}</tr>")
-    wide = " wide" if g.wide else ""
+    wide = (" wide" if g.wide else "") + (" numeric" if g.numeric else "")
     name = html.escape(plain(label) or "Tabel")
     return (
         f'<div class="frame" role="region" aria-label="{name}" tabindex="0">'

@@ -84,7 +84,7 @@ def _grid(w: Word, g: Grid) -> None:
             run.font.size = size
             if r == 0 or (g.total and r == len(g.rows)):
                 run.bold = True
-            if c > 0 and r > 0 and g.numeric:
+            if c > 0 and g.numeric:  # numbers and their headings right-aligned
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table)
 
