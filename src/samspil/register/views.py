@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from samspil.register.models import (
     Organization,
     ValueReport,
 )
-from samspil.register.search import filter_text
+from samspil.register.search import filter_text, first_by_name
 from samspil.register.taxonomy import taxonomy
 
 RESULTS = 20  # per list; a phone shows about this many
@@ -54,23 +54,30 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        contacts = Contact.objects.filter(municipality__isnull=False).select_related(
-            "municipality", "unit"
+        # Only the columns the page shows (not the search text, the largest).
+        contacts = (
+            Contact.objects.filter(municipality__isnull=False)
+            .select_related("municipality", "unit")
+            .defer("search_text", "updated_at", "organization_id")
         )
-        actors = Organization.objects.select_related("municipality")
+        actors = Organization.objects.select_related("municipality").only(
+            "uuid", "name", "actor_type", "areas", "municipality__name"
+        )
         if data["kommune"]:
-            contacts = contacts.filter(municipality__code=data["kommune"])
-            actors = actors.filter(municipality__code=data["kommune"])
+            # The municipality's key in the same query (the planner then uses the
+            # municipality + name index rather than a join on the code).
+            chosen = Subquery(Municipality.objects.filter(code=data["kommune"]).values("pk"))
+            contacts = contacts.filter(municipality_id=chosen)
+            actors = actors.filter(municipality_id=chosen)
         if data["omraade"]:
             contacts = contacts.filter(areas__icontains=f'"{data["omraade"]}"')
             actors = actors.filter(areas__icontains=f'"{data["omraade"]}"')
         if data["q"]:
             contacts = filter_text(contacts, data["q"])
-            actors = filter_text(actors, data["q"])
         context.update(
             searched=True,
             contacts=_contact_rows(request.user, contacts.order_by("topic", "pk")[:RESULTS]),
-            actors=list(actors.order_by("name", "pk")[:RESULTS]),
+            actors=first_by_name(actors, data["q"], RESULTS),
             limit=RESULTS,
         )
     return render(request, "register/search.html", context)
