@@ -36,9 +36,31 @@ from samspil.register.taxonomy import taxonomy
 RESULTS = 20  # per list; a phone shows about this many
 
 
-def _contact_rows(user: Any, contacts: Any) -> list[dict[str, Any]]:
-    """Contacts as shown: the person's details only where :func:`access.can_see_person`."""
-    return [{"contact": c, "person": access.can_see_person(user, c)} for c in contacts]
+def _contact_rows(
+    user: Any, contacts: Any, with_municipality: bool = False
+) -> list[dict[str, Any]]:
+    """Contacts as the lists show them (register/_contact.html), as plain values: the
+    person's name, e-mail and phone only where :func:`access.can_see_person`. Asks once
+    whether the user sees every person (not once per contact)."""
+    rows = []
+    everyone: bool | None = None
+    for c in contacts:
+        person = c.is_public_person
+        if not person:
+            everyone = access.sees_every_person(user) if everyone is None else everyone
+            person = everyone
+        row: dict[str, Any] = {
+            "contact": c,
+            "heading": c.title or c.topic,
+            "topic": c.topic if c.title else "",
+            "unit": c.unit.name if c.unit_id else "",
+            "municipality": c.municipality.name if with_municipality and c.municipality_id else "",
+            "person": person,
+        }
+        if person:
+            row.update(name=c.name, email=c.email, phone=c.phone, tel=c.phone.replace(" ", ""))
+        rows.append(row)
+    return rows
 
 
 # -- public -------------------------------------------------------------------------------
@@ -76,8 +98,20 @@ def search(request: HttpRequest) -> HttpResponse:
             contacts = filter_text(contacts, data["q"])
         context.update(
             searched=True,
-            contacts=_contact_rows(request.user, contacts.order_by("topic", "pk")[:RESULTS]),
-            actors=first_by_name(actors, data["q"], RESULTS),
+            contacts=_contact_rows(
+                request.user, contacts.order_by("topic", "pk")[:RESULTS], with_municipality=True
+            ),
+            actors=[
+                {
+                    "url": reverse("register_actor", args=[a.uuid]),
+                    "name": a.name,
+                    "municipality": a.municipality.name,
+                    "kind": ": ".join(
+                        p for p in (a.actor_type_label, ", ".join(a.area_labels)) if p
+                    ),
+                }
+                for a in first_by_name(actors, data["q"], RESULTS)
+            ],
             limit=RESULTS,
         )
     return render(request, "register/search.html", context)
