@@ -30,7 +30,7 @@ from samspil.register.models import (
     Organization,
     ValueReport,
 )
-from samspil.register.search import filter_text, first_by_name
+from samspil.register.search import filter_area, filter_text, first_by_name
 from samspil.register.taxonomy import taxonomy
 
 RESULTS = 20  # per list; a phone shows about this many
@@ -92,8 +92,8 @@ def search(request: HttpRequest) -> HttpResponse:
             contacts = contacts.filter(municipality_id=chosen)
             actors = actors.filter(municipality_id=chosen)
         if data["omraade"]:
-            contacts = contacts.filter(areas__icontains=f'"{data["omraade"]}"')
-            actors = actors.filter(areas__icontains=f'"{data["omraade"]}"')
+            contacts = filter_area(contacts, data["omraade"])
+            actors = filter_area(actors, data["omraade"])
         if data["q"]:
             contacts = filter_text(contacts, data["q"])
         context.update(
@@ -110,7 +110,7 @@ def search(request: HttpRequest) -> HttpResponse:
                         p for p in (a.actor_type_label, ", ".join(a.area_labels)) if p
                     ),
                 }
-                for a in first_by_name(actors, data["q"], RESULTS)
+                for a in first_by_name(actors, data["q"], RESULTS, narrowed=bool(data["kommune"]))
             ],
             limit=RESULTS,
         )
