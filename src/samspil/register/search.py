@@ -33,7 +33,7 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 TABLES = {"Organization": "register_organization", "Contact": "register_contact"}
@@ -156,7 +156,8 @@ def first_by_name(
     # The planner would walk the name index until the limit-th match: walk at most WALK
     # rows (the outer LIMIT stops the walk early).
     where, raw = _postgres_match(queryset.model._meta.db_table, found)
-    window = ordered.extra(select={"hit": where}, select_params=[raw]).values_list("id", "hit")
+    hit = RawSQL(where, (raw,), output_field=BooleanField())
+    window = ordered.annotate(hit=hit).values_list("id", "hit")
     sql, params = window[:WALK].query.sql_with_params()
     walked = f"SELECT w.id FROM ({sql}) w WHERE w.hit LIMIT %s"
     first = list(ordered.filter(pk__in=RawSQL(walked, (*params, limit))))

@@ -5,6 +5,7 @@ validate, ``access`` decides, ``actions`` write."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,31 +35,42 @@ from samspil.register.search import filter_area, filter_text, first_by_name
 from samspil.register.taxonomy import taxonomy
 
 RESULTS = 20  # per list; a phone shows about this many
+PLACEHOLDER = uuid.UUID(int=0)
+
+
+CONTACT_VALUES = (
+    "uuid", "title", "topic", "areas", "unit__name", "name", "email", "phone", "personal",
+    "consent_at",
+)  # fmt: skip
 
 
 def _contact_rows(
-    user: Any, contacts: Any, with_municipality: bool = False
+    user: Any, contacts: QuerySet[Contact], with_municipality: bool = False
 ) -> list[dict[str, Any]]:
-    """Contacts as the lists show them (register/_contact.html), as plain values: the
-    person's name, e-mail and phone only where :func:`access.can_see_person`. Asks once
-    whether the user sees every person (not once per contact)."""
+    """Contacts as the lists show them (register/_contact.html), as plain values read
+    without making model objects: the person's name, e-mail and phone only where
+    :func:`access.can_see_person` would allow (public with consent, or a user who sees
+    every person - asked once, not per contact)."""
+    fields = (*CONTACT_VALUES, "municipality__name") if with_municipality else CONTACT_VALUES
     rows = []
     everyone: bool | None = None
-    for c in contacts:
-        person = c.is_public_person
+    for c in contacts.values(*fields):
+        person = not c["personal"] or c["consent_at"] is not None  # Contact.is_public_person
         if not person:
             everyone = access.sees_every_person(user) if everyone is None else everyone
             person = everyone
         row: dict[str, Any] = {
-            "contact": c,
-            "heading": c.title or c.topic,
-            "topic": c.topic if c.title else "",
-            "unit": c.unit.name if c.unit_id else "",
-            "municipality": c.municipality.name if with_municipality and c.municipality_id else "",
+            "uuid": c["uuid"],
+            "areas": c["areas"],
+            "heading": c["title"] or c["topic"],
+            "topic": c["topic"] if c["title"] else "",
+            "unit": c["unit__name"] or "",
+            "municipality": c.get("municipality__name") or "",
             "person": person,
         }
         if person:
-            row.update(name=c.name, email=c.email, phone=c.phone, tel=c.phone.replace(" ", ""))
+            tel = c["phone"].replace(" ", "")
+            row.update(name=c["name"], email=c["email"], phone=c["phone"], tel=tel)
         rows.append(row)
     return rows
 
@@ -76,13 +88,11 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        # Only the columns the page shows (not the search text, the largest).
-        contacts = (
-            Contact.objects.filter(municipality__isnull=False)
-            .select_related("municipality", "unit")
-            .defer("search_text", "updated_at", "organization_id")
-        )
-        actors = Organization.objects.select_related("municipality").only(
+        tax = taxonomy()
+        actor_url = reverse("register_actor", args=[PLACEHOLDER])  # once, not once per actor
+        # Only the columns the page shows, as values (not the search text, the largest).
+        contacts = Contact.objects.filter(municipality__isnull=False)
+        actors = Organization.objects.values(
             "uuid", "name", "actor_type", "areas", "municipality__name"
         )
         if data["kommune"]:
@@ -103,11 +113,16 @@ def search(request: HttpRequest) -> HttpResponse:
             ),
             actors=[
                 {
-                    "url": reverse("register_actor", args=[a.uuid]),
-                    "name": a.name,
-                    "municipality": a.municipality.name,
+                    "url": actor_url.replace(str(PLACEHOLDER), str(a["uuid"])),
+                    "name": a["name"],
+                    "municipality": a["municipality__name"],
                     "kind": ": ".join(
-                        p for p in (a.actor_type_label, ", ".join(a.area_labels)) if p
+                        p
+                        for p in (
+                            tax.label("actor_types", a["actor_type"]),
+                            ", ".join(tax.label("areas", code) for code in a["areas"]),
+                        )
+                        if p
                     ),
                 }
                 for a in first_by_name(actors, data["q"], RESULTS, narrowed=bool(data["kommune"]))
@@ -119,14 +134,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
-    contacts = municipality.contact_points.select_related("unit").order_by("topic", "pk")  # type: ignore[attr-defined]
+    contacts = municipality.contact_points.order_by("topic", "pk")  # type: ignore[attr-defined]
     by_area: list[tuple[str, list[dict[str, Any]]]] = []
     rows = _contact_rows(request.user, contacts)
     for term in taxonomy().areas:
-        found = [r for r in rows if term.code in r["contact"].areas]
+        found = [r for r in rows if term.code in r["areas"]]
         if found:
             by_area.append((term.label, found))
-    other = [r for r in rows if not r["contact"].areas]
+    other = [r for r in rows if not r["areas"]]
     if other:
         by_area.append((_("Other topics"), other))
     return render(
