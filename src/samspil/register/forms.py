@@ -208,6 +208,9 @@ class ReportForm(forms.ModelForm):
             "period_start": DATE,
             "period_end": DATE,
             "goals_met": forms.NullBooleanSelect,
+            "new_methods": forms.Textarea(attrs={"rows": 2}),
+            "local_outcome": forms.Textarea(attrs={"rows": 2}),
+            "other_measure": forms.Textarea(attrs={"rows": 2}),
         }
 
     def clean(self) -> dict[str, Any]:

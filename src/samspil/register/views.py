@@ -532,7 +532,9 @@ def report_page(request: HttpRequest, collab_id: str, report_id: int) -> HttpRes
             "assessments": assessments,
             "sides": access.approval_sides(request.user, report),
             "measures": [
-                (t.label, getattr(report, t.field)) for t in taxonomy().measures if t.field
+                (t.label, getattr(report, t.field) if getattr(report, t.field) != "" else None)
+                for t in taxonomy().measures
+                if t.field
             ],
         },
     )
