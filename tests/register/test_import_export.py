@@ -194,6 +194,34 @@ def test_hsds_export_uses_hsds_file_and_column_names_and_hides_unconsented_peopl
     assert {o["name"] for o in nested} >= {"Boldklubben Øst", "Aarhus Kommune"}
 
 
+def test_hsds_services_csv_has_hsds_service_columns_and_links_to_the_organization(tmp_path, club):
+    from samspil.register.models import Service
+
+    lektier = Service.objects.create(
+        organization=club, name="Lektiecafé", description="Hver tirsdag", areas=["skole"]
+    )
+    Service.objects.create(organization=club, name="Sommerlejr", status="inactive")
+    out = tmp_path / "hsds"
+    assert main(["register", "export", "--format", "hsds", "--out", str(out)]) == 0
+    known, required = _hsds_fields()["service"]
+    with (out / "services.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert set(rows[0]) <= known and required <= set(rows[0])
+    assert [(r["name"], r["status"]) for r in rows] == [
+        ("Lektiecafé", "active"),
+        ("Sommerlejr", "inactive"),
+    ]
+    assert rows[0]["id"] == str(lektier.uuid) and rows[0]["organization_id"] == str(club.uuid)
+    assert rows[0]["description"] == "Hver tirsdag"
+    attributes = list(csv.DictReader((out / "attributes.csv").open(encoding="utf-8")))
+    assert [
+        (a["link_id"], a["link_type"]) for a in attributes if a["link_entity"] == "service"
+    ] == [(str(lektier.uuid), "areas")]
+    nested = json.loads((out / "organizations.json").read_text(encoding="utf-8"))
+    club_json = next(o for o in nested if o["id"] == str(club.uuid))
+    assert [s["name"] for s in club_json["services"]] == ["Lektiecafé", "Sommerlejr"]
+
+
 def test_popolo_export_lists_collaborations_and_memberships(tmp_path, collaboration, club):
     out = tmp_path / "popolo"
     assert main(["register", "export", "--format", "popolo", "--out", str(out)]) == 0
