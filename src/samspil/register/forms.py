@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -17,7 +18,7 @@ from samspil.register.actions import (
     CONTACT_FIELDS,
     REPORT_FIELDS,
 )
-from samspil.register.models import Collaboration, Contact, Organization, ValueReport
+from samspil.register.models import Collaboration, Contact, Organization, Party, ValueReport
 from samspil.register.taxonomy import taxonomy
 
 # An ISO value: a type=date input shows nothing when given the locale's format.
@@ -170,34 +171,87 @@ class CollaborationForm(forms.ModelForm):
         }
 
 
-class PartnerForm(forms.Form):
-    """The other party of a new collaboration: an actor (for municipal staff) or a
-    municipality (for an actor's representative)."""
+class OwnRoleForm(forms.Form):
+    """The role of the side the user acts for in a new collaboration."""
 
     role = forms.ChoiceField(label=_("Your role"), choices=taxonomy().choices("roles"))
-    partner_role = forms.ChoiceField(
-        label=_("The partner's role"), choices=taxonomy().choices("roles"), initial="partner"
-    )
+
+
+def partner_actors(party: Party) -> QuerySet[Organization]:
+    """The civil actors a party may name as partners: those of its municipality (staff),
+    or of its actor's municipality (a representative)."""
+    municipality_id = party.municipality_id or party.organization.municipality_id  # type: ignore[union-attr]
+    return Organization.objects.filter(municipality_id=municipality_id).order_by("name", "pk")
+
+
+class PartnerForm(forms.Form):
+    """One partner of a collaboration: a civil actor or a municipality, with its role
+    (Popolo's membership). A row naming neither is left out."""
+
     actor = forms.ModelChoiceField(
         label=_("Civil actor"), queryset=Organization.objects.none(), required=False
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.order_by("name"), required=False
     )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=taxonomy().choices("roles"), initial="partner"
+    )
+
+    def __init__(self, *args: Any, actors: QuerySet[Organization] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if actors is not None:
+            self.fields["actor"].queryset = actors  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("actor") and data.get("municipality"):
+            raise forms.ValidationError(_("Choose a civil actor or a municipality, not both."))
+        return data
+
+    @property
+    def member(self) -> Organization | Municipality | None:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("actor") or data.get("municipality")
+
+
+def member_key(member: Organization | Municipality) -> tuple[str, int]:
+    return ("actor" if isinstance(member, Organization) else "municipality", member.pk)
+
+
+class BasePartnerFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The partners of a collaboration: at least one, none twice, and not the parties it
+    has already (``existing``: the user's own side, or the present members)."""
 
     def __init__(
-        self, *args: Any, own_municipality: Municipality | None = None, **kwargs: Any
-    ) -> None:
+        self, *args: Any, existing: list[Organization | Municipality] | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        if own_municipality is not None:
-            self.fields["actor"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-                municipality=own_municipality
-            ).order_by("name")
-            self.fields["actor"].required = True
-            del self.fields["municipality"]
-        else:
-            self.fields["municipality"].required = True
-            del self.fields["actor"]
+        self.existing = existing or []
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen = {member_key(m): str(m) for m in self.existing}
+        members = [f.member for f in self.forms if f.member is not None]
+        if not members:
+            raise forms.ValidationError(_("Add at least one partner."))
+        for member in members:
+            if member_key(member) in seen:
+                raise forms.ValidationError(_("%(name)s is already a partner.") % {"name": member})
+            seen[member_key(member)] = str(member)
+
+    def partners(self) -> list[tuple[str, Organization | Municipality]]:
+        """(role, member) of each filled-in row."""
+        return [(f.cleaned_data["role"], f.member) for f in self.forms if f.member is not None]
+
+
+PartnerFormSet: type[BasePartnerFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    PartnerForm, formset=BasePartnerFormSet, extra=3, max_num=10, validate_max=True
+)
+AddPartnerFormSet: type[BasePartnerFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    PartnerForm, formset=BasePartnerFormSet, extra=1, max_num=1, validate_max=True
+)
 
 
 class ReportForm(forms.ModelForm):

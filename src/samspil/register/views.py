@@ -400,28 +400,72 @@ def _collaboration(request: HttpRequest, collab_id: str) -> Collaboration:
     return collaboration
 
 
+def _partner(role: str, member: Organization | Municipality) -> actions.Partner:
+    if isinstance(member, Organization):
+        return actions.Partner(role, organization=member)
+    return actions.Partner(role, municipality=member)
+
+
 @login_required
 def collaboration_new(request: HttpRequest) -> HttpResponse:
-    party = access.parties(request.user).select_related("municipality", "organization").first()
+    """A collaboration with the user's own side and one or more partners, each with a role."""
+    party = (
+        access.parties(request.user)
+        .select_related("municipality", "organization__municipality")
+        .first()
+    )
     access.require(party is not None)
     assert party is not None
+    own_side: Organization | Municipality = party.organization or party.municipality  # type: ignore[assignment]
     form = forms.CollaborationForm(request.POST or None)
-    partner = forms.PartnerForm(request.POST or None, own_municipality=party.municipality)
-    if request.method == "POST" and form.is_valid() and partner.is_valid():
-        p = partner.cleaned_data
-        own = actions.Partner(
-            p["role"], organization=party.organization, municipality=party.municipality
-        )
-        other = actions.Partner(
-            p["partner_role"], organization=p.get("actor"), municipality=p.get("municipality")
-        )
-        collaboration = actions.create_collaboration(request.user, form.cleaned_data, [own, other])
+    own = forms.OwnRoleForm(request.POST or None, prefix="own")
+    partners = forms.PartnerFormSet(
+        request.POST or None,
+        prefix="partner",
+        form_kwargs={"actors": forms.partner_actors(party)},
+        existing=[own_side],
+    )
+    if request.method == "POST" and all([form.is_valid(), own.is_valid(), partners.is_valid()]):
+        members = [_partner(own.cleaned_data["role"], own_side)]
+        members += [_partner(role, member) for role, member in partners.partners()]
+        collaboration = actions.create_collaboration(request.user, form.cleaned_data, members)
         messages.success(request, _("The collaboration has been created."))
         return redirect("register_collaboration", collab_id=collaboration.uuid)
     return render(
         request,
-        "register/form.html",
-        {"form": form, "extra_form": partner, "title": _("New collaboration")},
+        "register/collaboration_form.html",
+        {"form": form, "own": own, "own_side": own_side, "partners": partners},
+    )
+
+
+@login_required
+def collaboration_partner_new(request: HttpRequest, collab_id: str) -> HttpResponse:
+    """Add a partner to a collaboration one is party to (as many times as needed)."""
+    collaboration = _collaboration(request, collab_id)
+    access.require(access.can_edit_collaboration(request.user, collaboration))
+    mine = access.own_memberships(request.user, collaboration)[0]  # the side one acts for
+    side = (
+        {"organization_id": mine.organization_id}
+        if mine.organization_id
+        else {"municipality_id": mine.municipality_id}
+    )
+    party = access.parties(request.user).filter(**side)[0]
+    memberships = collaboration.memberships.select_related("organization", "municipality")  # type: ignore[attr-defined]
+    formset = forms.AddPartnerFormSet(
+        request.POST or None,
+        prefix="partner",
+        form_kwargs={"actors": forms.partner_actors(party)},
+        existing=[m.member for m in memberships],
+    )
+    if request.method == "POST" and formset.is_valid():
+        for role, member in formset.partners():
+            actions.add_partner(request.user, collaboration, _partner(role, member))
+        messages.success(request, _("The partner has been added."))
+        return redirect("register_collaboration", collab_id=collaboration.uuid)
+    return render(
+        request,
+        "register/partner_form.html",
+        {"collaboration": collaboration, "partners": formset},
     )
 
 
