@@ -146,26 +146,36 @@ def first_by_name(
     name and pk, without sorting every match when there are many (PostgreSQL; elsewhere,
     or when the queryset is ``narrowed`` to one municipality's few thousand actors at most,
     the planner's own plan)."""
-    ordered = queryset.order_by("name", "pk")
-    found = words(text)
-    matching = filter_text(ordered, text)[:limit]
-    if not found or narrowed or connection.vendor != "postgresql":
+    matching = filter_text(queryset.order_by("name", "pk"), text)[:limit]
+    if not words(text) or narrowed or connection.vendor != "postgresql":
         return list(matching)
     if "Sort" in matching.explain():
         return list(matching)  # few matches expected: the GIN index, then the top rows
-    # The planner would walk the name index until the limit-th match: walk at most WALK
-    # rows (the outer LIMIT stops the walk early).
-    where, raw = _postgres_match(queryset.model._meta.db_table, found)
-    hit = RawSQL(where, (raw,), output_field=BooleanField())
-    window = ordered.annotate(hit=hit).values_list("id", "hit")
-    sql, params = window[:WALK].query.sql_with_params()
-    walked = f"SELECT w.id FROM ({sql}) w WHERE w.hit LIMIT %s"
-    first = list(ordered.filter(pk__in=RawSQL(walked, (*params, limit))))
+    # The planner would walk the name index until the limit-th match: walk at most WALK rows.
+    first = walked_by_name(queryset, text, limit)
     if len(first) == limit:
         return first
     # The matches lie further on (they cluster in the alphabet): take them all, then sort.
+    return sorted_by_name(queryset, text, limit)
+
+
+def walked_by_name(queryset: QuerySet[Any], text: str, limit: int) -> list[Any]:
+    """PostgreSQL: the matches among the first WALK rows by name, at most ``limit`` (the
+    outer LIMIT stops the walk at the limit-th match). Fewer than ``limit``: the rest
+    may lie further on."""
+    ordered = queryset.order_by("name", "pk")
+    where, raw = _postgres_match(queryset.model._meta.db_table, words(text))
+    hit = RawSQL(where, (raw,), output_field=BooleanField())
+    sql, params = ordered.annotate(hit=hit).values_list("id", "hit")[:WALK].query.sql_with_params()
+    walked = f"SELECT w.id FROM ({sql}) w WHERE w.hit LIMIT %s"
+    return list(ordered.filter(pk__in=RawSQL(walked, (*params, limit))))
+
+
+def sorted_by_name(queryset: QuerySet[Any], text: str, limit: int) -> list[Any]:
+    """PostgreSQL: every match (through the GIN index), then the first ``limit`` by name; the
+    CTE keeps the planner from walking the name index instead."""
     sql, params = (
         filter_text(queryset.order_by(), text).values("id", "name").query.sql_with_params()
     )
-    sorted_ = f"WITH m AS MATERIALIZED ({sql}) SELECT m.id FROM m ORDER BY m.name, m.id LIMIT %s"
-    return list(ordered.filter(pk__in=RawSQL(sorted_, (*params, limit))))
+    first = f"WITH m AS MATERIALIZED ({sql}) SELECT m.id FROM m ORDER BY m.name, m.id LIMIT %s"
+    return list(queryset.order_by("name", "pk").filter(pk__in=RawSQL(first, (*params, limit))))
