@@ -153,3 +153,23 @@ def test_search_pages_read_the_same_number_of_queries_for_5_or_25_results(client
     few = queries()
     add(20)
     assert queries() == few
+
+
+def test_result_lists_escape_what_parties_typed_and_link_edits_for_their_own(client, aarhus, staff):
+    from samspil.register.models import Contact
+
+    contact = Contact.objects.create(
+        municipality=aarhus, topic="<script>alert(1)</script>", title="Kultur & fritid",
+        personal=False, email="a&b@example.org",
+    )  # fmt: skip
+    make_actor(aarhus, "<b>Klubben</b>")
+    for page in (f"/register/kommune/{aarhus.code}/", "/register/?kommune=751"):
+        text = client.get(page).content.decode()
+        assert "<script>alert" not in text and "<b>Klubben" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "Kultur &amp; fritid" in text
+    assert "&lt;b&gt;Klubben&lt;/b&gt;" in client.get("/register/?kommune=751").content.decode()
+    edit = f'href="/register/kontakt/{contact.uuid}/"'
+    assert edit not in client.get(f"/register/kommune/{aarhus.code}/").content.decode()
+    client.force_login(staff)
+    assert edit in client.get(f"/register/kommune/{aarhus.code}/").content.decode()

@@ -5,7 +5,6 @@ validate, ``access`` decides, ``actions`` write."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db.models import Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from samspil.fieldwork.models import Municipality
 from samspil.register import access, actions, forms, overview
+from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (
     Collaboration,
     Contact,
@@ -35,44 +35,6 @@ from samspil.register.search import filter_area, filter_text, first_by_name
 from samspil.register.taxonomy import taxonomy
 
 RESULTS = 20  # per list; a phone shows about this many
-PLACEHOLDER = uuid.UUID(int=0)
-
-
-CONTACT_VALUES = (
-    "uuid", "title", "topic", "areas", "unit__name", "name", "email", "phone", "personal",
-    "consent_at",
-)  # fmt: skip
-
-
-def _contact_rows(
-    user: Any, contacts: QuerySet[Contact], with_municipality: bool = False
-) -> list[dict[str, Any]]:
-    """Contacts as the lists show them (register/_contact.html), as plain values read
-    without making model objects: the person's name, e-mail and phone only where
-    :func:`access.can_see_person` would allow (public with consent, or a user who sees
-    every person - asked once, not per contact)."""
-    fields = (*CONTACT_VALUES, "municipality__name") if with_municipality else CONTACT_VALUES
-    rows = []
-    everyone: bool | None = None
-    for c in contacts.values(*fields):
-        person = not c["personal"] or c["consent_at"] is not None  # Contact.is_public_person
-        if not person:
-            everyone = access.sees_every_person(user) if everyone is None else everyone
-            person = everyone
-        row: dict[str, Any] = {
-            "uuid": c["uuid"],
-            "areas": c["areas"],
-            "heading": c["title"] or c["topic"],
-            "topic": c["topic"] if c["title"] else "",
-            "unit": c["unit__name"] or "",
-            "municipality": c.get("municipality__name") or "",
-            "person": person,
-        }
-        if person:
-            tel = c["phone"].replace(" ", "")
-            row.update(name=c["name"], email=c["email"], phone=c["phone"], tel=tel)
-        rows.append(row)
-    return rows
 
 
 # -- public -------------------------------------------------------------------------------
@@ -88,13 +50,9 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        tax = taxonomy()
-        actor_url = reverse("register_actor", args=[PLACEHOLDER])  # once, not once per actor
         # Only the columns the page shows, as values (not the search text, the largest).
         contacts = Contact.objects.filter(municipality__isnull=False)
-        actors = Organization.objects.values(
-            "uuid", "name", "actor_type", "areas", "municipality__name"
-        )
+        actors = Organization.objects.values(*ACTOR_VALUES)
         if data["kommune"]:
             # The municipality's key in the same query (the planner then uses the
             # municipality + name index rather than a join on the code).
@@ -106,27 +64,13 @@ def search(request: HttpRequest) -> HttpResponse:
             actors = filter_area(actors, data["omraade"])
         if data["q"]:
             contacts = filter_text(contacts, data["q"])
+        actors = first_by_name(actors, data["q"], RESULTS, narrowed=bool(data["kommune"]))
         context.update(
             searched=True,
-            contacts=_contact_rows(
+            contacts=contact_items(
                 request.user, contacts.order_by("topic", "pk")[:RESULTS], with_municipality=True
             ),
-            actors=[
-                {
-                    "url": actor_url.replace(str(PLACEHOLDER), str(a["uuid"])),
-                    "name": a["name"],
-                    "municipality": a["municipality__name"],
-                    "kind": ": ".join(
-                        p
-                        for p in (
-                            tax.label("actor_types", a["actor_type"]),
-                            ", ".join(tax.label("areas", code) for code in a["areas"]),
-                        )
-                        if p
-                    ),
-                }
-                for a in first_by_name(actors, data["q"], RESULTS, narrowed=bool(data["kommune"]))
-            ],
+            actors=actor_items(actors),
             limit=RESULTS,
         )
     return render(request, "register/search.html", context)
@@ -135,8 +79,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
     contacts = municipality.contact_points.order_by("topic", "pk")  # type: ignore[attr-defined]
+    can_edit = access.can_edit_municipality(request.user, municipality)
     by_area: list[tuple[str, list[dict[str, Any]]]] = []
-    rows = _contact_rows(request.user, contacts)
+    rows = contact_items(request.user, contacts, can_edit=can_edit)
     for term in taxonomy().areas:
         found = [r for r in rows if term.code in r["areas"]]
         if found:
@@ -151,9 +96,8 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
             "municipality": municipality,
             "by_area": by_area,
             "actor_count": municipality.actors.count(),  # type: ignore[attr-defined]
-            "can_edit": access.can_edit_municipality(request.user, municipality),
-            "can_see_overview": access.can_edit_municipality(request.user, municipality)
-            or access.is_researcher(request.user),
+            "can_edit": can_edit,
+            "can_see_overview": can_edit or access.is_researcher(request.user),
         },
     )
 
@@ -164,15 +108,17 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
         uuid=actor_id,
     )
     collaborations = Collaboration.objects.filter(memberships__organization=actor).distinct()
+    can_edit = access.can_edit_actor(request.user, actor)
+    contacts = contact_items(request.user, actor.contacts.all(), can_edit=can_edit)  # type: ignore[attr-defined]
     return render(
         request,
         "register/actor.html",
         {
             "actor": actor,
             "location": next(iter(actor.locations.all()), None),
-            "contacts": _contact_rows(request.user, actor.contacts.all()),  # type: ignore[attr-defined]
+            "contacts": contacts,
             "collaborations": collaborations,
-            "can_edit": access.can_edit_actor(request.user, actor),
+            "can_edit": can_edit,
         },
     )
 
