@@ -117,6 +117,7 @@ import argparse  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -302,6 +303,7 @@ def main() -> int:
         return 0
     finally:
         loadrig.stop(server, pg_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)  # the actors file and the data folder
 
 
 if __name__ == "__main__":

@@ -178,7 +178,7 @@ def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         "kommune",
         cells["kommune"].map(repr) + " is not a Danish municipality (name or code)",
     )
-    cvr = _per_value(cells["cvr"], _check(_cvr))
+    cvr = _per_value(cells["cvr"], _check(clean_cvr))
     flag(cvr.map(lambda r: r[1] is not None), "cvr", cvr.map(lambda r: r[1]))
     postcode, address, city = cells["postcode"], cells["address"], cells["city"]
     flag(
@@ -194,7 +194,7 @@ def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     flag(website.map(lambda r: r[1] is not None), "website", website.map(lambda r: r[1]))
     areas = _per_value(cells["areas"], _areas)
     order = len(found.found)
-    for row, (_codes_found, messages) in zip(rows, areas, strict=True):
+    for row, (_, messages) in zip(rows, areas, strict=True):
         for message in messages:
             found.add(int(row), "areas", message, order)
     problems = found.listed()
@@ -232,10 +232,6 @@ def _check(convert: Callable[[str], str]) -> Callable[[str], tuple[str, str | No
             return "", exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
 
     return check
-
-
-def _cvr(text: str) -> str:
-    return clean_cvr(text)
 
 
 def _email(text: str) -> str:
