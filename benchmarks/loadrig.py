@@ -3,6 +3,7 @@ Locust run. Import this after locust (which patches the standard library for gev
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
@@ -74,6 +75,40 @@ def run_load(
     gevent.spawn_later(duration, runner.quit)
     runner.greenlet.join()
     return environment.stats, time.monotonic() - started
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system) of a process and of its children, living (read from
+    /proc) and ended (the ones it waited for); 0 when it cannot be read."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    except OSError:
+        return 0.0
+    own = sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return own + sum(cpu_seconds(child) for child in children)
+
+
+def postgres_pid(pg_dir: str | None) -> int | None:
+    """The postmaster of a scripts/pg-test-server folder (None without one)."""
+    if not pg_dir:
+        return None
+    try:
+        return int((Path(pg_dir) / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average, for printing beside a wall-clock time."""
+    return f"load average {os.getloadavg()[0]:.1f}"
 
 
 def stop(server: Any, pg_dir: str | None) -> None:

@@ -194,6 +194,34 @@ def test_hsds_export_uses_hsds_file_and_column_names_and_hides_unconsented_peopl
     assert {o["name"] for o in nested} >= {"Boldklubben Øst", "Aarhus Kommune"}
 
 
+def test_hsds_services_csv_has_hsds_service_columns_and_links_to_the_organization(tmp_path, club):
+    from samspil.register.models import Service
+
+    lektier = Service.objects.create(
+        organization=club, name="Lektiecafé", description="Hver tirsdag", areas=["skole"]
+    )
+    Service.objects.create(organization=club, name="Sommerlejr", status="inactive")
+    out = tmp_path / "hsds"
+    assert main(["register", "export", "--format", "hsds", "--out", str(out)]) == 0
+    known, required = _hsds_fields()["service"]
+    with (out / "services.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert set(rows[0]) <= known and required <= set(rows[0])
+    assert [(r["name"], r["status"]) for r in rows] == [
+        ("Lektiecafé", "active"),
+        ("Sommerlejr", "inactive"),
+    ]
+    assert rows[0]["id"] == str(lektier.uuid) and rows[0]["organization_id"] == str(club.uuid)
+    assert rows[0]["description"] == "Hver tirsdag"
+    attributes = list(csv.DictReader((out / "attributes.csv").open(encoding="utf-8")))
+    assert [
+        (a["link_id"], a["link_type"]) for a in attributes if a["link_entity"] == "service"
+    ] == [(str(lektier.uuid), "areas")]
+    nested = json.loads((out / "organizations.json").read_text(encoding="utf-8"))
+    club_json = next(o for o in nested if o["id"] == str(club.uuid))
+    assert [s["name"] for s in club_json["services"]] == ["Lektiecafé", "Sommerlejr"]
+
+
 def test_popolo_export_lists_collaborations_and_memberships(tmp_path, collaboration, club):
     out = tmp_path / "popolo"
     assert main(["register", "export", "--format", "popolo", "--out", str(out)]) == 0
@@ -227,3 +255,44 @@ def test_every_register_export_is_in_the_audit_log(tmp_path, collaboration):
     assert main(["register", "export", "--format", "popolo", "--out", str(tmp_path / "p")]) == 0
     event = AuditEvent.objects.get(action="register_export")
     assert event.target == "popolo p" and event.actor.startswith("kommando:")
+
+
+def test_imported_actors_get_the_search_text_an_edit_would_give_them(tmp_path):
+    import uuid
+
+    assert main(["register", "import", "--actors", str(write(tmp_path, GOOD))]) == 0
+    for actor in Organization.objects.all():
+        assert actor.search_text == actor.make_search_text()
+        assert uuid.UUID(str(actor.uuid)).version == 4
+    assert len({a.uuid for a in Organization.objects.all()}) == 3
+
+
+def test_a_similar_name_without_address_is_reported_against_the_register_too(tmp_path, capsys):
+    first = HEADER + "Ungdomsklubben Lyset,lokale,Vejle,,,,,,,,,\n"
+    assert main(["register", "import", "--actors", str(write(tmp_path, first))]) == 0
+    again = HEADER + "Ungdomsklubben Lyset!,lokale,Vejle,,,,,,,,,\n"
+    path = write(tmp_path, again, "igen.csv")
+    assert main(["register", "import", "--actors", str(path)]) == 0
+    assert (
+        "row 2 (imported): Ungdomsklubben Lyset!: similar name to 'Ungdomsklubben Lyset' "
+        "in the register" in capsys.readouterr().err
+    )
+
+
+def test_the_actor_and_respondent_imports_read_municipalities_alike(tmp_path, capsys):
+    from samspil.fieldwork.respondents_import import read_respondents
+
+    spellings = ["Århus", "København Kommune", "101", "Lyngby", "bornholms regionskommune"]
+    actors = HEADER + "".join(
+        f"Forening {n},lokale,{m},,,,,,,,,\n" for n, m in enumerate(spellings)
+    )
+    assert main(["register", "import", "--actors", str(write(tmp_path, actors))]) == 0
+    by_actor = [Organization.objects.get(name=f"Forening {n}").municipality.name
+                for n in range(len(spellings))]  # fmt: skip
+    people = "navn,email,kommune\n" + "".join(
+        f"P {n},p{n}@example.org,{m}\n" for n, m in enumerate(spellings)
+    )
+    by_respondent = [r.municipality.name for r in read_respondents("r.csv", people.encode())]
+    assert by_actor == by_respondent == [
+        "Aarhus", "København", "København", "Lyngby-Taarbæk", "Bornholm"
+    ]  # fmt: skip

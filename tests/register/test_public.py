@@ -85,3 +85,91 @@ def test_actor_page_shows_public_fields(client, club):
     )
     text = client.get(f"/register/aktoer/{club.uuid}/").content.decode()
     assert "Boldklubben Øst" in text and "Østergade 2, 8000 Aarhus C" in text
+
+
+def _actor_names(html: str) -> list[str]:
+    import re
+
+    actors = html.split('id="actors"', 1)[1]
+    return re.findall(r'<li><a href="/register/aktoer/[0-9a-f-]+/">([^<]+)</a>', actors)
+
+
+def test_search_shows_the_first_matching_actors_by_name(client, aarhus):
+    for n in range(30):
+        make_actor(aarhus, f"Fjordkoret {n:02d}" if n % 3 else f"Boldklub {n:02d} ved fjorden")
+    text = client.get("/register/", {"q": "fjord"}).content.decode()
+    expected = sorted(f"Fjordkoret {n:02d}" if n % 3 else f"Boldklub {n:02d} ved fjorden"
+                      for n in range(30))[:20]  # fmt: skip
+    assert _actor_names(text) == expected
+    assert "Civile aktører (20+)" in text
+
+
+def test_a_capped_walk_by_name_and_the_sorted_matches_agree_with_the_plain_query(
+    aarhus, monkeypatch
+):
+    """PostgreSQL's two plans for many matches (elsewhere the plain query is all there is)."""
+    from django.db import connection
+
+    from samspil.register import search
+    from samspil.register.models import Organization
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the walk and the sort are PostgreSQL's")
+    # matches clustered late in the alphabet, as a name's first word does
+    for n in range(40):
+        make_actor(aarhus, f"Andelsforening {n:02d}")
+        if n % 2:
+            make_actor(aarhus, f"Vestkoret {n:02d} Fjord")
+    actors = Organization.objects.all()
+    plain = list(search.filter_text(actors.order_by("name", "pk"), "fjord")[:10])
+    monkeypatch.setattr(search, "WALK", 30)  # the first 30 names hold no match
+    assert search.walked_by_name(actors, "fjord", 10) == []
+    assert search.sorted_by_name(actors, "fjord", 10) == plain
+    assert search.first_by_name(actors, "fjord", 10) == plain
+    monkeypatch.setattr(search, "WALK", 1000)
+    assert search.walked_by_name(actors, "fjord", 10) == plain
+
+
+def test_search_pages_read_the_same_number_of_queries_for_5_or_25_results(client, aarhus, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samspil.register.models import Contact
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/register/", {"q": "frivillig"}).status_code == 200
+            assert client.get(f"/register/kommune/{aarhus.code}/").status_code == 200
+        return len(seen)
+
+    def add(count: int) -> None:
+        for n in range(count):
+            make_actor(aarhus, f"Frivilligforening {n}")
+            Contact.objects.create(municipality=aarhus, topic="Frivillige", title=f"Nr. {n}",
+                                   name=f"Person {n}", email=f"p{n}@example.org")  # fmt: skip
+
+    client.force_login(staff)  # a party: sees the unconsented persons (one check a page)
+    add(5)
+    few = queries()
+    add(20)
+    assert queries() == few
+
+
+def test_result_lists_escape_what_parties_typed_and_link_edits_for_their_own(client, aarhus, staff):
+    from samspil.register.models import Contact
+
+    contact = Contact.objects.create(
+        municipality=aarhus, topic="<script>alert(1)</script>", title="Kultur & fritid",
+        personal=False, email="a&b@example.org",
+    )  # fmt: skip
+    make_actor(aarhus, "<b>Klubben</b>")
+    for page in (f"/register/kommune/{aarhus.code}/", "/register/?kommune=751"):
+        text = client.get(page).content.decode()
+        assert "<script>alert" not in text and "<b>Klubben" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "Kultur &amp; fritid" in text
+    assert "&lt;b&gt;Klubben&lt;/b&gt;" in client.get("/register/?kommune=751").content.decode()
+    edit = f'href="/register/kontakt/{contact.uuid}/"'
+    assert edit not in client.get(f"/register/kommune/{aarhus.code}/").content.decode()
+    client.force_login(staff)
+    assert edit in client.get(f"/register/kommune/{aarhus.code}/").content.decode()

@@ -183,3 +183,72 @@ def test_respondent_list_from_actors_uses_their_contacts(club, tmp_path):
         ("Ole", "ole@example.org", "Boldklubben Øst")
     ]
     assert Membership.objects.count() == 0
+
+
+def test_every_option_of_question_23_but_none_is_a_measure_a_report_records():
+    from samspil.register.actions import REPORT_FIELDS
+    from samspil.register.taxonomy import taxonomy
+
+    measures = taxonomy().measures
+    assert {t.survey for t in measures} | {9} == set(range(1, 11))  # (9): "we do not measure"
+    assert all(t.field in REPORT_FIELDS for t in measures)
+
+
+def _collaboration_with_report(staff, club, aarhus, title, **report):  # type: ignore[no-untyped-def]
+    collab = actions.create_collaboration(
+        staff,
+        {"title": title, "form": "netvaerk", "initiative": "dialog", "organisation": "uformel",
+         "character": "lejligheder", "areas": ["social"]},
+        [Partner("lead", municipality=aarhus), Partner("partner", organization=club)],
+    )  # fmt: skip
+    period = {"period_start": dt.date(2025, 1, 1), "period_end": dt.date(2025, 6, 30)}
+    actions.save_report(staff, collab, {**period, **report})
+    return collab
+
+
+def test_described_measures_new_methods_local_outcome_and_other_count_in_tabel_5_6(
+    staff, club, aarhus
+):
+    _collaboration_with_report(
+        staff, club, aarhus, "A", new_methods="Forandringsteori", local_outcome="Mere liv i byen"
+    )
+    _collaboration_with_report(staff, club, aarhus, "B", other_measure="Dialogmøder")
+    _collaboration_with_report(staff, club, aarhus, "C", other_measure="   ")  # says nothing
+    t56 = register_tables(collaboration_frame(Collaboration.objects.all(), asof=ASOF))["tabel_5_6"]
+    expected = {"Nye metoder": 1, "Det samlede udbytte": 1, "Andet": 1, "Ingen af målene": 1}
+    for label, count in expected.items():
+        assert _row(t56, label)["n"] == count
+        assert _row(t56, label)["percent"] == pytest.approx(count / 3 * 100)
+    assert len(t56) == 10  # the nine measures and "none", as the survey's ten options
+
+
+def test_the_report_form_records_the_described_measures(client, staff, collaboration):
+    from django.urls import reverse
+
+    from samspil.register.models import ValueReport
+
+    client.force_login(staff)
+    url = reverse("register_report_new", args=[collaboration.uuid])
+    page = client.get(url).content.decode()
+    assert "Nye metoder til at måle værdiskabelse og effekt" in page
+    response = client.post(
+        url,
+        {
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "goals_met": "unknown",
+            "new_methods": "Effektkæde",
+            "local_outcome": "Flere frivillige i området",
+            "other_measure": "Tilbagemeldinger",
+            "goal-TOTAL_FORMS": "0",
+            "goal-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    report = ValueReport.objects.get()
+    assert (report.new_methods, report.local_outcome, report.other_measure) == (
+        "Effektkæde",
+        "Flere frivillige i området",
+        "Tilbagemeldinger",
+    )
+    assert {"new_methods", "local_outcome", "other"} <= set(report.measures_documented())

@@ -52,6 +52,30 @@ def ensure_municipalities() -> None:
     )
 
 
+def municipality_lookup() -> dict[str, Municipality]:
+    """Every accepted way of writing a municipality, mapped to it: the name normalised by
+    :func:`samspil.fieldwork.municipalities.normalise` (lower case, single spaces, without
+    "Kommune"), the municipality code ("751") and the known spelling variants
+    (``samspil.fieldwork.municipalities.VARIANTS``).
+
+    Look a cell up with ``lookup.get(normalise(text))``. Used by every import that names
+    municipalities (respondent lists, the register's actors); loads the 98 municipalities
+    first if the table is empty."""
+    from samspil.fieldwork.municipalities import VARIANTS, normalise
+
+    ensure_municipalities()
+    lookup: dict[str, Municipality] = {}
+    for m in Municipality.objects.all():
+        lookup[normalise(m.name)] = m
+        lookup[str(m.code)] = m
+        lookup[f"{m.code:03d}"] = m
+    by_name = {m.name: m for m in lookup.values()}
+    for variant, canonical in VARIANTS.items():
+        if canonical in by_name:
+            lookup[variant] = by_name[canonical]
+    return lookup
+
+
 class Unit(models.Model):
     """A unit of a municipality: a forvaltning, centre or area."""
 

@@ -17,8 +17,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from samspil.errors import DomainError
-from samspil.fieldwork.models import Municipality, ensure_municipalities
-from samspil.fieldwork.municipalities import VARIANTS, normalise
+from samspil.fieldwork.models import Municipality, municipality_lookup
+from samspil.fieldwork.municipalities import normalise
 from samspil.importing import DataImportError, Limits, Problem, read_table
 
 MAX_ROWS = 20000
@@ -101,7 +101,7 @@ class _RowChecker:
     municipalities: dict[str, Municipality] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.municipalities = _municipality_lookup()
+        self.municipalities = municipality_lookup()
 
     def problem(self, row: int, key: str, message: str) -> None:
         self.errors.append(
@@ -162,20 +162,6 @@ class _RowChecker:
             }
             self.problem(row, "municipality", message)
         return municipality
-
-
-def _municipality_lookup() -> dict[str, Municipality]:
-    ensure_municipalities()
-    lookup: dict[str, Municipality] = {}
-    for m in Municipality.objects.all():
-        lookup[normalise(m.name)] = m
-        lookup[str(m.code)] = m
-        lookup[f"{m.code:03d}"] = m
-    by_name = {m.name: m for m in lookup.values()}
-    for variant, canonical in VARIANTS.items():
-        if canonical in by_name:
-            lookup[variant] = by_name[canonical]
-    return lookup
 
 
 def _map_columns(name: str, header: list[str]) -> tuple[dict[str, int], list[str]]:

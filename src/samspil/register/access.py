@@ -61,7 +61,13 @@ def is_party(user: Any) -> bool:
 
 def can_see_person(user: Any, contact: Contact) -> bool:
     """A contact's name, e-mail and phone: public with consent, else logged-in parties."""
-    return contact.is_public_person or is_researcher(user) or is_party(user)
+    return contact.is_public_person or sees_every_person(user)
+
+
+def sees_every_person(user: Any) -> bool:
+    """May the user see every contact's personal details (researchers and parties)? A page
+    listing contacts asks once, not per contact."""
+    return is_researcher(user) or is_party(user)
 
 
 def can_edit_municipality(user: Any, municipality: Municipality | int | None) -> bool:

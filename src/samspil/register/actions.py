@@ -72,6 +72,9 @@ REPORT_FIELDS = (
     "user_satisfaction",
     "actor_satisfaction",
     "goals_met",
+    "new_methods",
+    "local_outcome",
+    "other_measure",
 )
 INDICATOR_FIELDS = ("goal", "title", "measure", "baseline", "baseline_year", "target", "actual")
 INVITE_SALT = "samspil.register.invite"

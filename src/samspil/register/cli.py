@@ -65,15 +65,14 @@ def _audit(action: str, **fields: Any) -> None:
 
 
 def _municipalities(values: list[str] | None) -> list[Any]:
-    from samspil.fieldwork.models import Municipality
+    """The municipalities named by --kommune, read as every import reads them."""
+    from samspil.fieldwork.models import municipality_lookup
     from samspil.fieldwork.municipalities import normalise
 
+    lookup = municipality_lookup() if values else {}
     found = []
     for value in values or []:
-        match = Municipality.objects.filter(code=int(value)).first() if value.isdigit() else None
-        match = match or next(
-            (m for m in Municipality.objects.all() if normalise(m.name) == normalise(value)), None
-        )
+        match = lookup.get(normalise(value))
         if match is None:
             raise BadInput(f"--kommune {value}: not a Danish municipality (name or code)")
         found.append(match)

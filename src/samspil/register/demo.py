@@ -19,7 +19,7 @@ from django.utils import timezone
 from samspil.fieldwork.models import Municipality, Unit, ensure_municipalities
 from samspil.register import actions
 from samspil.register.actions import Partner
-from samspil.register.models import Contact, Location, Organization, Party
+from samspil.register.models import Contact, Location, Organization, Party, Service
 from samspil.register.synthetic import DEMO_MUNICIPALITIES, KINDS, synthetic_actor_rows
 from samspil.register.taxonomy import taxonomy
 
@@ -98,6 +98,11 @@ def ensure_demo_register(seed: int = 2024) -> list[str]:
                 city=row["city"],
             )
             actor.save()  # search text with the address
+            Service.objects.create(
+                organization=actor,
+                name=f"Aktiviteter for {actor.target_groups[0]} (syntetisk)",
+                areas=actor.areas,
+            )
             Contact.objects.create(
                 organization=actor,
                 title="Formand",

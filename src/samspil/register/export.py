@@ -1,10 +1,11 @@
 """``samspil register export --format hsds|popolo|csv --out DIR``: open data.
 
 * ``hsds``: Open Referral HSDS 3.0 tabular files with HSDS's file and column names
-  (organizations.csv, organization_identifiers.csv, locations.csv, addresses.csv,
-  contacts.csv, phones.csv, attributes.csv, taxonomy_terms.csv) and the same organizations
-  as nested JSON (organizations.json). Municipalities appear as organizations too, their
-  contact points as contacts with the unit as ``department``.
+  (organizations.csv, organization_identifiers.csv, services.csv, locations.csv,
+  addresses.csv, contacts.csv, phones.csv, attributes.csv, taxonomy_terms.csv) and the same
+  organizations as nested JSON (organizations.json, with their services and contacts).
+  Municipalities appear as organizations too, their contact points as contacts with the
+  unit as ``department``.
 * ``popolo``: popolo.json with ``organizations`` (collaborations, classification
   ``collaboration``; the actors and municipalities taking part) and ``memberships``.
 * ``csv``: actors.csv in the import's columns (so an export imports again),
@@ -25,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from samspil.fieldwork.models import Municipality
-from samspil.register.models import Collaboration, Contact, Location, Membership, Organization
+from samspil.register.models import (
+    Collaboration,
+    Contact,
+    Location,
+    Membership,
+    Organization,
+    Service,
+)
 from samspil.register.taxonomy import taxonomy
 
 FORMATS = ("hsds", "popolo", "csv")
@@ -38,6 +46,12 @@ HSDS_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "organization_identifiers.csv": (
         "id", "organization_id", "identifier_scheme", "identifier_type", "identifier",
+    ),
+    "services.csv": (
+        "id", "organization_id", "program_id", "name", "alternate_name", "description", "url",
+        "email", "status", "interpretation_services", "application_process",
+        "fees_description", "accreditations", "eligibility_description", "minimum_age",
+        "maximum_age", "assured_date", "assurer_email", "alert", "last_modified",
     ),
     "locations.csv": (
         "id", "location_type", "url", "organization_id", "name", "alternate_name",
@@ -145,6 +159,31 @@ def _hsds_contacts() -> Iterator[dict[str, Any]]:
         }
 
 
+def _hsds_services() -> Iterator[dict[str, Any]]:
+    """What actors offer (HSDS service; ``_areas`` become attributes)."""
+    services = Service.objects.select_related("organization").order_by("pk")
+    for service in services.iterator(chunk_size=2000):
+        yield {
+            "id": str(service.uuid),
+            "organization_id": str(service.organization.uuid),
+            "name": service.name,
+            "description": service.description,
+            "status": service.status,
+            "_areas": service.areas,
+        }
+
+
+def _attribute(entity: str, link_id: object, kind: str, code: str) -> dict[str, Any]:
+    """An HSDS attribute: taxonomy term ``code`` of list ``kind`` applies to the entity."""
+    return {
+        "id": _id("attribute", link_id, kind, code),
+        "link_id": str(link_id),
+        "taxonomy_term_id": _id("term", kind, code),
+        "link_type": kind,
+        "link_entity": entity,
+    }
+
+
 def export_hsds(out: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     organizations = list(_hsds_organizations())
@@ -165,6 +204,10 @@ def export_hsds(out: Path) -> dict[str, int]:
             }
             for a in actors.exclude(tax_id="").iterator(chunk_size=2000)
         ),
+    )
+    services = list(_hsds_services())
+    counts["services.csv"] = _write_csv(
+        out / "services.csv", HSDS_COLUMNS["services.csv"], services
     )
     locations = list(
         Location.objects.select_related("organization__municipality", "unit__municipality")
@@ -242,13 +285,10 @@ def export_hsds(out: Path) -> dict[str, int]:
             chunk_size=2000
         ):
             for kind, code in [("actor_types", actor_type)] + [("areas", a) for a in areas]:
-                yield {
-                    "id": _id("attribute", uid, kind, code),
-                    "link_id": str(uid),
-                    "taxonomy_term_id": _id("term", kind, code),
-                    "link_type": kind,
-                    "link_entity": "organization",
-                }
+                yield _attribute("organization", uid, kind, code)
+        for service in services:  # a service's areas of work
+            for code in service["_areas"]:
+                yield _attribute("service", service["id"], "areas", code)
 
     counts["attributes.csv"] = _write_csv(
         out / "attributes.csv", HSDS_COLUMNS["attributes.csv"], attributes()
@@ -258,8 +298,16 @@ def export_hsds(out: Path) -> dict[str, int]:
         entry = {k: c[k] for k in ("id", "name", "title", "department", "email")}
         entry["phones"] = [{"number": c["_phone"]}] if c["_phone"] else []
         by_org.setdefault(c["organization_id"], []).append(entry)
+    services_of: dict[str, list[dict[str, Any]]] = {}
+    for service in services:
+        entry = {k: v for k, v in service.items() if v and not k.startswith("_")}
+        services_of.setdefault(service["organization_id"], []).append(entry)
     nested = [
-        {**{k: v for k, v in o.items() if v}, "contacts": by_org.get(o["id"], [])}
+        {
+            **{k: v for k, v in o.items() if v},
+            "services": services_of.get(o["id"], []),
+            "contacts": by_org.get(o["id"], []),
+        }
         for o in organizations
     ]
     (out / "organizations.json").write_text(

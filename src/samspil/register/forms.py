@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html_join
+from django.db.models import QuerySet
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Municipality
@@ -16,7 +18,7 @@ from samspil.register.actions import (
     CONTACT_FIELDS,
     REPORT_FIELDS,
 )
-from samspil.register.models import Collaboration, Contact, Organization, ValueReport
+from samspil.register.models import Collaboration, Contact, Organization, Party, ValueReport
 from samspil.register.taxonomy import taxonomy
 
 # An ISO value: a type=date input shows nothing when given the locale's format.
@@ -60,30 +62,52 @@ _MUNICIPALITIES: list[tuple[int, str]] = []
 
 class SearchForm(forms.Form):
     """Validates the public search; the page writes its two lists itself (``options``):
-    Django's widget templates took most of the page's time."""
+    Django's widget templates, and even setting a choice field's 98 municipalities on each
+    form, took most of the page's time."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kommune = forms.TypedChoiceField(
-        label=_("Municipality"), required=False, coerce=int, empty_value=None
+    kommune = forms.IntegerField(label=_("Municipality"), required=False)
+    omraade = forms.ChoiceField(
+        label=_("Topic"), required=False, choices=[("", ""), *taxonomy().choices("areas")]
     )
-    omraade = forms.ChoiceField(label=_("Topic"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kommune"].choices = [("", _("All municipalities")), *municipality_choices()]  # type: ignore[attr-defined]
-        self.fields["omraade"].choices = [("", _("All topics")), *taxonomy().choices("areas")]  # type: ignore[attr-defined]
+    def clean_kommune(self) -> int | None:
+        code = self.cleaned_data.get("kommune")
+        if code is not None and code not in dict(municipality_choices()):
+            raise forms.ValidationError(_("Choose a municipality from the list."))
+        return code
+
+    def choices(self, name: str) -> list[tuple[Any, Any]]:
+        if name == "kommune":
+            return [("", _("All municipalities")), *municipality_choices()]
+        return [("", _("All topics")), *taxonomy().choices("areas")]
 
     def options(self, name: str) -> str:
         """The <option> elements of a list, the submitted value selected."""
         chosen = str(self.data.get(name, "")) if self.is_bound else ""
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (value, mark_safe(" selected") if str(value) == chosen else "", label)
-                for value, label in self.fields[name].choices  # type: ignore[attr-defined]
-            ),
+        rendered = _options(name, get_language() or "", self.choices(name))
+        return mark_safe(
+            "".join(
+                html.replace("<option ", "<option selected ", 1) if value == chosen else html
+                for value, html in rendered
+            )
         )
+
+
+_OPTIONS: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
+
+
+def _options(name: str, language: str, choices: Any) -> list[tuple[str, str]]:
+    """(value, escaped <option>) of a search list, made once per list and language: the
+    municipalities and topics do not change while the server runs, and escaping 107
+    options on every search was a fifth of the page's time."""
+    key = (name, language, len(choices))  # (no municipalities yet: not the same list)
+    if key not in _OPTIONS:
+        _OPTIONS[key] = [
+            (str(value), format_html('<option value="{}">{}</option>', value, label))
+            for value, label in choices
+        ]
+    return _OPTIONS[key]
 
 
 class ActorForm(forms.ModelForm):
@@ -147,34 +171,87 @@ class CollaborationForm(forms.ModelForm):
         }
 
 
-class PartnerForm(forms.Form):
-    """The other party of a new collaboration: an actor (for municipal staff) or a
-    municipality (for an actor's representative)."""
+class OwnRoleForm(forms.Form):
+    """The role of the side the user acts for in a new collaboration."""
 
     role = forms.ChoiceField(label=_("Your role"), choices=taxonomy().choices("roles"))
-    partner_role = forms.ChoiceField(
-        label=_("The partner's role"), choices=taxonomy().choices("roles"), initial="partner"
-    )
+
+
+def partner_actors(party: Party) -> QuerySet[Organization]:
+    """The civil actors a party may name as partners: those of its municipality (staff),
+    or of its actor's municipality (a representative)."""
+    municipality_id = party.municipality_id or party.organization.municipality_id  # type: ignore[union-attr]
+    return Organization.objects.filter(municipality_id=municipality_id).order_by("name", "pk")
+
+
+class PartnerForm(forms.Form):
+    """One partner of a collaboration: a civil actor or a municipality, with its role
+    (Popolo's membership). A row naming neither is left out."""
+
     actor = forms.ModelChoiceField(
         label=_("Civil actor"), queryset=Organization.objects.none(), required=False
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.order_by("name"), required=False
     )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=taxonomy().choices("roles"), initial="partner"
+    )
+
+    def __init__(self, *args: Any, actors: QuerySet[Organization] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if actors is not None:
+            self.fields["actor"].queryset = actors  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("actor") and data.get("municipality"):
+            raise forms.ValidationError(_("Choose a civil actor or a municipality, not both."))
+        return data
+
+    @property
+    def member(self) -> Organization | Municipality | None:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("actor") or data.get("municipality")
+
+
+def member_key(member: Organization | Municipality) -> tuple[str, int]:
+    return ("actor" if isinstance(member, Organization) else "municipality", member.pk)
+
+
+class BasePartnerFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The partners of a collaboration: at least one, none twice, and not the parties it
+    has already (``existing``: the user's own side, or the present members)."""
 
     def __init__(
-        self, *args: Any, own_municipality: Municipality | None = None, **kwargs: Any
-    ) -> None:
+        self, *args: Any, existing: list[Organization | Municipality] | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        if own_municipality is not None:
-            self.fields["actor"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-                municipality=own_municipality
-            ).order_by("name")
-            self.fields["actor"].required = True
-            del self.fields["municipality"]
-        else:
-            self.fields["municipality"].required = True
-            del self.fields["actor"]
+        self.existing = existing or []
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen = {member_key(m): str(m) for m in self.existing}
+        members = [f.member for f in self.forms if f.member is not None]
+        if not members:
+            raise forms.ValidationError(_("Add at least one partner."))
+        for member in members:
+            if member_key(member) in seen:
+                raise forms.ValidationError(_("%(name)s is already a partner.") % {"name": member})
+            seen[member_key(member)] = str(member)
+
+    def partners(self) -> list[tuple[str, Organization | Municipality]]:
+        """(role, member) of each filled-in row."""
+        return [(f.cleaned_data["role"], f.member) for f in self.forms if f.member is not None]
+
+
+PartnerFormSet: type[BasePartnerFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    PartnerForm, formset=BasePartnerFormSet, extra=3, max_num=10, validate_max=True
+)
+AddPartnerFormSet: type[BasePartnerFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    PartnerForm, formset=BasePartnerFormSet, extra=1, max_num=1, validate_max=True
+)
 
 
 class ReportForm(forms.ModelForm):
@@ -185,6 +262,9 @@ class ReportForm(forms.ModelForm):
             "period_start": DATE,
             "period_end": DATE,
             "goals_met": forms.NullBooleanSelect,
+            "new_methods": forms.Textarea(attrs={"rows": 2}),
+            "local_outcome": forms.Textarea(attrs={"rows": 2}),
+            "other_measure": forms.Textarea(attrs={"rows": 2}),
         }
 
     def clean(self) -> dict[str, Any]:

@@ -12,64 +12,47 @@ Duplicates are never merged:
 
 * **same CVR number** as an actor already in the register or an earlier row: the row is
   held back (not imported) and listed for review;
-* **similar name and address in the same municipality** (or the same name when there is
+* **similar name and address in the same municipality** (or a similar name when there is
   no address): the row is imported and listed for review, since two associations may well
   share a community house.
+
+The work is done column by column (pandas), not row by row: a check runs once per
+distinct value of a column (a file of 100,000 actors has 98 municipalities and a few
+hundred combinations of areas), the rows are written with one COPY on PostgreSQL, and
+names are compared pairwise only within a block (same municipality and address).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import re
-import uuid
-from collections import defaultdict
-from collections.abc import Iterable
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
-from samspil.fieldwork.models import Municipality
+from samspil.fieldwork.models import municipality_lookup
 from samspil.fieldwork.municipalities import normalise as normalise_municipality
-from samspil.fieldwork.respondents_import import _municipality_lookup
 from samspil.importing import DataImportError, Problem, read_table
 from samspil.register.cvr import CvrError, clean_cvr
 from samspil.register.formats import ACTOR_COLUMNS
-from samspil.register.models import Location, Organization, actor_search_text
+from samspil.register.models import Organization
 from samspil.register.taxonomy import taxonomy
 
 COLUMNS = ACTOR_COLUMNS
 REQUIRED = ("name", "type", "kommune")
 SIMILAR_NAME = 0.85
 MAX_PROBLEMS = 200
-BATCH = 2000
-
-
-@dataclass
-class ActorRow:
-    """A valid row, not yet written (plain values: model instances cost too much at 100,000
-    rows)."""
-
-    row: int
-    name: str
-    actor_type: str
-    municipality: Municipality
-    tax_id: str
-    email: str
-    phone: str
-    website: str
-    areas: list[str]
-    target_groups: list[str]
-    address: str
-    postcode: str
-    city: str
-    alternate_name: str = ""
-    description: str = ""
 
 
 @dataclass
@@ -101,13 +84,57 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-def _key(text: str) -> str:
-    """Name or address for comparison: lower case, letters and digits, single spaces."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
+def comparison_key(texts: pd.Series) -> pd.Series:
+    """Names or addresses for comparison: lower case, letters and digits, single spaces."""
+    return texts.str.casefold().str.replace(r"\W+", " ", regex=True).str.strip()
 
 
-def read_actors(path: Path) -> tuple[list[ActorRow], list[Problem]]:
-    """The file's rows as unsaved actors, and every problem found."""
+def _text(column: pd.Series) -> pd.Series:
+    """A column's cells as stripped Python strings in an object column (pandas' own string
+    column is slower to walk element by element, which most checks do)."""
+    values = [str(v).strip() for v in column.to_numpy(dtype=object, na_value="")]
+    return pd.Series(values, index=column.index, dtype=object)
+
+
+def _per_value(column: pd.Series, check: Callable[[Any], Any]) -> pd.Series:
+    """``check`` of each cell, called once per distinct value (an object column: the
+    results may be lists or tuples, which ``Series.map`` with a dict would misread)."""
+    results = {value: check(value) for value in column.unique()}
+    return pd.Series([results[v] for v in column], index=column.index, dtype=object)
+
+
+class _Problems:
+    """Problems with the order a reader expects: by row, then by the order of the checks."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.found: list[tuple[int, int, Problem]] = []
+
+    def add(self, row: int, column: str, message: str, order: int | None = None) -> None:
+        order = len(self.found) if order is None else order
+        self.found.append((row, order, Problem(self.file, row, column, message)))
+
+    def add_rows(self, rows: pd.Series, column: str, messages: pd.Series | str) -> None:
+        """One problem per row in ``rows`` (the rows' numbers), with its message."""
+        if isinstance(messages, str):
+            messages = pd.Series(messages, index=rows.index)
+        order = len(self.found)
+        for row, message in zip(rows, messages.loc[rows.index], strict=True):
+            self.add(int(row), column, message, order)
+
+    def listed(self) -> list[Problem]:
+        problems = [p for _, _, p in sorted(self.found, key=lambda f: (f[0], f[1]))]
+        if len(problems) > MAX_PROBLEMS:
+            problems = problems[:MAX_PROBLEMS]
+            problems.append(
+                Problem(self.file, None, None, f"stopped after {MAX_PROBLEMS} problems")
+            )
+        return problems
+
+
+def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file's valid rows (one per actor: ``row`` is the file's row number, ``type``
+    and ``areas`` are codes, ``municipality`` the Municipality), and every problem found."""
     table = read_table(path).frame
     file = str(path)
     header = [str(c).strip() for c in table.columns]
@@ -122,253 +149,396 @@ def read_actors(path: Path) -> tuple[list[ActorRow], list[Problem]]:
     if problems:
         raise DataImportError(problems)
     table.columns = header
-    checker = _RowChecker(file)
-    rows: list[ActorRow] = []
-    for offset, record in enumerate(table.to_dict(orient="records")):
-        row = offset + 2  # row 1 is the header, as in a spreadsheet
-        cells = {c: str(record.get(c, "") or "").strip() for c in COLUMNS}
-        if not any(cells.values()):
-            continue
-        actor = checker.check(row, cells)
-        if len(checker.problems) >= MAX_PROBLEMS:
-            checker.problems.append(
-                Problem(file, None, None, f"stopped after {MAX_PROBLEMS} problems")
-            )
-            break
-        if actor is not None:
-            rows.append(actor)
-    return rows, checker.problems
+    cells = pd.DataFrame({c: _text(table[c]) for c in COLUMNS}, index=table.index)
+    cells.insert(0, "row", range(2, len(cells) + 2))  # row 1 is the header, as in a spreadsheet
+    cells = cells[(cells[list(COLUMNS)] != "").any(axis=1)]
+    found = _Problems(file)
+    rows = cells["row"]
+
+    def flag(mask: pd.Series, column: str, messages: pd.Series | str) -> None:
+        if mask.any():
+            found.add_rows(rows[mask], column, messages)
+
+    for column in REQUIRED:
+        flag(cells[column] == "", column, "a value is required")
+    flag(cells["name"].str.len() > 200, "name", "longer than 200 characters")
+    tax = taxonomy()
+    types = _per_value(cells["type"], lambda text: tax.lookup("actor_types", text) if text else "")
+    flag(
+        types.isna(),
+        "type",
+        "unknown type " + cells["type"].map(repr) + f"; codes: {_codes('actor_types')}",
+    )
+    municipalities = municipality_lookup()
+    municipality = _per_value(
+        cells["kommune"], lambda text: municipalities.get(normalise_municipality(text))
+    )
+    flag(
+        municipality.isna() & (cells["kommune"] != ""),
+        "kommune",
+        cells["kommune"].map(repr) + " is not a Danish municipality (name or code)",
+    )
+    cvr = _per_value(cells["cvr"], _check(clean_cvr))
+    flag(cvr.map(lambda r: r[1] is not None), "cvr", cvr.map(lambda r: r[1]))
+    postcode, address, city = cells["postcode"], cells["address"], cells["city"]
+    flag(
+        (postcode != "") & ~postcode.str.fullmatch(r"\d{4}"),
+        "postcode",
+        "a postcode has 4 digits, not " + postcode.map(repr),
+    )
+    flag((address != "") & (postcode == ""), "postcode", "needed with an address")
+    flag((address != "") & (postcode != "") & (city == ""), "city", "needed with an address")
+    email = _per_value(cells["email"], _check(_email))
+    flag(email.map(lambda r: r[1] is not None), "email", email.map(lambda r: r[1]))
+    website = _per_value(cells["website"], _check(_website))
+    flag(website.map(lambda r: r[1] is not None), "website", website.map(lambda r: r[1]))
+    areas = _per_value(cells["areas"], _areas)
+    order = len(found.found)
+    for row, (_, messages) in zip(rows, areas, strict=True):
+        for message in messages:
+            found.add(int(row), "areas", message, order)
+    problems = found.listed()
+    if problems:
+        return pd.DataFrame(), problems
+    actors = pd.DataFrame(
+        {
+            "row": rows,
+            "name": cells["name"],
+            "actor_type": types,
+            "municipality": municipality,
+            "tax_id": cvr.map(lambda r: r[0]),
+            "email": cells["email"],
+            "phone": cells["phone"].str.slice(0, 40),
+            "website": website.map(lambda r: r[0]),
+            "areas": areas.map(lambda r: r[0]),
+            "target_groups": _per_value(cells["target_groups"], _split),
+            "address": address,
+            "postcode": postcode,
+            "city": city,
+        }
+    )
+    return actors.reset_index(drop=True), []
 
 
-class _RowChecker:
-    """Checks one row's cells at a time, collecting every problem with row and column."""
+def _check(convert: Callable[[str], str]) -> Callable[[str], tuple[str, str | None]]:
+    """``(value, None)`` or ``("", message)``; an empty cell is fine."""
 
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[Problem] = []
-        self.tax = taxonomy()
-        self.municipalities = _municipality_lookup()
-        self.url = URLValidator(schemes=["http", "https"])
-
-    def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(Problem(self.file, row, column, message))
-
-    def check(self, row: int, cells: dict[str, str]) -> ActorRow | None:
-        """The row as an actor, or None when its type or municipality is unusable."""
-        for column in REQUIRED:
-            if not cells[column]:
-                self.problem(row, column, "a value is required")
-        if len(cells["name"]) > 200:
-            self.problem(row, "name", "longer than 200 characters")
-        actor_type = self.tax.lookup("actor_types", cells["type"]) if cells["type"] else None
-        if cells["type"] and actor_type is None:
-            self.problem(
-                row, "type", f"unknown type {cells['type']!r}; codes: {_codes('actor_types')}"
-            )
-        municipality = self.municipalities.get(normalise_municipality(cells["kommune"]))
-        if cells["kommune"] and municipality is None:
-            self.problem(
-                row, "kommune", f"{cells['kommune']!r} is not a Danish municipality (name or code)"
-            )
-        cvr = self._cvr(row, cells["cvr"])
-        self._address(row, cells)
-        self._email(row, cells["email"])
-        website = self._website(row, cells["website"])
-        areas = self._areas(row, cells["areas"])
-        if actor_type is None or municipality is None:
-            return None
-        return ActorRow(
-            row=row,
-            name=cells["name"],
-            actor_type=actor_type,
-            municipality=municipality,
-            tax_id=cvr,
-            email=cells["email"],
-            phone=cells["phone"][:40],
-            website=website,
-            areas=areas,
-            target_groups=_split(cells["target_groups"]),
-            address=cells["address"],
-            postcode=cells["postcode"],
-            city=cells["city"],
-        )
-
-    def _cvr(self, row: int, text: str) -> str:
+    def check(text: str) -> tuple[str, str | None]:
         if not text:
-            return ""
+            return "", None
         try:
-            return clean_cvr(text)
-        except CvrError as exc:
-            self.problem(row, "cvr", str(exc))
-            return ""
+            return convert(text), None
+        except (CvrError, ValidationError) as exc:
+            return "", exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
 
-    def _address(self, row: int, cells: dict[str, str]) -> None:
-        if cells["postcode"] and not re.fullmatch(r"\d{4}", cells["postcode"]):
-            self.problem(row, "postcode", f"a postcode has 4 digits, not {cells['postcode']!r}")
-        if cells["address"] and not (cells["postcode"] and cells["city"]):
-            self.problem(
-                row, "postcode" if not cells["postcode"] else "city", "needed with an address"
-            )
-
-    def _email(self, row: int, email: str) -> None:
-        if not email:
-            return
-        try:
-            validate_email(email)
-        except ValidationError:
-            self.problem(row, "email", f"{email!r} is not an e-mail address")
-
-    def _website(self, row: int, text: str) -> str:
-        website = text if not text or re.match(r"https?://", text) else "https://" + text
-        if website:
-            try:
-                self.url(website)
-            except ValidationError:
-                self.problem(row, "website", f"{text!r} is not a web address")
-        return website
-
-    def _areas(self, row: int, text: str) -> list[str]:
-        areas = []
-        for part in _split(text):
-            code = self.tax.lookup("areas", part)
-            if code is None:
-                self.problem(row, "areas", f"unknown area {part!r}; codes: {_codes('areas')}")
-            else:
-                areas.append(code)
-        return list(dict.fromkeys(areas))
+    return check
 
 
-def find_duplicates(rows: list[ActorRow]) -> list[Review]:
+def _email(text: str) -> str:
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise ValidationError(f"{text!r} is not an e-mail address") from None
+    return text
+
+
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def _website(text: str) -> str:
+    website = text if text.startswith(("http://", "https://")) else "https://" + text
+    try:
+        _URL(website)
+    except ValidationError:
+        raise ValidationError(f"{text!r} is not a web address") from None
+    return website
+
+
+def _areas(text: str) -> tuple[list[str], list[str]]:
+    """The codes of a ``;``-separated list of areas, and a message per unknown area."""
+    codes, messages = [], []
+    for part in _split(text):
+        code = taxonomy().lookup("areas", part)
+        if code is None:
+            messages.append(f"unknown area {part!r}; codes: {_codes('areas')}")
+        else:
+            codes.append(code)
+    return list(dict.fromkeys(codes)), messages
+
+
+# -- duplicates ---------------------------------------------------------------------------
+
+
+def _known_cvrs() -> dict[str, str]:
+    """CVR number -> name of the actors already in the register."""
+    return dict(Organization.objects.exclude(tax_id="").values_list("tax_id", "name").iterator())
+
+
+def find_duplicates(actors: pd.DataFrame) -> list[Review]:
     """Rows with the CVR number of an existing actor or an earlier row (held back), and rows
     whose name and address resemble another's in the same municipality (for review)."""
     reviews: list[Review] = []
-    cvrs = {r.tax_id for r in rows if r.tax_id}
-    known_cvr = (
-        dict(Organization.objects.filter(tax_id__in=cvrs).values_list("tax_id", "name"))
-        if cvrs
-        else {}
-    )
-    first_row: dict[str, int] = {}
-    for r in rows:
-        cvr = r.tax_id
-        if not cvr:
-            continue
-        if cvr in known_cvr:
-            reviews.append(
-                Review(
-                    r.row,
-                    r.name,
-                    f"same CVR {cvr} as {known_cvr[cvr]!r} in the register",
-                    True,
-                )
-            )
-        elif cvr in first_row:
-            reviews.append(Review(r.row, r.name, f"same CVR {cvr} as row {first_row[cvr]}", True))
+    with_cvr = actors[actors["tax_id"] != ""]
+    known = _known_cvrs()
+    first_row = with_cvr.groupby("tax_id")["row"].transform("first")
+    for row, name, cvr, first in zip(
+        with_cvr["row"], with_cvr["name"], with_cvr["tax_id"], first_row, strict=True
+    ):
+        if cvr in known:
+            reason = f"same CVR {cvr} as {known[cvr]!r} in the register"
+        elif first != row:
+            reason = f"same CVR {cvr} as row {first}"
         else:
-            first_row[cvr] = r.row
-    held = {rv.row for rv in reviews}
-
-    # Similar names: compared only within a block (municipality + address, or municipality
-    # + first letters of the name when there is no address), so the work stays linear.
-    def block(municipality_id: int, name: str, address: str, postcode: str) -> tuple[object, ...]:
-        if address:
-            return (municipality_id, _key(address), postcode)
-        return (municipality_id, "", _key(name)[:4])
-
-    blocks: dict[tuple[object, ...], list[tuple[str, str]]] = defaultdict(list)
-    municipality_ids = {r.municipality.pk for r in rows}
-    existing = Location.objects.filter(
-        organization__municipality_id__in=municipality_ids
-    ).values_list("organization__municipality_id", "organization__name", "address_1", "postal_code")
-    for municipality_id, name, address, postcode in existing.iterator():
-        blocks[block(municipality_id, name, address, postcode)].append(
-            (_key(name), repr(name) + " in the register")
-        )
-    for r in rows:
-        if r.row in held:
             continue
-        key = block(r.municipality.pk, r.name, r.address, r.postcode)
-        name = _key(r.name)
-        for other, where in blocks[key]:
-            if name == other or SequenceMatcher(None, name, other).ratio() >= SIMILAR_NAME:
-                what = "name and address" if r.address else "name"
-                reviews.append(Review(r.row, r.name, f"similar {what} to {where}", False))
-                break
-        blocks[key].append((name, f"row {r.row}"))
+        reviews.append(Review(int(row), name, reason, True))
+    held = {rv.row for rv in reviews}
+    candidates = actors[~actors["row"].isin(held)]
+    reviews += _similar(candidates)
     return sorted(reviews, key=lambda rv: rv.row)
+
+
+def _blocks(frame: pd.DataFrame) -> pd.Series:
+    """The block a name is compared in: municipality + address + postcode, or without an
+    address municipality + the name's first four letters (so the work stays linear)."""
+    name = comparison_key(frame["name"])
+    address = comparison_key(frame["address"])
+    return (
+        frame["municipality_id"].astype(str)
+        + "|"
+        + address.where(address != "", "|" + name.str.slice(0, 4))
+        + "|"
+        + frame["postcode"].where(address != "", "")
+    )
+
+
+def _similar(actors: pd.DataFrame) -> list[Review]:
+    """Rows whose name resembles (difflib ratio >= SIMILAR_NAME) that of an earlier row or
+    an actor in the register within the same block."""
+    if actors.empty:
+        return []
+    new = pd.DataFrame(
+        {
+            "municipality_id": actors["municipality"].map(lambda m: m.pk),
+            "name": actors["name"],
+            "address": actors["address"],
+            "postcode": actors["postcode"],
+            "row": actors["row"],
+        }
+    )
+    existing = pd.DataFrame(
+        Organization.objects.filter(municipality_id__in=set(new["municipality_id"]))
+        .values_list("municipality_id", "name", "locations__address_1", "locations__postal_code")
+        .iterator(chunk_size=5000),
+        columns=["municipality_id", "name", "address", "postcode"],
+    ).fillna("")
+    existing["row"] = 0  # 0: in the register
+    both = pd.concat([existing, new], ignore_index=True)
+    both["block"] = _blocks(both)
+    both["key"] = comparison_key(both["name"])
+    # Only blocks with two or more names; each block's members together, in their order
+    # (the register's actors first, then the file's rows).
+    shared = both[both.duplicated("block", keep=False)].sort_values("block", kind="stable")
+    reviews: list[Review] = []
+    block = None
+    earlier: list[_Earlier] = []
+    for this, row, name, key, address in zip(
+        shared["block"], shared["row"], shared["name"], shared["key"], shared["address"],
+        strict=True,
+    ):  # fmt: skip
+        if this != block:
+            block, earlier = this, []
+        if row:
+            other = _resembles(key, earlier)
+            if other is not None:
+                what = "name and address" if address else "name"
+                reviews.append(Review(int(row), name, f"similar {what} to {other}", False))
+        earlier.append(_Earlier(key, f"row {row}" if row else f"{name!r} in the register"))
+    return reviews
+
+
+@dataclass
+class _Earlier:
+    """A name met earlier in a block; its matcher is made when first needed."""
+
+    key: str
+    where: str
+    matcher: SequenceMatcher[str] | None = None
+
+
+def _resembles(key: str, earlier: list[_Earlier]) -> str | None:
+    """Where the first earlier name resembling ``key`` comes from, or None. difflib's ratio
+    is not symmetric: the new name is ``a``, the earlier one ``b`` (as the import always
+    compared). Its cheap upper bounds are tried before the ratio itself."""
+    for other in earlier:
+        if other.key == key:
+            return other.where
+        size = len(key) + len(other.key)
+        if not size or 2.0 * min(len(key), len(other.key)) / size < SIMILAR_NAME:
+            continue  # difflib's real_quick_ratio, without making a matcher
+        if other.matcher is None:
+            other.matcher = SequenceMatcher(None, "", other.key)
+        other.matcher.set_seq1(key)
+        if other.matcher.quick_ratio() >= SIMILAR_NAME and other.matcher.ratio() >= SIMILAR_NAME:
+            return other.where
+    return None
+
+
+# -- writing ------------------------------------------------------------------------------
 
 
 def import_actors(path: Path) -> ImportOutcome:
     """Validate the whole file, then write every actor not held back, in one transaction."""
-    rows, problems = read_actors(path)
+    actors, problems = read_actors(path)
     if problems:
         raise DataImportError(problems)
-    if not rows:
+    if actors.empty:
         raise DataImportError([Problem(str(path), None, None, "the file has no actors")])
-    reviews = find_duplicates(rows)
+    reviews = find_duplicates(actors)
     held = {rv.row for rv in reviews if rv.held_back}
-    keep = [r for r in rows if r.row not in held]
+    keep = actors[~actors["row"].isin(held)]
     with transaction.atomic():
-        for start in range(0, len(keep), BATCH):
-            _write(keep[start : start + BATCH])
+        write_actors(keep)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the search's plans
+            cursor.execute("ANALYZE register_organization, register_location")
     return ImportOutcome(imported=len(keep), reviews=reviews)
 
 
 ORGANIZATION_COLUMNS = (
-    "uuid", "name", "alternate_name", "description", "actor_type", "tax_id",
+    "id", "uuid", "name", "alternate_name", "description", "actor_type", "tax_id",
     "municipality_id", "email", "phone", "website", "areas", "target_groups",
     "search_text", "created_at", "updated_at",
 )  # fmt: skip
 LOCATION_COLUMNS = ("uuid", "organization_id", "address_1", "postal_code", "city", "country")
 
 
-def _insert(cursor: Any, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """COPY on PostgreSQL, executemany elsewhere."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+def search_texts(actors: pd.DataFrame) -> pd.Series:
+    """What :func:`samspil.register.models.actor_search_text` makes of each actor, column
+    by column (an imported actor has no other name and no description)."""
+    tax = taxonomy()
+    type_label = actors["actor_type"].map(dict(tax.choices("actor_types")))
+    area_labels = _per_value(
+        actors["areas"].map(tuple), lambda codes: [tax.label("areas", c) for c in codes]
+    )
+    place = (actors["address"] + " " + actors["city"]).str.strip()
+    parts = zip(
+        actors["name"],
+        type_label,
+        area_labels,
+        actors["target_groups"],
+        actors["municipality"].map(lambda m: m.name),
+        place,
+        strict=True,
+    )
+    return pd.Series(
+        [
+            " ".join(p for p in (name, kind, *labels, *groups, municipality, where) if p)
+            for name, kind, labels, groups, municipality, where in parts
+        ],
+        index=actors.index,
+        dtype=object,
+    )
 
 
-def _write(rows: Iterable[ActorRow]) -> None:
-    """Plain COPY/INSERTs: Django's bulk_create spends most of its time preparing each field
-    of each row (profiled: 2/3 of the import)."""
-    rows = list(rows)
-    uuid_value = (lambda u: u.hex) if connection.vendor == "sqlite" else (lambda u: u)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    ids = [uuid.uuid4() for _ in rows]
-    organizations = [
-        (
-            uuid_value(uid),
-            r.name,
-            "",
-            "",
-            r.actor_type,
-            r.tax_id,
-            r.municipality.pk,
-            r.email,
-            r.phone,
-            r.website,
-            json.dumps(r.areas, ensure_ascii=False),
-            json.dumps(r.target_groups, ensure_ascii=False),
-            actor_search_text(r, r.municipality.name, f"{r.address} {r.city}".strip()),
-            now,
-            now,
-        )
-        for uid, r in zip(ids, rows, strict=True)
-    ]
+def _new_ids(table: str, count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``table``, taken before the rows are written
+    (PostgreSQL: from the table's sequence; SQLite: after the largest, under the write
+    lock the transaction holds)."""
     with connection.cursor() as cursor:
-        _insert(cursor, "register_organization", ORGANIZATION_COLUMNS, organizations)
-        pk_of = dict(Organization.objects.filter(uuid__in=ids).values_list("uuid", "pk"))
-        locations = [
-            (uuid_value(uuid.uuid4()), pk_of[uid], r.address, r.postcode, r.city, "DK")
-            for uid, r in zip(ids, rows, strict=True)
-            if r.address
-        ]
-        if locations:
-            _insert(cursor, "register_location", LOCATION_COLUMNS, locations)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [r[0] for r in cursor.fetchall()]
+        # Not below what AUTOINCREMENT has handed out: a deleted row's id is not reused.
+        cursor.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0))",
+            [table],
+        )
+        start = int(cursor.fetchone()[0]) + 1
+        return list(range(start, start + count))
+
+
+def write_actors(actors: pd.DataFrame) -> None:
+    """Plain COPY (PostgreSQL) or INSERTs of whole columns: Django's bulk_create spends most
+    of its time preparing each field of each row (profiled: 2/3 of the import)."""
+    if actors.empty:
+        return
+    # As text: a datetime column costs more to write out as CSV than the rest together.
+    now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
+    ids = _new_ids("register_organization", len(actors))
+    organizations = pd.DataFrame(
+        {
+            "id": ids,
+            "uuid": _uuids(len(actors)),
+            "name": actors["name"].to_numpy(),
+            "alternate_name": "",
+            "description": "",
+            "actor_type": actors["actor_type"].to_numpy(),
+            "tax_id": actors["tax_id"].to_numpy(),
+            "municipality_id": actors["municipality"].map(lambda m: m.pk).to_numpy(),
+            "email": actors["email"].to_numpy(),
+            "phone": actors["phone"].to_numpy(),
+            "website": actors["website"].to_numpy(),
+            "areas": _json(actors["areas"]).to_numpy(),
+            "target_groups": _json(actors["target_groups"]).to_numpy(),
+            "search_text": search_texts(actors).to_numpy(),
+            "created_at": now,
+            "updated_at": now,
+        },
+        columns=ORGANIZATION_COLUMNS,
+    )
+    located = (actors["address"] != "").to_numpy()
+    locations = pd.DataFrame(
+        {
+            "uuid": _uuids(int(located.sum())),
+            "organization_id": organizations["id"].to_numpy()[located],
+            "address_1": actors["address"].to_numpy()[located],
+            "postal_code": actors["postcode"].to_numpy()[located],
+            "city": actors["city"].to_numpy()[located],
+            "country": "DK",
+        },
+        columns=LOCATION_COLUMNS,
+    )
+    _insert("register_organization", organizations)
+    _insert("register_location", locations)
+
+
+def _uuids(count: int) -> list[str]:
+    """``count`` random (version 4, RFC 4122) UUIDs as the database stores them, made from
+    one read of the system's random source (uuid.uuid4() reads it once per UUID)."""
+    octets = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16).copy()
+    octets[:, 6] = (octets[:, 6] & 0x0F) | 0x40  # version 4
+    octets[:, 8] = (octets[:, 8] & 0x3F) | 0x80  # variant RFC 4122
+    text = octets.tobytes().hex()
+    hexes = [text[32 * i : 32 * i + 32] for i in range(count)]
+    if connection.vendor == "sqlite":
+        return hexes  # Django stores a UUID there as 32 hex digits
+    return [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" for h in hexes]
+
+
+def _json(column: pd.Series) -> pd.Series:
+    return _per_value(column.map(tuple), lambda v: json.dumps(list(v), ensure_ascii=False))
+
+
+def _insert(table: str, frame: pd.DataFrame) -> None:
+    """One COPY (CSV) on PostgreSQL, executemany elsewhere."""
+    if frame.empty:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            # Strings quoted: an unquoted empty field would be NULL, not "".
+            frame.to_csv(buffer, header=False, index=False, quoting=csv.QUOTE_NONNUMERIC)
+            with cursor.cursor.copy(
+                f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT csv)"
+            ) as copy:
+                copy.write(buffer.getvalue())
+            return
+        marks = ", ".join(["%s"] * len(frame.columns))
+        rows: list[tuple[Any, ...]] = list(frame.itertuples(index=False, name=None))
+        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)

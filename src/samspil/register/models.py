@@ -102,7 +102,11 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["municipality", "name"], name="register_org_muni_name")]
+        indexes = [
+            models.Index(fields=["municipality", "name"], name="register_org_muni_name"),
+            # The public search's order: the first matches by name without sorting them all.
+            models.Index(fields=["name", "id"], name="register_org_name"),
+        ]
         verbose_name = _("civil actor")
         verbose_name_plural = _("civil actors")
 
@@ -389,6 +393,21 @@ class ValueReport(models.Model):
         blank=True,
     )
     goals_met = models.BooleanField(_("goals met"), null=True, blank=True)
+    # Tabel 5.6's options 2, 4 and 8 are described rather than counted.
+    new_methods = models.TextField(
+        _("new methods to measure value creation and effect"),
+        blank=True,
+        help_text=_("The method you are developing or have developed, if any."),
+    )
+    local_outcome = models.TextField(
+        _("the total outcome in the local area across civil society and the municipality"),
+        blank=True,
+    )
+    other_measure = models.TextField(
+        _("other documentation of value"),
+        blank=True,
+        help_text=_("For example dialogue-based evaluation, feedback or collaboration meetings."),
+    )
     version = models.PositiveIntegerField(default=1)
     municipal_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -421,7 +440,8 @@ class ValueReport(models.Model):
                     i.actual is not None for i in self.indicators.all()
                 )
             else:
-                documented = getattr(self, term.field) is not None
+                value = getattr(self, term.field)  # a number, or a text (2, 4, 8)
+                documented = value is not None and str(value).strip() != ""
             if documented:
                 found.append(term.code)
         return found

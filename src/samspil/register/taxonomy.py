@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 DATA = Path(__file__).resolve().parent / "data" / "taxonomy.yaml"
 
@@ -40,6 +40,10 @@ class Taxonomy(BaseModel):
     measures: tuple[Term, ...]
     assessment_statements: tuple[Term, ...]
     agreement_scale: tuple[Term, ...]
+    # label or code (case-folded) -> code, per list; filled on first use. Not a cache keyed
+    # on the model: hashing a frozen pydantic model hashes every term (profiled: most of
+    # an import's time went into hashing the taxonomy on each lookup).
+    _indexes: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique(self) -> Taxonomy:
@@ -68,16 +72,18 @@ class Taxonomy(BaseModel):
 
     def lookup(self, name: str, text: str) -> str | None:
         """The code of a term given by its code or its Danish label (case-insensitive)."""
-        return _index(self, name).get(" ".join(str(text).split()).casefold())
+        return self.index(name).get(" ".join(str(text).split()).casefold())
 
-
-@cache
-def _index(tax: Taxonomy, name: str) -> dict[str, str]:
-    index = {}
-    for term in tax.terms(name):
-        index[term.label.casefold()] = term.code
-        index[term.code.casefold()] = term.code
-    return index
+    def index(self, name: str) -> dict[str, str]:
+        """Every label and code of a list, case-folded, mapped to the code."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = {}
+            for term in self.terms(name):
+                index[term.label.casefold()] = term.code
+                index[term.code.casefold()] = term.code
+            self._indexes[name] = index
+        return index
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

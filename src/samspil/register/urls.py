@@ -37,6 +37,11 @@ urlpatterns = [
     path("register/inviter/", views.invite, name="register_invite"),
     path("register/samarbejde/ny/", views.collaboration_new, name="register_collaboration_new"),
     path(
+        "register/samarbejde/<uuid:collab_id>/partner/ny/",
+        views.collaboration_partner_new,
+        name="register_partner_new",
+    ),
+    path(
         "register/samarbejde/<uuid:collab_id>/",
         views.collaboration_page,
         name="register_collaboration",

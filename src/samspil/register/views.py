@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from samspil.fieldwork.models import Municipality
 from samspil.register import access, actions, forms, overview
+from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (
     Collaboration,
     Contact,
@@ -30,15 +31,10 @@ from samspil.register.models import (
     Organization,
     ValueReport,
 )
-from samspil.register.search import filter_text
+from samspil.register.search import filter_area, filter_text, first_by_name
 from samspil.register.taxonomy import taxonomy
 
 RESULTS = 20  # per list; a phone shows about this many
-
-
-def _contact_rows(user: Any, contacts: Any) -> list[dict[str, Any]]:
-    """Contacts as shown: the person's details only where :func:`access.can_see_person`."""
-    return [{"contact": c, "person": access.can_see_person(user, c)} for c in contacts]
 
 
 # -- public -------------------------------------------------------------------------------
@@ -54,23 +50,27 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        contacts = Contact.objects.filter(municipality__isnull=False).select_related(
-            "municipality", "unit"
-        )
-        actors = Organization.objects.select_related("municipality")
+        # Only the columns the page shows, as values (not the search text, the largest).
+        contacts = Contact.objects.filter(municipality__isnull=False)
+        actors = Organization.objects.values(*ACTOR_VALUES)
         if data["kommune"]:
-            contacts = contacts.filter(municipality__code=data["kommune"])
-            actors = actors.filter(municipality__code=data["kommune"])
+            # The municipality's key in the same query (the planner then uses the
+            # municipality + name index rather than a join on the code).
+            chosen = Subquery(Municipality.objects.filter(code=data["kommune"]).values("pk"))
+            contacts = contacts.filter(municipality_id=chosen)
+            actors = actors.filter(municipality_id=chosen)
         if data["omraade"]:
-            contacts = contacts.filter(areas__icontains=f'"{data["omraade"]}"')
-            actors = actors.filter(areas__icontains=f'"{data["omraade"]}"')
+            contacts = filter_area(contacts, data["omraade"])
+            actors = filter_area(actors, data["omraade"])
         if data["q"]:
             contacts = filter_text(contacts, data["q"])
-            actors = filter_text(actors, data["q"])
+        actors = first_by_name(actors, data["q"], RESULTS, narrowed=bool(data["kommune"]))
         context.update(
             searched=True,
-            contacts=_contact_rows(request.user, contacts.order_by("topic", "pk")[:RESULTS]),
-            actors=list(actors.order_by("name", "pk")[:RESULTS]),
+            contacts=contact_items(
+                request.user, contacts.order_by("topic", "pk")[:RESULTS], with_municipality=True
+            ),
+            actors=actor_items(actors),
             limit=RESULTS,
         )
     return render(request, "register/search.html", context)
@@ -78,14 +78,15 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
-    contacts = municipality.contact_points.select_related("unit").order_by("topic", "pk")  # type: ignore[attr-defined]
+    contacts = municipality.contact_points.order_by("topic", "pk")  # type: ignore[attr-defined]
+    can_edit = access.can_edit_municipality(request.user, municipality)
     by_area: list[tuple[str, list[dict[str, Any]]]] = []
-    rows = _contact_rows(request.user, contacts)
+    rows = contact_items(request.user, contacts, can_edit=can_edit)
     for term in taxonomy().areas:
-        found = [r for r in rows if term.code in r["contact"].areas]
+        found = [r for r in rows if term.code in r["areas"]]
         if found:
             by_area.append((term.label, found))
-    other = [r for r in rows if not r["contact"].areas]
+    other = [r for r in rows if not r["areas"]]
     if other:
         by_area.append((_("Other topics"), other))
     return render(
@@ -95,9 +96,8 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
             "municipality": municipality,
             "by_area": by_area,
             "actor_count": municipality.actors.count(),  # type: ignore[attr-defined]
-            "can_edit": access.can_edit_municipality(request.user, municipality),
-            "can_see_overview": access.can_edit_municipality(request.user, municipality)
-            or access.is_researcher(request.user),
+            "can_edit": can_edit,
+            "can_see_overview": can_edit or access.is_researcher(request.user),
         },
     )
 
@@ -108,15 +108,17 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
         uuid=actor_id,
     )
     collaborations = Collaboration.objects.filter(memberships__organization=actor).distinct()
+    can_edit = access.can_edit_actor(request.user, actor)
+    contacts = contact_items(request.user, actor.contacts.all(), can_edit=can_edit)  # type: ignore[attr-defined]
     return render(
         request,
         "register/actor.html",
         {
             "actor": actor,
             "location": next(iter(actor.locations.all()), None),
-            "contacts": _contact_rows(request.user, actor.contacts.all()),  # type: ignore[attr-defined]
+            "contacts": contacts,
             "collaborations": collaborations,
-            "can_edit": access.can_edit_actor(request.user, actor),
+            "can_edit": can_edit,
         },
     )
 
@@ -344,28 +346,72 @@ def _collaboration(request: HttpRequest, collab_id: str) -> Collaboration:
     return collaboration
 
 
+def _partner(role: str, member: Organization | Municipality) -> actions.Partner:
+    if isinstance(member, Organization):
+        return actions.Partner(role, organization=member)
+    return actions.Partner(role, municipality=member)
+
+
 @login_required
 def collaboration_new(request: HttpRequest) -> HttpResponse:
-    party = access.parties(request.user).select_related("municipality", "organization").first()
+    """A collaboration with the user's own side and one or more partners, each with a role."""
+    party = (
+        access.parties(request.user)
+        .select_related("municipality", "organization__municipality")
+        .first()
+    )
     access.require(party is not None)
     assert party is not None
+    own_side: Organization | Municipality = party.organization or party.municipality  # type: ignore[assignment]
     form = forms.CollaborationForm(request.POST or None)
-    partner = forms.PartnerForm(request.POST or None, own_municipality=party.municipality)
-    if request.method == "POST" and form.is_valid() and partner.is_valid():
-        p = partner.cleaned_data
-        own = actions.Partner(
-            p["role"], organization=party.organization, municipality=party.municipality
-        )
-        other = actions.Partner(
-            p["partner_role"], organization=p.get("actor"), municipality=p.get("municipality")
-        )
-        collaboration = actions.create_collaboration(request.user, form.cleaned_data, [own, other])
+    own = forms.OwnRoleForm(request.POST or None, prefix="own")
+    partners = forms.PartnerFormSet(
+        request.POST or None,
+        prefix="partner",
+        form_kwargs={"actors": forms.partner_actors(party)},
+        existing=[own_side],
+    )
+    if request.method == "POST" and all([form.is_valid(), own.is_valid(), partners.is_valid()]):
+        members = [_partner(own.cleaned_data["role"], own_side)]
+        members += [_partner(role, member) for role, member in partners.partners()]
+        collaboration = actions.create_collaboration(request.user, form.cleaned_data, members)
         messages.success(request, _("The collaboration has been created."))
         return redirect("register_collaboration", collab_id=collaboration.uuid)
     return render(
         request,
-        "register/form.html",
-        {"form": form, "extra_form": partner, "title": _("New collaboration")},
+        "register/collaboration_form.html",
+        {"form": form, "own": own, "own_side": own_side, "partners": partners},
+    )
+
+
+@login_required
+def collaboration_partner_new(request: HttpRequest, collab_id: str) -> HttpResponse:
+    """Add a partner to a collaboration one is party to (as many times as needed)."""
+    collaboration = _collaboration(request, collab_id)
+    access.require(access.can_edit_collaboration(request.user, collaboration))
+    mine = access.own_memberships(request.user, collaboration)[0]  # the side one acts for
+    side = (
+        {"organization_id": mine.organization_id}
+        if mine.organization_id
+        else {"municipality_id": mine.municipality_id}
+    )
+    party = access.parties(request.user).filter(**side)[0]
+    memberships = collaboration.memberships.select_related("organization", "municipality")  # type: ignore[attr-defined]
+    formset = forms.AddPartnerFormSet(
+        request.POST or None,
+        prefix="partner",
+        form_kwargs={"actors": forms.partner_actors(party)},
+        existing=[m.member for m in memberships],
+    )
+    if request.method == "POST" and formset.is_valid():
+        for role, member in formset.partners():
+            actions.add_partner(request.user, collaboration, _partner(role, member))
+        messages.success(request, _("The partner has been added."))
+        return redirect("register_collaboration", collab_id=collaboration.uuid)
+    return render(
+        request,
+        "register/partner_form.html",
+        {"collaboration": collaboration, "partners": formset},
     )
 
 
@@ -476,7 +522,9 @@ def report_page(request: HttpRequest, collab_id: str, report_id: int) -> HttpRes
             "assessments": assessments,
             "sides": access.approval_sides(request.user, report),
             "measures": [
-                (t.label, getattr(report, t.field)) for t in taxonomy().measures if t.field
+                (t.label, getattr(report, t.field) if getattr(report, t.field) != "" else None)
+                for t in taxonomy().measures
+                if t.field
             ],
         },
     )
