@@ -8,7 +8,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from samspil.coding.records import clean, clean_id, final_code_sets, is_blank, require_columns
+from samspil.coding.records import (
+    clean,
+    clean_id,
+    cleaned_cells,
+    final_code_table,
+    is_blank,
+    require_columns,
+)
 from samspil.coding.schema import Codebook
 
 QUOTE_COLUMNS = ["variable", "respondent_id", "text"]
@@ -42,9 +49,11 @@ def theme_shares(
     """
     question = codebook.question(variable)
     base_ids = _answered_ids(answered)
-    sets = final_code_sets(final_codes, variable, codebook)
-    coded = {str(r): s[""] for r, s in sets.sets.get(variable, {}).items()}
-    stray = sorted(set(coded) - base_ids)
+    table = final_code_table(final_codes, variable, codebook)
+    coded = pd.DataFrame(
+        {"id": table["respondent_id"].map(str), "code": table["code"]}, index=table.index
+    )
+    stray = sorted(set(coded["id"].unique()) - base_ids)
     if stray:
         shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
         raise ValueError(
@@ -60,7 +69,7 @@ def theme_shares(
     base = len(base_ids)
     rows = []
     for _code, label, members in groups:
-        n = sum(1 for s in coded.values() if s.intersection(members))
+        n = int(coded.loc[coded["code"].isin(members), "id"].nunique())
         rows.append({"option": label, "n": n, "percent": n / base * 100 if base else np.nan})
     result = pd.DataFrame(rows, columns=["option", "n", "percent"])
     result.attrs["base"] = base
@@ -114,7 +123,8 @@ def _flag(value: Any, row: int) -> bool:
 
 def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> set[str]:
     if isinstance(answered, pd.Series) and answered.dtype == bool:
-        values: Iterable[Hashable] = answered.index[answered.to_numpy()]
+        values = pd.Series(answered.index[answered.to_numpy()], dtype=object)
     else:
-        values = answered
-    return {str(clean_id(v)) for v in values if not is_blank(v)}
+        values = pd.Series(list(answered), dtype=object)
+    blank, ids = cleaned_cells(values, clean_id)
+    return {str(v) for v in ids[~blank]}
