@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -30,6 +30,7 @@ def theme_shares(
     variable: str,
     *,
     level: Literal["theme", "code"] = "theme",
+    row_numbers: Sequence[int] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Share of respondents mentioning each theme of an open question, for a figure.
 
@@ -45,15 +46,14 @@ def theme_shares(
     two-level codebook, ``level="theme"`` counts a respondent for a theme when any of its
     subthemes was coded, and ``level="code"`` gives one row per code instead. Respondent
     ids are matched after turning integer-valued floats into ints and ``12`` into ``"12"``
-    alike. A coded respondent missing from ``answered`` is an error.
+    alike. A coded respondent missing from ``answered`` is an error. ``row_numbers`` names
+    the rows in messages when ``final_codes`` is a selection of a larger table.
     """
     question = codebook.question(variable)
     base_ids = _answered_ids(answered)
-    table = final_code_table(final_codes, variable, codebook)
-    coded = pd.DataFrame(
-        {"id": table["respondent_id"].map(str), "code": table["code"]}, index=table.index
-    )
-    stray = sorted(set(coded["id"].unique()) - base_ids)
+    table = final_code_table(final_codes, variable, codebook, row_numbers=row_numbers)
+    ids, coded_ids = pd.factorize(np.array([str(v) for v in table["respondent_id"]], object))
+    stray = sorted(set(coded_ids) - base_ids)
     if stray:
         shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
         raise ValueError(
@@ -67,9 +67,11 @@ def theme_shares(
     else:
         raise ValueError(f"level must be 'theme' or 'code', not {level!r}")
     base = len(base_ids)
+    codes, names = pd.factorize(table["code"])  # no code: -1
     rows = []
     for _code, label, members in groups:
-        n = int(coded.loc[coded["code"].isin(members), "id"].nunique())
+        chosen = np.isin(codes, [i for i, name in enumerate(names) if name in members])
+        n = int(np.unique(ids[chosen]).size)
         rows.append({"option": label, "n": n, "percent": n / base * 100 if base else np.nan})
     result = pd.DataFrame(rows, columns=["option", "n", "percent"])
     result.attrs["base"] = base
@@ -125,6 +127,6 @@ def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> set[str]:
     if isinstance(answered, pd.Series) and answered.dtype == bool:
         values = pd.Series(answered.index[answered.to_numpy()], dtype=object)
     else:
-        values = pd.Series(list(answered), dtype=object)
+        values = pd.Series(answered if isinstance(answered, pd.Series) else list(answered))
     blank, ids = cleaned_cells(values, clean_id)
     return {str(v) for v in ids[~blank]}

@@ -135,22 +135,21 @@ def cleaned_cells(
     values: pd.Series, how: Callable[[Any], Hashable]
 ) -> tuple[np.ndarray, np.ndarray]:
     """``is_blank`` and ``how`` (``clean`` or ``clean_id``) of every cell of a column, as
-    arrays. Worked out once per distinct cell: a coding table repeats its variables, coders
-    and codes on every row."""
-    positions, distinct = pd.factorize(values)  # a missing cell is -1: the last entry below
-    cells = pd.Series(np.asarray(distinct, dtype=object), dtype=object)
-    if pd.api.types.infer_dtype(cells) == "string":  # text: both functions strip it
-        stripped = cells.str.strip()
-        blank = (stripped == "").to_numpy(dtype=bool)
-        cleaned = stripped.to_numpy(dtype=object, copy=True)
+    arrays (None where blank). Text (a read file's column) is stripped in one pass; other
+    cells are worked out once per distinct value."""
+    cells = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        cleaned = np.array([v.strip() if isinstance(v, str) else "" for v in cells], dtype=object)
+        blank = cleaned == ""
         cleaned[blank] = None
-    else:
-        blank = np.fromiter((is_blank(v) for v in cells), dtype=bool, count=len(cells))
-        cleaned = np.fromiter(
-            (None if b else how(v) for v, b in zip(cells, blank, strict=True)),
-            dtype=object,
-            count=len(cells),
-        )
+        return blank, cleaned
+    positions, distinct = pd.factorize(cells)  # a missing cell is -1: the last entry below
+    blank = np.fromiter((is_blank(v) for v in distinct), dtype=bool, count=len(distinct))
+    cleaned = np.fromiter(
+        (None if b else how(v) for v, b in zip(distinct, blank, strict=True)),
+        dtype=object,
+        count=len(distinct),
+    )
     return np.append(blank, True)[positions], np.append(cleaned, None)[positions]
 
 
@@ -331,21 +330,42 @@ def _known_code(
 
 
 def final_code_table(
-    final_codes: pd.DataFrame, variable: str, codebook: Codebook | None = None
+    final_codes: pd.DataFrame,
+    variable: str,
+    codebook: Codebook | None = None,
+    *,
+    row_numbers: Sequence[int] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The checked :func:`code_table` of one open question, from a ``respondent_id,
-    variable, code`` table that may hold other questions too (rows named as in the whole
-    table)."""
+    variable, code`` table that may hold other questions too (rows named by their place in
+    that table, or by ``row_numbers`` when it is a selection of a larger one)."""
     require_columns(final_codes, FINAL_COLUMNS, "the final codes")
     blank, names = cleaned_cells(final_codes["variable"], clean)
     keep = ~blank & (names == variable)
+    numbers = np.arange(1, len(keep) + 1) if row_numbers is None else np.asarray(row_numbers)
     return code_table(
         final_codes[keep],
         codebook,
         with_coder=False,
         what="the final codes",
-        row_numbers=np.flatnonzero(keep) + 1,
+        row_numbers=numbers[keep],
     )
+
+
+def split_by_variable(final_codes: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
+    """The rows of each variable (name stripped) of a final codes table and their row
+    numbers in it (1, 2, ...): one pass for a report's several theme tables."""
+    require_columns(final_codes, FINAL_COLUMNS, "the final codes")
+    blank, names = cleaned_cells(final_codes["variable"], clean)
+    positions, variables = pd.factorize(names[~blank])
+    rows = np.flatnonzero(~blank)
+    order = np.argsort(positions, kind="stable")
+    starts = np.searchsorted(positions[order], np.arange(len(variables) + 1))
+    out = {}
+    for i, variable in enumerate(variables):
+        chosen = rows[order[starts[i] : starts[i + 1]]]
+        out[str(variable)] = (final_codes.iloc[chosen], chosen + 1)
+    return out
 
 
 def final_code_sets(

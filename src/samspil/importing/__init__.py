@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -231,8 +231,10 @@ def _respondent_ids(
 ) -> pd.Series:
     if id_column is None:
         return pd.Series([f"r{i + 1}" for i in range(len(table))], dtype=object)
-    ids = table[id_column].map(lambda v: "" if v is None or v != v else _cell(v).strip())
-    ids = ids.reset_index(drop=True)
+    cells = table[id_column].to_numpy(dtype=object)
+    ids = pd.Series(
+        [_cell(v).strip() if v is not None and v == v else "" for v in cells], dtype=object
+    )
     empty = np.flatnonzero((ids == "").to_numpy())
     for i in empty[:10]:
         problems.append(Problem(name, int(i) + offset, id_column, "empty respondent id"))
@@ -268,22 +270,25 @@ def _convert(
         _report(bad, values.astype(object), var, name, header, offset, row_word, problems)
         return values
     # Work on the distinct answers only: a column of 100,000 answers has a handful.
-    raw = column.astype(object).where(column.notna(), "")
-    distinct = pd.unique(raw)
-    strings = raw.map({u: str(u).strip() for u in distinct})
+    positions, distinct = pd.factorize(column.to_numpy(dtype=object))  # missing: -1
+    texts = [str(u).strip() for u in distinct] + [""]  # ... the last entry
+
+    def per_row(values: list[Any], dtype: type = object) -> pd.Series:
+        return pd.Series(np.array(values, dtype=dtype)[positions], dtype=dtype)
+
+    shown = per_row(texts)
+    written = per_row([t != "" for t in texts], bool)
     if var.kind == "text":
-        return strings.where(strings != "", None).astype(object)
+        return per_row([t or np.nan for t in texts])  # as before: NaN where not answered
     if var.kind == "number":
-        parsed = {u: _number(str(u)) for u in distinct}
-        numbers = raw.map(parsed).astype(float)
-        bad = (strings != "") & numbers.isna()
-        _report(bad, strings, var, name, header, offset, row_word, problems, "is not a number")
+        numbers = per_row([_number(t) for t in texts], float)
+        bad = written & numbers.isna()
+        _report(bad, shown, var, name, header, offset, row_word, problems, "is not a number")
         return numbers
     table = value_lookup(var)
     allowed = {float(c) for c in var.labels}
-    known = {u: _code(str(u), table, allowed) for u in distinct}
-    values = raw.map(known).astype(float)
-    _report(values.isna() & (strings != ""), strings, var, name, header, offset, row_word, problems)
+    values = per_row([_code(t, table, allowed) for t in texts], float)
+    _report(values.isna() & written, shown, var, name, header, offset, row_word, problems)
     return values
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from samspil.errors import DomainError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 MAX_LISTED = 60
@@ -170,43 +170,60 @@ def _header(name: str, text: str, sep: str, limits: Limits) -> list[str]:
     if first.count(sep) + 1 > limits.columns:
         message = f"more than {limits.columns} columns ({first.count(sep) + 1})"
         raise DataImportError([Problem(name, 1, None, message)])
-    return next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
+    # A header without quotes ends at the first line break: only that line is parsed.
+    record = first if end >= 0 and '"' not in first else text
+    return next(csv.reader(io.StringIO(record, newline=""), delimiter=sep), [])
 
 
-def _field_counts(text: str, sep: str) -> list[int]:
+def _field_counts(text: str, sep: str) -> np.ndarray:
     """Fields per record (0 for a blank line), in one linear pass."""
-    if '"' not in text:
-        return [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
-    return [len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+    import numpy as np
+
+    if '"' in text:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        return np.fromiter((len(r) for r in reader), dtype=np.int64)
+    # Without quotes a record is a line: separators and line breaks are counted on the
+    # bytes (both are ASCII, so never part of a multi-byte character).
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(raw == ord("\n"))
+    lines = len(ends) + 1
+
+    def per_line(char: str) -> np.ndarray:
+        found = np.flatnonzero(raw == ord(char))
+        return np.bincount(np.searchsorted(ends, found), minlength=lines)
+
+    lengths = np.diff(np.concatenate(([-1], ends, [len(raw)]))) - 1
+    blank = lengths == per_line("\r")  # nothing but carriage returns
+    return np.where(blank, 0, per_line(sep) + 1)
 
 
-def _check_rows(name: str, counts: list[int], width: int, limits: Limits) -> None:
-    records = [c for c in counts if c]  # blank lines are skipped, as pandas does
+def _check_rows(name: str, counts: np.ndarray, width: int, limits: Limits) -> None:
+    records = counts[counts > 0]  # blank lines are skipped, as pandas does
     if len(records) - 1 > limits.rows:
         raise DataImportError([Problem(name, None, None, f"more than {limits.rows:,} rows")])
     problems = []
-    for index, count in enumerate(records[1:], start=2):
-        if count != width:
-            message = f"{count} fields, but the header has {width}"
-            if count == 1:
-                message += " (a line break in an unquoted cell?)"
-            problems.append(Problem(name, index, None, message))
-            if len(problems) >= 10:
-                break
+    for index in (records[1:] != width).nonzero()[0][:10]:
+        count = int(records[index + 1])
+        message = f"{count} fields, but the header has {width}"
+        if count == 1:
+            message += " (a line break in an unquoted cell?)"
+        problems.append(Problem(name, int(index) + 2, None, message))
     if problems:
         raise DataImportError(problems)
 
 
 def _check_cells(name: str, text: str, sep: str, limits: Limits) -> None:
+    """No run of characters between separators and line breaks (a cell, quotes or not)
+    is longer than the limit: only lines longer than it are split, so this stays linear."""
     if len(text) <= limits.cell:
         return
-    # Only runs that start at a field boundary are tried, so the search stays linear.
-    other = f"[^{re.escape(sep)}\n]"
-    long = re.search(f"(?<!{other}){other}{{{limits.cell + 1},}}", text)
-    if long is not None:
-        row = text.count("\n", 0, long.start()) + 1
-        message = f"a cell longer than {limits.cell:,} characters"
-        raise DataImportError([Problem(name, row, None, message)])
+    lines = text.split("\n")
+    if max(map(len, lines)) <= limits.cell:
+        return
+    for row, line in enumerate(lines, start=1):
+        if len(line) > limits.cell and max(map(len, line.split(sep))) > limits.cell:
+            message = f"a cell longer than {limits.cell:,} characters"
+            raise DataImportError([Problem(name, row, None, message)])
 
 
 def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
@@ -214,6 +231,7 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
 
     notes: list[str] = []
     text = _decode(name, data, notes)
+    utf8 = not notes  # the only note _decode makes is for Windows-1252
     if not text.strip():
         raise DataImportError([Problem(name, None, None, "the file is empty")])
     sep = sniff_separator(text)
@@ -221,9 +239,12 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
     _check_header_names(name, header, limits)
     _check_rows(name, _field_counts(text, sep), len(header), limits)
     _check_cells(name, text, sep, limits)
+    # pandas decodes UTF-8 itself, faster than reading the decoded text back
+    source = io.BytesIO(data) if utf8 else io.StringIO(text)
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            source,
+            encoding="utf-8-sig",
             sep=sep,
             dtype=str,
             keep_default_na=False,
@@ -240,11 +261,16 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
 
 
 def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    filled = (frame != "").any(axis=1).to_numpy()
-    last = len(filled) - filled[::-1].argmax() if filled.any() else 0
-    return frame.iloc[:last]
+    """Without the empty rows at the end (``;;;`` as Excel writes them), looked for from
+    the end in growing blocks (there are seldom any)."""
+    end, step = len(frame), 16
+    while end:
+        start = max(0, end - step)
+        filled = (frame.iloc[start:end] != "").any(axis=1).to_numpy()
+        if filled.any():
+            return frame.iloc[: end - int(filled[::-1].argmax())]
+        end, step = start, step * 4
+    return frame.iloc[:0]
 
 
 # -- XLSX and SAV ---------------------------------------------------------------------------

@@ -56,6 +56,20 @@ class Inputs:
     attributes: pd.DataFrame | None = None
     min_cell: int = 5
     quotes: pd.DataFrame | None = None
+    _codes_by_variable: dict[str, tuple[pd.DataFrame, np.ndarray]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def codes_of(self, variable: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """The final codes' rows of one open question and their row numbers in the whole
+        table (split once per report)."""
+        assert self.codes is not None
+        if self._codes_by_variable is None:
+            from samspil.coding.records import split_by_variable
+
+            self._codes_by_variable = split_by_variable(self.codes)
+        empty = (self.codes.iloc[:0], np.zeros(0, dtype=int))
+        return self._codes_by_variable.get(variable, empty)
 
 
 def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
@@ -538,15 +552,17 @@ def themes(block: Block, inputs: Inputs) -> Result:
     if inputs.codes is None:
         raise Skip("Ingen kodning af de åbne svar er angivet (--codes).")
     from samspil.coding import load_codebook, theme_shares
+    from samspil.coding.records import cleaned_cells
 
     codebook = load_codebook(block.codebook or inputs.instrument.id)
     if block.variable not in inputs.data.columns:
         raise Skip(f"Variablen {block.variable} findes ikke i data.")
-    texts = inputs.data.set_index("respondent_id")[block.variable]
-    answered = set(texts[texts.notna() & (texts.astype(str).str.strip() != "")].index)
-    if not answered:
+    blank, _texts = cleaned_cells(inputs.data[block.variable], str)
+    answered = inputs.data["respondent_id"][~blank]
+    if answered.empty:
         raise Skip(f"Ingen har besvaret det åbne spørgsmål ({block.variable}) i data.")
-    table = theme_shares(inputs.codes, answered, codebook, block.variable)
+    codes, rows = inputs.codes_of(block.variable)
+    table = theme_shares(codes, answered, codebook, block.variable, row_numbers=rows)
     if block.theme_order:
         codes = list(table.attrs["codes"])
         rank = {code: i for i, code in enumerate(block.theme_order)}
