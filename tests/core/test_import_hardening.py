@@ -11,8 +11,6 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from samspil.cli import main
 from samspil.demo import demo_file
@@ -186,15 +184,6 @@ def test_samspils_own_sav_export_reads_back_without_contradictions(tmp_path, ins
         original.data.drop(columns="respondent_id"),
         check_dtype=False,
     )
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=",;a\næ\r ", max_size=40), st.sampled_from([",", ";"]))
-def test_field_counts_without_quotes_are_those_of_each_line(text, sep):
-    from samspil.importing.table import _field_counts
-
-    by_line = [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
-    assert _field_counts(text, sep).tolist() == by_line
 
 
 def test_a_long_line_of_short_cells_is_read():

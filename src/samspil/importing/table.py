@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from samspil.errors import DomainError
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 MAX_LISTED = 60
@@ -175,39 +174,26 @@ def _header(name: str, text: str, sep: str, limits: Limits) -> list[str]:
     return next(csv.reader(io.StringIO(record, newline=""), delimiter=sep), [])
 
 
-def _field_counts(text: str, sep: str) -> np.ndarray:
+def _field_counts(text: str, sep: str) -> list[int]:
     """Fields per record (0 for a blank line), in one linear pass."""
-    import numpy as np
-
-    if '"' in text:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        return np.fromiter((len(r) for r in reader), dtype=np.int64)
-    # Without quotes a record is a line: separators and line breaks are counted on the
-    # bytes (both are ASCII, so never part of a multi-byte character).
-    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(raw == ord("\n"))
-    lines = len(ends) + 1
-
-    def per_line(char: str) -> np.ndarray:
-        found = np.flatnonzero(raw == ord(char))
-        return np.bincount(np.searchsorted(ends, found), minlength=lines)
-
-    lengths = np.diff(np.concatenate(([-1], ends, [len(raw)]))) - 1
-    blank = lengths == per_line("\r")  # nothing but carriage returns
-    return np.where(blank, 0, per_line(sep) + 1)
+    if '"' not in text:
+        return [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
+    return [len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
 
 
-def _check_rows(name: str, counts: np.ndarray, width: int, limits: Limits) -> None:
-    records = counts[counts > 0]  # blank lines are skipped, as pandas does
+def _check_rows(name: str, counts: list[int], width: int, limits: Limits) -> None:
+    records = [c for c in counts if c]  # blank lines are skipped, as pandas does
     if len(records) - 1 > limits.rows:
         raise DataImportError([Problem(name, None, None, f"more than {limits.rows:,} rows")])
     problems = []
-    for index in (records[1:] != width).nonzero()[0][:10]:
-        count = int(records[index + 1])
-        message = f"{count} fields, but the header has {width}"
-        if count == 1:
-            message += " (a line break in an unquoted cell?)"
-        problems.append(Problem(name, int(index) + 2, None, message))
+    for index, count in enumerate(records[1:], start=2):
+        if count != width:
+            message = f"{count} fields, but the header has {width}"
+            if count == 1:
+                message += " (a line break in an unquoted cell?)"
+            problems.append(Problem(name, index, None, message))
+            if len(problems) >= 10:
+                break
     if problems:
         raise DataImportError(problems)
 
