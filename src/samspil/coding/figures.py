@@ -49,10 +49,10 @@ def theme_shares(
     alike. A coded respondent missing from ``answered`` is an error. ``row_numbers`` names
     the rows in messages when ``final_codes`` is a selection of a larger table.
     """
-    question = codebook.question(variable)
+    codebook.question(variable)  # an open question the codebook lacks is the first error
     base_ids = _answered_ids(answered)
     table = final_code_table(final_codes, variable, codebook, row_numbers=row_numbers)
-    ids, coded_ids = pd.factorize(np.array([str(v) for v in table["respondent_id"]], object))
+    ids, coded_ids = pd.factorize(_texts(table["respondent_id"].to_numpy(dtype=object)))
     stray = sorted(set(coded_ids) - base_ids)
     if stray:
         shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
@@ -60,24 +60,43 @@ def theme_shares(
             f"{len(stray)} respondent(s) have final codes for {variable} but are not among "
             f"those who answered it: {shown}"
         )
-    if level == "theme":
-        groups = [(t.code, t.label, question.theme_members()[t.code]) for t in question.themes]
-    elif level == "code":
-        groups = [(c.code, c.label, [c.code]) for c in question.leaves()]
-    else:
-        raise ValueError(f"level must be 'theme' or 'code', not {level!r}")
+    groups = _theme_groups(codebook, variable, level)
     base = len(base_ids)
-    codes, names = pd.factorize(table["code"])  # no code: -1
-    rows = []
-    for _code, label, members in groups:
-        chosen = np.isin(codes, [i for i, name in enumerate(names) if name in members])
-        n = int(np.unique(ids[chosen]).size)
-        rows.append({"option": label, "n": n, "percent": n / base * 100 if base else np.nan})
+    counts = _respondents_per_group(ids, table["code"], [members for _c, _l, members in groups])
+    rows = [
+        {"option": label, "n": n, "percent": n / base * 100 if base else np.nan}
+        for (_code, label, _members), n in zip(groups, counts, strict=True)
+    ]
     result = pd.DataFrame(rows, columns=["option", "n", "percent"])
     result.attrs["base"] = base
     result.attrs["variable"] = variable
     result.attrs["codes"] = [code for code, _label, _members in groups]
     return result
+
+
+def _theme_groups(
+    codebook: Codebook, variable: str, level: str
+) -> list[tuple[str, str, list[str]]]:
+    """``(id, label, codes)`` of each row of a theme table: a theme and its subthemes, or
+    one code."""
+    question = codebook.question(variable)
+    if level == "theme":
+        return [(t.code, t.label, question.theme_members()[t.code]) for t in question.themes]
+    if level == "code":
+        return [(c.code, c.label, [c.code]) for c in question.leaves()]
+    raise ValueError(f"level must be 'theme' or 'code', not {level!r}")
+
+
+def _respondents_per_group(ids: np.ndarray, codes: pd.Series, groups: list[list[str]]) -> list[int]:
+    """How many respondents (``ids``: one int per row) have a code of each group (the
+    groups do not share codes: a code belongs to one theme)."""
+    positions, names = pd.factorize(codes)  # no code: -1, the last entry below
+    group_of = np.full(len(names) + 1, -1)
+    for g, members in enumerate(groups):
+        group_of[[i for i, name in enumerate(names) if name in members]] = g
+    group = group_of[positions]
+    found = np.unique(ids[group >= 0].astype(np.int64) * len(groups) + group[group >= 0])
+    return np.bincount(found % max(len(groups), 1), minlength=len(groups)).tolist()
 
 
 def quotes(answers: pd.DataFrame, variable: str | None = None) -> pd.DataFrame:
@@ -129,4 +148,11 @@ def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> set[str]:
     else:
         values = pd.Series(answered if isinstance(answered, pd.Series) else list(answered))
     blank, ids = cleaned_cells(values, clean_id)
-    return {str(v) for v in ids[~blank]}
+    return set(_texts(ids[~blank]))
+
+
+def _texts(ids: np.ndarray) -> np.ndarray:
+    """Respondent ids as text (``12`` and ``"12"`` alike)."""
+    if pd.api.types.infer_dtype(ids, skipna=False) == "string":
+        return ids
+    return np.array([str(v) for v in ids], dtype=object)

@@ -157,22 +157,30 @@ def _map_codes(
     codes: np.ndarray, variables: np.ndarray, ok: np.ndarray, lookups: dict[str, dict[str, str]]
 ) -> np.ndarray:
     """Codes given by label become code ids (in place); returns the rows whose variable is
-    not in the codebook or whose code is not one of the variable's."""
-    bad = ok & ~pd.Series(variables).isin(list(lookups)).to_numpy()
-    for variable in pd.unique(variables[ok & ~bad]):
-        rows = np.flatnonzero(ok & (variables == variable))
-        given = pd.Series(codes[rows], dtype=object)
-        mapped = given.map(lookups[variable])
-        given_code = given.notna().to_numpy()
-        known = mapped.notna().to_numpy()
-        bad[rows[given_code & ~known]] = True
-        codes[rows[known]] = mapped[known].to_numpy(dtype=object)
+    not in the codebook or whose code is not one of the variable's. Looked up once per
+    distinct variable and code."""
+    var_at, var_names = pd.factorize(variables)  # a blank one is -1: the last entry below
+    code_at, code_names = pd.factorize(codes)
+    known_variable = np.array([v in lookups for v in var_names] + [False])
+    bad = ok & ~known_variable[var_at]
+    coded = ok & (code_at >= 0)
+    for i, variable in enumerate(var_names):
+        if variable not in lookups:
+            continue
+        lookup = lookups[variable]
+        ids = np.array([lookup.get(c) for c in code_names] + [None], dtype=object)[code_at]
+        rows = coded & (var_at == i)
+        known = rows & (ids != None)  # noqa: E711 - element-wise
+        bad |= rows & ~known
+        codes[known] = ids[known]
     return bad
 
 
 def _several_codes(table: pd.DataFrame, out: CodeSets, with_coder: bool) -> None:
     """Refuse a second code for one answer (and coder) where the question allows one."""
     single = [v for v, q in out.questions.items() if not q.multiple]
+    if not single:
+        return
     key = ["variable", "respondent_id", "coder"]
     coded = table[table["variable"].isin(single) & table["code"].notna()]
     coded = coded.drop_duplicates([*key, "code"])

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from samspil import analysis
+from samspil.analysis.likert import answered
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
@@ -527,8 +528,8 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
                 continue
             var = instrument.variable_map[name]
             first_var = first_var or var
-            values = inputs.data[name].astype(float)
-            values = values[values.isin(var.substantive_codes)]
+            values = answered(inputs.data[name])
+            values = values[np.isin(values, var.substantive_codes)]
             counts.append(int(values.size))
             means.append(float(values.mean()) if values.size else np.nan)
         data[series.label] = means
