@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -270,26 +270,22 @@ def _convert(
         _report(bad, values.astype(object), var, name, header, offset, row_word, problems)
         return values
     # Work on the distinct answers only: a column of 100,000 answers has a handful.
-    positions, distinct = pd.factorize(column.to_numpy(dtype=object))  # missing: -1
-    texts = [str(u).strip() for u in distinct] + [""]  # ... the last entry
-
-    def per_row(values: list[Any], dtype: type = object) -> pd.Series:
-        return pd.Series(np.array(values, dtype=dtype)[positions], dtype=dtype)
-
-    shown = per_row(texts)
-    written = per_row([t != "" for t in texts], bool)
+    positions, distinct = pd.factorize(column.to_numpy(dtype=object))  # missing: -1, ...
+    texts = np.array([str(u).strip() for u in distinct] + [""], dtype=object)  # ... the last
     if var.kind == "text":
-        return per_row([t or np.nan for t in texts])  # as before: NaN where not answered
+        return pd.Series(np.where(texts == "", np.nan, texts)[positions], dtype=object)
     if var.kind == "number":
-        numbers = per_row([_number(t) for t in texts], float)
-        bad = written & numbers.isna()
-        _report(bad, shown, var, name, header, offset, row_word, problems, "is not a number")
-        return numbers
-    table = value_lookup(var)
-    allowed = {float(c) for c in var.labels}
-    values = per_row([_code(t, table, allowed) for t in texts], float)
-    _report(values.isna() & written, shown, var, name, header, offset, row_word, problems)
-    return values
+        parsed = np.array([_number(t) for t in texts], dtype=float)
+    else:
+        table = value_lookup(var)
+        allowed = {float(c) for c in var.labels}
+        parsed = np.array([_code(t, table, allowed) for t in texts], dtype=float)
+    bad = np.isnan(parsed) & (texts != "")
+    if bad.any():
+        why = "is not a number" if var.kind == "number" else None
+        shown = texts[positions]
+        _report(bad[positions], shown, var, name, header, offset, row_word, problems, why)
+    return pd.Series(parsed[positions])
 
 
 def _number(text: str) -> float:
@@ -309,8 +305,8 @@ def _code(text: str, table: dict[str, float], allowed: set[float]) -> float:
 
 
 def _report(
-    bad: pd.Series | None,
-    shown: pd.Series,
+    bad: pd.Series | np.ndarray | None,
+    shown: pd.Series | np.ndarray,
     var: Variable,
     name: str,
     header: str,
@@ -321,10 +317,11 @@ def _report(
 ) -> None:
     if bad is None or not bad.any():
         return
-    rows = np.flatnonzero(bad.to_numpy())
+    rows = np.flatnonzero(np.asarray(bad))
     allowed = "; ".join(f"{c}={label}" for c, label in var.labels.items())
+    values = np.asarray(shown, dtype=object)
     for i in rows[:5]:
-        value = shown.iloc[i]
+        value = values[i]
         text = f"{value:g}" if isinstance(value, float) else str(value)
         why = reason or f"is outside the scale of {var.name} (allowed: {allowed})"
         problems.append(Problem(name, int(i) + offset, header, f"{text!r} {why}"))
