@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samspil.coding import Codebook
+from samspil.coding import Codebook, records
 from samspil.coding.records import (
     CODING_COLUMNS,
     FINAL_COLUMNS,
@@ -114,13 +114,18 @@ tables = st.lists(row, min_size=1, max_size=4).flatmap(
     rows=tables,
     with_codebook=st.booleans(),
     with_coder=st.booleans(),
+    few_distinct=st.sampled_from([0.0, 1.0]),  # cells worked out one by one, or per value
 )
-def test_column_wise_reading_equals_row_by_row(rows, with_codebook, with_coder):
+def test_column_wise_reading_equals_row_by_row(rows, with_codebook, with_coder, few_distinct):
     df = pd.DataFrame(rows, columns=list(CODING_COLUMNS), dtype=object)
     if not with_coder:
         df = df.drop(columns="coder")
     codebook = CODEBOOK if with_codebook else None
-    kind, got = outcome(read_code_sets, df, codebook, with_coder=with_coder)
+    previous, records.FEW_DISTINCT = records.FEW_DISTINCT, few_distinct
+    try:
+        kind, got = outcome(read_code_sets, df, codebook, with_coder=with_coder)
+    finally:
+        records.FEW_DISTINCT = previous
     expected = outcome(row_by_row, df, codebook, with_coder)
     if kind == "sets":
         assert expected[0] == "sets", expected

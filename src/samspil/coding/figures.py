@@ -52,8 +52,10 @@ def theme_shares(
     codebook.question(variable)  # an open question the codebook lacks is the first error
     base_ids = _answered_ids(answered)
     table = final_code_table(final_codes, variable, codebook, row_numbers=row_numbers)
-    ids, coded_ids = pd.factorize(_texts(table["respondent_id"].to_numpy(dtype=object)))
-    stray = sorted(set(coded_ids) - base_ids)
+    coded = _texts(table["respondent_id"].to_numpy(dtype=object))
+    # numbered in order of appearance: the base first (0, 1, ...), then the others
+    ids = pd.factorize(np.concatenate([base_ids, coded]))[0][len(base_ids) :]
+    stray = sorted(set(coded[ids >= len(base_ids)]))
     if stray:
         shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
         raise ValueError(
@@ -88,15 +90,16 @@ def _theme_groups(
 
 
 def _respondents_per_group(ids: np.ndarray, codes: pd.Series, groups: list[list[str]]) -> list[int]:
-    """How many respondents (``ids``: one int per row) have a code of each group (the
-    groups do not share codes: a code belongs to one theme)."""
+    """How many respondents (``ids``: each row's respondent as a number) have a code of
+    each group (the groups do not share codes: a code belongs to one theme)."""
     positions, names = pd.factorize(codes)  # no code: -1, the last entry below
     group_of = np.full(len(names) + 1, -1)
     for g, members in enumerate(groups):
         group_of[[i for i, name in enumerate(names) if name in members]] = g
     group = group_of[positions]
-    found = np.unique(ids[group >= 0].astype(np.int64) * len(groups) + group[group >= 0])
-    return np.bincount(found % max(len(groups), 1), minlength=len(groups)).tolist()
+    found = np.zeros(((int(ids.max()) + 1 if len(ids) else 0), len(groups)), dtype=bool)
+    found[ids[group >= 0], group[group >= 0]] = True
+    return found.sum(axis=0).tolist()
 
 
 def quotes(answers: pd.DataFrame, variable: str | None = None) -> pd.DataFrame:
@@ -142,13 +145,14 @@ def _flag(value: Any, row: int) -> bool:
     raise ValueError(f"row {row}, column 'quotable': {value!r} is not a yes/no value")
 
 
-def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> set[str]:
+def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> np.ndarray:
+    """The distinct ids (as text) of those who answered."""
     if isinstance(answered, pd.Series) and answered.dtype == bool:
         values = pd.Series(answered.index[answered.to_numpy()], dtype=object)
     else:
         values = pd.Series(answered if isinstance(answered, pd.Series) else list(answered))
     blank, ids = cleaned_cells(values, clean_id)
-    return set(_texts(ids[~blank]))
+    return pd.unique(_texts(ids[~blank]))
 
 
 def _texts(ids: np.ndarray) -> np.ndarray:

@@ -131,14 +131,20 @@ def _checked_code(
     return None if code is None else _known_code(code, variable, codebook, lookups[variable], row)
 
 
+FEW_DISTINCT = 0.1  # a column whose first cells are at most this share distinct repeats
+
+
 def cleaned_cells(
     values: pd.Series, how: Callable[[Any], Hashable]
 ) -> tuple[np.ndarray, np.ndarray]:
     """``is_blank`` and ``how`` (``clean`` or ``clean_id``) of every cell of a column, as
-    arrays (None where blank). Text (a read file's column) is stripped in one pass; other
-    cells are worked out once per distinct value."""
+    arrays (None where blank). A column that repeats its values (variables, coders, codes)
+    is worked out once per distinct value; text that does not (ids) is stripped in one
+    pass."""
     cells = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+    sample = cells[:1000]
+    text = pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty")
+    if text and len(set(sample)) > FEW_DISTINCT * len(sample):
         cleaned = np.array([v.strip() if isinstance(v, str) else "" for v in cells], dtype=object)
         blank = cleaned == ""
         cleaned[blank] = None
@@ -213,11 +219,22 @@ def code_table(
     ``code`` (a code id; None for a row that records no code) and ``row`` (its number in
     messages). The first bad row is reported as reading row by row would report it.
     Arguments as :func:`read_code_sets`."""
-    columns = CODING_COLUMNS if with_coder else FINAL_COLUMNS
-    require_columns(df, columns, what)
+    require_columns(df, CODING_COLUMNS if with_coder else FINAL_COLUMNS, what)
+    variables = cleaned_cells(df["variable"], clean)
+    return _checked_table(df, codebook, with_coder, row_numbers, variables)
+
+
+def _checked_table(
+    df: pd.DataFrame,
+    codebook: Codebook | None,
+    with_coder: bool,
+    row_numbers: Sequence[int] | np.ndarray | None,
+    cleaned_variables: tuple[np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """:func:`code_table` of a table whose variable column is already cleaned."""
     n = len(df)
     blank_id, ids = cleaned_cells(df["respondent_id"], clean_id)
-    blank_var, variables = cleaned_cells(df["variable"], clean)
+    blank_var, variables = cleaned_variables
     blank_coder, coders = (
         cleaned_cells(df["coder"], clean)
         if with_coder
@@ -351,13 +368,8 @@ def final_code_table(
     blank, names = cleaned_cells(final_codes["variable"], clean)
     keep = ~blank & (names == variable)
     numbers = np.arange(1, len(keep) + 1) if row_numbers is None else np.asarray(row_numbers)
-    return code_table(
-        final_codes[keep],
-        codebook,
-        with_coder=False,
-        what="the final codes",
-        row_numbers=numbers[keep],
-    )
+    chosen = final_codes if keep.all() else final_codes[keep]
+    return _checked_table(chosen, codebook, False, numbers[keep], (blank[keep], names[keep]))
 
 
 def split_by_variable(final_codes: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
