@@ -273,7 +273,7 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
             source,
             encoding="utf-8-sig",
             sep=sep,
-            dtype=str,
+            dtype=object,  # text cells, as the XLSX reader gives them (faster than str)
             keep_default_na=False,
             na_filter=False,
             index_col=False,
