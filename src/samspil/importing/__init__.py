@@ -233,7 +233,11 @@ def _respondent_ids(
         return pd.Series([f"r{i + 1}" for i in range(len(table))], dtype=object)
     cells = table[id_column].to_numpy(dtype=object)
     ids = pd.Series(
-        [_cell(v).strip() if v is not None and v == v else "" for v in cells], dtype=object
+        [
+            v.strip() if isinstance(v, str) else "" if pd.isna(v) else _cell(v).strip()
+            for v in cells
+        ],
+        dtype=object,
     )
     empty = np.flatnonzero((ids == "").to_numpy())
     for i in empty[:10]:
@@ -269,11 +273,13 @@ def _convert(
         bad = values.notna() & ~values.isin([float(c) for c in var.labels]) if var.labels else None
         _report(bad, values.astype(object), var, name, header, offset, row_word, problems)
         return values
+    cells = column.to_numpy(dtype=object)
+    if var.kind == "text":  # open answers: mostly all different
+        written = [_text(v) for v in cells]
+        return pd.Series([t or np.nan for t in written], dtype=object)  # NaN: not answered
     # Work on the distinct answers only: a column of 100,000 answers has a handful.
-    positions, distinct = pd.factorize(column.to_numpy(dtype=object))  # missing: -1, ...
-    texts = np.array([str(u).strip() for u in distinct] + [""], dtype=object)  # ... the last
-    if var.kind == "text":
-        return pd.Series(np.where(texts == "", np.nan, texts)[positions], dtype=object)
+    positions, distinct = pd.factorize(cells)  # missing: -1, ...
+    texts = np.array([_text(u) for u in distinct] + [""], dtype=object)  # ... the last
     if var.kind == "number":
         parsed = np.array([_number(t) for t in texts], dtype=float)
     else:
@@ -286,6 +292,13 @@ def _convert(
         shown = texts[positions]
         _report(bad[positions], shown, var, name, header, offset, row_word, problems, why)
     return pd.Series(parsed[positions])
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text ("" for a missing one)."""
+    if isinstance(value, str):
+        return value.strip()
+    return "" if pd.isna(value) else str(value).strip()  # type: ignore[call-overload]
 
 
 def _number(text: str) -> float:
