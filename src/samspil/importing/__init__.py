@@ -275,7 +275,7 @@ def _convert(
         return values
     cells = column.to_numpy(dtype=object)
     if var.kind == "text":  # open answers: mostly all different
-        written = [_text(v) for v in cells]
+        written = [v.strip() if isinstance(v, str) else _text(v) for v in cells]
         return pd.Series([t or np.nan for t in written], dtype=object)  # NaN: not answered
     # Work on the distinct answers only: a column of 100,000 answers has a handful.
     positions, distinct = pd.factorize(cells)  # missing: -1, ...
