@@ -156,7 +156,8 @@ def cleaned_cells(
         dtype=object,
         count=len(distinct),
     )
-    return np.append(blank, True)[positions], np.append(cleaned, None)[positions]
+    missing = np.array([None], dtype=object)
+    return np.append(blank, True)[positions], np.concatenate([cleaned, missing])[positions]
 
 
 def _map_codes(

@@ -562,8 +562,8 @@ def themes(block: Block, inputs: Inputs) -> Result:
     answered = inputs.data["respondent_id"][~blank]
     if answered.empty:
         raise Skip(f"Ingen har besvaret det åbne spørgsmål ({block.variable}) i data.")
-    codes, rows = inputs.codes_of(block.variable)
-    table = theme_shares(codes, answered, codebook, block.variable, row_numbers=rows)
+    final, rows = inputs.codes_of(block.variable)
+    table = theme_shares(final, answered, codebook, block.variable, row_numbers=rows)
     if block.theme_order:
         codes = list(table.attrs["codes"])
         rank = {code: i for i, code in enumerate(block.theme_order)}
