@@ -377,36 +377,8 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
         frames.append(table)
     data = pd.concat(frames, ignore_index=True)
     first = variables[0]
-    if block.row_codes:
-        share = "+".join(_cat_label(block, first, c) for c in block.row_codes)
-        middle = [Column("percent", f"Andel {share}", "pct")]
-    else:
-        middle = [
-            Column(_cat_label(block, first, c), _cat_label(block, first, c), "pct")
-            for c in _categories(block, first)
-        ]
-    columns = [
-        *([Column("item", block.header or "", "text")] if len(variables) > 1 else []),
-        Column("group", grouping.TITLES[block.group_by], "text"),
-        *middle,
-        Column("n", "N", "int"),
-        Column("p", "P-værdi", "p")
-        if block.significance == "p"
-        else Column("stars", "Sign.", "stars"),
-    ]
-    primary = int((data["suppressed"] & ~data["secondary"]).sum())
-    secondary = int(data["secondary"].sum())
-    extra = (
-        f" Grupper med færre end {inputs.min_cell} besvarelser vises ikke ({primary})."
-        if primary
-        else ""
-    )
-    if secondary:
-        extra += (
-            f" {secondary} {'anden gruppe' if secondary == 1 else 'andre grupper'} vises"
-            " heller ikke, så de skjulte tal ikke kan regnes ud af de viste."
-        )
-    note = _note(block, first, n=n_range(data["n"].tolist())) + extra
+    columns = _crosstab_columns(block, variables)
+    note = _note(block, first, n=n_range(data["n"].tolist())) + _hidden_note(data, inputs.min_cell)
     if block.significance == "stars":
         note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
     if block.controls:
@@ -418,6 +390,43 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
             for item, group in zip(data["item"], data["group"], strict=True)
         ]
     return Result(block, data, columns, note.strip(), figure_data=data)
+
+
+def _crosstab_columns(block: Block, variables: list[Variable]) -> list[Column]:
+    assert block.group_by
+    first = variables[0]
+    if block.row_codes:
+        share = "+".join(_cat_label(block, first, c) for c in block.row_codes)
+        middle = [Column("percent", f"Andel {share}", "pct")]
+    else:
+        middle = [
+            Column(_cat_label(block, first, c), _cat_label(block, first, c), "pct")
+            for c in _categories(block, first)
+        ]
+    return [
+        *([Column("item", block.header or "", "text")] if len(variables) > 1 else []),
+        Column("group", grouping.TITLES[block.group_by], "text"),
+        *middle,
+        Column("n", "N", "int"),
+        Column("p", "P-værdi", "p")
+        if block.significance == "p"
+        else Column("stars", "Sign.", "stars"),
+    ]
+
+
+def _hidden_note(data: pd.DataFrame, min_cell: int) -> str:
+    """What the note says about groups left out: too small, or hidden to protect those."""
+    primary = int((data["suppressed"] & ~data["secondary"]).sum())
+    secondary = int(data["secondary"].sum())
+    extra = (
+        f" Grupper med færre end {min_cell} besvarelser vises ikke ({primary})." if primary else ""
+    )
+    if secondary:
+        extra += (
+            f" {secondary} {'anden gruppe' if secondary == 1 else 'andre grupper'} vises"
+            " heller ikke, så de skjulte tal ikke kan regnes ud af de viste."
+        )
+    return extra
 
 
 def _dummies(masks: dict[str, pd.Series], prefix: str) -> pd.DataFrame:
