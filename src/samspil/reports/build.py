@@ -5,6 +5,7 @@ The renderers (HTML/PDF, XLSX, CSV, figures) only format what is computed here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -73,9 +74,14 @@ class Inputs:
         return self._codes_by_variable.get(variable, empty)
 
 
-def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
+def build(
+    spec: ReportSpec, inputs: Inputs, *, kinds: Collection[str] | None = None
+) -> list[Result]:
+    """Every block of the definition (only those of ``kinds`` when given), in order."""
     results = []
     for block in spec.blocks:
+        if kinds is not None and block.kind not in kinds:
+            continue
         try:
             result = TABLE_KINDS[block.kind].build(block, inputs)
         except Skip as why:
