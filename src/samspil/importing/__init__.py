@@ -165,7 +165,7 @@ def import_table(table: Table, instrument: Instrument) -> ImportResult:
         raise DataImportError(problems)
     present = [v.name for v in instrument.variables if v.name in out]
     missing = [v.name for v in instrument.variables if v.name not in out]
-    data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]})
+    data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]}, copy=False)  # fresh columns
     if missing:
         notes.append(f"{len(missing)} of {len(instrument.variables)} variables are not in {name}")
     return ImportResult(data=data, variables=present, missing=missing, notes=notes)
