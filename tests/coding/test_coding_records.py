@@ -26,36 +26,25 @@ from samspil.coding.records import (
     final_code_sets,
     read_code_sets,
 )
+from tests.coding.synthetic import two_level_codebook
 
-CODEBOOK = Codebook.model_validate(
-    {
-        "id": "proeve",
-        "instrument": "eksempel",
-        "questions": [
-            {
-                "variable": "q1",
-                "label": "Flere koder",
-                "themes": [
-                    {
-                        "code": "oekonomi",
-                        "label": "Økonomi",
-                        "subthemes": [
-                            {"code": "besparelser", "label": "Besparelser"},
-                            {"code": "udgiftspres", "label": "Udgiftspres"},
-                        ],
-                    },
-                    {"code": "andet", "label": "Andet"},
-                ],
-            },
-            {
-                "variable": "q2",
-                "label": "Én kode",
-                "multiple": False,
-                "themes": [{"code": "ja", "label": "Ja"}, {"code": "nej", "label": "Nej"}],
-            },
-        ],
-    }
-)
+
+def _codebook() -> Codebook:
+    """The two-level ``q1`` of the synthetic codebook (several codes per answer) and a
+    ``q2`` that allows one code per answer."""
+    raw = two_level_codebook().model_dump()
+    raw["questions"].append(
+        {
+            "variable": "q2",
+            "label": "Én kode",
+            "multiple": False,
+            "themes": [{"code": "ja", "label": "Ja"}, {"code": "nej", "label": "Nej"}],
+        }
+    )
+    return Codebook.model_validate(raw)
+
+
+CODEBOOK = _codebook()
 
 Sets = dict[str, dict[Hashable, dict[str, frozenset[str]]]]
 
