@@ -88,7 +88,6 @@ def test_crosstab_p_value_equals_scipy_and_small_groups_are_suppressed():
     assert table["stars"].iloc[0] == analysis.stars(expected)
 
 
-
 def test_crosstab_p_of_overlapping_groups_and_combined_codes_equals_scipy():
     rng = np.random.default_rng(5)
     df = pd.DataFrame({"x": rng.choice([1.0, 2.0, 3.0, 8.0], 300), "g": rng.random(300)})
