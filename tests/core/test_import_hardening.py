@@ -207,11 +207,12 @@ def test_field_counts_on_bytes_are_those_of_each_line(text, sep, chunk, long_lin
     line's fields, and 0 for a blank line (nothing or only carriage returns)."""
     import samspil.importing.table as table
 
-    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    data = text.encode("utf-8")
     previous = table.CHUNK, table.LONG_LINES
     table.CHUNK, table.LONG_LINES = chunk, long_lines
     try:
-        counts = table._field_counts(text, sep, raw, table._line_ends(raw))
+        ends = table._line_ends(np.frombuffer(data, dtype=np.uint8))
+        counts = table._field_counts(text, sep, data, ends)
     finally:
         table.CHUNK, table.LONG_LINES = previous
     by_line = [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]

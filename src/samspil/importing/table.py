@@ -175,15 +175,17 @@ def _header(name: str, text: str, sep: str, limits: Limits) -> list[str]:
     return next(csv.reader(io.StringIO(record, newline=""), delimiter=sep), [])
 
 
-CHUNK = 1 << 22  # bytes counted at a time (keeps the running counts small)
+CHUNK = 1 << 20  # bytes counted at a time (the running counts stay small and are reused)
 LONG_LINES = 128  # bytes a line from which lines are counted one by one
 
 
 def _line_ends(raw: np.ndarray) -> np.ndarray:
-    """Where each line of the bytes ends: every ``\\n``, then the end of the data."""
+    """Where each line of the bytes ends: every ``\\n``, then the end of the data (looked
+    for in chunks: no temporary as large as the file)."""
     import numpy as np
 
-    return np.append(np.flatnonzero(raw == ord("\n")), len(raw))
+    found = [np.flatnonzero(raw[s : s + CHUNK] == ord("\n")) + s for s in range(0, len(raw), CHUNK)]
+    return np.concatenate([*found, [len(raw)]]).astype(np.int64)
 
 
 def _per_line(raw: np.ndarray, char: str, ends: np.ndarray) -> np.ndarray:
@@ -200,23 +202,27 @@ def _per_line(raw: np.ndarray, char: str, ends: np.ndarray) -> np.ndarray:
     return np.diff(before, prepend=0)
 
 
-def _field_counts(text: str, sep: str, raw: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Fields per record (0 for a blank line), in one linear pass. ``raw`` are the file's
-    bytes and ``ends`` their line ends (separators and line breaks are ASCII in UTF-8 and
-    Windows-1252 alike, so they are counted on the bytes)."""
+def _field_counts(text: str, sep: str, data: bytes, ends: np.ndarray) -> np.ndarray:
+    """Fields per record (0 for a blank line), in one linear pass. ``data`` are the file's
+    bytes and ``ends`` their line ends: without quotes a record is a line, and separators
+    and line breaks are ASCII in UTF-8 and Windows-1252 alike, so they are counted on the
+    bytes (line by line for long lines, with numpy for many short ones)."""
     import numpy as np
 
     if '"' in text:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         return np.fromiter((len(r) for r in reader), dtype=np.int64)
-    if len(raw) > LONG_LINES * len(ends):  # few long lines: each one's count is cheap
-        lines = text.split("\n")
-        return np.array([line.count(sep) + 1 if line.strip("\r") else 0 for line in lines])
-    separators = _per_line(raw, sep, ends)
-    counts = separators + 1
     starts = np.concatenate(([0], ends[:-1] + 1))
+    if len(data) > LONG_LINES * len(ends):  # few long lines: each one's count is cheap
+        mark = sep.encode()
+        separators = np.array(
+            [data.count(mark, a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        )
+    else:
+        separators = _per_line(np.frombuffer(data, dtype=np.uint8), sep, ends)
+    counts = separators + 1
     for i in np.flatnonzero(separators == 0):  # blank (nothing or only "\r") or one field
-        if not raw[starts[i] : ends[i]].tobytes().strip(b"\r"):
+        if not data[starts[i] : ends[i]].strip(b"\r"):
             counts[i] = 0
     return counts
 
@@ -262,9 +268,8 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
     sep = sniff_separator(text)
     header = _header(name, text, sep, limits)
     _check_header_names(name, header, limits)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    ends = _line_ends(raw)
-    _check_rows(name, _field_counts(text, sep, raw, ends), len(header), limits)
+    ends = _line_ends(np.frombuffer(data, dtype=np.uint8))
+    _check_rows(name, _field_counts(text, sep, data, ends), len(header), limits)
     _check_cells(name, text, sep, limits, ends)
     # pandas decodes UTF-8 itself, faster than reading the decoded text back
     source = io.BytesIO(data) if utf8 else io.StringIO(text)
