@@ -74,3 +74,12 @@ def test_a_study_is_a_source_of_responses_for_the_workbench(db):
     studies = source("study")  # registered by the fieldwork app when Django starts
     assert studies.visible.__module__ == "samspil.fieldwork.access"
     assert callable(studies.responses)
+
+
+def test_a_source_name_is_taken_once_but_may_be_registered_again_by_its_app(db):
+    from samspil.web.sources import ResponseSource, register_source, source
+
+    study = source("study")
+    register_source(ResponseSource("study", study.visible, study.responses))  # set-up again
+    with pytest.raises(ValueError, match="already registered"):
+        register_source(ResponseSource("study", study.visible, lambda other: other))

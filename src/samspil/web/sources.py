@@ -36,7 +36,8 @@ SOURCES: dict[str, ResponseSource] = {}
 
 
 def register_source(entry: ResponseSource) -> None:
-    registries.add(SOURCES, entry.name, entry, "response source")
+    """Add a source; the same app registering it again (a second set-up) is allowed."""
+    registries.add(SOURCES, entry.name, entry, "response source", same=lambda e: e.responses)
 
 
 def source(name: str) -> ResponseSource:
