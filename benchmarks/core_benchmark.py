@@ -17,6 +17,9 @@ Prints a table; nothing is asserted. Usage:
     uv run python benchmarks/core_benchmark.py                  # 98, 1000, 100000
     uv run python benchmarks/core_benchmark.py --sizes 1000 --repeat 3
     uv run python benchmarks/core_benchmark.py --wide           # + a 130,000 x 500 export
+    uv run python benchmarks/core_benchmark.py --only import,tables --sizes 1000,100000
+
+samspil's bytecode is compiled first, as an installed package has it.
 """
 
 from __future__ import annotations
@@ -105,19 +108,30 @@ def prepare(folder: Path, n: int) -> tuple[Path, Path]:
     return answers, codes
 
 
-def row(folder: Path, n: int, formats: list[str], repeat: int) -> dict[str, tuple[float, float]]:
+def row(folder: Path, n: int, columns: list[str], repeat: int) -> dict[str, tuple[float, float]]:
     answers, codes = prepare(folder, n)
     python = [sys.executable, "-c"]
     out = str(folder / f"report_{n}")
     report = [*samspil(), "report", "kd2024", "--data", str(answers), "--codes", str(codes)]
-    figures = {
-        "import": timed([*python, IMPORT, str(answers)], repeat),
-        "tables": timed([*python, TABLES, str(answers), str(codes)], repeat),
+    commands = {
+        "import": [*python, IMPORT, str(answers)],
+        "tables": [*python, TABLES, str(answers), str(codes)],
+        "all": [*report, "--out", out],
     }
-    for fmt in formats:
-        figures[fmt] = timed([*report, "--out", f"{out}_{fmt}", "--formats", fmt], repeat)
-    figures["all"] = timed([*report, "--out", out], repeat)
-    return figures
+    for column in columns:
+        if column not in commands:  # an output format
+            commands[column] = [*report, "--out", f"{out}_{column}", "--formats", column]
+    return {column: timed(commands[column], repeat) for column in columns}
+
+
+def compile_bytecode() -> None:
+    """samspil's modules compiled once, as an installed package has them (with
+    PYTHONDONTWRITEBYTECODE set, every cold process would compile them again)."""
+    import compileall
+
+    import samspil
+
+    compileall.compile_dir(Path(samspil.__file__).parent, quiet=1)
 
 
 def wide(folder: Path, rows: int, variables: int) -> None:
@@ -135,6 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="98,1000,100000")
     parser.add_argument("--repeat", type=int, default=1, help="median of this many runs")
+    parser.add_argument("--only", help="only these columns, e.g. import,tables")
     parser.add_argument("--wide", action="store_true", help="also the wide export")
     parser.add_argument("--wide-rows", type=int, default=130_000)
     parser.add_argument("--wide-vars", type=int, default=500)
@@ -142,7 +157,13 @@ def main() -> None:
 
     from samspil.reports import ALL_FORMATS
 
-    formats = sorted(ALL_FORMATS)
+    columns = ["import", "tables", *sorted(ALL_FORMATS), "all"]
+    if args.only:
+        columns = [c for c in args.only.split(",") if c]
+        unknown = sorted(set(columns) - {"import", "tables", "all", *ALL_FORMATS})
+        if unknown:
+            parser.error(f"unknown columns: {', '.join(unknown)}")
+    compile_bytecode()
     help_wall, help_cpu = timed([*samspil(), "--help"], max(args.repeat, 3))
     print(
         f"samspil --help: {help_wall:.2f} s wall, {help_cpu:.2f} s CPU (cold process, median "
@@ -150,12 +171,11 @@ def main() -> None:
         f"{os.cpu_count()} cores\n"
     )
     print("each cell: wall-clock seconds (CPU seconds)")
-    columns = ["import", "tables", *formats, "all"]
     print("| respondents | " + " | ".join(columns) + " |")
     print("|---:|" + "---:|" * len(columns))
     with tempfile.TemporaryDirectory() as tmp:
         for n in [int(s) for s in args.sizes.split(",")]:
-            figures = row(Path(tmp), n, formats, args.repeat)
+            figures = row(Path(tmp), n, columns, args.repeat)
             cells = " | ".join(f"{figures[c][0]:.1f} ({figures[c][1]:.1f})" for c in columns)
             print(f"| {n:,} | {cells} |", flush=True)
         if args.wide:

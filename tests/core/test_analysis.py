@@ -88,6 +88,24 @@ def test_crosstab_p_value_equals_scipy_and_small_groups_are_suppressed():
     assert table["stars"].iloc[0] == analysis.stars(expected)
 
 
+def test_crosstab_p_of_overlapping_groups_and_combined_codes_equals_scipy():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"x": rng.choice([1.0, 2.0, 3.0, 8.0], 300), "g": rng.random(300)})
+    groups = {"low": df.g < 0.5, "high": df.g > 0.3}  # overlapping
+    table = analysis.crosstab(df, "x", groups, [1, 2, 3], overlapping=True, combine=[1, 2])
+    base = df.x.isin([1.0, 2.0, 3.0])
+    for label, mask in groups.items():
+        inside = df.x[mask & base].isin([1.0, 2.0])
+        outside = df.x[~mask & base].isin([1.0, 2.0])
+        counts = [
+            [inside.sum(), (~inside).sum()],
+            [outside.sum(), (~outside).sum()],
+        ]
+        expected = chi2_contingency(counts, correction=False).pvalue
+        assert table.set_index("group").loc[label, "p"] == pytest.approx(expected, rel=1e-9)
+        assert table.set_index("group").loc[label, "percent"] == pytest.approx(inside.mean() * 100)
+
+
 def test_stars_thresholds():
     assert [analysis.stars(p) for p in (0.0005, 0.005, 0.03, 0.2, float("nan"))] == [
         "***",
@@ -127,3 +145,15 @@ def test_controlled_difference_separates_a_confounded_from_a_real_group_effect()
     assert result["n"] == n
     real[:100] = np.nan  # out of the base
     assert analysis.controlled_difference(real, terms, controls)["n"] == n - 100
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss")  # scipy on the constant sample
+def test_welch_p_equals_scipy_when_one_wave_has_no_variance():
+    from scipy.stats import ttest_ind
+
+    from samspil.analysis.waves import welch_p
+
+    a = pd.Series([3.0, 4.0, 5.0, 5.0, 2.0, 4.0, 1.0])
+    b = pd.Series([4.0] * 12)
+    assert welch_p(a, b) == pytest.approx(ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
+    assert np.isnan(welch_p(b, b))

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samspil.cli import main
 from samspil.demo import demo_file
@@ -184,3 +186,34 @@ def test_samspils_own_sav_export_reads_back_without_contradictions(tmp_path, ins
         original.data.drop(columns="respondent_id"),
         check_dtype=False,
     )
+
+
+def test_a_long_line_of_short_cells_is_read():
+    wide = ",".join(f"c{i:024d}" for i in range(4500))
+    assert len(wide) > 100_000  # a line longer than a cell may be
+    data = f"{wide}\n{wide}\n".encode()
+    assert read_table(data, "wide.csv").frame.shape == (1, 4500)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=",;a\næ\r ", max_size=60),
+    st.sampled_from([",", ";"]),
+    st.sampled_from([3, 7, 1 << 22]),
+    st.sampled_from([0, 4, 1 << 20]),
+)
+def test_field_counts_on_bytes_are_those_of_each_line(text, sep, chunk, long_lines):
+    """Separators counted on the bytes in chunks of any size (or line by line) give each
+    line's fields, and 0 for a blank line (nothing or only carriage returns)."""
+    import samspil.importing.table as table
+
+    data = text.encode("utf-8")
+    previous = table.CHUNK, table.LONG_LINES
+    table.CHUNK, table.LONG_LINES = chunk, long_lines
+    try:
+        ends = table._line_ends(np.frombuffer(data, dtype=np.uint8))
+        counts = table._field_counts(text, sep, data, ends)
+    finally:
+        table.CHUNK, table.LONG_LINES = previous
+    by_line = [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
+    assert counts.tolist() == by_line

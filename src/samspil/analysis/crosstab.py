@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
 
 
 def stars(p: float) -> str:
@@ -17,10 +16,18 @@ def stars(p: float) -> str:
 
 
 def _chi2(table: np.ndarray) -> float:
+    """p of Pearson's chi-square test of independence (no continuity correction), as
+    ``scipy.stats.chi2_contingency(table, correction=False)``; empty rows and columns are
+    left out first, NaN when less than 2 x 2 remain."""
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
         return float("nan")
-    return float(chi2_contingency(table, correction=False).pvalue)
+    from scipy.special import chdtrc  # the chi-square tail only: scipy.stats is slow to import
+
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    statistic = float(((table - expected) ** 2 / expected).sum())
+    dof = (table.shape[0] - 1) * (table.shape[1] - 1)
+    return float(chdtrc(dof, statistic))
 
 
 def _in_rowspan(known: np.ndarray, vector: np.ndarray) -> bool:
@@ -85,6 +92,37 @@ def protect(membership: np.ndarray, min_cell: int) -> np.ndarray:
     return suppressed
 
 
+class _Outcomes:
+    """The answers of one variable counted per outcome: each category, or (``combine``) the
+    combined codes and the rest of the base."""
+
+    def __init__(self, values: pd.Series, categories: Sequence[int], combine: Sequence[int] | None):
+        cats = [float(c) for c in categories]
+        self.categories = list(categories)
+        self.combine = bool(combine)
+        self.values = values.astype(float)
+        self.in_base = self.values.isin(cats)
+        self.codes: list[list[float]] = [[float(c) for c in combine]] if combine else []
+        if combine:
+            self.codes.append([c for c in cats if c not in self.codes[0]])
+        else:
+            self.codes = [[c] for c in cats]
+
+    def counts(self, mask: pd.Series) -> np.ndarray:
+        v = self.values[mask & self.in_base]
+        return np.array([v.isin(codes).sum() for codes in self.codes], dtype=float)
+
+    def row(self, label: str, c: np.ndarray, suppressed: bool) -> dict[object, object]:
+        n = int(c.sum())
+        row: dict[object, object] = {"group": label}
+        shares = c / n * 100 if n and not suppressed else np.full(len(c), np.nan)
+        if self.combine:
+            row["percent"] = shares[0]
+        else:
+            row.update(zip(self.categories, shares, strict=True))
+        return row | {"n": np.nan if suppressed else n, "suppressed": suppressed}
+
+
 def crosstab(
     df: pd.DataFrame,
     variable: str,
@@ -112,42 +150,22 @@ def crosstab(
     ``total``, a last row of that label covers every respondent (not part of the test)."""
     if variable not in df.columns:
         raise ValueError(f"variable not in the data: {variable}")
-    cats = [float(c) for c in categories]
-    values = df[variable].astype(float)
-    in_base = values.isin(cats)
-    outcome_codes: list[list[float]] = (
-        [[float(c) for c in combine]] if combine else [[c] for c in cats]
-    )
-    if combine:
-        outcome_codes.append([c for c in cats if c not in outcome_codes[0]])
-
-    def counts(mask: pd.Series) -> np.ndarray:
-        v = values[mask & in_base]
-        return np.array([v.isin(codes).sum() for codes in outcome_codes], dtype=float)
-
-    def row_for(label: str, c: np.ndarray, suppressed: bool) -> dict[object, object]:
-        n = int(c.sum())
-        row: dict[object, object] = {"group": label}
-        shares = c / n * 100 if n and not suppressed else np.full(len(c), np.nan)
-        if combine:
-            row["percent"] = shares[0]
-        else:
-            row.update(zip(categories, shares, strict=True))
-        return row | {"n": np.nan if suppressed else n, "suppressed": suppressed}
-
+    outcomes = _Outcomes(df[variable], categories, combine)
     masks = {label: mask.fillna(False).astype(bool) for label, mask in groups.items()}
-    membership = np.zeros((int(in_base.sum()), len(masks)), dtype=bool)
+    membership = np.zeros((int(outcomes.in_base.sum()), len(masks)), dtype=bool)
     for j, mask in enumerate(masks.values()):
-        membership[:, j] = mask[in_base].to_numpy(dtype=bool)
+        membership[:, j] = mask[outcomes.in_base].to_numpy(dtype=bool)
     hidden = protect(membership, min_cell)
     primary = membership.sum(axis=0) < min_cell
     rows = []
     kept: list[np.ndarray] = []
     for (label, mask), suppressed, small in zip(masks.items(), hidden, primary, strict=True):
-        c = counts(mask)
-        row = row_for(label, c, bool(suppressed)) | {"secondary": bool(suppressed and not small)}
+        c = outcomes.counts(mask)
+        row = outcomes.row(label, c, bool(suppressed)) | {
+            "secondary": bool(suppressed and not small)
+        }
         if overlapping:
-            row["p"] = np.nan if suppressed else _chi2(np.vstack([c, counts(~mask)]))
+            row["p"] = np.nan if suppressed else _chi2(np.vstack([c, outcomes.counts(~mask)]))
         elif not suppressed:
             kept.append(c)
         rows.append(row)
@@ -156,9 +174,9 @@ def crosstab(
         for row in rows:
             row["p"] = p
     if total is not None:
-        c = counts(pd.Series(True, index=df.index))
+        c = outcomes.counts(pd.Series(True, index=df.index))
         small = int(c.sum()) < min_cell
-        rows.append(row_for(total, c, small) | {"secondary": False, "p": np.nan})
+        rows.append(outcomes.row(total, c, small) | {"secondary": False, "p": np.nan})
     result = pd.DataFrame(rows)
     result["stars"] = result["p"].map(stars)
     return result

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from samspil.analysis.likert import _require
+from samspil.analysis.likert import _require, answered
 
 
 def distribution(
@@ -25,34 +25,35 @@ def distribution(
     if not categories:
         raise ValueError("distribution needs at least one category")
     rows = []
-    cats = [float(c) for c in categories]
     for item in items:
-        values = df[item].dropna().astype(float)
-        values = values[values.isin(cats)]
-        n = int(values.size)
-        counts = values.value_counts()
+        counts = _counts(df[item], categories)
+        n = int(counts.sum())
         row: dict[str, object] = {"item": item}
-        for code in categories:
-            row[code] = float(counts.get(float(code), 0) / n * 100) if n else np.nan  # type: ignore[index]
+        for code, count in zip(categories, counts, strict=True):
+            row[code] = float(count / n * 100) if n else np.nan  # type: ignore[index]
         row["n"] = n
         rows.append(row)
     return pd.DataFrame(rows, columns=["item", *categories, "n"])
 
 
+def _counts(values: pd.Series, categories: Sequence[int]) -> np.ndarray:
+    """How many answers have each code of ``categories`` (in that order)."""
+    answers = answered(values)
+    return np.array([np.count_nonzero(answers == float(c)) for c in categories])
+
+
 def frequency(series: pd.Series, categories: Sequence[int]) -> pd.DataFrame:
     """Single-choice frequencies: ``answer`` (code), ``n``, ``percent`` of the answers whose
     code is in ``categories`` (in that order)."""
-    values = series.dropna().astype(float)
-    values = values[values.isin([float(c) for c in categories])]
-    total = int(values.size)
-    counts = values.value_counts()
+    counts = _counts(series, categories)
+    total = int(counts.sum())
     rows = [
         {
             "answer": code,
-            "n": int(counts.get(float(code), 0)),
-            "percent": float(counts.get(float(code), 0) / total * 100) if total else np.nan,
+            "n": int(count),
+            "percent": float(count / total * 100) if total else np.nan,
         }
-        for code in categories
+        for code, count in zip(categories, counts, strict=True)
     ]
     return pd.DataFrame(rows, columns=["answer", "n", "percent"])
 

@@ -16,6 +16,13 @@ def _require(df: pd.DataFrame, items: Sequence[str]) -> None:
         raise ValueError(f"variables not in the data: {', '.join(missing)}")
 
 
+def answered(values: pd.Series) -> np.ndarray:
+    """The answers (codes or numbers) of one variable as floats, without the missing ones
+    (plain arrays: much faster than Series for the few statistics taken of each)."""
+    array = values.to_numpy(dtype=float, na_value=np.nan)
+    return array[~np.isnan(array)]
+
+
 def likert_summary(
     df: pd.DataFrame,
     items: Sequence[str],
@@ -31,15 +38,15 @@ def likert_summary(
         raise ValueError("likert_summary needs at least one top code")
     rows = []
     for item in items:
-        values = df[item].dropna().astype(float)
-        is_excluded = values.isin(list(exclude))
+        values = answered(df[item])
+        is_excluded = np.isin(values, list(exclude))
         kept = values[~is_excluded]
         obs = int(kept.size)
         rows.append(
             {
                 "item": item,
                 "obs": obs,
-                "share": float(kept.isin(list(top)).mean() * 100) if obs else np.nan,
+                "share": float(np.isin(kept, list(top)).mean() * 100) if obs else np.nan,
                 "mean": float(kept.mean()) if obs else np.nan,
                 "sd": float(kept.std(ddof=1)) if obs > 1 else np.nan,
                 "min": float(kept.min()) if obs else np.nan,
@@ -55,7 +62,7 @@ def numeric_summary(df: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
     _require(df, items)
     rows = []
     for item in items:
-        values = df[item].dropna().astype(float)
+        values = answered(df[item])
         rows.append(
             {
                 "item": item,
@@ -63,7 +70,7 @@ def numeric_summary(df: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
                 "mean": float(values.mean()) if values.size else np.nan,
                 "sd": float(values.std(ddof=1)) if values.size > 1 else np.nan,
                 "min": float(values.min()) if values.size else np.nan,
-                "median": float(values.median()) if values.size else np.nan,
+                "median": float(np.median(values)) if values.size else np.nan,
                 "max": float(values.max()) if values.size else np.nan,
             }
         )

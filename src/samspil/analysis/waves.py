@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from samspil.analysis.likert import likert_summary
 
 WAVE_SUMMARY_COLUMNS = [
     "item",
@@ -38,9 +40,23 @@ def welch_p(a: pd.Series, b: pd.Series) -> float:
     b = b.dropna().astype(float)
     if a.size < 2 or b.size < 2:
         return math.nan
-    if a.var(ddof=1) == 0 and b.var(ddof=1) == 0:
+    return welch_p_of(a.mean(), a.std(ddof=1), a.size, b.mean(), b.std(ddof=1), b.size)
+
+
+def welch_p_of(
+    mean_a: float, sd_a: float, n_a: float, mean_b: float, sd_b: float, n_b: float
+) -> float:
+    """:func:`welch_p` from each side's mean, SD (ddof=1) and number of answers."""
+    if not (n_a >= 2 and n_b >= 2):  # (NaN counts too)
         return math.nan
-    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    var_a, var_b = sd_a**2 / n_a, sd_b**2 / n_b
+    if var_a == 0 and var_b == 0:
+        return math.nan
+    from scipy.special import stdtr  # the t tail only: scipy.stats is slow to import
+
+    t = (mean_a - mean_b) / math.sqrt(var_a + var_b)
+    df = (var_a + var_b) ** 2 / (var_a**2 / (n_a - 1) + var_b**2 / (n_b - 1))
+    return float(2 * stdtr(df, -abs(t)))
 
 
 def two_proportions_p(k1: int, n1: int, k2: int, n2: int) -> float:
@@ -53,14 +69,9 @@ def two_proportions_p(k1: int, n1: int, k2: int, n2: int) -> float:
         return math.nan
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     z = (k1 / n1 - k2 / n2) / se
-    return float(2 * stats.norm.sf(abs(z)))
+    from scipy.special import ndtr
 
-
-def _scale_values(df: pd.DataFrame | None, item: str, exclude: Sequence[int]) -> pd.Series:
-    if df is None or item not in df.columns:
-        return pd.Series(dtype=float)
-    values = df[item].dropna().astype(float)
-    return values[~values.isin([float(c) for c in exclude])]
+    return float(2 * ndtr(-abs(z)))
 
 
 def wave_summary(
@@ -74,28 +85,55 @@ def wave_summary(
     """One row per item (present in either wave): obs, share in the ``top`` codes (0-100),
     mean and SD in each wave, the changes (this wave minus the previous, in points) and
     their p-values. An item missing in one wave has NaN on that side."""
-    rows = []
-    tops = [float(c) for c in top]
-    for item in items:
-        now = _scale_values(current, item, exclude)
-        then = _scale_values(previous, item, exclude)
-        k_now, k_then = int(now.isin(tops).sum()), int(then.isin(tops).sum())
-        row: dict[str, object] = {"item": item}
-        for prefix, values, k in (("", now, k_now), ("prev_", then, k_then)):
-            n = int(values.size)
-            row[f"{prefix}obs"] = n if n else np.nan
-            row[f"{prefix}share"] = k / n * 100 if n else np.nan
-            row[f"{prefix}mean"] = float(values.mean()) if n else np.nan
-            row[f"{prefix}sd"] = float(values.std(ddof=1)) if n > 1 else np.nan
-        both = bool(now.size and then.size)
-        row["change_share"] = row["share"] - row["prev_share"] if both else np.nan  # type: ignore[operator]
-        row["change_mean"] = row["mean"] - row["prev_mean"] if both else np.nan  # type: ignore[operator]
-        row["p_share"] = (
-            two_proportions_p(k_now, int(now.size), k_then, int(then.size)) if both else np.nan
-        )
-        row["p_mean"] = welch_p(now, then) if both else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows, columns=WAVE_SUMMARY_COLUMNS)
+
+    def summary(data: pd.DataFrame | None) -> pd.DataFrame | None:
+        if data is None or not any(i in data.columns for i in items):
+            return None
+        present = [i for i in items if i in data.columns]
+        return likert_summary(data, present, top=top, exclude=exclude)
+
+    table = compare_summaries(summary(current), summary(previous), items)
+    return table[WAVE_SUMMARY_COLUMNS]
+
+
+def compare_summaries(
+    now: pd.DataFrame | None, then: pd.DataFrame | None, items: Sequence[str]
+) -> pd.DataFrame:
+    """Two waves' summaries of the same items side by side, one row per item of ``items``.
+
+    ``now`` and ``then`` have columns ``item``, ``obs``, ``mean``, ``sd`` and, for rating
+    scales, ``share`` (as :func:`likert_summary` and :func:`numeric_summary` make them; None
+    or an item left out: not asked in that wave). Adds ``prev_`` columns, the changes (this
+    wave minus the previous, in points) and their p-values (Welch's t-test; the
+    two-proportion z-test for shares). A side without answers has NaN, its ``obs`` too."""
+    stats = [c for c in ("obs", "share", "mean", "sd") if now is not None and c in now.columns]
+    stats = stats or ["obs", "mean", "sd"]
+    table = pd.DataFrame({"item": list(items)})
+    for prefix, summary in (("", now), ("prev_", then)):
+        side = pd.DataFrame(columns=["item", *stats]) if summary is None else summary
+        side = side[["item", *stats]].rename(columns={c: prefix + c for c in stats})
+        table = table.merge(side, on="item", how="left")
+        table[f"{prefix}obs"] = table[f"{prefix}obs"].where(table[f"{prefix}obs"] > 0)
+    both = table["obs"].notna() & table["prev_obs"].notna()
+    rows = table.to_dict("records")
+    if "share" in stats:
+        table["change_share"] = (table["share"] - table["prev_share"]).where(both)
+        table["p_share"] = [_share_p(r) if b else np.nan for r, b in zip(rows, both, strict=True)]
+    table["change_mean"] = (table["mean"] - table["prev_mean"]).where(both)
+    table["p_mean"] = [
+        welch_p_of(r["mean"], r["sd"], r["obs"], r["prev_mean"], r["prev_sd"], r["prev_obs"])
+        if b
+        else np.nan
+        for r, b in zip(rows, both, strict=True)
+    ]
+    return table
+
+
+def _share_p(row: dict[Any, Any]) -> float:
+    """The two-proportion test of a row of :func:`compare_summaries`."""
+    n, prev_n = int(row["obs"]), int(row["prev_obs"])
+    k, prev_k = round(row["share"] * n / 100), round(row["prev_share"] * prev_n / 100)
+    return two_proportions_p(k, n, prev_k, prev_n)
 
 
 def significance_mark(p: float, level: float = 0.05) -> str:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from samspil.coding.records import clean, clean_id, final_code_sets, is_blank, require_columns
+from samspil.coding.records import (
+    clean,
+    clean_id,
+    cleaned_cells,
+    final_code_table,
+    is_blank,
+    require_columns,
+)
 from samspil.coding.schema import Codebook
 
 QUOTE_COLUMNS = ["variable", "respondent_id", "text"]
@@ -23,6 +30,7 @@ def theme_shares(
     variable: str,
     *,
     level: Literal["theme", "code"] = "theme",
+    row_numbers: Sequence[int] | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Share of respondents mentioning each theme of an open question, for a figure.
 
@@ -38,35 +46,60 @@ def theme_shares(
     two-level codebook, ``level="theme"`` counts a respondent for a theme when any of its
     subthemes was coded, and ``level="code"`` gives one row per code instead. Respondent
     ids are matched after turning integer-valued floats into ints and ``12`` into ``"12"``
-    alike. A coded respondent missing from ``answered`` is an error.
+    alike. A coded respondent missing from ``answered`` is an error. ``row_numbers`` names
+    the rows in messages when ``final_codes`` is a selection of a larger table.
     """
-    question = codebook.question(variable)
+    codebook.question(variable)  # an open question the codebook lacks is the first error
     base_ids = _answered_ids(answered)
-    sets = final_code_sets(final_codes, variable, codebook)
-    coded = {str(r): s[""] for r, s in sets.sets.get(variable, {}).items()}
-    stray = sorted(set(coded) - base_ids)
+    table = final_code_table(final_codes, variable, codebook, row_numbers=row_numbers)
+    coded = _texts(table["respondent_id"].to_numpy(dtype=object))
+    # numbered in order of appearance: the base first (0, 1, ...), then the others
+    ids = pd.factorize(np.concatenate([base_ids, coded]))[0][len(base_ids) :]
+    stray = sorted(set(coded[ids >= len(base_ids)]))
     if stray:
         shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
         raise ValueError(
             f"{len(stray)} respondent(s) have final codes for {variable} but are not among "
             f"those who answered it: {shown}"
         )
-    if level == "theme":
-        groups = [(t.code, t.label, question.theme_members()[t.code]) for t in question.themes]
-    elif level == "code":
-        groups = [(c.code, c.label, [c.code]) for c in question.leaves()]
-    else:
-        raise ValueError(f"level must be 'theme' or 'code', not {level!r}")
+    groups = _theme_groups(codebook, variable, level)
     base = len(base_ids)
-    rows = []
-    for _code, label, members in groups:
-        n = sum(1 for s in coded.values() if s.intersection(members))
-        rows.append({"option": label, "n": n, "percent": n / base * 100 if base else np.nan})
+    counts = _respondents_per_group(ids, table["code"], [members for _c, _l, members in groups])
+    rows = [
+        {"option": label, "n": n, "percent": n / base * 100 if base else np.nan}
+        for (_code, label, _members), n in zip(groups, counts, strict=True)
+    ]
     result = pd.DataFrame(rows, columns=["option", "n", "percent"])
     result.attrs["base"] = base
     result.attrs["variable"] = variable
     result.attrs["codes"] = [code for code, _label, _members in groups]
     return result
+
+
+def _theme_groups(
+    codebook: Codebook, variable: str, level: str
+) -> list[tuple[str, str, list[str]]]:
+    """``(id, label, codes)`` of each row of a theme table: a theme and its subthemes, or
+    one code."""
+    question = codebook.question(variable)
+    if level == "theme":
+        return [(t.code, t.label, question.theme_members()[t.code]) for t in question.themes]
+    if level == "code":
+        return [(c.code, c.label, [c.code]) for c in question.leaves()]
+    raise ValueError(f"level must be 'theme' or 'code', not {level!r}")
+
+
+def _respondents_per_group(ids: np.ndarray, codes: pd.Series, groups: list[list[str]]) -> list[int]:
+    """How many respondents (``ids``: each row's respondent as a number) have a code of
+    each group (the groups do not share codes: a code belongs to one theme)."""
+    positions, names = pd.factorize(codes)  # no code: -1, the last entry below
+    group_of = np.full(len(names) + 1, -1)
+    for g, members in enumerate(groups):
+        group_of[[i for i, name in enumerate(names) if name in members]] = g
+    group = group_of[positions]
+    found = np.zeros(((int(ids.max()) + 1 if len(ids) else 0), len(groups)), dtype=bool)
+    found[ids[group >= 0], group[group >= 0]] = True
+    return found.sum(axis=0).tolist()
 
 
 def quotes(answers: pd.DataFrame, variable: str | None = None) -> pd.DataFrame:
@@ -112,9 +145,18 @@ def _flag(value: Any, row: int) -> bool:
     raise ValueError(f"row {row}, column 'quotable': {value!r} is not a yes/no value")
 
 
-def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> set[str]:
+def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> np.ndarray:
+    """The distinct ids (as text) of those who answered."""
     if isinstance(answered, pd.Series) and answered.dtype == bool:
-        values: Iterable[Hashable] = answered.index[answered.to_numpy()]
+        values = pd.Series(answered.index[answered.to_numpy()], dtype=object)
     else:
-        values = answered
-    return {str(clean_id(v)) for v in values if not is_blank(v)}
+        values = pd.Series(answered if isinstance(answered, pd.Series) else list(answered))
+    blank, ids = cleaned_cells(values, clean_id)
+    return pd.unique(_texts(ids[~blank]))
+
+
+def _texts(ids: np.ndarray) -> np.ndarray:
+    """Respondent ids as text (``12`` and ``"12"`` alike)."""
+    if pd.api.types.infer_dtype(ids, skipna=False) == "string":
+        return ids
+    return np.array([str(v) for v in ids], dtype=object)

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from samspil import yamltext
 from samspil.coding.schema import Codebook
 from samspil.errors import DomainError
 
@@ -54,7 +55,7 @@ def load_codebook_file(path: str | Path) -> Codebook:
     """A codebook from a YAML file; errors name the file and the field."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamltext.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CodebookError(f"{path}: cannot read codebook: {exc}") from exc
     if not isinstance(raw, dict):

@@ -7,7 +7,7 @@ the column.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,25 +131,184 @@ def _checked_code(
     return None if code is None else _known_code(code, variable, codebook, lookups[variable], row)
 
 
-def _one_code_only(
-    out: CodeSets,
-    key: tuple[str, Hashable, str],
-    codes: set[str],
+FEW_DISTINCT = 0.1  # a column whose first cells are at most this share distinct repeats
+
+
+def cleaned_cells(
+    values: pd.Series, how: Callable[[Any], Hashable]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``is_blank`` and ``how`` (``clean`` or ``clean_id``) of every cell of a column, as
+    arrays (None where blank). A column that repeats its values (variables, coders, codes)
+    is worked out once per distinct value; text that does not (ids) is stripped in one
+    pass."""
+    cells = values.to_numpy(dtype=object)
+    sample = cells[:1000]
+    text = pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty")
+    if text and len(set(sample)) > FEW_DISTINCT * len(sample):
+        cleaned = np.array([v.strip() if isinstance(v, str) else "" for v in cells], dtype=object)
+        blank = cleaned == ""
+        cleaned[blank] = None
+        return blank, cleaned
+    positions, distinct = pd.factorize(cells)  # a missing cell is -1: the last entry below
+    blank = np.fromiter((is_blank(v) for v in distinct), dtype=bool, count=len(distinct))
+    cleaned = np.fromiter(
+        (None if b else how(v) for v, b in zip(distinct, blank, strict=True)),
+        dtype=object,
+        count=len(distinct),
+    )
+    missing = np.array([None], dtype=object)
+    return np.append(blank, True)[positions], np.concatenate([cleaned, missing])[positions]
+
+
+def _map_codes(
+    codes: np.ndarray, variables: np.ndarray, ok: np.ndarray, lookups: dict[str, dict[str, str]]
+) -> np.ndarray:
+    """Codes given by label become code ids (in place); returns the rows whose variable is
+    not in the codebook or whose code is not one of the variable's. Looked up once per
+    distinct variable and code."""
+    var_at, var_names = pd.factorize(variables)  # a blank one is -1: the last entry below
+    code_at, code_names = pd.factorize(codes)
+    known_variable = np.array([v in lookups for v in var_names] + [False])
+    bad = ok & ~known_variable[var_at]
+    coded = ok & (code_at >= 0)
+    for i, variable in enumerate(var_names):
+        if variable not in lookups:
+            continue
+        lookup = lookups[variable]
+        ids = np.array([lookup.get(c) for c in code_names] + [None], dtype=object)[code_at]
+        rows = coded & (var_at == i)
+        known = rows & (ids != None)  # noqa: E711 - element-wise
+        bad |= rows & ~known
+        codes[known] = ids[known]
+    return bad
+
+
+def _several_codes(table: pd.DataFrame, out: CodeSets, with_coder: bool) -> None:
+    """Refuse a second code for one answer (and coder) where the question allows one."""
+    single = [v for v, q in out.questions.items() if not q.multiple]
+    if not single:
+        return
+    key = ["variable", "respondent_id", "coder"]
+    coded = table[table["variable"].isin(single) & table["code"].notna()]
+    coded = coded.drop_duplicates([*key, "code"])
+    second = coded[coded.duplicated(key)]
+    if second.empty:
+        return
+    hit = second.iloc[0]
+    same = (table[key] == hit[key]).all(axis=1)
+    codes = {hit["code"], coded.loc[(coded[key] == hit[key]).all(axis=1), "code"].iloc[0]}
+    who = f"coder {hit['coder']!r} gives" if with_coder else "there are"
+    raise CodingInputError(
+        f"{who} several codes ({', '.join(sorted(codes))}) for respondent "
+        f"{hit['respondent_id']} in {hit['variable']}, which allows one code per answer "
+        f"(first row {table.loc[same, 'row'].iloc[0]})",
+        row=int(hit["row"]),
+        column="code",
+    )
+
+
+def code_table(
+    df: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    with_coder: bool = True,
+    what: str = "the coding table",
+    row_numbers: Sequence[int] | np.ndarray | None = None,
+) -> pd.DataFrame:
+    """A coding table checked and cleaned, one row per row of ``df`` in its order: columns
+    ``respondent_id`` (``clean_id``), ``variable``, ``coder`` (``""`` without ``coder``),
+    ``code`` (a code id; None for a row that records no code) and ``row`` (its number in
+    messages). The first bad row is reported as reading row by row would report it.
+    Arguments as :func:`read_code_sets`."""
+    require_columns(df, CODING_COLUMNS if with_coder else FINAL_COLUMNS, what)
+    variables = cleaned_cells(df["variable"], clean)
+    return _checked_table(df, codebook, with_coder, row_numbers, variables)
+
+
+def _checked_table(
+    df: pd.DataFrame,
+    codebook: Codebook | None,
     with_coder: bool,
-    row: int,
-    first: int,
-) -> None:
-    variable, respondent, coder = key
-    question = out.questions.get(variable)
-    if question is not None and not question.multiple and len(codes) > 1:
-        who = f"coder {coder!r} gives" if with_coder else "there are"
-        raise CodingInputError(
-            f"{who} several codes ({', '.join(sorted(codes))}) for respondent "
-            f"{respondent} in {variable}, which allows one code per answer "
-            f"(first row {first})",
-            row=row,
-            column="code",
+    row_numbers: Sequence[int] | np.ndarray | None,
+    cleaned_variables: tuple[np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """:func:`code_table` of a table whose variable column is already cleaned."""
+    n = len(df)
+    blank_id, ids = cleaned_cells(df["respondent_id"], clean_id)
+    blank_var, variables = cleaned_variables
+    blank_coder, coders = (
+        cleaned_cells(df["coder"], clean)
+        if with_coder
+        else (np.zeros(n, bool), np.full(n, "", object))
+    )
+    codes = cleaned_cells(df["code"], clean)[1]
+    bad = blank_id | blank_var | blank_coder
+    out = _with_codebook(codebook)
+    if codebook is not None:
+        bad |= _map_codes(
+            codes, variables, ~bad, {q: code_lookup(out.questions[q]) for q in out.questions}
         )
+    rows = np.arange(1, n + 1) if row_numbers is None else np.asarray(row_numbers, dtype=int)
+    table = pd.DataFrame(
+        {
+            "respondent_id": pd.Series(ids, dtype=object),
+            "variable": pd.Series(variables, dtype=object),
+            "coder": pd.Series(coders, dtype=object),
+            "code": pd.Series(codes, dtype=object),
+            "row": rows,
+        }
+    )
+    first_bad = int(np.argmax(bad)) if bad.any() else n
+    _several_codes(table.iloc[:first_bad], out, with_coder)  # an earlier row is reported first
+    if first_bad < n:
+        _raise_at(df, first_bad, int(rows[first_bad]), codebook, with_coder)
+    return table
+
+
+def _raise_at(
+    df: pd.DataFrame, position: int, row: int, codebook: Codebook | None, with_coder: bool
+) -> None:
+    """The error of the bad row at ``position``, as the row-by-row checks word it."""
+    columns = CODING_COLUMNS if with_coder else FINAL_COLUMNS
+    values = next(df[list(columns)].iloc[[position]].itertuples(index=False, name=None))
+    _respondent, variable, _coder, code = _record(columns, values, with_coder, row)
+    if codebook is not None:
+        lookups = {q.variable: code_lookup(q) for q in codebook.questions}
+        _checked_code(codebook, lookups, variable, code, row)
+    raise AssertionError(f"row {row} was found bad but passes the checks")  # pragma: no cover
+
+
+def _with_codebook(codebook: Codebook | None) -> CodeSets:
+    out = CodeSets()
+    for q in codebook.questions if codebook is not None else []:
+        out.questions[q.variable] = q
+        out.codes[q.variable] = q.codes
+    return out
+
+
+def code_sets(table: pd.DataFrame, codebook: Codebook | None = None) -> CodeSets:
+    """The code sets of a checked :func:`code_table`."""
+    out = _with_codebook(codebook)
+    out.variables = [str(v) for v in pd.unique(table["variable"])]
+    if codebook is not None:
+        out.variables.sort(key=codebook.variables.index)
+    for variable, part in table.groupby("variable", sort=False):
+        answers: dict[Hashable, dict[str, set[str]]] = {}
+        for respondent, coder, code in zip(
+            part["respondent_id"], part["coder"], part["code"], strict=True
+        ):
+            codes = answers.setdefault(respondent, {}).setdefault(coder, set())
+            if code is not None:
+                codes.add(code)
+        name = str(variable)
+        out.sets[name] = {
+            r: {c: frozenset(s) for c, s in coders.items()} for r, coders in answers.items()
+        }
+        if name not in out.codes:
+            out.codes[name] = sorted(
+                {c for coders in answers.values() for s in coders.values() for c in s}
+            )
+    return out
 
 
 def read_code_sets(
@@ -158,7 +317,7 @@ def read_code_sets(
     *,
     with_coder: bool = True,
     what: str = "the coding table",
-    row_numbers: Sequence[int] | None = None,
+    row_numbers: Sequence[int] | np.ndarray | None = None,
 ) -> CodeSets:
     """Code sets from a table with one row per applied code.
 
@@ -169,43 +328,8 @@ def read_code_sets(
     ``row_numbers`` gives the rows' numbers in error messages when ``df`` is a selection
     (default: 1, 2, ...).
     """
-    columns = CODING_COLUMNS if with_coder else FINAL_COLUMNS
-    require_columns(df, columns, what)
-    out = CodeSets()
-    lookups: dict[str, dict[str, str]] = {}
-    if codebook is not None:
-        for q in codebook.questions:
-            out.questions[q.variable] = q
-            out.codes[q.variable] = q.codes
-            lookups[q.variable] = code_lookup(q)
-    first_row: dict[tuple[str, Hashable, str], int] = {}
-    raw_sets: dict[str, dict[Hashable, dict[str, set[str]]]] = {}
-    frame = df[list(columns)]
-    for position, values in enumerate(frame.itertuples(index=False, name=None)):
-        row = row_numbers[position] if row_numbers is not None else position + 1
-        respondent, variable, coder, code = _record(columns, values, with_coder, row)
-        if codebook is not None:
-            code = _checked_code(codebook, lookups, variable, code, row)
-        if variable not in raw_sets:
-            raw_sets[variable] = {}
-            if variable not in out.variables:
-                out.variables.append(variable)
-        codes = raw_sets[variable].setdefault(respondent, {}).setdefault(coder, set())
-        key = (variable, respondent, coder)
-        first_row.setdefault(key, row)
-        if code is not None:
-            codes.add(code)
-            _one_code_only(out, key, codes, with_coder, row, first_row[key])
-    if codebook is not None:
-        out.variables.sort(key=codebook.variables.index)
-    for variable, answers in raw_sets.items():
-        out.sets[variable] = {
-            r: {c: frozenset(s) for c, s in coders.items()} for r, coders in answers.items()
-        }
-        if variable not in out.codes:
-            used = {code for coders in answers.values() for s in coders.values() for code in s}
-            out.codes[variable] = sorted(used)
-    return out
+    table = code_table(df, codebook, with_coder=with_coder, what=what, row_numbers=row_numbers)
+    return code_sets(table, codebook)
 
 
 def _known_code(
@@ -231,19 +355,43 @@ def _known_code(
     )
 
 
+def final_code_table(
+    final_codes: pd.DataFrame,
+    variable: str,
+    codebook: Codebook | None = None,
+    *,
+    row_numbers: Sequence[int] | np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The checked :func:`code_table` of one open question, from a ``respondent_id,
+    variable, code`` table that may hold other questions too (rows named by their place in
+    that table, or by ``row_numbers`` when it is a selection of a larger one)."""
+    require_columns(final_codes, FINAL_COLUMNS, "the final codes")
+    blank, names = cleaned_cells(final_codes["variable"], clean)
+    keep = ~blank & (names == variable)
+    numbers = np.arange(1, len(keep) + 1) if row_numbers is None else np.asarray(row_numbers)
+    chosen = final_codes if keep.all() else final_codes[keep]
+    return _checked_table(chosen, codebook, False, numbers[keep], (blank[keep], names[keep]))
+
+
+def split_by_variable(final_codes: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
+    """The rows of each variable (name stripped) of a final codes table and their row
+    numbers in it (1, 2, ...): one pass for a report's several theme tables."""
+    require_columns(final_codes, FINAL_COLUMNS, "the final codes")
+    blank, names = cleaned_cells(final_codes["variable"], clean)
+    positions, variables = pd.factorize(names[~blank])
+    rows = np.flatnonzero(~blank)
+    order = np.argsort(positions, kind="stable")
+    starts = np.searchsorted(positions[order], np.arange(len(variables) + 1))
+    out = {}
+    for i, variable in enumerate(variables):
+        chosen = rows[order[starts[i] : starts[i + 1]]]
+        out[str(variable)] = (final_codes.iloc[chosen], chosen + 1)
+    return out
+
+
 def final_code_sets(
     final_codes: pd.DataFrame, variable: str, codebook: Codebook | None = None
 ) -> CodeSets:
     """The final code sets of one open question, from a ``respondent_id, variable, code``
     table that may hold other questions too (an empty table gives no code sets)."""
-    require_columns(final_codes, FINAL_COLUMNS, "the final codes")
-    keep = np.array(
-        [not is_blank(v) and clean(v) == variable for v in final_codes["variable"]], dtype=bool
-    )
-    return read_code_sets(
-        final_codes[keep],
-        codebook,
-        with_coder=False,
-        what="the final codes",
-        row_numbers=[int(i) + 1 for i in np.flatnonzero(keep)],
-    )
+    return code_sets(final_code_table(final_codes, variable, codebook), codebook)

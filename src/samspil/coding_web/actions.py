@@ -43,9 +43,16 @@ from samspil.coding_web.state import (
     unit_states,
 )
 from samspil.errors import DomainError
-from samspil.fieldwork.export import study_responses
-from samspil.fieldwork.models import Study
 from samspil.responses import Responses
+from samspil.web.sources import source
+
+Study = Any  # a fieldwork study: a source of answers (samspil.web.sources)
+
+
+def study_responses(study: Study) -> Responses:
+    """A study's answers (its frozen questionnaire), through the response sources."""
+    return source("study").responses(study)
+
 
 # Final answers needed per open question before suggestions can be trained.
 MIN_FINAL_FOR_SUGGESTIONS = 10
@@ -122,16 +129,17 @@ def do_create_project_from_study(
 ) -> CodingProject:
     """A project over a study's open answers (the study's respondents as they are now)."""
     codebook = _codebook(codebook_id)
-    if study.instrument_id != codebook.instrument:
+    responses = study_responses(study)
+    if responses.instrument.id != codebook.instrument:
         raise ActionError(
             _("Codebook %(codebook)s codes %(instrument)s, but the study uses %(study)s.")
             % {
                 "codebook": codebook.id,
                 "instrument": codebook.instrument,
-                "study": study.instrument_id,
+                "study": responses.instrument.id,
             }
         )
-    rows = study_units(study_responses(study), codebook)
+    rows = study_units(responses, codebook)
     return _create(name, codebook, rows, coders=coders, researchers=researchers, study=study)
 
 

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from samspil.coding import bundled_codebooks
-from samspil.fieldwork.forms import check_table_upload
-from samspil.fieldwork.models import Study
+from samspil.coding_web.models import CodingProject
+from samspil.web.uploads import check_table_upload
 
 SOURCE_STUDY = "study"
 SOURCE_FILE = "file"
@@ -23,7 +23,10 @@ class ProjectCreateForm(forms.Form):
         widget=forms.RadioSelect,
         initial=SOURCE_STUDY,
     )
-    study = forms.ModelChoiceField(label=_("Study"), queryset=Study.objects.none(), required=False)
+    # The studies the user may see (samspil.web.sources: "study"), set in __init__.
+    study: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Study"), queryset=None, required=False
+    )
     file = forms.FileField(
         label=_("Answers file (CSV or XLSX)"),
         help_text=_(
@@ -42,7 +45,10 @@ class ProjectCreateForm(forms.Form):
     def __init__(self, *args: Any, studies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["codebook"].choices = [(c, c) for c in bundled_codebooks()]  # type: ignore[attr-defined]
-        self.fields["study"].queryset = studies if studies is not None else Study.objects.none()  # type: ignore[attr-defined]
+        if studies is None:  # none to choose from
+            model = CodingProject._meta.get_field("study").related_model
+            studies = model._default_manager.none()  # type: ignore[union-attr]
+        self.fields["study"].queryset = studies  # type: ignore[attr-defined]
         users = get_user_model().objects.filter(is_active=True).order_by("username")
         self.fields["coder_1"].queryset = users  # type: ignore[attr-defined]
         self.fields["coder_2"].queryset = users  # type: ignore[attr-defined]

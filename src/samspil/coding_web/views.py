@@ -53,8 +53,9 @@ from samspil.coding_web.state import (
     unit_states,
     usernames,
 )
-from samspil.fieldwork.access import is_researcher, studies_for_user
 from samspil.privacy.audit import record_event
+from samspil.web.access import is_researcher
+from samspil.web.sources import source
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     can_create = is_researcher(request.user)
     if request.method == "POST" and not can_create:
         raise PermissionDenied
-    studies = studies_for_user(request)
+    studies = source("study").visible(request)
     form = ProjectCreateForm(request.POST or None, request.FILES or None, studies=studies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -119,18 +119,31 @@ def synthetic_codes(data: pd.DataFrame, codebook_id: str, *, seed: int = 7) -> p
     from samspil.coding import load_codebook
 
     rng = np.random.default_rng(seed)
-    rows = []
+    frames = []
     for question in load_codebook(codebook_id).questions:
         if question.variable not in data.columns:
             continue
-        codes = [t.code for t in question.themes]
+        codes = np.array([t.code for t in question.themes], dtype=object)
         weights = rng.dirichlet(np.ones(len(codes)))
-        texts = data[["respondent_id", question.variable]].dropna()
-        for respondent in texts["respondent_id"]:
-            k = 1 + int(rng.random() < 0.4)
-            for code in rng.choice(codes, size=min(k, len(codes)), replace=False, p=weights):
-                rows.append((respondent, question.variable, code))
-    return pd.DataFrame(rows, columns=["respondent_id", "variable", "code"])
+        respondents = data.loc[data[question.variable].notna(), "respondent_id"].to_numpy()
+        # Themes drawn without replacement, in proportion to the weights, all answers at
+        # once: the largest log-weights plus Gumbel noise (the Gumbel-top-k trick).
+        with np.errstate(divide="ignore"):
+            keys = np.log(weights) + rng.gumbel(size=(len(respondents), len(codes)))
+        drawn = np.argsort(-keys, axis=1)[:, : min(2, len(codes))]
+        two = rng.random(len(respondents)) < 0.4  # one or two themes per answer
+        mask = np.column_stack([np.ones(len(respondents), bool), two])[:, : drawn.shape[1]]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "respondent_id": np.repeat(respondents, mask.sum(axis=1)),
+                    "variable": question.variable,
+                    "code": codes[drawn[mask]],
+                }
+            )
+        )
+    columns = ["respondent_id", "variable", "code"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def demo_file(name: str) -> Path:

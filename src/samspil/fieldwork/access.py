@@ -12,8 +12,6 @@ SAMSPIL_BAD_TOKEN_WINDOW seconds the address gets 429 for every link, the right 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import Http404, HttpRequest
 
@@ -57,11 +55,6 @@ def _link_works(respondent: Respondent) -> bool:
     if status == Study.Status.OPEN:
         return True
     return respondent.is_test and status == Study.Status.DRAFT
-
-
-def is_researcher(user: Any) -> bool:
-    """May create studies and coding projects (and pick coders among all accounts)."""
-    return bool(user.is_active and (user.is_staff or user.is_superuser))
 
 
 def _get_study_for_user(request: HttpRequest, study_id: int) -> Study:

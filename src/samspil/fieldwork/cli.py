@@ -210,8 +210,8 @@ def cmd_create(args: argparse.Namespace) -> int:
     from django.db import transaction
 
     from samspil.fieldwork import actions
-    from samspil.fieldwork.access import is_researcher
     from samspil.fieldwork.respondents_import import read_respondents
+    from samspil.web.access import is_researcher
 
     path = Path(args.respondents)
     try:

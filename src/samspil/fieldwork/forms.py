@@ -3,28 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Study
 from samspil.instruments import InstrumentError, bundled_ids, load_bytes
-
-
-def check_upload_size(upload: UploadedFile) -> None:
-    """A form error for an upload over ``SAMSPIL_MAX_UPLOAD_MB``."""
-    if upload.size is not None and upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise forms.ValidationError(
-            _("The file is larger than %(max)s MB.") % {"max": settings.MAX_UPLOAD_MB}
-        )
-
-
-def check_table_upload(upload: UploadedFile) -> UploadedFile:
-    """An uploaded CSV/XLSX table within the size limit, else a form error."""
-    check_upload_size(upload)
-    if not (upload.name or "").lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm")):
-        raise forms.ValidationError(_("Use a .csv or .xlsx file."))
-    return upload
+from samspil.web.uploads import check_table_upload, check_upload_size
 
 
 class MailTextsForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -30,7 +30,6 @@ from samspil.fieldwork.access import (
     TooManyAttempts,
     _get_respondent_for_token,
     _get_study_for_user,
-    is_researcher,
     studies_for_user,
 )
 from samspil.fieldwork.forms import (
@@ -57,6 +56,7 @@ from samspil.fieldwork.respondents_import import RespondentFileError, read_respo
 from samspil.instruments import Instrument, Section
 from samspil.privacy.audit import record_event
 from samspil.spreadsheet import safe_row
+from samspil.web.access import is_researcher
 from samspil.web.login import ThrottledLoginForm, is_throttled
 from samspil.web.views import not_found
 

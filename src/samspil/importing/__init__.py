@@ -165,7 +165,7 @@ def import_table(table: Table, instrument: Instrument) -> ImportResult:
         raise DataImportError(problems)
     present = [v.name for v in instrument.variables if v.name in out]
     missing = [v.name for v in instrument.variables if v.name not in out]
-    data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]})
+    data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]}, copy=False)  # fresh columns
     if missing:
         notes.append(f"{len(missing)} of {len(instrument.variables)} variables are not in {name}")
     return ImportResult(data=data, variables=present, missing=missing, notes=notes)
@@ -231,8 +231,14 @@ def _respondent_ids(
 ) -> pd.Series:
     if id_column is None:
         return pd.Series([f"r{i + 1}" for i in range(len(table))], dtype=object)
-    ids = table[id_column].map(lambda v: "" if v is None or v != v else _cell(v).strip())
-    ids = ids.reset_index(drop=True)
+    cells = table[id_column].to_numpy(dtype=object)
+    ids = pd.Series(
+        [
+            v.strip() if isinstance(v, str) else "" if pd.isna(v) else _cell(v).strip()
+            for v in cells
+        ],
+        dtype=object,
+    )
     empty = np.flatnonzero((ids == "").to_numpy())
     for i in empty[:10]:
         problems.append(Problem(name, int(i) + offset, id_column, "empty respondent id"))
@@ -267,24 +273,32 @@ def _convert(
         bad = values.notna() & ~values.isin([float(c) for c in var.labels]) if var.labels else None
         _report(bad, values.astype(object), var, name, header, offset, row_word, problems)
         return values
+    cells = column.to_numpy(dtype=object)
+    if var.kind == "text":  # open answers: mostly all different
+        written = [v.strip() if isinstance(v, str) else _text(v) for v in cells]
+        return pd.Series([t or np.nan for t in written], dtype=object)  # NaN: not answered
     # Work on the distinct answers only: a column of 100,000 answers has a handful.
-    raw = column.astype(object).where(column.notna(), "")
-    distinct = pd.unique(raw)
-    strings = raw.map({u: str(u).strip() for u in distinct})
-    if var.kind == "text":
-        return strings.where(strings != "", None).astype(object)
+    positions, distinct = pd.factorize(cells)  # missing: -1, ...
+    texts = np.array([_text(u) for u in distinct] + [""], dtype=object)  # ... the last
     if var.kind == "number":
-        parsed = {u: _number(str(u)) for u in distinct}
-        numbers = raw.map(parsed).astype(float)
-        bad = (strings != "") & numbers.isna()
-        _report(bad, strings, var, name, header, offset, row_word, problems, "is not a number")
-        return numbers
-    table = value_lookup(var)
-    allowed = {float(c) for c in var.labels}
-    known = {u: _code(str(u), table, allowed) for u in distinct}
-    values = raw.map(known).astype(float)
-    _report(values.isna() & (strings != ""), strings, var, name, header, offset, row_word, problems)
-    return values
+        parsed = np.array([_number(t) for t in texts], dtype=float)
+    else:
+        table = value_lookup(var)
+        allowed = {float(c) for c in var.labels}
+        parsed = np.array([_code(t, table, allowed) for t in texts], dtype=float)
+    bad = np.isnan(parsed) & (texts != "")
+    if bad.any():
+        why = "is not a number" if var.kind == "number" else None
+        shown = texts[positions]
+        _report(bad[positions], shown, var, name, header, offset, row_word, problems, why)
+    return pd.Series(parsed[positions])
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text ("" for a missing one)."""
+    if isinstance(value, str):
+        return value.strip()
+    return "" if pd.isna(value) else str(value).strip()  # type: ignore[call-overload]
 
 
 def _number(text: str) -> float:
@@ -304,8 +318,8 @@ def _code(text: str, table: dict[str, float], allowed: set[float]) -> float:
 
 
 def _report(
-    bad: pd.Series | None,
-    shown: pd.Series,
+    bad: pd.Series | np.ndarray | None,
+    shown: pd.Series | np.ndarray,
     var: Variable,
     name: str,
     header: str,
@@ -316,10 +330,11 @@ def _report(
 ) -> None:
     if bad is None or not bad.any():
         return
-    rows = np.flatnonzero(bad.to_numpy())
+    rows = np.flatnonzero(np.asarray(bad))
     allowed = "; ".join(f"{c}={label}" for c, label in var.labels.items())
+    values = np.asarray(shown, dtype=object)
     for i in rows[:5]:
-        value = shown.iloc[i]
+        value = values[i]
         text = f"{value:g}" if isinstance(value, float) else str(value)
         why = reason or f"is outside the scale of {var.name} (allowed: {allowed})"
         problems.append(Problem(name, int(i) + offset, header, f"{text!r} {why}"))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from samspil.errors import DomainError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 MAX_LISTED = 60
@@ -170,62 +170,115 @@ def _header(name: str, text: str, sep: str, limits: Limits) -> list[str]:
     if first.count(sep) + 1 > limits.columns:
         message = f"more than {limits.columns} columns ({first.count(sep) + 1})"
         raise DataImportError([Problem(name, 1, None, message)])
-    return next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
+    # A header without quotes ends at the first line break: only that line is parsed.
+    record = first if end >= 0 and '"' not in first else text
+    return next(csv.reader(io.StringIO(record, newline=""), delimiter=sep), [])
 
 
-def _field_counts(text: str, sep: str) -> list[int]:
-    """Fields per record (0 for a blank line), in one linear pass."""
-    if '"' not in text:
-        return [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
-    return [len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+CHUNK = 1 << 20  # bytes counted at a time (the running counts stay small and are reused)
+LONG_LINES = 128  # bytes a line from which lines are counted one by one
 
 
-def _check_rows(name: str, counts: list[int], width: int, limits: Limits) -> None:
-    records = [c for c in counts if c]  # blank lines are skipped, as pandas does
+def _line_ends(raw: np.ndarray) -> np.ndarray:
+    """Where each line of the bytes ends: every ``\\n``, then the end of the data (looked
+    for in chunks: no temporary as large as the file)."""
+    import numpy as np
+
+    found = [np.flatnonzero(raw[s : s + CHUNK] == ord("\n")) + s for s in range(0, len(raw), CHUNK)]
+    return np.concatenate([*found, [len(raw)]]).astype(np.int64)
+
+
+def _per_line(raw: np.ndarray, char: str, ends: np.ndarray) -> np.ndarray:
+    """How often the (ASCII) ``char`` occurs in each line, counted in chunks."""
+    import numpy as np
+
+    before = np.empty(len(ends), dtype=np.int64)  # occurrences before each line's end
+    seen = 0
+    for start in range(0, len(raw) + 1, CHUNK):
+        running = np.concatenate(([0], np.cumsum(raw[start : start + CHUNK] == ord(char))))
+        first, last = np.searchsorted(ends, [start, start + CHUNK])
+        before[first:last] = seen + running[ends[first:last] - start]
+        seen += int(running[-1])
+    return np.diff(before, prepend=0)
+
+
+def _field_counts(text: str, sep: str, data: bytes, ends: np.ndarray) -> np.ndarray:
+    """Fields per record (0 for a blank line), in one linear pass. ``data`` are the file's
+    bytes and ``ends`` their line ends: without quotes a record is a line, and separators
+    and line breaks are ASCII in UTF-8 and Windows-1252 alike, so they are counted on the
+    bytes (line by line for long lines, with numpy for many short ones)."""
+    import numpy as np
+
+    if '"' in text:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        return np.fromiter((len(r) for r in reader), dtype=np.int64)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    if len(data) > LONG_LINES * len(ends):  # few long lines: each one's count is cheap
+        mark = sep.encode()
+        separators = np.array(
+            [data.count(mark, a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        )
+    else:
+        separators = _per_line(np.frombuffer(data, dtype=np.uint8), sep, ends)
+    counts = separators + 1
+    for i in np.flatnonzero(separators == 0):  # blank (nothing or only "\r") or one field
+        if not data[starts[i] : ends[i]].strip(b"\r"):
+            counts[i] = 0
+    return counts
+
+
+def _check_rows(name: str, counts: np.ndarray, width: int, limits: Limits) -> None:
+    records = counts[counts > 0]  # blank lines are skipped, as pandas does
     if len(records) - 1 > limits.rows:
         raise DataImportError([Problem(name, None, None, f"more than {limits.rows:,} rows")])
     problems = []
-    for index, count in enumerate(records[1:], start=2):
-        if count != width:
-            message = f"{count} fields, but the header has {width}"
-            if count == 1:
-                message += " (a line break in an unquoted cell?)"
-            problems.append(Problem(name, index, None, message))
-            if len(problems) >= 10:
-                break
+    for index in (records[1:] != width).nonzero()[0][:10]:
+        count = int(records[index + 1])
+        message = f"{count} fields, but the header has {width}"
+        if count == 1:
+            message += " (a line break in an unquoted cell?)"
+        problems.append(Problem(name, int(index) + 2, None, message))
     if problems:
         raise DataImportError(problems)
 
 
-def _check_cells(name: str, text: str, sep: str, limits: Limits) -> None:
-    if len(text) <= limits.cell:
+def _check_cells(name: str, text: str, sep: str, limits: Limits, ends: np.ndarray) -> None:
+    """No run of characters between separators and line breaks (a cell, quotes or not)
+    is longer than the limit. Lines are split only when one has more bytes (``ends``)
+    than a cell may have characters, so this stays linear."""
+    import numpy as np
+
+    if len(text) <= limits.cell or np.diff(ends, prepend=-1).max() - 1 <= limits.cell:
         return
-    # Only runs that start at a field boundary are tried, so the search stays linear.
-    other = f"[^{re.escape(sep)}\n]"
-    long = re.search(f"(?<!{other}){other}{{{limits.cell + 1},}}", text)
-    if long is not None:
-        row = text.count("\n", 0, long.start()) + 1
-        message = f"a cell longer than {limits.cell:,} characters"
-        raise DataImportError([Problem(name, row, None, message)])
+    for row, line in enumerate(text.split("\n"), start=1):
+        if len(line) > limits.cell and max(map(len, line.split(sep))) > limits.cell:
+            message = f"a cell longer than {limits.cell:,} characters"
+            raise DataImportError([Problem(name, row, None, message)])
 
 
 def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
+    import numpy as np
     import pandas as pd
 
     notes: list[str] = []
     text = _decode(name, data, notes)
-    if not text.strip():
+    utf8 = not notes  # the only note _decode makes is for Windows-1252
+    if not text or text.isspace():  # (not text.strip(): that copies the whole text)
         raise DataImportError([Problem(name, None, None, "the file is empty")])
     sep = sniff_separator(text)
     header = _header(name, text, sep, limits)
     _check_header_names(name, header, limits)
-    _check_rows(name, _field_counts(text, sep), len(header), limits)
-    _check_cells(name, text, sep, limits)
+    ends = _line_ends(np.frombuffer(data, dtype=np.uint8))
+    _check_rows(name, _field_counts(text, sep, data, ends), len(header), limits)
+    _check_cells(name, text, sep, limits, ends)
+    # pandas decodes UTF-8 itself, faster than reading the decoded text back
+    source = io.BytesIO(data) if utf8 else io.StringIO(text)
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            source,
+            encoding="utf-8-sig",
             sep=sep,
-            dtype=str,
+            dtype=object,  # text cells, as the XLSX reader gives them (faster than str)
             keep_default_na=False,
             na_filter=False,
             index_col=False,
@@ -240,11 +293,16 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
 
 
 def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    filled = (frame != "").any(axis=1).to_numpy()
-    last = len(filled) - filled[::-1].argmax() if filled.any() else 0
-    return frame.iloc[:last]
+    """Without the empty rows at the end (``;;;`` as Excel writes them), looked for from
+    the end in growing blocks (there are seldom any)."""
+    end, step = len(frame), 16
+    while end:
+        start = max(0, end - step)
+        filled = (frame.iloc[start:end] != "").any(axis=1).to_numpy()
+        if filled.any():
+            return frame.iloc[: end - int(filled[::-1].argmax())]
+        end, step = start, step * 4
+    return frame.iloc[:0]
 
 
 # -- XLSX and SAV ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from samspil import yamltext
 from samspil.errors import DomainError
 from samspil.instruments.schema import Instrument, Section
 
@@ -45,7 +46,7 @@ def bundled_ids() -> list[str]:
 def load_file(path: Path | str) -> Instrument:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamltext.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InstrumentError(f"{path}: cannot read instrument: {exc}") from exc
     return validated(raw, str(path))

@@ -488,31 +488,7 @@ class _Reader:
         self._common(node, key, question)
         skip = 0
         if kind in ("select one", "select all that apply"):
-            if (node.get("bind") or {}).get("jr:choice_filter") or node.get("choice_filter"):
-                raise self.problem(key, "choice_filter", "filtered choice lists are not supported")
-            options = self._options(node.get("choices") or [], key)
-            list_name = str(node.get("list_name") or node.get("itemset") or qid)
-            skip = self._other_texts(name, qid, options, rest)
-            role = str(node.get(SAMSPIL_COLUMN) or "").strip()
-            if kind == "select one" and role == "pick":
-                codes = [o["code"] for o in options]
-                question.update(type="pick", min=min(codes), max=max(codes))
-                question["labels"] = {
-                    o["code"]: o["label"] for o in options if o["label"] != str(o["code"])
-                }
-                self.fields[name] = _Field("single", qid, _names(options))
-            elif kind == "select one":
-                question.update(type="single", options=options, scale=list_name)
-                self.fields[name] = _Field("single", qid, _names(options))
-            else:
-                question.update(type="multi", options=options, scale=list_name)
-                exclusive = self._exclusive(node, options)
-                if exclusive:
-                    question["exclusive"] = exclusive
-                self.fields[name] = _Field("multi", qid, _names(options))
-            if question.get("scale"):
-                self.scales.setdefault(list_name, options)
-                self.list_use[list_name] = self.list_use.get(list_name, 0) + 1
+            skip = self._choice_question(node, key, kind, question, rest)
         elif kind == "text":
             appearance = str((node.get("control") or {}).get("appearance") or "")
             question.update(type="open", multiline="multiline" in appearance)
@@ -532,6 +508,44 @@ class _Reader:
                 question["unit"] = role.removeprefix("unit=")
             self.fields[name] = _Field("number", qid)
         return question, skip
+
+    def _choice_question(
+        self,
+        node: dict[str, Any],
+        key: tuple[str, ...],
+        kind: str,
+        question: dict[str, Any],
+        rest: list[_Item],
+    ) -> int:
+        """A select one / select all question (filled in ``question``); returns how many of
+        the following rows were its "other, please specify" texts."""
+        name, qid = str(node["name"]), question["id"]
+        if (node.get("bind") or {}).get("jr:choice_filter") or node.get("choice_filter"):
+            raise self.problem(key, "choice_filter", "filtered choice lists are not supported")
+        options = self._options(node.get("choices") or [], key)
+        list_name = str(node.get("list_name") or node.get("itemset") or qid)
+        skip = self._other_texts(name, qid, options, rest)
+        role = str(node.get(SAMSPIL_COLUMN) or "").strip()
+        if kind == "select one" and role == "pick":
+            codes = [o["code"] for o in options]
+            question.update(type="pick", min=min(codes), max=max(codes))
+            question["labels"] = {
+                o["code"]: o["label"] for o in options if o["label"] != str(o["code"])
+            }
+            self.fields[name] = _Field("single", qid, _names(options))
+        elif kind == "select one":
+            question.update(type="single", options=options, scale=list_name)
+            self.fields[name] = _Field("single", qid, _names(options))
+        else:
+            question.update(type="multi", options=options, scale=list_name)
+            exclusive = self._exclusive(node, options)
+            if exclusive:
+                question["exclusive"] = exclusive
+            self.fields[name] = _Field("multi", qid, _names(options))
+        if question.get("scale"):
+            self.scales.setdefault(list_name, options)
+            self.list_use[list_name] = self.list_use.get(list_name, 0) + 1
+        return skip
 
     def _common(self, node: dict[str, Any], key: tuple[str, ...], question: dict) -> None:
         bind = node.get("bind") or {}

@@ -76,12 +76,13 @@ def compute(
     )
     results = build(spec, inputs)
     if previous is not None:
-        from samspil.reports.waves import Waves, add_previous
+        from samspil.reports.waves import Waves, add_previous, previous_results
 
         before = Inputs(
             instrument=previous.instrument, data=previous.data, min_cell=inputs.min_cell
         )
-        add_previous(results, Waves(inputs, before, previous_label or "forrige runde"))
+        waves = Waves(inputs, before, previous_label or "forrige runde")
+        add_previous(results, previous_results(spec, waves), waves)
     return spec, results
 
 

@@ -6,6 +6,7 @@ The renderers (HTML/PDF, XLSX, CSV, figures) only format what is computed here.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from samspil import analysis
+from samspil.analysis.likert import answered
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
@@ -57,11 +59,30 @@ class Inputs:
     attributes: pd.DataFrame | None = None
     min_cell: int = 5
     quotes: pd.DataFrame | None = None
+    _codes_by_variable: dict[str, tuple[pd.DataFrame, np.ndarray]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def codes_of(self, variable: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """The final codes' rows of one open question and their row numbers in the whole
+        table (split once per report)."""
+        assert self.codes is not None
+        if self._codes_by_variable is None:
+            from samspil.coding.records import split_by_variable
+
+            self._codes_by_variable = split_by_variable(self.codes)
+        empty = (self.codes.iloc[:0], np.zeros(0, dtype=int))
+        return self._codes_by_variable.get(variable, empty)
 
 
-def build(spec: ReportSpec, inputs: Inputs) -> list[Result]:
+def build(
+    spec: ReportSpec, inputs: Inputs, *, kinds: Collection[str] | None = None
+) -> list[Result]:
+    """Every block of the definition (only those of ``kinds`` when given), in order."""
     results = []
     for block in spec.blocks:
+        if kinds is not None and block.kind not in kinds:
+            continue
         try:
             result = TABLE_KINDS[block.kind].build(block, inputs)
         except Skip as why:
@@ -401,36 +422,8 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
         frames.append(table)
     data = pd.concat(frames, ignore_index=True)
     first = variables[0]
-    if block.row_codes:
-        share = "+".join(_cat_label(block, first, c) for c in block.row_codes)
-        middle = [Column("percent", f"Andel {share}", "pct")]
-    else:
-        middle = [
-            Column(_cat_label(block, first, c), _cat_label(block, first, c), "pct")
-            for c in _categories(block, first)
-        ]
-    columns = [
-        *([Column("item", "", "text")] if len(variables) > 1 else []),
-        Column("group", _header(block, grouping.TITLES[block.group_by]), "text"),
-        *middle,
-        Column("n", "N", "int"),
-        Column("p", "P-værdi", "p")
-        if block.significance == "p"
-        else Column("stars", "Sign.", "stars"),
-    ]
-    primary = int((data["suppressed"] & ~data["secondary"]).sum())
-    secondary = int(data["secondary"].sum())
-    extra = (
-        f" Grupper med færre end {inputs.min_cell} besvarelser vises ikke ({primary})."
-        if primary
-        else ""
-    )
-    if secondary:
-        extra += (
-            f" {secondary} {'anden gruppe' if secondary == 1 else 'andre grupper'} vises"
-            " heller ikke, så de skjulte tal ikke kan regnes ud af de viste."
-        )
-    note = _note(block, first, n=n_range(data["n"].tolist())) + extra
+    columns = _crosstab_columns(block, variables)
+    note = _note(block, first, n=n_range(data["n"].tolist())) + _hidden_note(data, inputs.min_cell)
     if block.significance == "stars":
         note += " * p<0,05; ** p<0,01; *** p<0,001 (chi-i-anden-test)."
     if block.controls:
@@ -442,6 +435,43 @@ def crosstab(block: Block, inputs: Inputs) -> Result:
             for item, group in zip(data["item"], data["group"], strict=True)
         ]
     return Result(block, data, columns, note.strip(), figure_data=data)
+
+
+def _crosstab_columns(block: Block, variables: list[Variable]) -> list[Column]:
+    assert block.group_by
+    first = variables[0]
+    if block.row_codes:
+        share = "+".join(_cat_label(block, first, c) for c in block.row_codes)
+        middle = [Column("percent", f"Andel {share}", "pct")]
+    else:
+        middle = [
+            Column(_cat_label(block, first, c), _cat_label(block, first, c), "pct")
+            for c in _categories(block, first)
+        ]
+    return [
+        *([Column("item", "", "text")] if len(variables) > 1 else []),
+        Column("group", _header(block, grouping.TITLES[block.group_by]), "text"),
+        *middle,
+        Column("n", "N", "int"),
+        Column("p", "P-værdi", "p")
+        if block.significance == "p"
+        else Column("stars", "Sign.", "stars"),
+    ]
+
+
+def _hidden_note(data: pd.DataFrame, min_cell: int) -> str:
+    """What the note says about groups left out: too small, or hidden to protect those."""
+    primary = int((data["suppressed"] & ~data["secondary"]).sum())
+    secondary = int(data["secondary"].sum())
+    extra = (
+        f" Grupper med færre end {min_cell} besvarelser vises ikke ({primary})." if primary else ""
+    )
+    if secondary:
+        extra += (
+            f" {secondary} {'anden gruppe' if secondary == 1 else 'andre grupper'} vises"
+            " heller ikke, så de skjulte tal ikke kan regnes ud af de viste."
+        )
+    return extra
 
 
 def _dummies(masks: dict[str, pd.Series], prefix: str) -> pd.DataFrame:
@@ -552,8 +582,8 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
                 continue
             var = instrument.variable_map[name]
             first_var = first_var or var
-            values = inputs.data[name].astype(float)
-            values = values[values.isin(var.substantive_codes)]
+            values = answered(inputs.data[name])
+            values = values[np.isin(values, var.substantive_codes)]
             counts.append(int(values.size))
             means.append(float(values.mean()) if values.size else np.nan)
         data[series.label] = means
@@ -577,15 +607,17 @@ def themes(block: Block, inputs: Inputs) -> Result:
     if inputs.codes is None:
         raise Skip("Ingen kodning af de åbne svar er angivet (--codes).")
     from samspil.coding import load_codebook, theme_shares
+    from samspil.coding.records import cleaned_cells
 
     codebook = load_codebook(block.codebook or inputs.instrument.id)
     if block.variable not in inputs.data.columns:
         raise Skip(f"Variablen {block.variable} findes ikke i data.")
-    texts = inputs.data.set_index("respondent_id")[block.variable]
-    answered = set(texts[texts.notna() & (texts.astype(str).str.strip() != "")].index)
-    if not answered:
+    blank, _texts = cleaned_cells(inputs.data[block.variable], str)
+    answered = inputs.data["respondent_id"][~blank]
+    if answered.empty:
         raise Skip(f"Ingen har besvaret det åbne spørgsmål ({block.variable}) i data.")
-    table = theme_shares(inputs.codes, answered, codebook, block.variable)
+    final, rows = inputs.codes_of(block.variable)
+    table = theme_shares(final, answered, codebook, block.variable, row_numbers=rows)
     if block.theme_order:
         codes = list(table.attrs["codes"])
         rank = {code: i for i, code in enumerate(block.theme_order)}

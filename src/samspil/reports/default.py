@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from samspil import yamltext
 from samspil.instruments import Instrument, resolve
 from samspil.questions.base import Option, plain
 from samspil.reports.spec import Block, Chapter, ReportSpec, SpecError, load_spec, load_spec_file
@@ -204,7 +205,7 @@ def spec_yaml(spec: ReportSpec) -> str:
 
 def _is_report_definition(path: Path) -> bool:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamltext.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from exc
     return isinstance(raw, dict) and "chapters" in raw

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from samspil import yamltext
 from samspil.errors import DomainError
 from samspil.questions.base import IDENT, Strict
 
@@ -200,7 +201,7 @@ def load_spec_file(path: Path) -> ReportSpec:
 def parse_spec(text: str, name: str) -> ReportSpec:
     """A report definition from YAML text; errors name ``name`` and the field."""
     try:
-        return ReportSpec.model_validate(yaml.safe_load(text))
+        return ReportSpec.model_validate(yamltext.safe_load(text))
     except yaml.YAMLError as exc:
         raise SpecError(f"{name}: cannot read report definition: {exc}") from exc
     except ValidationError as exc:

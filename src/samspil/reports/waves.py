@@ -6,6 +6,9 @@ means, the two-proportion z-test for shares, p < 0.05); distributions, frequenci
 multiple-response tables get the previous percentages beside; numbers get the previous
 obs and mean and the change. An item in only one wave shows "–" on the other side and is
 named in the note. Other table kinds are left as they are.
+
+The previous wave's tables are built by the one ``build`` (:func:`previous_results`) and
+joined to this wave's per block, by item or answer: no table is computed twice over.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from samspil import analysis
-from samspil.analysis.waves import significance_mark, wave_summary, welch_p
+from samspil.analysis.waves import WAVE_SUMMARY_COLUMNS, compare_summaries, significance_mark
 from samspil.questions.base import Variable
-from samspil.reports.build import Column, Inputs, Result, _cat_label, _categories, _label
+from samspil.reports.build import Column, Inputs, Result, _label, build
+from samspil.reports.spec import ReportSpec
 
 TEST_NOTE = {
     "mean": "Welchs t-test",
@@ -67,18 +70,11 @@ def _significance_note(label: str, tests: list[str]) -> str:
     )
 
 
-def _summary(result: Result, waves: Waves) -> None:
+def _summary(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     block = result.block
     variables = waves.block_variables(result)
-    exclude = sorted({c for v in variables for c in v.special_codes})
-    table = wave_summary(
-        waves.current.data,
-        waves.previous.data,
-        [v.name for v in variables],
-        top=block.top,
-        exclude=exclude,
-    )
-    table["item"] = [_label(block, v) for v in variables]
+    table = compare_summaries(result.data, earlier, [_label(block, v) for v in variables])
+    table = table[WAVE_SUMMARY_COLUMNS]
     table["sig_share"] = table["p_share"].map(significance_mark)
     table["sig_mean"] = table["p_mean"].map(significance_mark)
     for column in ("min", "max"):
@@ -107,27 +103,29 @@ def _summary(result: Result, waves: Waves) -> None:
     result.note += waves.only_one_wave(variables, result)
 
 
-def _previous_percentages(
-    result: Result,
-    waves: Waves,
-    compute: Callable[[Inputs], pd.DataFrame],
-    key: str,
-    variables: list[Variable],
-) -> None:
+def _percentages(key: str) -> Comparer:
     """Add ``prev_<column>`` beside each percentage column; rows matched on ``key``, rows
-    of the previous wave only kept (with "–" for this wave); the note names the items of
-    ``variables`` asked in only one wave."""
-    _add_percentages(result, waves, compute, key)
-    result.note += waves.only_one_wave(variables, result)
+    of the previous wave only kept (with "–" for this wave); the note names the items
+    asked in only one wave."""
+
+    def compare(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+        variables = waves.block_variables(result)
+        if result.block.kind == "multiple_response":
+            variables = [v for v in variables if v.kind == "binary"]
+        elif not variables:
+            return
+        if key not in earlier.columns:  # not asked in the previous wave
+            earlier = pd.DataFrame({key: pd.Series([], dtype=object)})
+        _add_percentages(result, earlier, waves, key)
+        result.note += waves.only_one_wave(variables, result)
+
+    return compare
 
 
-def _add_percentages(
-    result: Result, waves: Waves, compute: Callable[[Inputs], pd.DataFrame], key: str
-) -> None:
+def _add_percentages(result: Result, previous: pd.DataFrame, waves: Waves, key: str) -> None:
     percent = [c.name for c in result.columns if c.fmt == "pct"]
     if not percent:
         return
-    previous = compute(waves.previous)
     keep = [key, *(c for c in percent if c in previous.columns)]
     previous = previous[keep].rename(columns={c: f"prev_{c}" for c in percent})
     result.data = result.data.merge(previous, on=key, how="outer", sort=False)
@@ -144,81 +142,11 @@ def _add_percentages(
     result.note += f" Kolonnerne mærket {waves.label} viser den forrige runde."
 
 
-def _distribution(result: Result, waves: Waves) -> None:
-    block = result.block
+def _numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     variables = waves.block_variables(result)
-    if not variables:
-        return
-    first = variables[0]
-    cats = _categories(block, first)
-    names = {c: _cat_label(block, first, c) for c in cats}
-
-    def compute(inputs: Inputs) -> pd.DataFrame:
-        present = [v for v in variables if v.name in inputs.data.columns]
-        if not present:
-            return pd.DataFrame(columns=["item", *names.values()])
-        table = analysis.distribution(inputs.data, [v.name for v in present], cats)
-        table = table.rename(columns=names)
-        table["item"] = [_label(block, v) for v in present]
-        return table
-
-    _previous_percentages(result, waves, compute, "item", variables)
-
-
-def _frequency(result: Result, waves: Waves) -> None:
-    block = result.block
-    variables = waves.block_variables(result)
-    if not variables:
-        return
-    var = variables[0]
-    cats = _categories(block, var)
-
-    def compute(inputs: Inputs) -> pd.DataFrame:
-        if var.name not in inputs.data.columns:
-            return pd.DataFrame({"answer": [], "percent": []})
-        table = analysis.frequency(inputs.data[var.name], cats)
-        table["answer"] = [_cat_label(block, var, c) for c in cats]
-        return table
-
-    _previous_percentages(result, waves, compute, "answer", variables)
-
-
-def _multiple(result: Result, waves: Waves) -> None:
-    block = result.block
-    variables = [v for v in waves.block_variables(result) if v.kind == "binary"]
-
-    def compute(inputs: Inputs) -> pd.DataFrame:
-        present = [v for v in variables if v.name in inputs.data.columns]
-        if not present:
-            return pd.DataFrame({"option": [], "percent": []})
-        table = analysis.multiple_response(inputs.data, [v.name for v in present])
-        table["option"] = [_label(block, v) for v in present]
-        return table
-
-    _previous_percentages(result, waves, compute, "option", variables)
-
-
-def _numeric(result: Result, waves: Waves) -> None:
-    variables = waves.block_variables(result)
-    rows = []
-    for var in variables:
-        now = waves.current.data.get(var.name)
-        then = waves.previous.data.get(var.name)
-        now = now.dropna().astype(float) if now is not None else pd.Series(dtype=float)
-        then = then.dropna().astype(float) if then is not None else pd.Series(dtype=float)
-        both = bool(now.size and then.size)
-        p = welch_p(now, then) if both else np.nan
-        rows.append(
-            {
-                "item": _label(result.block, var),
-                "prev_obs": int(then.size) if then.size else np.nan,
-                "prev_mean": float(then.mean()) if then.size else np.nan,
-                "change_mean": float(now.mean() - then.mean()) if both else np.nan,
-                "p_mean": p,
-                "sig_mean": significance_mark(p),
-            }
-        )
-    extra = pd.DataFrame(rows)
+    table = compare_summaries(result.data, earlier, [_label(result.block, v) for v in variables])
+    table["sig_mean"] = table["p_mean"].map(significance_mark)
+    extra = table[["item", "prev_obs", "prev_mean", "change_mean", "p_mean", "sig_mean"]]
     result.data = result.data.merge(extra, on="item", how="outer")
     label = waves.label
     result.columns = [
@@ -232,25 +160,38 @@ def _numeric(result: Result, waves: Waves) -> None:
     result.note += waves.only_one_wave(variables, result)
 
 
-COMPARERS: dict[str, Callable[[Result, Waves], None]] = {
+Comparer = Callable[[Result, pd.DataFrame, Waves], None]
+
+COMPARERS: dict[str, Comparer] = {
     "summary": _summary,
-    "distribution": _distribution,
-    "frequency": _frequency,
-    "multiple_response": _multiple,
+    "distribution": _percentages("item"),
+    "frequency": _percentages("answer"),
+    "multiple_response": _percentages("option"),
     "numeric": _numeric,
 }
 
 
-def add_previous(results: list[Result], waves: Waves) -> None:
-    """Put the previous wave beside every comparable table (in place)."""
+def add_previous(results: list[Result], earlier: list[Result], waves: Waves) -> None:
+    """Put the previous wave beside every comparable table (in place): ``earlier`` are the
+    same blocks built from the previous wave's answers (:func:`previous_results`), joined
+    to this wave's tables by item or answer."""
+    before = {r.block.id: r for r in earlier}
     for result in results:
         compare = COMPARERS.get(result.block.kind)
         if compare is None:
             continue
         if result.skipped:
             continue
-        compare(result, waves)
+        other = before.get(result.block.id)
+        compare(result, pd.DataFrame() if other is None or other.skipped else other.data, waves)
         result.waves = ("Denne runde", waves.label)
         result.columns = [
             c if c.fmt in ("text", "stars") else replace(c, missing="–") for c in result.columns
         ]
+
+
+def previous_results(spec: ReportSpec, waves: Waves) -> list[Result]:
+    """The comparable blocks built from the previous wave's answers (items matched by
+    variable name: this wave's questionnaire and labels)."""
+    inputs = replace(waves.previous, instrument=waves.current.instrument)
+    return build(spec, inputs, kinds=COMPARERS)
