@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from samspil.instruments import Instrument
+    from samspil.reports.publish import PdfProcess
     from samspil.responses import Responses
 
 EXIT_BAD_INPUT = 2
@@ -103,7 +104,17 @@ def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from samspil.reports import ALL_FORMATS, make_report
+    from samspil.reports import ALL_FORMATS
+    from samspil.reports.publish import pdf_process
+
+    formats = set(args.formats.split(",")) if args.formats else ALL_FORMATS
+    # The PDF engine starts in a second process now and is ready when the tables are.
+    with pdf_process(formats) as pdf:
+        return _report(args, formats, pdf)
+
+
+def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess | None) -> int:
+    from samspil.reports import make_report
     from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
@@ -113,7 +124,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.previous:
         before = _instrument(args.previous_instrument) if args.previous_instrument else None
         previous = _read_responses(before or responses.instrument, args.previous)
-    formats = set(args.formats.split(",")) if args.formats else ALL_FORMATS
     output = make_report(
         spec,
         responses,
@@ -127,7 +137,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         formats=formats,
         banner=args.banner or "",
         meta=_report_meta(args),
-        parallel=True,
+        pdf=pdf,
     )
     made = len(output.results) - len(output.skipped)
     print(f"{spec.id}: {made} tables and figures written to {output.folder}")

@@ -120,23 +120,52 @@ def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
     assert (0x0B, 0x3D, 0x5C) in colours, "the first bar colour is drawn exactly"
 
 
-def test_the_pdf_is_written_by_a_second_process_whose_error_fails_the_report(tmp_path, monkeypatch):
+def test_the_pdf_is_laid_out_by_a_second_process_whose_error_fails_the_report(
+    tmp_path, monkeypatch
+):
     import os
 
-    from samspil.reports import make_report, publish
+    from samspil.reports import make_report, render
+    from samspil.reports.publish import pdf_process
 
-    def broken(job):  # type: ignore[no-untyped-def]
+    def broken(page: str, path: str) -> None:
         raise ValueError(f"the PDF engine failed in process {os.getpid()}")
 
-    monkeypatch.setattr(publish, "write_pdf", broken)
-    data = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    monkeypatch.setattr(render, "write_pdf", broken)
+    responses = Responses(
+        load("kd2024"), read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
+    )
+
+    def report() -> None:
+        with pdf_process({"csv", "pdf"}) as pdf:
+            assert pdf is not None, "a second process for the PDF beside another format"
+            make_report("kd2024", responses, tmp_path, formats={"csv", "pdf"}, pdf=pdf)
+
     with pytest.raises(ValueError, match="the PDF engine failed") as failed:
-        make_report(
-            "kd2024",
-            Responses(load("kd2024"), data),
-            tmp_path,
-            formats={"csv", "pdf"},
-            parallel=True,
-        )
+        report()
     assert str(os.getpid()) not in str(failed.value), "the PDF was made by a second process"
     assert (tmp_path / "tables").is_dir(), "the other formats were written meanwhile"
+
+
+def test_a_pdf_process_never_sent_a_page_ends_when_the_report_fails_first(tmp_path):
+    from samspil.reports.publish import pdf_process
+
+    started = []
+
+    def report() -> None:
+        with pdf_process({"csv", "pdf"}) as pdf:
+            assert pdf is not None
+            started.append(pdf._process)
+            raise RuntimeError("bad answers")
+
+    with pytest.raises(RuntimeError, match="bad answers"):
+        report()
+    assert not started[0].is_alive() and started[0].exitcode == 0
+
+
+def test_a_pdf_alone_or_on_one_core_gets_no_second_process(monkeypatch):
+    from samspil.reports.publish import PdfProcess
+
+    assert not PdfProcess.wanted({"pdf"}) and PdfProcess.wanted({"pdf", "html"})
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert not PdfProcess.wanted({"pdf", "html"})

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ from samspil.reports.build import Inputs, Result, build
 from samspil.reports.document import Meta
 from samspil.reports.spec import ReportSpec, SpecError, load_spec
 from samspil.responses import Responses, StudyInfo
+
+if TYPE_CHECKING:
+    from samspil.reports.publish import PdfProcess
 
 __all__ = ["Meta", "ReportOutput", "compute", "load_spec", "make_report"]
 
@@ -101,10 +105,11 @@ def make_report(
     previous_label: str = "",
     meta: Meta | None = None,
     study: StudyInfo | None = None,
-    parallel: bool = False,
+    pdf: PdfProcess | None = None,
 ) -> ReportOutput:
-    """Compute the report and write ``formats`` into ``out``; ``parallel`` writes the PDF in
-    a forked process beside the other formats (command line only: see ``publish``)."""
+    """Compute the report and write ``formats`` into ``out``; with ``pdf`` (command line
+    only, see :func:`samspil.reports.publish.pdf_process`) that second process lays out the
+    PDF while this one writes the other formats."""
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)
@@ -131,4 +136,4 @@ def make_report(
         codes,
         meta,
     )
-    return ReportOutput(Path(out), results, publish(job, formats, parallel=parallel))
+    return ReportOutput(Path(out), results, publish(job, formats, pdf=pdf))

@@ -11,7 +11,8 @@ PDF, the slowest, is written by a second process while this one writes the other
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -122,12 +123,18 @@ def write_html(job: Job) -> list[Path]:
     return [path]
 
 
+def pdf_html(job: Job) -> str:
+    """The page the PDF engine lays out: figures as shapes with HTML text on top."""
+    from samspil.reports.render import report_html
+
+    return report_html(job.publication, {key: s.html() for key, s in job.scenes.items()})
+
+
 def write_pdf(job: Job) -> list[Path]:
-    from samspil.reports.render import report_html, write_pdf
+    from samspil.reports import render
 
     path = job.out / "report.pdf"
-    pictures = {key: scene.html() for key, scene in job.scenes.items()}
-    write_pdf(report_html(job.publication, pictures), str(path))
+    render.write_pdf(pdf_html(job), str(path))
     return [path]
 
 
@@ -155,61 +162,103 @@ def check_formats(formats: Collection[str]) -> None:
         )
 
 
-def publish(job: Job, formats: Collection[str], *, parallel: bool = False) -> list[Path]:
-    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``. With
-    ``parallel`` (and more than one core) the PDF is written by a forked process while this
-    one writes the other formats; only for command-line use, as forking a threaded web
-    server is not safe."""
+def publish(job: Job, formats: Collection[str], *, pdf: PdfProcess | None = None) -> list[Path]:
+    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``; with ``pdf``
+    the PDF is laid out by that second process while this one writes the others."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
-    forked = None
-    if parallel and "pdf" in chosen and len(chosen) > 1 and (os.cpu_count() or 1) > 1:
-        job.publication  # noqa: B018  # made before the fork (figures included), once
-        forked = _Forked(write_pdf, job)
     written: dict[str, list[Path]] = {}
+    if pdf is not None and "pdf" in chosen:
+        pdf.submit(pdf_html(job), job.out / "report.pdf")
     for name in chosen:
-        if not (forked and name == "pdf"):
+        if not (pdf and name == "pdf"):
             written[name] = FORMATS[name](job)
-    if forked is not None:
-        written["pdf"] = forked.result()
+    if pdf is not None and "pdf" in chosen:
+        written["pdf"] = [pdf.result()]
     return [path for name in chosen for path in written[name]]
 
 
-class _Forked:
-    """``write(job)`` in a forked child; :meth:`result` waits and returns its files or
-    raises its error here."""
+class PdfProcess:
+    """A forked process that imports and warms up the PDF engine (about a second) while
+    this one reads the answers and computes the report, then lays out the page it is sent.
+    For the command line only: forking a threaded web server is not safe.
 
-    def __init__(self, write: Callable[[Job], list[Path]], job: Job) -> None:
+    ``result`` returns the file or raises the child's error here; ``close`` ends a child
+    that was never sent a page (the report failed first)."""
+
+    def __init__(self) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=self._run, args=(write, job, send), daemon=True)
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_pdf_child, args=(child,), daemon=True)
         self._process.start()
-        send.close()
+        child.close()
+        self._path: Path | None = None
+        self._done = False
 
     @staticmethod
-    def _run(write: Callable[[Job], list[Path]], job: Job, send: Any) -> None:
-        try:
-            send.send(("ok", write(job)))
-        except BaseException as error:  # handed to the parent, which raises it
-            try:
-                send.send(("error", error))
-            except Exception:  # an error that cannot be pickled: its traceback as text
-                import traceback
+    def wanted(formats: Collection[str]) -> bool:
+        """Worth a second process: the PDF and something else, on more than one core."""
+        return "pdf" in formats and len(set(formats)) > 1 and (os.cpu_count() or 1) > 1
 
-                send.send(("error", RuntimeError("".join(traceback.format_exception(error)))))
+    def submit(self, page: str, path: Path) -> None:
+        self._path = path
+        self._connection.send((page, str(path)))
 
-    def result(self) -> list[Path]:
+    def result(self) -> Path:
         try:
-            status, value = self._receive.recv()
+            status, error = self._connection.recv()
         except EOFError:
-            value = RuntimeError(
-                f"the PDF process ended without a result ({self._process.exitcode})"
-            )
             status = "error"
+            error = RuntimeError(f"the PDF process ended early ({self._process.exitcode})")
         self._process.join()
+        self._done = True
         if status == "error":
-            raise value
-        return value
+            raise error
+        assert self._path is not None
+        return self._path
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            if self._path is None:
+                self._connection.send(None)  # never sent a page: it ends on its own
+            elif not self._done:
+                self._process.terminate()  # this process failed while the PDF was made
+        self._process.join()
+        self._connection.close()
+
+
+@contextmanager
+def pdf_process(formats: Collection[str]) -> Iterator[PdfProcess | None]:
+    """A :class:`PdfProcess` when one is worth it (see ``PdfProcess.wanted``), ended on
+    leaving; start it before reading the answers so the engine is ready when they are."""
+    if not PdfProcess.wanted(formats):
+        yield None
+        return
+    process = PdfProcess()
+    try:
+        yield process
+    finally:
+        process.close()
+
+
+def _pdf_child(connection: Any) -> None:
+    from samspil.reports import render
+
+    render.warm_up()  # the engine's import and first layout while the parent computes
+    task = connection.recv()
+    if task is None:
+        return
+    try:
+        render.write_pdf(*task)
+        connection.send(("ok", None))
+    except BaseException as error:  # handed to the parent, which raises it
+        try:
+            connection.send(("error", error))
+        except Exception:  # an error that cannot be pickled: its traceback as text
+            import traceback
+
+            text = "".join(traceback.format_exception(error))
+            connection.send(("error", RuntimeError(text)))

@@ -132,3 +132,11 @@ def write_pdf(html_text: str, path: str) -> None:
     from weasyprint import HTML  # the PDF engine's import cost only where a PDF is made
 
     HTML(string=html_text).write_pdf(path)
+
+
+def warm_up() -> None:
+    """Import the PDF engine and lay out a line in the report's font (fonts found, text
+    shaper started), as a process does that will make a PDF soon."""
+    from weasyprint import HTML
+
+    HTML(string=f"<style>{CSS}</style><p>Æble</p>").render()
