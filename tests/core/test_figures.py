@@ -169,3 +169,16 @@ def test_a_pdf_alone_or_on_one_core_gets_no_second_process(monkeypatch):
     assert not PdfProcess.wanted({"pdf"}) and PdfProcess.wanted({"pdf", "html"})
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert not PdfProcess.wanted({"pdf", "html"})
+
+
+def test_a_figure_with_nothing_but_missing_values_still_draws_its_rows_and_axis():
+    chart = Chart(
+        ["Første", "Anden"], [Series("", np.array([np.nan, np.nan]), "#0b3d5c")], (0, 0), number
+    )
+    scene = draw(chart, "Tom")
+    assert not [s for s in scene.shapes if isinstance(s, Rect)]
+    assert [s.text for s in scene.shapes if isinstance(s, Text) and s.anchor == "end"] == [
+        "Første",
+        "Anden",
+    ]
+    assert scene.svg().startswith(b"<?xml") and scene.png()[:4] == b"\x89PNG"

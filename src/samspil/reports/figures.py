@@ -293,6 +293,7 @@ def draw(chart: Chart, title: str) -> Scene:
     plot = WIDTH - left - right
     bars = 1 if chart.stacked else len(chart.series)
     low, high = chart.xlim
+    high = high if high > low else low + 1  # nothing to show: an axis all the same
 
     def x(v: float) -> float:
         return left + (min(max(v, low), high) - low) / (high - low) * plot

@@ -4,8 +4,9 @@ One function per format, registered in :data:`FORMATS`; a new format is one more
 Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
 as each output needs them: SVG for HTML, the same shapes with the text set by the PDF
 engine for the PDF, 300 dpi PNG for Word and the figures folder. Heavy libraries
-(WeasyPrint, python-docx, openpyxl) are imported only by the format that uses them, and the
-PDF, the slowest, is written by a second process while this one writes the others.
+(WeasyPrint, python-docx, openpyxl) are imported only by the format that uses them. On the
+command line the PDF, the slowest, is laid out by a second process (:func:`pdf_process`)
+while this one writes the others.
 """
 
 from __future__ import annotations
