@@ -23,18 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from core_benchmark import prepare  # the same synthetic answers and codes
+
 RUNS = {"all": None, "html,csv,xlsx": "html,csv,xlsx", "pdf": "pdf", "docx": "docx"}
-
-
-def make_data(n: int, folder: Path) -> tuple[Path, Path]:
-    from samspil.demo import synthetic_codes, synthetic_responses
-    from samspil.instruments import load
-
-    data = synthetic_responses(load("kd2024"), n, seed=n)
-    answers, codes = folder / f"kd2024_{n}.csv", folder / f"kd2024_{n}_codes.csv"
-    data.to_csv(answers, index=False)
-    synthetic_codes(data, "kd2024").to_csv(codes, index=False)
-    return answers, codes
 
 
 def run(answers: Path, codes: Path, formats: str | None, out: Path) -> float:
@@ -58,7 +49,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for n in sizes:
-            answers, codes = make_data(n, folder)
+            answers, codes = prepare(folder, n)
             cells = []
             for name, formats in RUNS.items():
                 best = min(

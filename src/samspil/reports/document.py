@@ -87,7 +87,7 @@ class Item:
     @property
     def numbers_note(self) -> str:
         """The note under "Tal bag figuren": the table note's sentences the figure's
-        caption just above has not already said."""
+        caption just above has not already said (all of them when there is no caption)."""
         said = set(SENTENCE.split(self.caption))
         return " ".join(s for s in SENTENCE.split(self.note) if s not in said)
 

@@ -148,7 +148,7 @@ class Scene:
         """The figure for the PDF engine: the shapes as an SVG picture with the text set on
         top as HTML (WeasyPrint sets SVG text a letter at a time, ten times slower), so the
         PDF's figure text is real, selectable text."""
-        src = "data:image/svg+xml;base64," + base64.b64encode(self.svg(text=False)).decode()
+        src = svg_data_uri(self.svg(text=False))
         size = f"width:{self.width:g}pt;height:{self.height:.1f}pt"
         out = [
             f'<div class="chart" role="img" aria-label="{html.escape(self.title)}" '
@@ -195,6 +195,11 @@ class Scene:
         buffer = io.BytesIO()
         palette.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=6)
         return buffer.getvalue()
+
+
+def svg_data_uri(svg: bytes) -> str:
+    """An SVG picture inlined in a page (the HTML report and the PDF are self-contained)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 @lru_cache(maxsize=32)
@@ -468,17 +473,6 @@ def scene(result: Result) -> Scene:
     assert result.figure_data is not None
     chart = CHARTS[result.block.figure](result, result.figure_data)
     return draw(chart, result.block.title)
-
-
-def render(result: Result, formats: set[str], folder: Path | None = None) -> dict[str, bytes]:
-    """Lay the block's figure out once and write it in each of ``formats`` ('svg', 'png');
-    write the files to ``folder`` when given."""
-    laid_out = scene(result)
-    out = {kind: laid_out.svg() if kind == "svg" else laid_out.png() for kind in sorted(formats)}
-    if folder is not None:
-        for kind, data in out.items():
-            (folder / f"{figure_name(result)}.{kind}").write_bytes(data)
-    return out
 
 
 def has_figure(result: Result) -> bool:

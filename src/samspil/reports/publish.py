@@ -169,14 +169,12 @@ def publish(job: Job, formats: Collection[str], *, pdf: PdfProcess | None = None
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
-    written: dict[str, list[Path]] = {}
-    if pdf is not None and "pdf" in chosen:
-        pdf.submit(pdf_html(job), job.out / "report.pdf")
-    for name in chosen:
-        if not (pdf and name == "pdf"):
-            written[name] = FORMATS[name](job)
-    if pdf is not None and "pdf" in chosen:
-        written["pdf"] = [pdf.result()]
+    elsewhere = pdf if "pdf" in chosen else None
+    if elsewhere is not None:
+        elsewhere.submit(pdf_html(job), job.out / "report.pdf")
+    written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
+    if elsewhere is not None:
+        written["pdf"] = [elsewhere.result()]
     return [path for name in chosen for path in written[name]]
 
 

@@ -7,13 +7,13 @@ Numbers reach this module as text grids already in Danish format.
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 from importlib import resources
 
 from samspil.reports.build import Result
 from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain
+from samspil.reports.figures import svg_data_uri
 
 CSS = (resources.files("samspil.reports") / "static" / "report.css").read_text(encoding="utf-8")
 
@@ -49,8 +49,7 @@ def table_html(result: Result) -> str:
 
 
 def svg_img(svg: bytes, alt: str) -> str:
-    src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-    return f'<img src="{src}" alt="{html.escape(alt)}">'
+    return f'<img src="{svg_data_uri(svg)}" alt="{html.escape(alt)}">'
 
 
 def item_html(it: Item, figures: dict[str, str]) -> str:
@@ -69,7 +68,7 @@ def item_html(it: Item, figures: dict[str, str]) -> str:
         parts.append(f'<figure class="keep">{fig_heading}{picture}')
         parts.append(f'<figcaption class="note">{_text(it.caption)}</figcaption></figure>')
     if not it.table_shown:
-        note = it.numbers_note if picture is not None else it.note
+        note = it.numbers_note
         parts.append(
             '<details class="numbers"><summary>Tal bag figuren</summary>'
             f'<div class="keep">{grid_html(it.grid, it.label)}'

@@ -134,9 +134,8 @@ def _item(w: Word, it: Item, figures: dict[str, bytes]) -> None:
     if not it.table_shown:
         _caption(w, f"Tal bag {it.figure_label.lower()}", it.title)
         _grid(w, it.grid)
-        note = it.numbers_note if picture is not None else it.note
-        if note:
-            _note(w, note)
+        if it.numbers_note:
+            _note(w, it.numbers_note)
     for quote in it.quotes:
         w.paragraph(quote, "Quote")
 
