@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.contrib.auth.models import User
@@ -45,6 +45,9 @@ from samspil.coding_web.state import (
 from samspil.errors import DomainError
 from samspil.responses import Responses
 from samspil.web.sources import source
+
+if TYPE_CHECKING:
+    from samspil.reports.publish import PdfElsewhere
 
 Study = Any  # a fieldwork study: a source of answers (samspil.web.sources)
 
@@ -415,13 +418,14 @@ def report_tables(
     return replace(responses, data=data), codes, quotes
 
 
-def do_make_report(project: CodingProject, out: Path) -> Any:
-    """Build the data report with the theme figures from the final codes and the quotes."""
+def do_make_report(project: CodingProject, out: Path, *, pdf: PdfElsewhere | None = None) -> Any:
+    """Build the data report with the theme figures from the final codes and the quotes;
+    ``pdf`` as in ``make_report`` (the web app's worker lays the PDF out later)."""
     from samspil.reports import make_report
 
     responses, codes, quotes = report_tables(project)
     out.mkdir(parents=True, exist_ok=True)
     report_id = responses.instrument.id
     return make_report(
-        report_id, responses, out, codes=codes, quotes=quotes, formats=REPORT_FORMATS
+        report_id, responses, out, codes=codes, quotes=quotes, formats=REPORT_FORMATS, pdf=pdf
     )

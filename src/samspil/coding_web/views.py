@@ -55,6 +55,7 @@ from samspil.coding_web.state import (
 )
 from samspil.privacy.audit import record_event
 from samspil.web.access import is_researcher
+from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
 from samspil.web.sources import source
 
 logger = logging.getLogger(__name__)
@@ -568,7 +569,7 @@ def report(request: HttpRequest, project_id: int) -> HttpResponse:
     out = report_dir(project)
     if request.method == "POST":
         try:
-            actions.do_make_report(project, out)
+            make_with_pdf_later(lambda pdf: actions.do_make_report(project, out, pdf=pdf))
         except actions.ActionError as exc:
             messages.error(request, str(exc))
             return redirect("coding_project", project_id=project.pk)
@@ -581,11 +582,7 @@ def report(request: HttpRequest, project_id: int) -> HttpResponse:
         return redirect("coding_report", project_id=project.pk)
     if request.method != "GET":
         return HttpResponse(status=405)
-    files = (
-        sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-        if out.is_dir()
-        else []
-    )
+    files = report_files(out)
     figures = []
     for row in progress(project):
         question = project.question(row.variable)
@@ -611,7 +608,13 @@ def report(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(
         request,
         "coding_web/report.html",
-        {"project": project, "files": files, "figures": figures, "made": bool(files)},
+        {
+            "project": project,
+            "files": files,
+            "figures": figures,
+            "made": bool(files),
+            "pdf_state": pdf_state(out),
+        },
     )
 
 
@@ -621,7 +624,7 @@ def report_file(request: HttpRequest, project_id: int, filename: str) -> HttpRes
     project = _get_project_for_manager(request, project_id)
     out = report_dir(project).resolve()
     path = (out / filename).resolve()
-    if ".." in Path(filename).parts or not path.is_relative_to(out) or not path.is_file():
+    if filename not in report_files(out):  # nothing outside it, nor the worker's files
         raise Http404
     inline = path.suffix.lower() in (".svg", ".png")
     _audit(request, project, "download_report", filename)

@@ -58,6 +58,7 @@ from samspil.privacy.audit import record_event
 from samspil.spreadsheet import safe_row
 from samspil.web.access import is_researcher
 from samspil.web.login import ThrottledLoginForm, is_throttled
+from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
 from samspil.web.views import not_found
 
 logger = logging.getLogger(__name__)
@@ -655,15 +656,19 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
     out = report_dir(study)
     if request.method == "POST":
         try:
-            export.make_study_report(study, out)
+            make_with_pdf_later(lambda pdf: export.make_study_report(study, out, pdf=pdf))
         except DomainError as exc:  # e.g. a report definition that does not fit
             messages.error(request, str(exc))
             return redirect("study_detail", study_id=study.pk)
         record_event(request.user, "make_report", study=study, target=f"report study-{study.pk}")
         messages.success(request, _("The report has been made."))
         return redirect("study_report", study_id=study.pk)
-    files = sorted(p.name for p in out.iterdir() if p.is_file()) if out.is_dir() else []
-    return render(request, "samspil/research/report.html", {"study": study, "files": files})
+    files = report_files(out, nested=False)
+    return render(
+        request,
+        "samspil/research/report.html",
+        {"study": study, "files": files, "pdf_state": pdf_state(out)},
+    )
 
 
 @login_required

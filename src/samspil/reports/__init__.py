@@ -24,7 +24,7 @@ from samspil.reports.spec import ReportSpec, SpecError, load_spec
 from samspil.responses import Responses, StudyInfo
 
 if TYPE_CHECKING:
-    from samspil.reports.publish import PdfProcess
+    from samspil.reports.publish import PdfElsewhere
 
 __all__ = ["Meta", "ReportOutput", "compute", "load_spec", "make_report"]
 
@@ -105,11 +105,12 @@ def make_report(
     previous_label: str = "",
     meta: Meta | None = None,
     study: StudyInfo | None = None,
-    pdf: PdfProcess | None = None,
+    pdf: PdfElsewhere | None = None,
 ) -> ReportOutput:
-    """Compute the report and write ``formats`` into ``out``; with ``pdf`` (command line
-    only, see :func:`samspil.reports.publish.pdf_process`) that second process lays out the
-    PDF while this one writes the other formats."""
+    """Compute the report and write ``formats`` into ``out``; with ``pdf`` the PDF's page
+    is handed to it while this process writes the other formats: a second process on the
+    command line (:func:`samspil.reports.publish.pdf_process`), the worker in the web app
+    (:class:`samspil.reports.publish.PdfLater`)."""
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)

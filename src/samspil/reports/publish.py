@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -163,19 +163,113 @@ def check_formats(formats: Collection[str]) -> None:
         )
 
 
-def publish(job: Job, formats: Collection[str], *, pdf: PdfProcess | None = None) -> list[Path]:
+class PdfElsewhere(Protocol):
+    """Where the PDF's page goes when this process does not lay it out itself: a second
+    process (:class:`PdfProcess`, command line) or the web app's worker (:class:`PdfLater`).
+    ``result`` returns the files written by the time the other formats are done."""
+
+    def submit(self, page: str, path: Path) -> None: ...
+
+    def result(self) -> list[Path]: ...
+
+
+def publish(job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None) -> list[Path]:
     """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``; with ``pdf``
-    the PDF is laid out by that second process while this one writes the others."""
+    the PDF's page is handed to it (see :class:`PdfElsewhere`) and this process writes the
+    others."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
     elsewhere = pdf if "pdf" in chosen else None
     if elsewhere is not None:
-        elsewhere.submit(pdf_html(job), job.out / "report.pdf")
+        elsewhere.submit(pdf_html(job), job.out / PDF_NAME)
     written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
     if elsewhere is not None:
-        written["pdf"] = [elsewhere.result()]
+        written["pdf"] = elsewhere.result()
     return [path for name in chosen for path in written[name]]
+
+
+# -- the PDF later: the web app hands the page to its worker ----------------------------------
+
+PDF_NAME = "report.pdf"
+PENDING_PAGE = ".report-pdf.html"  # the page a PdfLater left, until the PDF is written
+PDF_FAILED = ".report-pdf.failed"  # left when laying it out failed (details in the log)
+
+
+class PdfLater:
+    """The PDF laid out later by :func:`write_pending_pdf` (in the web app, a queued task
+    for its worker), so a click on "make the report" returns once the other formats are
+    written. ``submit`` removes the folder's old PDF, so a PDF never sits beside tables it
+    does not match, and leaves the page for the worker; ``pdf_state`` tells a page which
+    of the two it shows."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+
+    def submit(self, page: str, path: Path) -> None:
+        self.folder = path.parent
+        for old in (path, self.folder / PDF_FAILED):
+            old.unlink(missing_ok=True)
+        _write_atomically(self.folder / PENDING_PAGE, page.encode("utf-8"))
+
+    def result(self) -> list[Path]:
+        return []  # nothing written yet
+
+
+def pdf_state(folder: Path) -> str:
+    """``"pending"`` (a PdfLater's page waits for the worker), ``"failed"`` or ``""``."""
+    if (folder / PENDING_PAGE).is_file():
+        return "pending"
+    return "failed" if (folder / PDF_FAILED).is_file() else ""
+
+
+def write_pending_pdf(folder: Path) -> Path | None:
+    """Lay out the page a :class:`PdfLater` left in ``folder`` as its ``report.pdf``; None
+    when there is no page (another worker wrote it). When a newer page arrives meanwhile
+    (the report was made again), this PDF is dropped and the newer page stays for the
+    task queued with it. A failure leaves a note for :func:`pdf_state` and is raised."""
+    from samspil.reports import render
+
+    page_path = folder / PENDING_PAGE
+    try:
+        page = page_path.read_bytes()
+        seen = page_path.stat()
+    except FileNotFoundError:
+        return None
+    target = folder / PDF_NAME
+    partial = folder / f".{PDF_NAME}.{os.getpid()}.part"
+    try:
+        render.write_pdf(page.decode("utf-8"), str(partial))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        if _unchanged(page_path, seen):
+            _write_atomically(folder / PDF_FAILED, b"")
+            page_path.unlink(missing_ok=True)
+        raise
+    if not _unchanged(page_path, seen):
+        partial.unlink(missing_ok=True)
+        return None
+    partial.replace(target)
+    page_path.unlink(missing_ok=True)
+    return target
+
+
+def _unchanged(path: Path, seen: os.stat_result) -> bool:
+    try:
+        now = path.stat()
+    except FileNotFoundError:
+        return False
+    return (now.st_ino, now.st_mtime_ns, now.st_size) == (
+        seen.st_ino,
+        seen.st_mtime_ns,
+        seen.st_size,
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 class PdfProcess:
@@ -206,7 +300,7 @@ class PdfProcess:
         self._path = path
         self._connection.send((page, str(path)))
 
-    def result(self) -> Path:
+    def result(self) -> list[Path]:
         try:
             status, error = self._connection.recv()
         except EOFError:
@@ -217,7 +311,7 @@ class PdfProcess:
         if status == "error":
             raise error
         assert self._path is not None
-        return self._path
+        return [self._path]
 
     def close(self) -> None:
         if self._process.is_alive():
