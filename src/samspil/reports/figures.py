@@ -190,10 +190,11 @@ class Scene:
                     (s.x * k, s.y * k), s.text, fill=s.fill, font=font, anchor=anchors[s.anchor]
                 )
         # A chart has few colours: a palette image is a third of the size and, with no row
-        # filters to choose, several times faster to write.
+        # filters to choose, several times faster to write. zlib's level 3 writes it in
+        # two thirds of level 6's time, for files a third larger (about 40 kB a figure).
         palette = image.quantize(128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
         buffer = io.BytesIO()
-        palette.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=6)
+        palette.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=3)
         return buffer.getvalue()
 
 

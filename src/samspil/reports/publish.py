@@ -232,8 +232,8 @@ def write_pending_pdf(folder: Path) -> Path | None:
 
     page_path = folder / PENDING_PAGE
     try:
-        page = page_path.read_bytes()
-        seen = page_path.stat()
+        with page_path.open("rb") as file:  # the page and its identity read together
+            seen, page = os.fstat(file.fileno()), file.read()
     except FileNotFoundError:
         return None
     target = folder / PDF_NAME
