@@ -45,7 +45,7 @@ def contact_items(
     items = []
     everyone: bool | None = None
     for c in contacts.values(*fields):
-        public = not c["personal"] or c["consent_at"] is not None  # Contact.is_public_person
+        public = Contact.public_person(c["personal"], c["consent_at"])
         if not public:
             everyone = access.sees_every_person(user) if everyone is None else everyone
         heading = escape(c["title"] or c["topic"])

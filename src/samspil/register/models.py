@@ -247,7 +247,13 @@ class Contact(models.Model):
     @property
     def is_public_person(self) -> bool:
         """May the name, e-mail and phone be shown to anyone?"""
-        return not self.personal or self.consent_at is not None
+        return self.public_person(self.personal, self.consent_at)
+
+    @staticmethod
+    def public_person(personal: bool, consent_at: object) -> bool:
+        """:attr:`is_public_person` from the two fields (for pages that read values): not a
+        named person, or one who consented."""
+        return not personal or consent_at is not None
 
     @property
     def area_labels(self) -> list[str]:

@@ -409,8 +409,13 @@ def _both_waves(data: pd.DataFrame, cats: list[str], waves: tuple[str, str]) -> 
     return pd.DataFrame(rows, columns=["item", *cats])
 
 
+def _percent_columns(result: Result) -> list[str]:
+    """This wave's percentage columns (the categories of a distribution)."""
+    return [c.name for c in result.columns if c.fmt == "pct" and not c.name.startswith("prev_")]
+
+
 def _stacked(result: Result, data: pd.DataFrame) -> Chart:
-    cats = [c.name for c in result.columns if c.fmt == "pct" and not c.name.startswith("prev_")]
+    cats = _percent_columns(result)
     if result.waves and any(f"prev_{c}" in data.columns for c in cats):
         data = _both_waves(data, cats, result.waves)
     series = [
@@ -430,7 +435,7 @@ def _bars_percent(result: Result, data: pd.DataFrame) -> Chart:
         if "prev_percent" in data.columns:
             before = data["prev_percent"].to_numpy(dtype=float)
     else:  # a one-row distribution: one bar per category
-        cats = [c.name for c in result.columns if c.fmt == "pct" and not c.name.startswith("prev_")]
+        cats = _percent_columns(result)
         labels, values = cats, data.iloc[0][cats].to_numpy(dtype=float)
         previous = [f"prev_{c}" for c in cats]
         if all(p in data.columns for p in previous):

@@ -131,10 +131,13 @@ def pdf_html(job: Job) -> str:
     return report_html(job.publication, {key: s.html() for key, s in job.scenes.items()})
 
 
+PDF_NAME = "report.pdf"
+
+
 def write_pdf(job: Job) -> list[Path]:
     from samspil.reports import render
 
-    path = job.out / "report.pdf"
+    path = job.out / PDF_NAME
     render.write_pdf(pdf_html(job), str(path))
     return [path]
 
@@ -191,7 +194,6 @@ def publish(job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = No
 
 # -- the PDF later: the web app hands the page to its worker ----------------------------------
 
-PDF_NAME = "report.pdf"
 PENDING_PAGE = ".report-pdf.html"  # the page a PdfLater left, until the PDF is written
 PDF_FAILED = ".report-pdf.failed"  # left when laying it out failed (details in the log)
 
@@ -237,7 +239,7 @@ def write_pending_pdf(folder: Path) -> Path | None:
     except FileNotFoundError:
         return None
     target = folder / PDF_NAME
-    partial = folder / f".{PDF_NAME}.{os.getpid()}.part"
+    partial = _partial(target)
     try:
         render.write_pdf(page.decode("utf-8"), str(partial))
     except BaseException:
@@ -266,8 +268,14 @@ def _unchanged(path: Path, seen: os.stat_result) -> bool:
     )
 
 
+def _partial(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place: a hidden name of this
+    process's own (never listed, never half-read under the real name)."""
+    return path.with_name(f".{path.name.lstrip('.')}.{os.getpid()}.part")
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial = _partial(path)
     partial.write_bytes(data)
     partial.replace(path)
 
