@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.browser", "tests.reports_fixtures"]
+pytest_plugins = ["tests.browser", "tests.reports_fixtures", "tests.canary"]
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "samspil"
 

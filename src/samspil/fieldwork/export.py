@@ -166,9 +166,10 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     if report_id:
         spec: Any = report_id
     elif study.report_definition:
-        from samspil.reports.spec import ReportSpec
+        from samspil.reports.spec import spec_from_data
 
-        spec = ReportSpec.model_validate(study.report_definition)
+        # checked again: a definition stored before a rule was added must meet it too
+        spec = spec_from_data(study.report_definition, "report definition")
     elif not study.instrument_upload and has_bundled_spec(study.instrument_id):
         spec = study.instrument_id
     else:

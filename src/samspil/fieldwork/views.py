@@ -426,11 +426,14 @@ def study_report_definition(request: HttpRequest, study_id: int) -> HttpResponse
     study = _get_study_for_user(request, study_id)
     if request.POST.get("reset") == "1":
         actions.do_set_report_definition(study, None)
+        record_event(request.user, "report_definition", study=study, target="default")
         messages.success(request, _("The study gets the default report again."))
         return redirect("study_detail", study_id=study.pk)
     form = ReportDefinitionForm(request.POST, request.FILES, instrument=study.instrument)
     if form.is_valid():
-        actions.do_set_report_definition(study, form.cleaned_data["definition"])
+        spec = form.cleaned_data["definition"]
+        actions.do_set_report_definition(study, spec)
+        record_event(request.user, "report_definition", study=study, target=f"report {spec.id}")
         messages.success(request, _("The report definition has been saved."))
     else:
         _form_errors(request, form, one_per_error=True)

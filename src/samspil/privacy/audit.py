@@ -51,6 +51,7 @@ ACTIONS: dict[str, Any] = {
     "erase": _("erased a person (erasure request)"),
     "export_audit": _("exported the audit log"),
     "edit_privacy": _("changed the privacy notice or retention date"),
+    "report_definition": _("uploaded or removed the study's report definition"),
 }
 
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from importlib import resources
+from typing import Any
 
 from samspil.reports.build import Result
 from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain
@@ -53,7 +54,7 @@ def svg_img(svg: bytes, alt: str) -> str:
 
 
 def item_html(it: Item, figures: dict[str, str]) -> str:
-    parts = [f'<section class="block" id="{it.id}">']
+    parts = [f'<section class="block" id="{html.escape(it.id)}">']
     heading = f"<h3>{html.escape(it.label)}. {_text(it.title)}</h3>"
     if it.skipped:
         parts += [heading, f'<p class="skipped">Udeladt: {html.escape(it.skipped)}</p>']
@@ -82,7 +83,7 @@ def item_html(it: Item, figures: dict[str, str]) -> str:
 
 def chapter_html(ch: Chapter, figures: dict[str, str]) -> str:
     cls = "chapter appendix" if ch.appendix else "chapter"
-    parts = [f'<section class="{cls}"><h2 id="{ch.id}">{_text(ch.title)}</h2>']
+    parts = [f'<section class="{cls}"><h2 id="{html.escape(ch.id)}">{_text(ch.title)}</h2>']
     parts += [f"<p>{_text(p)}</p>" for p in ch.paragraphs]
     for heading, lines, g in ch.parts:
         parts.append(f'<div class="keep"><h3>{_text(heading)}</h3>')
@@ -111,7 +112,7 @@ def report_html(pub: Publication, figures: dict[str, str]) -> str:
     colophon = "".join(f"<p>{_text(line)}</p>" for line in pub.colophon)
     toc = ['<nav class="toc" aria-labelledby="indhold"><h2 id="indhold">Indhold</h2><ol>']
     for ch in pub.chapters:
-        toc.append(f'<li><a href="#{ch.id}">{_text(ch.title)}</a></li>')
+        toc.append(f'<li><a href="#{html.escape(ch.id)}">{_text(ch.title)}</a></li>')
     toc.append("</ol></nav>")
     body = [
         "".join(cover),
@@ -122,15 +123,30 @@ def report_html(pub: Publication, figures: dict[str, str]) -> str:
     return (
         '<!DOCTYPE html><html lang="da"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{html.escape(pub.title)}</title><style>{CSS}</style></head>"
         f"<body><main>{''.join(body)}</main></body></html>"
     )
 
 
+# The report page loads nothing from anywhere: its style is inline, its figures are data:
+# URIs. A reader's browser is told so too.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+
+
+def url_fetcher() -> Any:
+    """WeasyPrint's URL fetcher for reports: ``data:`` URIs (samspil's own figures) and
+    nothing else - no ``file:``, ``http:``, ``https:`` or any other scheme, so no text in a
+    definition or questionnaire can make the PDF embed a server file or fetch a URL."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+
 def write_pdf(html_text: str, path: str) -> None:
     from weasyprint import HTML  # the PDF engine's import cost only where a PDF is made
 
-    HTML(string=html_text).write_pdf(path)
+    HTML(string=html_text, url_fetcher=url_fetcher(), base_url=None).write_pdf(path)
 
 
 def warm_up() -> None:
@@ -138,4 +154,4 @@ def warm_up() -> None:
     shaper started), as a process does that will make a PDF soon."""
     from weasyprint import HTML
 
-    HTML(string=f"<style>{CSS}</style><p>Æble</p>").render()
+    HTML(string=f"<style>{CSS}</style><p>Æble</p>", url_fetcher=url_fetcher()).render()

@@ -23,6 +23,10 @@ from samspil import yamltext
 from samspil.errors import DomainError
 from samspil.questions.base import IDENT, Strict
 
+# Every id a definition gives (chapters, blocks, figures, codebooks) is a plain name: it
+# becomes an HTML anchor, a file name and a lookup key, never markup or a path.
+ID = r"^[a-z0-9_]+$"
+
 if TYPE_CHECKING:
     from samspil.instruments import Instrument
 
@@ -83,7 +87,9 @@ class Block(Strict):
         "(e.g. n: 'N (= 100 %)', percent: Procent).",
     )
     figure: FigureKind = "none"
-    figure_id: str | None = Field(default=None, description="File name of the figure.")
+    figure_id: str | None = Field(
+        default=None, pattern=ID, description="File name of the figure: figures/<id>.svg"
+    )
     figure_label: str | None = None
     note: str = ""
     # crosstab
@@ -119,7 +125,11 @@ class Block(Strict):
     rows: list[str] = Field(default_factory=list, description="Row labels for grouped_means.")
     series: list[Series] = Field(default_factory=list)
     # themes (coded open answers)
-    codebook: str | None = None
+    codebook: str | None = Field(
+        default=None,
+        pattern=ID,
+        description="A bundled codebook by id (default: the instrument's).",
+    )
     theme_order: list[str] = Field(
         default_factory=list,
         description="Theme codes in the order the seed's figure shows them (others follow).",
@@ -148,7 +158,7 @@ class Block(Strict):
 
 
 class Chapter(Strict):
-    id: str
+    id: str = Field(pattern=ID, description="Anchor of the chapter: letters a-z, digits, _.")
     title: str
     intro: str = ""
     blocks: list[Block]
@@ -164,7 +174,10 @@ class TableStyle(Strict):
 
 class ReportSpec(Strict):
     id: str = Field(pattern=IDENT)
-    instrument: str
+    instrument: str = Field(
+        description="A bundled questionnaire's id, or its file (read on the command line "
+        "only: a study's report always uses the study's own questionnaire)."
+    )
     title: str
     subtitle: str = "Datarapport"
     authors: list[str] = Field(default_factory=list, description="Cover (else --authors).")
@@ -201,9 +214,17 @@ def load_spec_file(path: Path) -> ReportSpec:
 def parse_spec(text: str, name: str) -> ReportSpec:
     """A report definition from YAML text; errors name ``name`` and the field."""
     try:
-        return ReportSpec.model_validate(yamltext.safe_load(text))
+        raw = yamltext.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{name}: cannot read report definition: {exc}") from exc
+    return spec_from_data(raw, name)
+
+
+def spec_from_data(raw: object, name: str) -> ReportSpec:
+    """A report definition from parsed data (a file's YAML, a study's stored copy);
+    errors name ``name`` and the field."""
+    try:
+        return ReportSpec.model_validate(raw)
     except ValidationError as exc:
         lines = [
             f"{name}: {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"

@@ -165,8 +165,9 @@ def write_docx(pub: Publication, figures: dict[str, bytes], path: Path) -> Path:
 
     doc = Document()
     w = Word(doc)
-    doc.core_properties.title = pub.title
-    doc.core_properties.author = ", ".join(pub.authors) or "samspil"
+    # Word's document properties hold at most 255 characters each
+    doc.core_properties.title = pub.title[:255]
+    doc.core_properties.author = (", ".join(pub.authors) or "samspil")[:255]
     doc.core_properties.language = "da-DK"
     normal = doc.styles["Normal"]
     normal.font.name = "Liberation Sans"
