@@ -361,3 +361,135 @@ def test_another_municipalitys_staff_cannot_add_a_unit_through_the_page(
     client.force_login(odense_staff)
     response = client.post(f"/register/kommune/{aarhus.code}/enhed/ny/", {"unit-name": "Fremmed"})
     assert response.status_code == 403
+
+
+# -- links that set a password work once (issue 17, item 3) -------------------------------
+
+
+def _signup(client, aarhus, settings) -> str:  # type: ignore[no-untyped-def]
+    """Sign up an association through the page; the confirmation link's path."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client.post(
+        "/register/tilmeld/",
+        {"name": "Strikkeklubben", "actor_type": "lokale", "municipality": aarhus.pk,
+         "areas": ["kultur"], "your_name": "Sofie", "your_email": "sofie@example.org",
+         "password": "langt-og-hemmeligt"},
+    )  # fmt: skip
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/register/bekraeft/" in line)
+    return link[link.index("/register/") :]
+
+
+def test_an_invitation_link_sets_the_password_once_then_is_void(rep, club, client):
+    token = actions.invite_representative(rep, club, "ny@example.org")
+    url = f"/register/invitation/{token}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"password": "det-foerste-kodeord"}).status_code == 302
+    # Anyone holding the e-mail later: the link is void, the password stays.
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"password": "angriberens-kodeord"})
+    assert response.status_code == 404 and "Linket er ikke gyldigt" in response.content.decode()
+    assert client.login(username="ny@example.org", password="det-foerste-kodeord")
+    assert not client.login(username="ny@example.org", password="angriberens-kodeord")
+    with pytest.raises(LookupError):
+        actions.accept_invitation(token, "et-tredje-kodeord")
+
+
+def test_an_invitation_link_does_not_reactivate_a_deactivated_account(
+    rep, club, client, django_user_model
+):
+    token = actions.invite_representative(rep, club, "ny@example.org")
+    url = f"/register/invitation/{token}/"
+    # Deactivated before the link is used: the link is void.
+    django_user_model.objects.filter(username="ny@example.org").update(is_active=False)
+    assert client.post(url, {"password": "et-langt-kodeord"}).status_code == 404
+    user = django_user_model.objects.get(username="ny@example.org")
+    assert not user.is_active and not user.has_usable_password()
+    # Used, then deactivated by an administrator: opening it again changes nothing.
+    django_user_model.objects.filter(pk=user.pk).update(is_active=True)
+    token = actions.invite_representative(rep, club, "ny@example.org")
+    url = f"/register/invitation/{token}/"
+    assert client.post(url, {"password": "et-langt-kodeord"}).status_code == 302
+    django_user_model.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.post(url, {"password": "angriberens-kodeord"}).status_code == 404
+    user.refresh_from_db()
+    assert not user.is_active and user.check_password("et-langt-kodeord")
+
+
+def test_a_confirmation_link_works_once_and_does_not_reactivate_a_deactivated_account(
+    client, aarhus, settings, django_user_model
+):
+    link = _signup(client, aarhus, settings)
+    assert client.get(link).status_code == 302
+    user = django_user_model.objects.get(username="sofie@example.org")
+    assert user.is_active
+    assert client.get(link).status_code == 404  # used: void
+    django_user_model.objects.filter(pk=user.pk).update(is_active=False)  # an administrator
+    response = client.get(link)
+    assert response.status_code == 404 and "Linket er ikke gyldigt" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.is_active
+    assert not access.can_edit_actor(user, Organization.objects.get(name="Strikkeklubben"))
+
+
+def test_a_link_of_one_kind_is_void_as_the_other(rep, club, client, aarhus, settings):
+    invitation = actions.invite_representative(rep, club, "ny@example.org")
+    assert client.get(f"/register/bekraeft/{invitation}/").status_code == 404
+    confirmation = _signup(client, aarhus, settings).split("/")[-2]
+    assert client.get(f"/register/invitation/{confirmation}/").status_code == 404
+
+
+# -- approval needs two people (issue 17, item 5) -----------------------------------------
+
+
+@pytest.fixture
+def both_sides(django_user_model, aarhus, club):  # type: ignore[no-untyped-def]
+    """One person who is both Aarhus staff and the club's representative."""
+    from django.utils import timezone
+
+    from tests.register.conftest import make_party
+
+    user = make_party(django_user_model, "begge-sider", municipality=aarhus)
+    Party.objects.create(user=user, organization=club, confirmed_at=timezone.now())
+    return user
+
+
+def test_one_person_on_both_sides_cannot_approve_a_report_for_both(both_sides, rep, report):
+    assert access.approval_sides(both_sides, report) == {"municipal", "actor"}
+    report = actions.approve_report(both_sides, report, "municipal")
+    assert not report.is_joint
+    report = actions.approve_report(both_sides, report)  # again: nothing changes
+    assert not report.is_joint and report.actor_approved_at is None
+    with pytest.raises(PermissionDenied):
+        actions.approve_report(both_sides, report, "actor")
+    report.refresh_from_db()
+    assert not report.is_joint
+    report = actions.approve_report(rep, report)  # another person, the other side
+    assert report.is_joint
+    assert report.municipal_approved_by == both_sides and report.actor_approved_by == rep
+
+
+def test_a_person_on_both_sides_approves_one_side_through_the_page(
+    both_sides, collaboration, report, client
+):
+    page = f"/register/samarbejde/{collaboration.uuid}/rapport/{report.pk}/"
+    client.force_login(both_sides)
+    text = client.get(page).content.decode()
+    assert "Godkend for kommunen" in text and "Godkend for den civile aktør" in text
+    client.post(f"{page}godkend/", {"side": "actor"})
+    client.post(f"{page}godkend/", {"side": "municipal"})
+    response = client.post(f"{page}godkend/", follow=True)
+    report.refresh_from_db()
+    assert report.actor_approved_by == both_sides and report.municipal_approved_at is None
+    assert "to forskellige personer" in response.content.decode()
+    assert "Godkend for kommunen" not in response.content.decode()
+
+
+def test_the_database_refuses_one_person_approving_both_sides(staff, report):
+    from django.db import IntegrityError, transaction
+
+    from samspil.register.models import ValueReport
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ValueReport.objects.filter(pk=report.pk).update(
+            municipal_approved_by=staff, actor_approved_by=staff
+        )

@@ -173,3 +173,95 @@ def test_result_lists_escape_what_parties_typed_and_link_edits_for_their_own(cli
     assert edit not in client.get(f"/register/kommune/{aarhus.code}/").content.decode()
     client.force_login(staff)
     assert edit in client.get(f"/register/kommune/{aarhus.code}/").content.decode()
+
+
+# -- consent holds for every account (issue 17, item 2) -------------------------------------
+
+
+def _signed_up_and_confirmed(odense):  # type: ignore[no-untyped-def]
+    """An association that signed itself up in Odense and opened the e-mailed link: a
+    confirmed party, of nothing in Aarhus."""
+    from samspil.register import actions
+
+    party, token = actions.register_actor(
+        "angriber@example.org",
+        "langt-og-hemmeligt",
+        "Angriber",
+        {"name": "Nyforeningen", "actor_type": "lokale", "municipality": odense},
+    )
+    actions.confirm_registration(token)
+    party.user.refresh_from_db()
+    return party.user
+
+
+def test_a_party_of_another_municipality_or_actor_does_not_see_unconsented_persons(
+    client, contacts, club, aarhus, odense, odense_staff, other_rep, staff
+):
+    from samspil.register.models import Contact
+
+    Contact.objects.create(organization=club, title="Kasserer", name="Bent Bogholder",
+                           email="bent@example.org", phone="20 30 40 50")  # fmt: skip
+    pages = {  # each page, and a public text on it: the function is shown, the person not
+        f"/register/kommune/{aarhus.code}/": "Lokalebooking",
+        f"/register/?kommune={aarhus.code}": "Lokalebooking",
+        "/register/?q=foreningslokaler": "Lokalebooking",
+        f"/register/aktoer/{club.uuid}/": "Kasserer",
+    }
+    for user in (_signed_up_and_confirmed(odense), odense_staff, other_rep, staff):
+        client.force_login(user)
+        for page, public in pages.items():
+            text = client.get(page).content.decode()
+            assert public in text, page
+            if user != staff:  # Aarhus's own staff see Aarhus's contact points
+                assert "Peter Privat" not in text and "peter@example.org" not in text, page
+            # The club's contact person belongs to the club, not to its municipality.
+            assert "Bent Bogholder" not in text and "bent@example.org" not in text, page
+            assert "20 30 40 50" not in text, page
+
+
+def test_unconsented_persons_are_shown_to_their_own_municipality_or_actor_and_researchers(
+    client, contacts, club, aarhus, staff, rep, register_researcher
+):
+    from samspil.register import access
+    from samspil.register.models import Contact
+
+    private = contacts[1]
+    treasurer = Contact.objects.create(organization=club, title="Kasserer", name="Bent Bogholder")
+    municipality, actor = f"/register/kommune/{aarhus.code}/", f"/register/aktoer/{club.uuid}/"
+    client.force_login(staff)
+    assert "Peter Privat" in client.get(municipality).content.decode()
+    client.force_login(rep)
+    assert "Bent Bogholder" in client.get(actor).content.decode()
+    assert "Peter Privat" not in client.get(municipality).content.decode()
+    client.force_login(register_researcher)
+    assert "Peter Privat" in client.get(municipality).content.decode()
+    assert "Bent Bogholder" in client.get(actor).content.decode()
+    assert access.can_see_person(staff, private) and not access.can_see_person(rep, private)
+    assert access.can_see_person(rep, treasurer) and not access.can_see_person(staff, treasurer)
+    assert access.can_see_person(register_researcher, treasurer)
+
+
+def test_a_new_unconfirmed_actor_is_on_no_public_page_until_confirmed(
+    client, aarhus, register_researcher
+):
+    from samspil.register import actions
+
+    party, token = actions.register_actor(
+        "ny@example.org",
+        "langt-og-hemmeligt",
+        "Ny",
+        {"name": "Spamforeningen", "actor_type": "lokale", "municipality": aarhus},
+    )
+    actor = party.organization
+    page = f"/register/aktoer/{actor.uuid}/"
+    for search in ({"q": "spamforeningen"}, {"kommune": aarhus.code}):
+        assert "Spamforeningen" not in client.get("/register/", search).content.decode()
+    assert client.get(page).status_code == 404
+    municipality = client.get(f"/register/kommune/{aarhus.code}/")
+    assert municipality.context["actor_count"] == 0
+    client.force_login(register_researcher)
+    assert client.get(page).status_code == 200  # researchers see it
+    client.logout()
+    actions.confirm_registration(token)
+    assert "Spamforeningen" in client.get("/register/", {"q": "spamforeningen"}).content.decode()
+    assert client.get(page).status_code == 200

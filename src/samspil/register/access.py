@@ -4,19 +4,25 @@ The rules (docs/register.md, "Rights"; one test each in tests/register/test_acce
 
 * Anyone, without login, reads the public pages: actors, contact points and their
   collaborations; a contact's name, e-mail and phone only when they are not personal or the
-  person has consented (:func:`can_see_person`).
+  person has consented (:func:`can_see_person`). A self-registered actor is public once
+  its representative has confirmed the e-mail address (:func:`can_see_actor`).
+* A person who has not consented is shown only to the users of the municipality or actor
+  the contact belongs to (those who may edit it) and to researchers; being a party
+  elsewhere gives no sight of them.
 * **Municipal staff** (a confirmed :class:`Party` of a municipality) edit their own
   municipality's units and contact points and the collaborations it is party to.
 * **Actor representatives** (a confirmed Party of a civil actor, invited by e-mail or
   self-registered and confirmed by e-mail) edit their own actor, its contacts and the
   collaborations it is party to.
 * A party's **assessment** in a value report is written only by that party's people;
-  approving a report is done for one's own side.
+  approving a report is done for one's own side, and the two sides by two different
+  people (:func:`approval_choices`).
 * **Researchers** (staff users, as in fieldwork) read everything, edit nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -60,14 +66,47 @@ def is_party(user: Any) -> bool:
 
 
 def can_see_person(user: Any, contact: Contact) -> bool:
-    """A contact's name, e-mail and phone: public with consent, else logged-in parties."""
-    return contact.is_public_person or sees_every_person(user)
+    """A contact's name, e-mail and phone: public with consent, else only the contact's own
+    municipality's or actor's users and researchers."""
+    return contact.is_public_person or person_sight(user).sees(
+        contact.organization_id, contact.municipality_id
+    )
 
 
-def sees_every_person(user: Any) -> bool:
-    """May the user see every contact's personal details (researchers and parties)? A page
-    listing contacts asks once, not per contact."""
-    return is_researcher(user) or is_party(user)
+@dataclass(frozen=True)
+class PersonSight:
+    """Whose unconsented contact persons a user sees: every one (researchers), or those of
+    the municipalities and actors the user is a confirmed party of. A page listing contacts
+    asks :func:`person_sight` once, then :meth:`sees` per contact."""
+
+    everyone: bool = False
+    municipalities: frozenset[int] = frozenset()
+    organizations: frozenset[int] = frozenset()
+
+    def sees(self, organization_id: int | None, municipality_id: int | None) -> bool:
+        """The owner as :func:`can_edit_contact` reads it: an actor's contact belongs to the
+        actor, else to the municipality."""
+        if self.everyone:
+            return True
+        if organization_id is not None:
+            return organization_id in self.organizations
+        return municipality_id is not None and municipality_id in self.municipalities
+
+
+def person_sight(user: Any) -> PersonSight:
+    if is_researcher(user):
+        return PersonSight(everyone=True)
+    rows = list(parties(user).values_list("municipality_id", "organization_id"))
+    return PersonSight(
+        municipalities=frozenset(m for m, _ in rows if m is not None),
+        organizations=frozenset(o for _, o in rows if o is not None),
+    )
+
+
+def can_see_actor(user: Any, actor: Organization) -> bool:
+    """An actor's page: public once confirmed (a self-registration is not until its e-mailed
+    link is opened); before that only researchers see it."""
+    return actor.confirmed or is_researcher(user) or can_edit_actor(user, actor)
 
 
 def can_edit_municipality(user: Any, municipality: Municipality | int | None) -> bool:
@@ -113,12 +152,30 @@ def can_write_assessment(user: Any, membership: Membership) -> bool:
     return membership.organization_id in organization_ids(user)
 
 
+SIDES = ("municipal", "actor")
+
+
 def approval_sides(user: Any, report: ValueReport) -> set[str]:
-    """The sides ("municipal", "actor") the user may approve the report for."""
+    """The sides ("municipal", "actor") the user acts for in the report's collaboration."""
     sides = set()
     for membership in own_memberships(user, report.collaboration):
         sides.add("municipal" if membership.is_municipal else "actor")
     return sides
+
+
+def approved_by(report: ValueReport, side: str) -> int | None:
+    """The id of the user who approved ``side`` of the report's current version."""
+    return report.municipal_approved_by_id if side == "municipal" else report.actor_approved_by_id  # type: ignore[attr-defined,no-any-return]
+
+
+def approval_choices(user: Any, report: ValueReport) -> list[str]:
+    """The sides the user may approve now: sides they act for and not yet approved, and
+    none once they have approved one side of this version - a report is joint only when
+    two different people approved it, even when one person acts for both sides."""
+    if any(approved_by(report, side) == user.pk for side in SIDES):
+        return []
+    sides = approval_sides(user, report)
+    return [s for s in SIDES if s in sides and approved_by(report, s) is None]
 
 
 def collaborations_for(user: Any) -> QuerySet[Collaboration]:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from samspil.fieldwork.models import Municipality, Unit
 from samspil.register import access
@@ -298,15 +299,24 @@ def save_assessment(
 
 
 @transaction.atomic
-def approve_report(user: Any, report: ValueReport) -> ValueReport:
-    """Approve for the side(s) the user acts for; joint once both sides have approved."""
+def approve_report(user: Any, report: ValueReport, side: str | None = None) -> ValueReport:
+    """Approve one side ("municipal" or "actor") of the report; joint once both sides are
+    approved, by two different people. ``side`` may be left out when the user has one side
+    to approve. Approving again a side one approved already changes nothing; a person who
+    acts for both sides approves one of them (:func:`access.approval_choices`)."""
     report = ValueReport.objects.select_for_update().get(pk=report.pk)
-    sides = access.approval_sides(user, report)
-    require(bool(sides))
+    require(bool(access.approval_sides(user, report)))
+    mine = [s for s in access.SIDES if access.approved_by(report, s) == user.pk]
+    if mine and side in (None, *mine):
+        return report  # approved by this person already
+    choices = access.approval_choices(user, report)
+    if side is None and len(choices) == 1:
+        side = choices[0]
+    require(side in choices)
     now = timezone.now()
-    if "municipal" in sides:
+    if side == "municipal":
         report.municipal_approved_at, report.municipal_approved_by = now, user
-    if "actor" in sides:
+    else:
         report.actor_approved_at, report.actor_approved_by = now, user
     report.save()
     _log(report, "joint" if report.is_joint else "approved", user)
@@ -330,6 +340,41 @@ def _new_user(email: str, name: str = "", password: str | None = None) -> Any:
     return user
 
 
+def _state(party: Party) -> str:
+    """What a link's use changes: the password (set by an invitation), the confirmation
+    (set by both links) and whether the account is active (an administrator's)."""
+    user = party.user
+    return "|".join(
+        str(v)
+        for v in (party.pk, party.confirmed_at, user.pk, user.password, user.is_active, user.email)
+    )
+
+
+def _token(party: Party, salt: str) -> str:
+    """A link's token: the party, and a keyed hash of its :func:`_state`, signed with a
+    timestamp. It is void once used, as Django's password-reset tokens are: using it
+    changes the state its hash was made from."""
+    state = salted_hmac(salt, _state(party)).hexdigest()
+    return signing.dumps({"party": party.pk, "state": state}, salt=salt)
+
+
+def party_for_token(token: str, salt: str) -> Party:
+    """The party of a valid, unused link (INVITE_SALT or CONFIRM_SALT). A wrong, expired,
+    used or forged link, or one for a deactivated account, raises LookupError; all look
+    the same to the person opening it."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=dt.timedelta(days=TOKEN_DAYS))
+        party = Party.objects.select_related("user").get(pk=int(data["party"]))
+        state = str(data["state"])
+    except (signing.BadSignature, Party.DoesNotExist, KeyError, TypeError, ValueError):
+        raise LookupError("not a valid link") from None
+    if not constant_time_compare(state, salted_hmac(salt, _state(party)).hexdigest()):
+        raise LookupError("a used or outdated link")
+    if salt == INVITE_SALT and not party.user.is_active:
+        raise LookupError("a deactivated account")  # an invitation never reactivates
+    return party
+
+
 def invite_representative(user: Any, actor: Organization, email: str) -> str:
     """Invite someone by e-mail to represent an actor. Returns the signed token for the link
     (the caller sends it). Actor representatives and staff of the actor's municipality may
@@ -340,7 +385,7 @@ def invite_representative(user: Any, actor: Organization, email: str) -> str:
     )
     invited = _new_user(email)
     party, _ = Party.objects.get_or_create(user=invited, organization=actor)
-    return signing.dumps({"party": party.pk}, salt=INVITE_SALT)
+    return _token(party, INVITE_SALT)
 
 
 def invite_staff(user: Any, municipality: Municipality, email: str) -> str:
@@ -348,19 +393,28 @@ def invite_staff(user: Any, municipality: Municipality, email: str) -> str:
     require(user.is_superuser or access.can_edit_municipality(user, municipality))
     invited = _new_user(email)
     party, _ = Party.objects.get_or_create(user=invited, municipality=municipality)
-    return signing.dumps({"party": party.pk}, salt=INVITE_SALT)
+    return _token(party, INVITE_SALT)
 
 
+@transaction.atomic
 def accept_invitation(token: str, password: str) -> Party:
     """The invited person sets a password; the party is confirmed (their e-mail received
-    the link). Raises signing.BadSignature for a wrong or expired token."""
-    data = signing.loads(token, salt=INVITE_SALT, max_age=dt.timedelta(days=TOKEN_DAYS))
-    party = Party.objects.select_related("user").get(pk=data["party"])
-    party.user.set_password(password)
-    party.user.is_active = True
-    party.user.save()
-    party.confirmed_at = party.confirmed_at or timezone.now()
-    party.save()
+    the link). Once: the new password voids the link, and of two requests racing with it
+    one sets the password (the update names the old one). A deactivated account stays
+    deactivated and its link is void. Raises LookupError for any link that is not valid."""
+    party = party_for_token(token, INVITE_SALT)
+    user = party.user
+    old = user.password
+    user.set_password(password)
+    changed = (
+        get_user_model()
+        .objects.filter(pk=user.pk, password=old, is_active=True)
+        .update(password=user.password)
+    )
+    if not changed:
+        raise LookupError("a used link")
+    Party.objects.filter(pk=party.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    party.refresh_from_db()
     return party
 
 
@@ -381,17 +435,25 @@ def register_actor(
     actor = Organization()
     _assign(actor, ACTOR_FIELDS, actor_values)
     actor.municipality = actor_values["municipality"]
+    actor.confirmed = False  # on no public page until the link is opened
     actor.full_clean()
     actor.save()
     party = Party.objects.create(user=user, organization=actor)
-    return party, signing.dumps({"party": party.pk}, salt=CONFIRM_SALT)
+    return party, _token(party, CONFIRM_SALT)
 
 
+@transaction.atomic
 def confirm_registration(token: str) -> Party:
-    data = signing.loads(token, salt=CONFIRM_SALT, max_age=dt.timedelta(days=TOKEN_DAYS))
-    party = Party.objects.select_related("user").get(pk=data["party"])
-    party.user.is_active = True
-    party.user.save()
-    party.confirmed_at = party.confirmed_at or timezone.now()
-    party.save()
+    """The self-registered person opened the e-mailed link: account, party and actor become
+    active. Once: the confirmation voids the link (and of two racing requests one confirms),
+    so a link kept in the mailbox cannot reactivate an account an administrator deactivated
+    later. Raises LookupError for any link that is not valid."""
+    party = party_for_token(token, CONFIRM_SALT)
+    now = timezone.now()
+    if not Party.objects.filter(pk=party.pk, confirmed_at__isnull=True).update(confirmed_at=now):
+        raise LookupError("a used link")
+    get_user_model().objects.filter(pk=party.user_id).update(is_active=True)
+    if party.organization_id is not None:
+        Organization.objects.filter(pk=party.organization_id).update(confirmed=True)
+    party.refresh_from_db()
     return party

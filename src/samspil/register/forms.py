@@ -178,10 +178,12 @@ class OwnRoleForm(forms.Form):
 
 
 def partner_actors(party: Party) -> QuerySet[Organization]:
-    """The civil actors a party may name as partners: those of its municipality (staff),
-    or of its actor's municipality (a representative)."""
+    """The civil actors a party may name as partners: the confirmed ones of its
+    municipality (staff), or of its actor's municipality (a representative)."""
     municipality_id = party.municipality_id or party.organization.municipality_id  # type: ignore[union-attr]
-    return Organization.objects.filter(municipality_id=municipality_id).order_by("name", "pk")
+    return Organization.objects.filter(municipality_id=municipality_id, confirmed=True).order_by(
+        "name", "pk"
+    )
 
 
 class PartnerForm(forms.Form):

@@ -5,7 +5,8 @@ Profiled on the public search under load, Django's template engine spent more ti
 the 40 rows of a result page (a hundred variable lookups, an include per contact) than
 the rest of the request; every value here is escaped with ``django.utils.html.escape``
 before it is put into the markup. A person's name, e-mail and phone are read only where
-:func:`samspil.register.access.can_see_person` would allow it, asked once per page.
+:func:`samspil.register.access.can_see_person` would allow it: whose unconsented persons
+the user sees is asked once per page (:func:`samspil.register.access.person_sight`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from samspil.register.taxonomy import taxonomy
 
 CONTACT_VALUES = (
     "uuid", "title", "topic", "areas", "unit__name", "name", "email", "phone", "personal",
-    "consent_at",
+    "consent_at", "organization_id", "municipality_id",
 )  # fmt: skip
 ACTOR_VALUES = ("uuid", "name", "actor_type", "areas", "municipality__name")
 
@@ -38,16 +39,18 @@ def contact_items(
 ) -> list[dict[str, Any]]:
     """One ``{"areas": [...], "html": <li>}`` per contact, read as values (no model
     objects): heading (function, else topic), topic, unit, the municipality (search
-    results), the person's details when public or the user may see them, an edit link."""
+    results), the person's details when public or the user may see them (their own
+    municipality's or actor's contacts; researchers all), an edit link."""
     fields = (*CONTACT_VALUES, "municipality__name") if with_municipality else CONTACT_VALUES
-    hidden = _("The person's details are shown only to logged-in parties.")
+    hidden = _("The person's details are shown only with their consent.")
     word = {"municipality": _("Municipality"), "edit": _("Edit")}
     items = []
-    everyone: bool | None = None
+    sight: access.PersonSight | None = None
     for c in contacts.values(*fields):
-        public = Contact.public_person(c["personal"], c["consent_at"])
-        if not public:
-            everyone = access.sees_every_person(user) if everyone is None else everyone
+        shown = Contact.public_person(c["personal"], c["consent_at"])
+        if not shown:
+            sight = access.person_sight(user) if sight is None else sight
+            shown = sight.sees(c["organization_id"], c["municipality_id"])
         heading = escape(c["title"] or c["topic"])
         html = [f"<strong>{heading}</strong>"]
         if c["title"] and c["topic"]:
@@ -56,7 +59,7 @@ def contact_items(
             html.append(f"<br>{escape(c['unit__name'])}")
         if c.get("municipality__name"):
             html.append(f", {escape(c['municipality__name'])} {escape(word['municipality'])}")
-        if public or everyone:
+        if shown:
             html.append(_person(c))
         else:
             html.append(f'<br><span class="help">{escape(hidden)}</span>')

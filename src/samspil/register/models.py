@@ -97,6 +97,10 @@ class Organization(models.Model):
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     # name, description, areas, target groups, address, municipality: one text to search.
     search_text = models.TextField(default="", editable=False)
+    # False for a self-registered actor until its representative opens the e-mailed link:
+    # until then it is on no public page (search, municipality, its own page). The database
+    # default serves the importer, which writes rows without Django.
+    confirmed = models.BooleanField(default=True, db_default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -374,7 +378,8 @@ class Membership(models.Model):
 
 class ValueReport(models.Model):
     """What a collaboration achieved in a period (IATI result period), with the measures of
-    Tabel 5.6. Joint once a municipal and an actor party have both approved this version."""
+    Tabel 5.6. Joint once a municipal and an actor party have both approved this version,
+    two different people (a person acting for both sides approves one)."""
 
     collaboration = models.ForeignKey(
         Collaboration, on_delete=models.CASCADE, related_name="reports"
@@ -427,6 +432,13 @@ class ValueReport(models.Model):
 
     class Meta:
         ordering = ["collaboration", "-period_start", "pk"]
+        constraints = [
+            # Joint means two people: nobody approves both sides (NULLs pass a CHECK).
+            models.CheckConstraint(
+                condition=~Q(municipal_approved_by=models.F("actor_approved_by")),
+                name="register_report_two_approvers",
+            )
+        ]
         verbose_name = _("value report")
         verbose_name_plural = _("value reports")
 

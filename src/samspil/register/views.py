@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db.models import Prefetch, Subquery
@@ -52,7 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         # Only the columns the page shows, as values (not the search text, the largest).
         contacts = Contact.objects.filter(municipality__isnull=False)
-        actors = Organization.objects.values(*ACTOR_VALUES)
+        actors = Organization.objects.filter(confirmed=True).values(*ACTOR_VALUES)
         if data["kommune"]:
             # The municipality's key in the same query (the planner then uses the
             # municipality + name index rather than a join on the code).
@@ -95,7 +94,7 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
         {
             "municipality": municipality,
             "by_area": by_area,
-            "actor_count": municipality.actors.count(),  # type: ignore[attr-defined]
+            "actor_count": municipality.actors.filter(confirmed=True).count(),  # type: ignore[attr-defined]
             "can_edit": can_edit,
             "can_see_overview": can_edit or access.is_researcher(request.user),
         },
@@ -107,6 +106,8 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
         Organization.objects.select_related("municipality").prefetch_related("locations"),
         uuid=actor_id,
     )
+    if not access.can_see_actor(request.user, actor):
+        raise Http404
     collaborations = Collaboration.objects.filter(memberships__organization=actor).distinct()
     can_edit = access.can_edit_actor(request.user, actor)
     contacts = contact_items(request.user, actor.contacts.all(), can_edit=can_edit)  # type: ignore[attr-defined]
@@ -165,23 +166,44 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _void_link(request: HttpRequest) -> HttpResponse:
+    """The one answer to a link that is not valid: forged, expired, used, or for a
+    deactivated account (404, the same page for each)."""
+    return render(
+        request,
+        "register/message.html",
+        {
+            "title": _("The link is not valid"),
+            "text": _(
+                "The link has been used, has expired or is not valid. A link works once. "
+                "Log in, or ask for a new invitation."
+            ),
+        },
+        status=404,
+    )
+
+
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         actions.confirm_registration(token)
-    except (signing.BadSignature, LookupError):
-        raise Http404 from None
+    except LookupError:
+        return _void_link(request)
     messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
     return redirect(f"{reverse('login')}?next={reverse('register_mine')}")
 
 
 def accept(request: HttpRequest, token: str) -> HttpResponse:
-    """An invited person chooses a password."""
+    """An invited person chooses a password (once: the link is void afterwards)."""
+    try:
+        actions.party_for_token(token, actions.INVITE_SALT)
+    except LookupError:
+        return _void_link(request)
     form = forms.PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.accept_invitation(token, form.cleaned_data["password"])
-        except (signing.BadSignature, LookupError):
-            raise Http404 from None
+        except LookupError:
+            return _void_link(request)
         messages.success(request, _("Your account is ready. Log in with your e-mail address."))
         return redirect(f"{reverse('login')}?next={reverse('register_mine')}")
     return render(
@@ -521,6 +543,7 @@ def report_page(request: HttpRequest, collab_id: str, report_id: int) -> HttpRes
             "report": report,
             "assessments": assessments,
             "sides": access.approval_sides(request.user, report),
+            "choices": access.approval_choices(request.user, report),
             "measures": [
                 (t.label, getattr(report, t.field) if getattr(report, t.field) != "" else None)
                 for t in taxonomy().measures
@@ -535,7 +558,19 @@ def report_page(request: HttpRequest, collab_id: str, report_id: int) -> HttpRes
 def report_approve(request: HttpRequest, collab_id: str, report_id: int) -> HttpResponse:
     collaboration = _collaboration(request, collab_id)
     report = get_object_or_404(ValueReport, pk=report_id, collaboration=collaboration)
-    report = actions.approve_report(request.user, report)
+    side = request.POST.get("side") or None
+    choices = access.approval_choices(request.user, report)
+    chosen = side in choices or (side is None and len(choices) == 1)
+    if not chosen and access.approval_sides(request.user, report):  # else 403 below
+        messages.error(
+            request,
+            _(
+                "Nothing was approved: that side is approved already, or you approved "
+                "the other side. The two sides are approved by two different people."
+            ),
+        )
+        return redirect("register_report", collab_id=collab_id, report_id=report.pk)
+    report = actions.approve_report(request.user, report, side)
     messages.success(
         request,
         _("The report is joint: both sides have approved it.")
