@@ -61,10 +61,6 @@ def is_researcher(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))
 
 
-def is_party(user: Any) -> bool:
-    return parties(user).exists()
-
-
 def can_see_person(user: Any, contact: Contact) -> bool:
     """A contact's name, e-mail and phone: public with consent, else only the contact's own
     municipality's or actor's users and researchers."""
