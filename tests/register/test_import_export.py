@@ -249,6 +249,33 @@ def test_csv_export_imports_again(tmp_path, capsys):
     assert Organization.objects.get(name="Ældresagen Aarhus").areas == ["sundhed", "social"]
 
 
+def test_a_self_registered_actor_is_in_open_data_only_once_confirmed(tmp_path, club, odense):
+    from samspil.register import actions
+    from samspil.register.models import Service
+
+    party, token = actions.register_actor(
+        "ny@example.org", "langt-og-hemmeligt", "Ny",
+        {"name": "Spamforeningen", "actor_type": "lokale", "municipality": odense,
+         "phone": "11 22 33 44", "tax_id": ""},
+    )  # fmt: skip
+    Service.objects.create(organization=party.organization, name="Spamtjeneste")
+    Location.objects.create(organization=party.organization, address_1="Spamvej 1",
+                            postal_code="5000", city="Odense C")  # fmt: skip
+
+    def exported(name: str) -> str:
+        out = tmp_path / name
+        for fmt in ("hsds", "csv"):
+            assert main(["register", "export", "--format", fmt, "--out", str(out / fmt)]) == 0
+        return "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.*"))
+
+    text = exported("before")
+    assert "Boldklubben Øst" in text
+    for word in ("Spamforeningen", "Spamtjeneste", "Spamvej", "11 22 33 44"):
+        assert word not in text
+    actions.confirm_registration(token)
+    assert "Spamforeningen" in exported("after") and "Spamvej" in exported("again")
+
+
 def test_every_register_export_is_in_the_audit_log(tmp_path, collaboration):
     from samspil.privacy.models import AuditEvent
 

@@ -13,7 +13,8 @@
 
 Personal data leave the register only when public: a contact who names a person without
 their recorded consent is exported with function, topic and unit but no name, e-mail or
-phone. Value reports and assessments are not open data and are not exported.
+phone. A self-registered actor is left out until its e-mailed link is opened. Value
+reports and assessments are not open data and are not exported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from django.db.models import QuerySet
 
 from samspil.fieldwork.models import Municipality
 from samspil.register.models import (
@@ -103,8 +106,14 @@ def public_contact(contact: Contact) -> dict[str, str]:
     return {"name": "", "email": "", "phone": ""}
 
 
+def _actors() -> QuerySet[Organization]:
+    """The actors in open data: a self-registration only once confirmed, as on the pages."""
+    return Organization.objects.filter(confirmed=True)
+
+
 def _contacts() -> Iterator[Contact]:
-    return Contact.objects.select_related("municipality", "unit").order_by("pk").iterator()
+    contacts = Contact.objects.exclude(organization__confirmed=False)
+    return contacts.select_related("municipality", "unit").order_by("pk").iterator()
 
 
 def export(fmt: str, out: Path) -> dict[str, int]:
@@ -119,7 +128,7 @@ def export(fmt: str, out: Path) -> dict[str, int]:
 
 
 def _hsds_organizations() -> Iterator[dict[str, Any]]:
-    for actor in Organization.objects.order_by("pk").iterator(chunk_size=2000):
+    for actor in _actors().order_by("pk").iterator(chunk_size=2000):
         yield {
             "id": str(actor.uuid),
             "name": actor.name,
@@ -139,7 +148,7 @@ def _hsds_organizations() -> Iterator[dict[str, Any]]:
 
 
 def _hsds_contacts() -> Iterator[dict[str, Any]]:
-    org_uuid = dict(Organization.objects.values_list("pk", "uuid"))
+    org_uuid = dict(_actors().values_list("pk", "uuid"))
     for contact in _contacts():
         owner = (
             str(org_uuid[contact.organization_id])
@@ -161,7 +170,8 @@ def _hsds_contacts() -> Iterator[dict[str, Any]]:
 
 def _hsds_services() -> Iterator[dict[str, Any]]:
     """What actors offer (HSDS service; ``_areas`` become attributes)."""
-    services = Service.objects.select_related("organization").order_by("pk")
+    services = Service.objects.filter(organization__confirmed=True)
+    services = services.select_related("organization").order_by("pk")
     for service in services.iterator(chunk_size=2000):
         yield {
             "id": str(service.uuid),
@@ -190,7 +200,7 @@ def export_hsds(out: Path) -> dict[str, int]:
     counts["organizations.csv"] = _write_csv(
         out / "organizations.csv", HSDS_COLUMNS["organizations.csv"], organizations
     )
-    actors = Organization.objects.order_by("pk")
+    actors = _actors().order_by("pk")
     counts["organization_identifiers.csv"] = _write_csv(
         out / "organization_identifiers.csv",
         HSDS_COLUMNS["organization_identifiers.csv"],
@@ -211,7 +221,7 @@ def export_hsds(out: Path) -> dict[str, int]:
     )
     locations = list(
         Location.objects.select_related("organization__municipality", "unit__municipality")
-        .filter(organization__isnull=False)
+        .filter(organization__isnull=False, organization__confirmed=True)
         .order_by("pk")
     )
     counts["locations.csv"] = _write_csv(
@@ -399,7 +409,7 @@ def export_csv(out: Path) -> dict[str, int]:
     from samspil.register.importer import COLUMNS
 
     counts = {}
-    actors = Organization.objects.select_related("municipality").prefetch_related("locations")
+    actors = _actors().select_related("municipality").prefetch_related("locations")
 
     def actor_rows() -> Iterator[dict[str, Any]]:
         for a in actors.order_by("pk").iterator(chunk_size=2000):
