@@ -17,6 +17,7 @@ from samspil.fieldwork.models import Respondent, Study
 from samspil.privacy.audit import record_event
 from samspil.privacy.notice import notice_text, retention_until
 from samspil.privacy.retention import delete_admin_log
+from samspil.privacy.scrub import after_erasure
 
 
 def find_by_email(email: str, studies: QuerySet[Study]) -> QuerySet[Respondent]:
@@ -139,6 +140,7 @@ def erase_respondent(respondent: Respondent, *, user: Any) -> None:
     Later reports of the study say how many respondents withdrew their answers
     (``Study.withdrawn_count``)."""
     with transaction.atomic():
+        after_erasure()
         study = Study.objects.select_for_update().get(pk=respondent.study_id)
         units = _coding_units(respondent)
         coded = 0
