@@ -7,6 +7,7 @@ import json
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from samspil.coding_web.models import CodingUnit, CodingVersion, Decision
 from samspil.fieldwork.models import MessageLog, Respondent
@@ -122,3 +123,92 @@ def test_erasing_the_withdrawn_respondent_leaves_the_other_answers_in_the_tables
     before = report_tables(fielded, tmp_path / "before")
     erase_respondent(untouched, user=None)
     assert report_tables(fielded, tmp_path / "after") == before
+
+
+SMALL = ["Albertslund", "Odense", "Vejle", "Aalborg", "Esbjerg", "Horsens"]
+
+
+def _response_table(study):  # type: ignore[no-untyped-def]
+    """Bilagstabel 1.1 (header, rows, note), the method chapter's text and the report's
+    banner, as a report made now would print them."""
+    from samspil.fieldwork.export import study_responses, withdrawn_note
+    from samspil.reports.default import default_spec
+    from samspil.reports.document import method_chapter
+
+    study.refresh_from_db()
+    responses = study_responses(study)
+    chapter = method_chapter(
+        default_spec(responses.instrument), responses.instrument, responses.data, responses.study
+    )
+    (table,) = [i for i in chapter.items if i.id == "bilagstabel_1_1"]
+    assert table.grid is not None
+    banner = withdrawn_note(study.withdrawn_count) if study.withdrawn_count else ""
+    return table.grid.header, table.grid.rows, table.note, chapter.paragraphs, banner
+
+
+def test_after_an_erasure_the_response_table_does_not_show_which_municipality_withdrew(
+    researcher,
+):
+    """One respondent per small municipality (as one director per municipality): whichever
+    of them is erased, every report printed afterwards is the same, and no municipality
+    below the pooling size is named."""
+    from django.db import transaction
+
+    from samspil.fieldwork import actions
+    from samspil.fieldwork.respondents_import import read_respondents
+    from samspil.privacy.persons import erase_respondent
+
+    rows = [f"Aarhus {i},aarhus{i}@example.org,Aarhus" for i in range(6)]
+    rows += [f"Direktør {m},{m.lower()}@example.org,{m}" for m in SMALL]
+    study = actions.do_create_study("Tilbagetrukket", "kd2024", researchers=[researcher])
+    csv = "navn,email,kommune\n" + "\n".join(rows) + "\n"
+    actions.do_import_respondents(study, read_respondents("liste.csv", csv.encode()))
+    actions.do_open_study(study)
+    study.respondents.update(invited_at=timezone.now())  # the invitation went out
+    _, rows_before, *_ = _response_table(study)
+    assert [r[0] for r in rows_before] == [*sorted(["Aarhus", *SMALL]), "I alt"]
+
+    printed = {}
+    for municipality in ("Albertslund", "Odense"):
+        with transaction.atomic():
+            erase_respondent(
+                Respondent.objects.get(study=study, municipality__name=municipality), user=None
+            )
+            printed[municipality] = _response_table(study)
+            transaction.set_rollback(True)
+    assert printed["Albertslund"] == printed["Odense"]
+    _, rows_after, note, paragraphs, banner = printed["Odense"]
+    assert [r[0] for r in rows_after] == [
+        "Aarhus",
+        "Kommuner med færre end 5 modtagere",
+        "I alt",
+    ]
+    assert rows_after[1][1] == "5" and rows_after[2][1] == "11"
+    text = "\n".join([*paragraphs, note, banner, *(c for r in rows_after for c in r)])
+    assert not [m for m in SMALL if m in text]
+    assert "vist samlet" in note and banner == (
+        "1 respondent har trukket sine svar tilbage; de er ikke medtaget."
+    )
+
+
+def test_a_pool_of_small_municipalities_takes_the_smallest_others_until_it_is_large_enough():
+    import pandas as pd
+
+    from samspil.reports.document import pool_small_groups
+
+    def frame(**invited: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"group": g, "invited": n, "opened": n, "started": n, "completed": 0}
+             for g, n in invited.items()]
+        )  # fmt: skip
+
+    pooled = pool_small_groups(frame(Aarhus=9, Odense=5, Vejle=2), 5)
+    assert pooled[["group", "invited"]].values.tolist() == [
+        ["Aarhus", 9],
+        ["Kommuner med færre end 5 modtagere", 7],  # Vejle alone would be Vejle
+    ]
+    assert pool_small_groups(frame(Aarhus=9, Odense=5), 5)["group"].tolist() == [
+        "Aarhus",
+        "Odense",
+    ]
+    assert pool_small_groups(frame(Vejle=2, Odense=1), 5).empty  # the total says it all
