@@ -56,13 +56,13 @@ def erase() -> None:
     from django.utils import timezone
 
     from samspil.fieldwork.models import Respondent, Study
-    from samspil.privacy.persons import erase_respondent
+    from samspil.privacy.persons import Identity, erase_respondent
     from samspil.privacy.retention import anonymise_study
     from samspil.register import actions as register
     from samspil.register.models import Contact, Party
 
     User = get_user_model()
-    erase_respondent(Respondent.objects.get(email=EMAIL), user=None)
+    erase_respondent(Respondent.objects.get(email=EMAIL), user=None, identity=Identity("mitid"))
     contact = Contact.objects.get(email=EMAIL)
     staff = User.objects.create_user("medarbejder")
     Party.objects.create(user=staff, municipality=contact.municipality, confirmed_at=timezone.now())

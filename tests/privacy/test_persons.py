@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from samspil.coding_web.models import CodingUnit, CodingVersion, Decision
 from samspil.fieldwork.models import MessageLog, Respondent
-from samspil.privacy.models import AuditEvent
+from samspil.privacy.models import AuditEvent, PersonRequest
+from samspil.privacy.persons import Identity
 from tests.privacy.conftest import find_anywhere, report_tables
 
 pytestmark = pytest.mark.django_db
+
+MITID = {"identity_check": "mitid"}
 
 
 def _anna(study):  # type: ignore[no-untyped-def]
@@ -42,7 +45,7 @@ def test_erasure_removes_every_row_that_referred_to_the_person(
 
     page = researcher_client.post("/personer/", {"email": "ANNA@example.org"})
     assert "Anna Testesen" in page.content.decode()
-    response = researcher_client.post(f"/personer/{anna.pk}/slet/", {"confirm": "on"})
+    response = researcher_client.post(f"/personer/{anna.pk}/slet/", {"confirm": "on", **MITID})
     assert response.status_code == 302
 
     assert not Respondent.objects.filter(pk=ids["pk"]).exists()
@@ -72,17 +75,19 @@ def test_erasure_needs_the_confirmation_and_access_to_the_study(
     fielded, researcher_client, other_researcher, client
 ):
     anna = _anna(fielded)
-    researcher_client.post(f"/personer/{anna.pk}/slet/", {})
+    researcher_client.post(f"/personer/{anna.pk}/slet/", MITID)
     assert Respondent.objects.filter(pk=anna.pk).exists()
     client.force_login(other_researcher)
-    assert client.post(f"/personer/{anna.pk}/slet/", {"confirm": "on"}).status_code == 404
+    assert client.post(f"/personer/{anna.pk}/slet/", {"confirm": "on", **MITID}).status_code == 404
     assert client.post("/personer/", {"email": "anna@example.org"}).context["found"] == []
     assert Respondent.objects.filter(pk=anna.pk).exists()
 
 
 def test_access_export_holds_everything_stored_about_the_person(fielded, researcher_client):
     anna = _anna(fielded)
-    response = researcher_client.post("/personer/indsigt.json", {"email": "anna@example.org"})
+    response = researcher_client.post(
+        "/personer/indsigt.json", {"email": "anna@example.org", **MITID}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response["Cache-Control"] == "no-store"
@@ -121,7 +126,7 @@ def test_erasing_the_withdrawn_respondent_leaves_the_other_answers_in_the_tables
 
     untouched = Respondent.objects.get(study=fielded, email="dan@example.org")  # no answers
     before = report_tables(fielded, tmp_path / "before")
-    erase_respondent(untouched, user=None)
+    erase_respondent(untouched, user=None, identity=Identity("mitid"))
     assert report_tables(fielded, tmp_path / "after") == before
 
 
@@ -172,7 +177,9 @@ def test_after_an_erasure_the_response_table_does_not_show_which_municipality_wi
     for municipality in ("Albertslund", "Odense"):
         with transaction.atomic():
             erase_respondent(
-                Respondent.objects.get(study=study, municipality__name=municipality), user=None
+                Respondent.objects.get(study=study, municipality__name=municipality),
+                user=None,
+                identity=Identity("in_person"),
             )
             printed[municipality] = _response_table(study)
             transaction.set_rollback(True)
@@ -212,3 +219,63 @@ def test_a_pool_of_small_municipalities_takes_the_smallest_others_until_it_is_la
         "Odense",
     ]
     assert pool_small_groups(frame(Vejle=2, Odense=1), 5).empty  # the total says it all
+
+
+REFUSED = "Angiv, hvordan personens identitet er kontrolleret, før du går videre."
+
+
+def test_access_and_erasure_cannot_be_completed_without_the_identity_check(
+    study, researcher_client
+):
+    anna = _anna(study)
+    for url, data in (
+        ("/personer/indsigt.json", {"email": "anna@example.org"}),
+        (f"/personer/{anna.pk}/slet/", {"confirm": "on"}),
+        (f"/personer/{anna.pk}/slet/", {"confirm": "on", "identity_check": "snakket"}),
+    ):
+        response = researcher_client.post(url, data, follow=True)
+        assert response.redirect_chain[-1][0] == "/personer/"
+        assert REFUSED in response.content.decode()
+    response = researcher_client.post(
+        f"/personer/{anna.pk}/slet/", {"confirm": "on", "identity_check": "other"}, follow=True
+    )
+    assert "Beskriv, hvordan identiteten er kontrolleret." in response.content.decode()
+    assert Respondent.objects.filter(pk=anna.pk).exists()
+    assert not PersonRequest.objects.exists()
+    assert not AuditEvent.objects.filter(action__in=["erase", "access_export"]).exists()
+    # the action itself refuses too, whoever calls it
+    from samspil.privacy.persons import IdentityNotChecked, erase_respondent
+
+    with pytest.raises(IdentityNotChecked):
+        erase_respondent(anna, user=None, identity=None)
+    with pytest.raises(IdentityNotChecked):
+        Identity("other", "")
+    with pytest.raises(IdentityNotChecked):
+        Identity("other", "svar fra anna@example.org")  # the note goes into the log
+
+
+def test_access_and_erasure_record_how_the_identity_was_checked(study, researcher_client):
+    anna = _anna(study)
+    page = researcher_client.post("/personer/", {"email": "anna@example.org"}).content.decode()
+    assert 'name="identity_check"' in page and "MitID / NemLog-in" in page
+    response = researcher_client.post(
+        "/personer/indsigt.json", {"email": "anna@example.org", "identity_check": "mitid"}
+    )
+    assert response.status_code == 200
+    response = researcher_client.post(
+        f"/personer/{anna.pk}/slet/",
+        {"confirm": "on", "identity_check": "other", "identity_note": "videomøde med pas"},
+    )
+    assert response.status_code == 302 and not Respondent.objects.filter(pk=anna.pk).exists()
+    access, erasure = PersonRequest.objects.order_by("pk")
+    assert (access.kind, access.identity_check, access.study_id) == ("access", "mitid", study.pk)
+    assert (erasure.kind, erasure.identity_check, erasure.identity_note) == (
+        "erasure",
+        "other",
+        "videomøde med pas",
+    )
+    assert erasure.actor == "forsker"
+    assert "identity checked by mitid" in AuditEvent.objects.get(action="access_export").detail
+    assert AuditEvent.objects.get(action="erase").detail.endswith(
+        "identity checked by other (videomøde med pas)"
+    )
