@@ -83,3 +83,33 @@ def test_other_apps_add_their_activities_to_the_record(study, monkeypatch):
     monkeypatch.setitem(sys.modules, "samspil.web.privacy", module)
     rows = activities()
     assert [r.activity for r in rows] == [f"study {study.pk}: {study.name}", "register"]
+
+
+def test_privacy_access_and_erase_need_the_identity_check(study, capsys, tmp_path):
+    from samspil.fieldwork.models import Respondent
+    from samspil.privacy.models import PersonRequest
+
+    assert main(["privacy", "erase", "anna@example.org", "--yes"]) == 2
+    assert "--identity" in capsys.readouterr().err
+    assert main(["privacy", "erase", "anna@example.org", "--identity", "other", "--yes"]) == 2
+    assert "describe how" in capsys.readouterr().err
+    assert main(["privacy", "access", "anna@example.org"]) == 2
+    assert "identity" in capsys.readouterr().err
+    assert Respondent.objects.filter(email="anna@example.org").exists()
+    assert not PersonRequest.objects.exists()
+
+    out = tmp_path / "indsigt.json"
+    args = ["anna@example.org", "--identity", "email_on_file", "--study", str(study.pk)]
+    assert main(["privacy", "access", *args, "-o", str(out)]) == 0
+    assert '"name": "Anna Testesen"' in out.read_text(encoding="utf-8")
+    assert main(["privacy", "erase", *args, "--yes"]) == 0
+    assert "1 respondent(s) erased" in capsys.readouterr().out
+    assert not Respondent.objects.filter(email="anna@example.org").exists()
+    assert [(r.kind, r.identity_check) for r in PersonRequest.objects.order_by("pk")] == [
+        ("access", "email_on_file"),
+        ("erasure", "email_on_file"),
+    ]
+    erase = AuditEvent.objects.get(action="erase")
+    assert erase.actor.startswith("kommando:") and "identity checked by email_on_file" in (
+        erase.detail
+    )

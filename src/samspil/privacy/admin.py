@@ -1,4 +1,5 @@
-"""The audit log in the admin pages: read only (the model refuses changes anyway)."""
+"""The audit log and the requests from a person in the admin pages: read only (the audit
+log's model refuses changes anyway)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from samspil.privacy.models import AuditEvent
+from samspil.privacy.models import AuditEvent, PersonRequest
 
 
 @admin.register(AuditEvent)
@@ -24,3 +25,10 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(PersonRequest)
+class PersonRequestAdmin(AuditEventAdmin):
+    list_display = ["at", "kind", "actor", "study_id", "identity_check", "identity_note"]  # type: ignore[assignment]
+    list_filter = ("kind", "identity_check")
+    search_fields = ["actor"]  # type: ignore[assignment]

@@ -73,6 +73,15 @@ def command_actor() -> str:
     return f"kommando:{name}"[:150]
 
 
+def actor_of(user: Any) -> tuple[str, int | None]:
+    """(name, user id) of an actor: a user, a string naming one, or None for samspil."""
+    if user is None:
+        return "samspil", None
+    if isinstance(user, str):
+        return user[:150], None
+    return user.get_username()[:150], user.pk
+
+
 def record_event(
     user: Any,
     action: str,
@@ -88,12 +97,7 @@ def record_event(
     for name, text in (("target", target), ("detail", detail)):
         if _EMAIL.search(text):
             raise ValueError(f"audit {name} must not contain an e-mail address")
-    if user is None:
-        actor, user_id = "samspil", None
-    elif isinstance(user, str):
-        actor, user_id = user, None
-    else:
-        actor, user_id = user.get_username(), user.pk
+    actor, user_id = actor_of(user)
     return AuditEvent.objects.create(
         at=timezone.now(),
         user_id=user_id,

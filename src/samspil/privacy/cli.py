@@ -1,4 +1,5 @@
-"""``samspil privacy record``, ``samspil privacy anonymise-due`` and
+"""``samspil privacy record``, ``samspil privacy anonymise-due``, ``samspil privacy access
+EMAIL --identity METHOD``, ``samspil privacy erase EMAIL --identity METHOD`` and
 ``samspil study anonymise ID [--yes]``.
 
 ``register(subparsers)`` adds ``privacy`` to the main parser and ``anonymise`` to the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from samspil.fieldwork.cli import _handler, _study, say
@@ -47,6 +49,84 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
     return 0
 
 
+def _identity(args: argparse.Namespace) -> Any:
+    from samspil.privacy.persons import Identity, IdentityNotChecked
+
+    if not args.identity:
+        raise IdentityNotChecked(
+            "say how the requester's identity was checked: --identity "
+            "mitid|email_on_file|in_person|other (other with --identity-note TEXT)"
+        )
+    return Identity(args.identity, args.identity_note or "")
+
+
+def _studies(args: argparse.Namespace) -> Any:
+    from samspil.fieldwork.models import Study
+
+    if args.study:
+        return Study.objects.filter(pk__in=[_study(s).pk for s in args.study])
+    return Study.objects.all()
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    """The art. 15 export of every respondent with this address (all studies, or --study)."""
+    import json
+
+    from samspil.privacy.audit import command_actor
+    from samspil.privacy.persons import access_export
+
+    identity = _identity(args)
+    data = access_export(args.email, _studies(args), user=command_actor(), identity=identity)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        say(f"{len(data['records'])} records written to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    """Erase every respondent with this address (all studies, or --study), art. 17."""
+    from samspil.privacy.audit import command_actor
+    from samspil.privacy.persons import erase_respondent, find_by_email
+
+    identity = _identity(args)
+    found = list(find_by_email(args.email, _studies(args)))
+    if not found:
+        say("no respondent with this address; nothing was changed")
+        return 0
+    if not args.yes:
+        say(f"Erase {len(found)} respondent(s) with their answers from these studies:")
+        for r in found:
+            say(f"  study {r.study_id} ({r.study.name}), respondent {r.public_id}")
+        say("This cannot be undone.")
+        sys.stdout.write("Type yes to go on: ")
+        sys.stdout.flush()
+        if sys.stdin.readline().strip().lower() not in ("yes", "ja"):
+            say("nothing was changed")
+            return 1
+    for respondent in found:
+        erase_respondent(respondent, user=command_actor(), identity=identity)
+    say(f"{len(found)} respondent(s) erased with their answers")
+    return 0
+
+
+# The values of PersonRequest.IdentityCheck (the models cannot be imported before setup).
+IDENTITY_METHODS = ("mitid", "email_on_file", "in_person", "other")
+
+
+def _identity_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("email", help="the person's e-mail address")
+    p.add_argument(
+        "--identity",
+        choices=IDENTITY_METHODS,
+        help="how the requester's identity was checked (required)",
+    )
+    p.add_argument("--identity-note", default="", help="how, for --identity other")
+    p.add_argument("--study", action="append", help="only this study (repeatable)")
+
+
 def cmd_anonymise_due(args: argparse.Namespace) -> int:
     from samspil.privacy.retention import anonymise_due_studies
 
@@ -72,6 +152,15 @@ def register(subparsers: Any) -> None:
         "anonymise-due", help="anonymise every study whose retention date has come (for cron)"
     )
     p.set_defaults(func=_handler(cmd_anonymise_due))
+
+    p = sub.add_parser("access", help="everything stored about a person, as JSON (art. 15)")
+    _identity_arguments(p)
+    p.add_argument("-o", "--output", help="write the JSON to this file (default: stdout)")
+    p.set_defaults(func=_handler(cmd_access))
+    p = sub.add_parser("erase", help="erase a person and their answers (art. 17)")
+    _identity_arguments(p)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=_handler(cmd_erase))
 
     study = subparsers.choices.get("study")
     study_sub = _subcommands(study) if study is not None else None

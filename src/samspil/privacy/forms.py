@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Study
 from samspil.privacy.actions import PRIVACY_FIELDS
+from samspil.privacy.models import PersonRequest
+from samspil.privacy.persons import Identity, IdentityNotChecked
 
 
 class PrivacyForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -34,3 +36,47 @@ class EmailSearchForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
+
+
+class IdentityForm(forms.Form):
+    """How the requester's identity was checked: required to complete an access or an
+    erasure request."""
+
+    identity_check = forms.ChoiceField(
+        label=_("How was the person's identity checked?"),
+        choices=[("", "—"), *PersonRequest.IdentityCheck.choices],
+        error_messages={
+            "required": _("Say how the person's identity was checked before you go on."),
+            "invalid_choice": _("Say how the person's identity was checked before you go on."),
+        },
+    )
+    identity_note = forms.CharField(
+        label=_("How (for other)"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("Describe the check in at most 200 characters.")},
+    )
+
+    def clean(self) -> dict[str, object] | None:
+        data = super().clean() or {}
+        method, note = data.get("identity_check"), data.get("identity_note", "")
+        if method == PersonRequest.IdentityCheck.OTHER and not str(note).strip():
+            self.add_error("identity_note", _("Describe how the identity was checked."))
+        elif method and "@" in str(note):
+            self.add_error(
+                "identity_note", _("Leave e-mail addresses out of the note: it goes in the log.")
+            )
+        return data
+
+    def identity(self) -> Identity:
+        try:
+            return Identity(
+                self.cleaned_data["identity_check"], self.cleaned_data.get("identity_note", "")
+            )
+        except IdentityNotChecked:  # the form's own checks let nothing else through
+            raise forms.ValidationError(
+                _("Say how the person's identity was checked before you go on.")
+            ) from None
+
+    def first_error(self) -> str:
+        return str(next(iter(e for errors in self.errors.values() for e in errors)))

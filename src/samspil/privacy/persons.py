@@ -7,16 +7,71 @@ never the e-mail address or the person's ids.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.db import transaction
 from django.db.models import F, QuerySet
 
+from samspil.errors import DomainError
 from samspil.fieldwork.models import Respondent, Study
-from samspil.privacy.audit import record_event
+from samspil.privacy.audit import _EMAIL, actor_of, record_event
+from samspil.privacy.models import PersonRequest
 from samspil.privacy.notice import notice_text, retention_until
 from samspil.privacy.retention import delete_admin_log
+from samspil.privacy.scrub import after_erasure
+
+
+class IdentityNotChecked(DomainError):
+    """An access or erasure request without (a valid statement of) the identity check."""
+
+
+METHODS = PersonRequest.IdentityCheck
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How the requester's identity was checked: one of ``METHODS`` and, for ``other``, a
+    few words on how (no e-mail address: the note goes into the audit log)."""
+
+    method: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", " ".join(str(self.note or "").split()))
+        if self.method not in METHODS.values:
+            raise IdentityNotChecked(
+                "say how the requester's identity was checked: one of " + ", ".join(METHODS.values)
+            )
+        if self.method == METHODS.OTHER and not self.note:
+            raise IdentityNotChecked("identity checked by 'other': describe how")
+        if len(self.note) > 200:
+            raise IdentityNotChecked("the note on the identity check is over 200 characters")
+        if _EMAIL.search(self.note):
+            raise IdentityNotChecked("the note on the identity check must not hold an address")
+
+    def detail(self) -> str:
+        """For the audit log's detail."""
+        return f"identity checked by {self.method}" + (f" ({self.note})" if self.note else "")
+
+
+def _check(identity: Identity | None) -> Identity:
+    if not isinstance(identity, Identity):
+        raise IdentityNotChecked("the requester's identity must be checked first")
+    return identity
+
+
+def _record_request(kind: str, identity: Identity, user: Any, study: Study | None) -> None:
+    actor, user_id = actor_of(user)
+    PersonRequest.objects.create(
+        kind=kind,
+        actor=actor,
+        user_id=user_id,
+        study_id=study.pk if study is not None else None,
+        identity_check=identity.method,
+        identity_note=identity.note,
+    )
 
 
 def find_by_email(email: str, studies: QuerySet[Study]) -> QuerySet[Respondent]:
@@ -122,23 +177,38 @@ def respondent_data(respondent: Respondent) -> dict[str, Any]:
     }
 
 
-def access_export(email: str, studies: QuerySet[Study], *, user: Any) -> dict[str, Any]:
-    """The art. 15 export: every respondent row with this address in these studies."""
+def access_export(
+    email: str, studies: QuerySet[Study], *, user: Any, identity: Identity | None
+) -> dict[str, Any]:
+    """The art. 15 export: every respondent row with this address in these studies. Refused
+    (:class:`IdentityNotChecked`) unless the requester's identity was checked."""
+    identity = _check(identity)
     found = list(find_by_email(email, studies))
-    for respondent in found:
-        record_event(user, "access_export", study=respondent.study, detail="1 respondent")
+    with transaction.atomic():
+        for study in {r.study_id: r.study for r in found}.values() or [None]:
+            _record_request(PersonRequest.Kind.ACCESS, identity, user, study)
+        for respondent in found:
+            record_event(
+                user,
+                "access_export",
+                study=respondent.study,
+                detail=f"1 respondent; {identity.detail()}",
+            )
     return {
         "format": "samspil access export 1",
         "records": [respondent_data(r) for r in found],
     }
 
 
-def erase_respondent(respondent: Respondent, *, user: Any) -> None:
+def erase_respondent(respondent: Respondent, *, user: Any, identity: Identity | None) -> None:
     """Erase the respondent, their answers, e-mail log and coded open answers (art. 17).
+    Refused (:class:`IdentityNotChecked`) unless the requester's identity was checked.
 
     Later reports of the study say how many respondents withdrew their answers
     (``Study.withdrawn_count``)."""
+    identity = _check(identity)
     with transaction.atomic():
+        after_erasure()
         study = Study.objects.select_for_update().get(pk=respondent.study_id)
         units = _coding_units(respondent)
         coded = 0
@@ -154,5 +224,7 @@ def erase_respondent(respondent: Respondent, *, user: Any) -> None:
             user,
             "erase",
             study=study,
-            detail=f"1 respondent erased with their answers; {coded} coded answers",
+            detail=f"1 respondent erased with their answers; {coded} coded answers; "
+            + identity.detail(),
         )
+        _record_request(PersonRequest.Kind.ERASURE, identity, user, study)

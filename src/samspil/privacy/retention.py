@@ -29,6 +29,7 @@ from django.utils import timezone
 from samspil.fieldwork.models import Delivery, MessageLog, Respondent, Study
 from samspil.privacy.audit import record_event
 from samspil.privacy.notice import retention_until
+from samspil.privacy.scrub import after_erasure
 
 
 def delete_admin_log(model: type, object_ids: list[int]) -> None:
@@ -49,6 +50,7 @@ def anonymise_study(study: Study, *, user: Any = None, now: dt.datetime | None =
         study = Study.objects.select_for_update().get(pk=study.pk)
         if study.anonymised_at is not None:
             return 0
+        after_erasure()
         respondents = Respondent.objects.filter(study=study)
         test_ids = list(respondents.filter(is_test=True).values_list("pk", flat=True))
         MessageLog.objects.filter(respondent__study=study).delete()

@@ -18,7 +18,7 @@ from samspil.fieldwork.models import Study
 from samspil.fieldwork.views import _csv_response
 from samspil.privacy import actions, persons
 from samspil.privacy.audit import action_label, events_csv, events_for, record_event
-from samspil.privacy.forms import ConfirmForm, EmailSearchForm, PrivacyForm
+from samspil.privacy.forms import ConfirmForm, EmailSearchForm, IdentityForm, PrivacyForm
 from samspil.privacy.notice import notice_paragraphs, notice_text
 from samspil.privacy.retention import anonymise_study
 from samspil.privacy.templatetags.privacy_tags import retention_context
@@ -110,7 +110,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/persons.html",
-        {"form": form, "found": found, "confirm_form": ConfirmForm()},
+        {
+            "form": form,
+            "found": found,
+            "confirm_form": ConfirmForm(),
+            "identity_form": IdentityForm(),
+        },
     )
 
 
@@ -121,8 +126,15 @@ def person_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a valid e-mail address."))
         return redirect("privacy_persons")
+    identity = IdentityForm(request.POST)
+    if not identity.is_valid():
+        messages.error(request, identity.first_error())
+        return redirect("privacy_persons")
     data = persons.access_export(
-        form.cleaned_data["email"], studies_for_user(request), user=request.user
+        form.cleaned_data["email"],
+        studies_for_user(request),
+        user=request.user,
+        identity=identity.identity(),
     )
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
@@ -141,11 +153,15 @@ def person_erase(request: HttpRequest, respondent_id: int) -> HttpResponse:
     )
     if respondent is None:
         raise Http404
+    identity = IdentityForm(request.POST)
+    if not identity.is_valid():
+        messages.error(request, identity.first_error())
+        return redirect("privacy_persons")
     if not ConfirmForm(request.POST).is_valid():
         messages.error(request, _("Tick the box to confirm."))
         return redirect("privacy_persons")
     study_name = respondent.study.name
-    persons.erase_respondent(respondent, user=request.user)
+    persons.erase_respondent(respondent, user=request.user, identity=identity.identity())
     messages.success(
         request,
         _("The person and their answers have been erased from %(study)s.") % {"study": study_name},

@@ -292,11 +292,37 @@ def _pct(part: int, whole: int) -> str:
     return fmt.percent(100 * part / whole if whole else None, DECIMALS)
 
 
-def response_grid(response: pd.DataFrame) -> Grid:
-    """Bilagstabel 1.1: per municipality the recipients, full, partial and no answers."""
+# After an erasure, municipalities with fewer recipients than this (or than the report's
+# minimum cell size, if larger) are pooled in Bilagstabel 1.1 (docs/privacy.md).
+WITHDRAWAL_POOL = 5
+POOLED = "Kommuner med færre end {k} modtagere"
+
+
+def pool_small_groups(response: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The response table with every group of fewer than ``k`` recipients pooled in one
+    row, so that no row shows where a respondent is missing. A pool of fewer than ``k``
+    recipients takes the smallest other groups until it has ``k`` (or holds them all);
+    a pool of every group is left out (the total row says the same)."""
+    frame = response.sort_values(["invited", "group"], kind="stable").reset_index(drop=True)
+    pooled = int((frame["invited"] < k).sum())
+    while 0 < pooled < len(frame) and int(frame["invited"][:pooled].sum()) < k:
+        pooled += 1
+    if pooled == 0:
+        return response
+    kept = frame[pooled:].sort_values("group", kind="stable")
+    if pooled == len(frame):
+        return kept
+    counts = frame[:pooled][["invited", "opened", "started", "completed"]].sum()
+    pool = pd.DataFrame([{"group": POOLED.format(k=k), **counts.to_dict()}])
+    return pd.concat([kept, pool], ignore_index=True)
+
+
+def response_grid(response: pd.DataFrame, *, withdrawn: int = 0, k: int = WITHDRAWAL_POOL) -> Grid:
+    """Bilagstabel 1.1: per municipality the recipients, full, partial and no answers.
+    After an erasure (``withdrawn``) groups of fewer than ``k`` are pooled."""
     rows = []
-    frame = response.copy()
-    total = frame[["invited", "started", "completed"]].sum()
+    total = response[["invited", "started", "completed"]].sum()
+    frame = pool_small_groups(response, k) if withdrawn else response.copy()
     frame = pd.concat(
         [frame, pd.DataFrame([{"group": "I alt", **total.to_dict()}])], ignore_index=True
     )
@@ -356,19 +382,27 @@ def method_chapter(
         r = study.response
         invited, started, completed = (int(r[c].sum()) for c in ("invited", "started", "completed"))
         noun = study.population or "modtagere"
+        k = max(spec.min_cell, WITHDRAWAL_POOL)
+        pooled = (
+            f" Da besvarelser er trukket tilbage, er kommuner med færre end {k} modtagere "
+            "vist samlet, så tabellen ikke viser, hvor det er sket."
+            if study.withdrawn
+            else ""
+        )
         paragraphs.append(
             f"Af de {invited} {noun}, der modtog spørgeskemaet, åbnede {started} "
             f"spørgeskemaet og begyndte at svare ({_pct(started, invited)}). "
             f"{completed} svarede på hele spørgeskemaet. Svarprocenten for hver kommune "
-            "fremgår af Bilagstabel 1.1."
+            "fremgår af Bilagstabel 1.1." + pooled
         )
         chapter.items.append(
             Item(
                 "bilagstabel_1_1",
                 "Bilagstabel 1.1",
                 "Besvarelser fordelt på kommuner",
-                grid=response_grid(r),
-                note=f"Antal modtagere: {invited}. Delvist besvaret: begyndt, men ikke afsluttet.",
+                grid=response_grid(r, withdrawn=study.withdrawn, k=k),
+                note=f"Antal modtagere: {invited}. Delvist besvaret: begyndt, men ikke afsluttet."
+                + pooled,
             )
         )
     if study.withdrawn:
