@@ -275,7 +275,10 @@ def _access_lines(with_addresses: bool) -> str:
     cfg = Config()
     cfg.set("accesslog", "-")
     cfg.set("access_log_format", access_log_format(with_addresses))
-    cfg.set("logconfig_dict", gunicorn_logging(access_log_addresses=with_addresses))
+    cfg.set(
+        "logconfig_dict",
+        gunicorn_logging(access_log=True, access_log_addresses=with_addresses),
+    )
     logger = Logger(cfg)
     handler = logging.getLogger("gunicorn.access").handlers[0]
     stream = io.StringIO()
@@ -304,12 +307,74 @@ def test_access_log_has_no_links_and_no_addresses_unless_configured():
     assert "gunicorn.access: 203.0.113.9 " in with_addresses and "AbCdEf" not in with_addresses
 
 
-def test_access_log_is_off_by_default(tmp_path):
-    result = _python(
-        "from samspil.web import settings as s; print(s.ACCESS_LOG, s.ACCESS_LOG_ADDRESSES)",
-        {"SAMSPIL_DATA_DIR": str(tmp_path)},
-    )
-    assert result.stdout.split() == ["False", "False"]
+def _serve_and_log(tmp_path: Path, **env: str) -> str:
+    """Standard error of a real `samspil serve` on a loopback port that answered a health
+    check, a register search for SEARCH_WORD and a personal link."""
+    import http.client
+    import time
+
+    from tests.web.conftest import free_port
+
+    def get(port: int, path: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    port = free_port()
+    environment = {**os.environ, "SAMSPIL_DATA_DIR": str(tmp_path), **env}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SAMSPIL_SECRET_KEY"):
+        environment.pop(name, None)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "samspil.cli", "serve", "--port", str(port), "--no-worker"],
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if get(port, "/healthz") == 200:
+                        break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(log.read_text())
+                time.sleep(0.2)
+            assert get(port, f"/register/?q={SEARCH_WORD}&kommune=101") == 200
+            assert get(port, f"/s/{TOKEN}/") in (404, 429)
+        finally:
+            process.terminate()
+            process.wait(60)
+    return log.read_text()
+
+
+SEARCH_WORD = "Kragefjerhaven"
+
+
+@pytest.mark.slow
+def test_access_log_is_off_by_default_in_the_running_server(tmp_path):
+    output = _serve_and_log(tmp_path)
+    assert "samspil: serving on" in output  # the server did write its own lines
+    assert "GET /" not in output and SEARCH_WORD not in output and TOKEN not in output
+
+
+@pytest.mark.slow
+def test_access_log_when_on_keeps_the_time_and_drops_search_words_and_links(tmp_path):
+    import re
+
+    output = _serve_and_log(tmp_path, SAMSPIL_ACCESS_LOG="1")
+    assert SEARCH_WORD not in output and TOKEN not in output and "127.0.0.1 " not in output
+    time_ = r"\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]"
+    assert re.search(
+        time_ + r' "GET /register/\?q=\[value\]&kommune=\[value\] HTTP/1.1" 200 ', output
+    ), output
+    assert re.search(time_ + r' "GET /s/\[token\]/ HTTP/1.1" 4\d\d ', output), output
 
 
 def test_redact_filter_keeps_addresses_only_when_told():

@@ -189,8 +189,11 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 # unless SAMSPIL_ACCESS_LOG_ADDRESSES=1), see samspil.web.logfilter.
                 "accesslog": "-" if settings.ACCESS_LOG else None,
                 "access_log_format": access_log_format(settings.ACCESS_LOG_ADDRESSES),
+                # The access logger writes nowhere unless SAMSPIL_ACCESS_LOG=1 (gunicorn
+                # logs access whenever it has a logging configuration).
                 "logconfig_dict": gunicorn_logging(
-                    access_log_addresses=settings.ACCESS_LOG_ADDRESSES
+                    access_log=settings.ACCESS_LOG,
+                    access_log_addresses=settings.ACCESS_LOG_ADDRESSES,
                 ),
                 "control_socket_disable": True,  # one shared path per user; not needed
                 "timeout": 60,
