@@ -94,6 +94,63 @@ def test_concurrent_first_starts_agree_on_one_key(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary left
 
 
+# -- the data folder is its owner's ------------------------------------------------------
+
+_WRITE_DATA_FOLDER = """
+import json, os, stat
+from samspil.fieldwork.cli import setup_django
+setup_django()
+from django.conf import settings
+from samspil.fieldwork import actions, export
+from samspil.fieldwork.views import report_dir
+study = actions.do_create_study("Tilladelser", "kd2024")
+export.make_study_report(study, report_dir(study), formats=["xlsx"])
+modes = {}
+for folder, _folders, files in os.walk(settings.DATA_DIR):  # the database is still open
+    for path in [folder, *(os.path.join(folder, name) for name in files)]:
+        modes[os.path.relpath(path, settings.DATA_DIR)] = stat.S_IMODE(os.lstat(path).st_mode)
+print(json.dumps(modes))
+"""
+
+
+def _data_folder_modes(data_dir: Path) -> dict[str, int]:
+    import json
+
+    env = {"SAMSPIL_DATA_DIR": str(data_dir)}
+    result = subprocess.run(
+        [sys.executable, "-c", _WRITE_DATA_FOLDER],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    modes: dict[str, int] = json.loads(result.stdout.strip().splitlines()[-1])
+    return modes
+
+
+def test_files_in_the_data_folder_are_readable_by_their_owner_only(tmp_path):
+    data = tmp_path / "data"
+    modes = _data_folder_modes(data)
+    for name in ("samspil.sqlite3", "samspil.sqlite3-wal", "samspil.sqlite3-shm", "secret_key"):
+        assert modes[name] == 0o600, (name, oct(modes[name]))
+    assert modes["reports/study-1/tables.xlsx"] == 0o600
+    for folder in (".", "reports", "reports/study-1"):
+        assert modes[folder] == 0o700, (folder, oct(modes[folder]))
+    assert not any(mode & 0o077 for mode in modes.values()), modes
+
+
+def test_an_older_data_folder_readable_by_others_is_made_owner_only(tmp_path):
+    data = tmp_path / "data"
+    _data_folder_modes(data)
+    for path in [data, *data.rglob("*")]:  # as an earlier version left it (umask 022)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    modes = _data_folder_modes(data)
+    assert modes["samspil.sqlite3"] == 0o600 and modes["reports/study-1/tables.xlsx"] == 0o600
+    assert modes["."] == 0o700 and modes["reports/study-1"] == 0o700
+    assert not any(mode & 0o077 for mode in modes.values()), modes
+
+
 # -- the debug page stays closed ----------------------------------------------------------
 
 
