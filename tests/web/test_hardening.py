@@ -321,6 +321,16 @@ def test_client_addresses_are_redacted_and_times_kept():
     assert redact(text) == "2026-12-01 21:19:56,120 from [address] and [address]"
 
 
+def test_the_access_logs_time_is_kept_and_query_values_dropped():
+    line = '[07/Dec/2026:01:02:03 +0100] "GET /register/?q=Hansen&kommune=101 HTTP/1.1" 200'
+    assert redact(line, queries=True) == (
+        '[07/Dec/2026:01:02:03 +0100] "GET /register/?q=[value]&kommune=[value] HTTP/1.1" 200'
+    )
+    assert redact("fe80::1 and 2001:0db8:0000:0000:0000:8a2e:0370:7334") == (
+        "[address] and [address]"
+    )
+
+
 def _access_lines(with_addresses: bool) -> str:
     """One request through gunicorn's own access logger, configured as `samspil serve` does."""
     import datetime as dt
