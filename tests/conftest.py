@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +43,29 @@ def pytest_configure(config: pytest.Config) -> None:
     trans_real._translations = {}
     trans_real._default = None
     trans_real._active = Local()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_the_audit_triggers() -> None:
+    """The audit log refuses DELETE in the database (samspil.privacy.append_only). Django's
+    flush after a transactional test empties tables with DELETE on SQLite (TRUNCATE, which
+    fires no row trigger, on PostgreSQL): on SQLite the flush drops the two triggers, empties
+    the tables and creates them again, in its one transaction. Tests only; samspil never
+    flushes."""
+    from django.core.management.commands import flush
+
+    from samspil.privacy import append_only
+
+    original = flush.sql_flush
+    if getattr(original, "lifts_audit_triggers", False):
+        return
+
+    def sql_flush(style: Any, connection: Any, **kwargs: Any) -> list[str]:
+        statements: list[str] = original(style, connection, **kwargs)
+        if connection.vendor != "sqlite" or not any(append_only.TABLE in s for s in statements):
+            return statements
+        drop, create = append_only.sqlite_drop_statements(), append_only.sqlite_create_statements()
+        return [*drop, *statements, *create]
+
+    sql_flush.lifts_audit_triggers = True  # type: ignore[attr-defined]
+    flush.sql_flush = sql_flush  # type: ignore[assignment]

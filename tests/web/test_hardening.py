@@ -94,6 +94,63 @@ def test_concurrent_first_starts_agree_on_one_key(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary left
 
 
+# -- the data folder is its owner's ------------------------------------------------------
+
+_WRITE_DATA_FOLDER = """
+import json, os, stat
+from samspil.fieldwork.cli import setup_django
+setup_django()
+from django.conf import settings
+from samspil.fieldwork import actions, export
+from samspil.fieldwork.views import report_dir
+study = actions.do_create_study("Tilladelser", "kd2024")
+export.make_study_report(study, report_dir(study), formats=["xlsx"])
+modes = {}
+for folder, _folders, files in os.walk(settings.DATA_DIR):  # the database is still open
+    for path in [folder, *(os.path.join(folder, name) for name in files)]:
+        modes[os.path.relpath(path, settings.DATA_DIR)] = stat.S_IMODE(os.lstat(path).st_mode)
+print(json.dumps(modes))
+"""
+
+
+def _data_folder_modes(data_dir: Path) -> dict[str, int]:
+    import json
+
+    env = {"SAMSPIL_DATA_DIR": str(data_dir)}
+    result = subprocess.run(
+        [sys.executable, "-c", _WRITE_DATA_FOLDER],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    modes: dict[str, int] = json.loads(result.stdout.strip().splitlines()[-1])
+    return modes
+
+
+def test_files_in_the_data_folder_are_readable_by_their_owner_only(tmp_path):
+    data = tmp_path / "data"
+    modes = _data_folder_modes(data)
+    for name in ("samspil.sqlite3", "samspil.sqlite3-wal", "samspil.sqlite3-shm", "secret_key"):
+        assert modes[name] == 0o600, (name, oct(modes[name]))
+    assert modes["reports/study-1/tables.xlsx"] == 0o600
+    for folder in (".", "reports", "reports/study-1"):
+        assert modes[folder] == 0o700, (folder, oct(modes[folder]))
+    assert not any(mode & 0o077 for mode in modes.values()), modes
+
+
+def test_an_older_data_folder_readable_by_others_is_made_owner_only(tmp_path):
+    data = tmp_path / "data"
+    _data_folder_modes(data)
+    for path in [data, *data.rglob("*")]:  # as an earlier version left it (umask 022)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    modes = _data_folder_modes(data)
+    assert modes["samspil.sqlite3"] == 0o600 and modes["reports/study-1/tables.xlsx"] == 0o600
+    assert modes["."] == 0o700 and modes["reports/study-1"] == 0o700
+    assert not any(mode & 0o077 for mode in modes.values()), modes
+
+
 # -- the debug page stays closed ----------------------------------------------------------
 
 
@@ -264,6 +321,16 @@ def test_client_addresses_are_redacted_and_times_kept():
     assert redact(text) == "2026-12-01 21:19:56,120 from [address] and [address]"
 
 
+def test_the_access_logs_time_is_kept_and_query_values_dropped():
+    line = '[07/Dec/2026:01:02:03 +0100] "GET /register/?q=Hansen&kommune=101 HTTP/1.1" 200'
+    assert redact(line, queries=True) == (
+        '[07/Dec/2026:01:02:03 +0100] "GET /register/?q=[value]&kommune=[value] HTTP/1.1" 200'
+    )
+    assert redact("fe80::1 and 2001:0db8:0000:0000:0000:8a2e:0370:7334") == (
+        "[address] and [address]"
+    )
+
+
 def _access_lines(with_addresses: bool) -> str:
     """One request through gunicorn's own access logger, configured as `samspil serve` does."""
     import datetime as dt
@@ -275,7 +342,10 @@ def _access_lines(with_addresses: bool) -> str:
     cfg = Config()
     cfg.set("accesslog", "-")
     cfg.set("access_log_format", access_log_format(with_addresses))
-    cfg.set("logconfig_dict", gunicorn_logging(access_log_addresses=with_addresses))
+    cfg.set(
+        "logconfig_dict",
+        gunicorn_logging(access_log=True, access_log_addresses=with_addresses),
+    )
     logger = Logger(cfg)
     handler = logging.getLogger("gunicorn.access").handlers[0]
     stream = io.StringIO()
@@ -304,12 +374,74 @@ def test_access_log_has_no_links_and_no_addresses_unless_configured():
     assert "gunicorn.access: 203.0.113.9 " in with_addresses and "AbCdEf" not in with_addresses
 
 
-def test_access_log_is_off_by_default(tmp_path):
-    result = _python(
-        "from samspil.web import settings as s; print(s.ACCESS_LOG, s.ACCESS_LOG_ADDRESSES)",
-        {"SAMSPIL_DATA_DIR": str(tmp_path)},
-    )
-    assert result.stdout.split() == ["False", "False"]
+def _serve_and_log(tmp_path: Path, **env: str) -> str:
+    """Standard error of a real `samspil serve` on a loopback port that answered a health
+    check, a register search for SEARCH_WORD and a personal link."""
+    import http.client
+    import time
+
+    from tests.web.conftest import free_port
+
+    def get(port: int, path: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    port = free_port()
+    environment = {**os.environ, "SAMSPIL_DATA_DIR": str(tmp_path), **env}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SAMSPIL_SECRET_KEY"):
+        environment.pop(name, None)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "samspil.cli", "serve", "--port", str(port), "--no-worker"],
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if get(port, "/healthz") == 200:
+                        break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(log.read_text())
+                time.sleep(0.2)
+            assert get(port, f"/register/?q={SEARCH_WORD}&kommune=101") == 200
+            assert get(port, f"/s/{TOKEN}/") in (404, 429)
+        finally:
+            process.terminate()
+            process.wait(60)
+    return log.read_text()
+
+
+SEARCH_WORD = "Kragefjerhaven"
+
+
+@pytest.mark.slow
+def test_access_log_is_off_by_default_in_the_running_server(tmp_path):
+    output = _serve_and_log(tmp_path)
+    assert "samspil: serving on" in output  # the server did write its own lines
+    assert "GET /" not in output and SEARCH_WORD not in output and TOKEN not in output
+
+
+@pytest.mark.slow
+def test_access_log_when_on_keeps_the_time_and_drops_search_words_and_links(tmp_path):
+    import re
+
+    output = _serve_and_log(tmp_path, SAMSPIL_ACCESS_LOG="1")
+    assert SEARCH_WORD not in output and TOKEN not in output and "127.0.0.1 " not in output
+    time_ = r"\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]"
+    assert re.search(
+        time_ + r' "GET /register/\?q=\[value\]&kommune=\[value\] HTTP/1.1" 200 ', output
+    ), output
+    assert re.search(time_ + r' "GET /s/\[token\]/ HTTP/1.1" 4\d\d ', output), output
 
 
 def test_redact_filter_keeps_addresses_only_when_told():

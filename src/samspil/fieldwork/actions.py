@@ -11,13 +11,14 @@ import re
 import smtplib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from samspil.errors import DomainError
@@ -31,6 +32,22 @@ logger = logging.getLogger(__name__)
 
 class ActionError(DomainError):
     """A write that is not allowed in the current state; the message is for the user."""
+
+
+class RoundTooSoon(ActionError):
+    """A round asked for too soon after the round before it (``do_send_round(min_gap=)``)."""
+
+    def __init__(self, previous: MailRound, earliest: datetime) -> None:
+        self.previous = previous
+        self.earliest = earliest
+        super().__init__(
+            _("%(round)s was queued for %(when)s; the next round can be sent from %(earliest)s.")
+            % {
+                "round": capfirst(round_label(previous.number)),
+                "when": timezone.localtime(previous.send_after).strftime("%d.%m.%Y %H:%M"),
+                "earliest": timezone.localtime(earliest).strftime("%d.%m.%Y %H:%M"),
+            }
+        )
 
 
 def default_population_noun(population: str) -> str:
@@ -243,6 +260,7 @@ def do_send_round(
     send_after: datetime | None = None,
     user: User | None = None,
     expected_round: int | None = None,
+    min_gap: timedelta | None = None,
 ) -> MailRound:
     """Queue the study's next round: the invitation, then reminders 1-3.
 
@@ -250,7 +268,10 @@ def do_send_round(
     messages (see fieldwork.rounds). ``send_after`` schedules the round for a later time.
     The unique constraint (study, round number) refuses a second start of the same round,
     however many clicks arrive at once; with ``expected_round`` (the button's round) a
-    second click is refused instead of starting the round after it.
+    second click is refused instead of starting the round after it. With ``min_gap``
+    (`samspil study remind`, which names no round) a round less than ``min_gap`` after the
+    "send from" of the round before it is refused with :class:`RoundTooSoon`: of two runs
+    at once, the second finds the first's round (the study row is locked meanwhile).
     """
     now = timezone.now()
     when = max(send_after or now, now)
@@ -270,6 +291,10 @@ def do_send_round(
                     _("A round cannot be sent before the round it follows (%(when)s).")
                     % {"when": timezone.localtime(previous.send_after).strftime("%d.%m.%Y %H:%M")}
                 )
+            if previous is not None and min_gap is not None:
+                earliest = previous.send_after + min_gap
+                if when < earliest:
+                    raise RoundTooSoon(previous, earliest)
             mail_round = MailRound.objects.create(
                 study=locked,
                 number=number,

@@ -189,8 +189,11 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 # unless SAMSPIL_ACCESS_LOG_ADDRESSES=1), see samspil.web.logfilter.
                 "accesslog": "-" if settings.ACCESS_LOG else None,
                 "access_log_format": access_log_format(settings.ACCESS_LOG_ADDRESSES),
+                # The access logger writes nowhere unless SAMSPIL_ACCESS_LOG=1 (gunicorn
+                # logs access whenever it has a logging configuration).
                 "logconfig_dict": gunicorn_logging(
-                    access_log_addresses=settings.ACCESS_LOG_ADDRESSES
+                    access_log=settings.ACCESS_LOG,
+                    access_log_addresses=settings.ACCESS_LOG_ADDRESSES,
                 ),
                 "control_socket_disable": True,  # one shared path per user; not needed
                 "timeout": 60,
@@ -295,9 +298,20 @@ def cmd_remind(args: argparse.Namespace) -> int:
         )
     if args.at and args.wait:
         raise BadInput("--at and --wait cannot be combined (--wait sends now)")
-    mail_round = actions.do_send_round(
-        study, base_url=args.base_url, send_after=_when(args.at) if args.at else None
-    )
+    from samspil.fieldwork.rounds import REMIND_GAP
+
+    try:
+        mail_round = actions.do_send_round(
+            study,
+            base_url=args.base_url,
+            send_after=_when(args.at) if args.at else None,
+            min_gap=None if args.force else REMIND_GAP,
+        )
+    except actions.RoundTooSoon as exc:
+        raise BadInput(
+            f"study {study.pk}: {exc} Nothing was queued; a later --at, or --force, "
+            "queues it anyway."
+        ) from None
     label = actions.round_label(mail_round.number)
     if not args.wait:
         when = timezone_text(mail_round.send_after)
@@ -476,6 +490,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--base-url", help="site address for the links (default SAMSPIL_BASE_URL)")
     p.add_argument("--at", help="send from this local date and time, e.g. '2026-03-01 09:00'")
     p.add_argument("--wait", action="store_true", help="send now from this process and wait")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="queue the round even within an hour of the round before it",
+    )
     p.set_defaults(func=_handler(cmd_remind))
 
     p = sub.add_parser("status", help="response figures, overall and per municipality")

@@ -53,6 +53,10 @@ SLICE_SECONDS = 60.0
 # heartbeat is older than STALE_SECONDS (on its own host: as soon as its process is gone).
 BEAT_SECONDS = 5.0
 STALE_SECONDS = 120.0
+# `samspil study remind` queues a round no sooner than this after the "send from" of the
+# round before it (unless --force): two runs at once, or a cron job and a person, send one
+# round, not reminders 1 and 2 within a minute (docs/fieldwork.md, "E-mail rounds").
+REMIND_GAP = timedelta(hours=1)
 
 # Set by the worker on SIGTERM: sending loops stop after the current message.
 STOP = threading.Event()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -113,3 +114,29 @@ def installation_secret_key(data_dir: Path) -> str:
             f"cannot create the secret key file {path} ({exc.strerror}); set SAMSPIL_DATA_DIR "
             "to a writable folder or SAMSPIL_SECRET_KEY"
         ) from None
+
+
+def keep_private(data_dir: Path) -> None:
+    """Files samspil writes are readable by their owner only.
+
+    Sets this process's umask to 077, so that what it and the processes it starts (gunicorn
+    workers, the e-mail worker) create — the SQLite database with its -wal and -shm files
+    (SQLite gives them the database's permissions), reports, exports — is owner-only, and
+    takes the group's and others' permissions off what an earlier version left in the data
+    folder (the folder itself becomes 700). Symbolic links and other users' files are left
+    alone.
+    """
+    os.umask(0o077)
+    if not data_dir.is_dir():
+        return
+    owner = os.geteuid()
+    for folder, _folders, files in os.walk(data_dir):
+        for path in (folder, *(os.path.join(folder, name) for name in files)):
+            try:
+                status = os.lstat(path)
+                if stat.S_ISLNK(status.st_mode) or status.st_uid != owner:
+                    continue
+                if status.st_mode & 0o077:
+                    os.chmod(path, stat.S_IMODE(status.st_mode) & 0o700)
+            except OSError:  # gone meanwhile, or not ours to change
+                continue

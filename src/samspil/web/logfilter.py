@@ -29,8 +29,15 @@ TOKEN_CANDIDATE = re.compile(
 )
 TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]{43}")
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-# At least three colons, so that times of day (21:19:56) are left alone.
-IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){3,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+# Eight groups, or fewer with "::" among them, so that times of day (21:19:56, and the
+# access log's 07/Dec/2026:01:02:03, whose year reads as a hexadecimal group) are left alone.
+IPV6 = re.compile(
+    r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
+    r"|(?=[0-9A-Fa-f:]*::)(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])"
+)
+# A query's values (the register's search words, a search's municipality): the access log
+# keeps the parameter names only.
+QUERY_VALUE = re.compile(r"([?&][^=&\s\"#?]*=)[^&\s\"#]*")
 
 
 def _token(match: re.Match[str]) -> str:
@@ -38,9 +45,11 @@ def _token(match: re.Match[str]) -> str:
     return "[token]" if TOKEN_CHARACTERS.fullmatch(unquote(text)) else text
 
 
-def redact(text: str, *, addresses: bool = True) -> str:
-    """The text without e-mail addresses, personal links and (``addresses``) client
-    addresses."""
+def redact(text: str, *, addresses: bool = True, queries: bool = False) -> str:
+    """The text without e-mail addresses, personal links, (``addresses``) client
+    addresses and (``queries``) the values in a URL's query."""
+    if queries:
+        text = QUERY_VALUE.sub(r"\1[value]", text)
     text = EMAIL.sub("[e-mail]", text)
     text = LINK.sub(r"\1[token]", text)
     text = TOKEN_CANDIDATE.sub(_token, text)
@@ -51,16 +60,17 @@ def redact(text: str, *, addresses: bool = True) -> str:
 
 
 class RedactFilter(logging.Filter):
-    def __init__(self, name: str = "", addresses: bool = True) -> None:
+    def __init__(self, name: str = "", addresses: bool = True, queries: bool = False) -> None:
         super().__init__(name)
         self.addresses = addresses
+        self.queries = queries
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not hide the record
             message = str(record.msg)
-        record.msg = redact(message, addresses=self.addresses)
+        record.msg = redact(message, addresses=self.addresses, queries=self.queries)
         record.args = None
         if hasattr(record, "request"):
             record.request = None
@@ -70,12 +80,15 @@ class RedactFilter(logging.Filter):
 class RedactFormatter(logging.Formatter):
     """Redacts the final text, tracebacks included (an IntegrityError can quote a value)."""
 
-    def __init__(self, *args: Any, addresses: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, addresses: bool = True, queries: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.addresses = addresses
+        self.queries = queries
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), addresses=self.addresses)
+        return redact(super().format(record), addresses=self.addresses, queries=self.queries)
 
 
 # gunicorn's access log line: time, request line, status, size, duration. No referrer (it
@@ -87,10 +100,16 @@ def access_log_format(with_addresses: bool) -> str:
     return ("%(h)s " if with_addresses else "") + ACCESS_LOG_FORMAT
 
 
-def gunicorn_logging(*, access_log_addresses: bool = False) -> dict[str, Any]:
+def gunicorn_logging(
+    *, access_log: bool = False, access_log_addresses: bool = False
+) -> dict[str, Any]:
     """gunicorn's logging configuration for `samspil serve`: every line through the
     redacting filter and formatter; client addresses kept only in the access log and only
-    when asked for (SAMSPIL_ACCESS_LOG_ADDRESSES=1)."""
+    when asked for (SAMSPIL_ACCESS_LOG_ADDRESSES=1), a query's values never.
+
+    gunicorn writes an access log whenever it is given a logging configuration, whatever
+    its ``accesslog`` setting says; without ``access_log`` (SAMSPIL_ACCESS_LOG=1) its
+    access logger therefore writes nowhere."""
     fmt = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
 
     def handler(filter_name: str, formatter: str) -> dict[str, Any]:
@@ -113,8 +132,8 @@ def gunicorn_logging(*, access_log_addresses: bool = False) -> dict[str, Any]:
                 "qualname": "gunicorn.error",
             },
             "gunicorn.access": {
-                "level": "INFO",
-                "handlers": ["access_console"],
+                "level": "INFO" if access_log else "CRITICAL",
+                "handlers": ["access_console" if access_log else "nowhere"],
                 "propagate": False,
                 "qualname": "gunicorn.access",
             },
@@ -122,12 +141,14 @@ def gunicorn_logging(*, access_log_addresses: bool = False) -> dict[str, Any]:
         "handlers": {
             "error_console": handler("redact", "redacted"),
             "access_console": handler("redact_access", "redacted_access"),
+            "nowhere": {"class": "logging.NullHandler"},
         },
         "filters": {
             "redact": {"()": "samspil.web.logfilter.RedactFilter"},
             "redact_access": {
                 "()": "samspil.web.logfilter.RedactFilter",
                 "addresses": not access_log_addresses,
+                "queries": True,
             },
         },
         "formatters": {
@@ -136,6 +157,7 @@ def gunicorn_logging(*, access_log_addresses: bool = False) -> dict[str, Any]:
                 "()": "samspil.web.logfilter.RedactFormatter",
                 "format": fmt,
                 "addresses": not access_log_addresses,
+                "queries": True,
             },
         },
     }

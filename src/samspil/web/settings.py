@@ -22,6 +22,7 @@ from samspil.web.env import (
     env_list,
     env_str,
     installation_secret_key,
+    keep_private,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -43,6 +44,9 @@ if PRODUCTION and DEMO:
 # -- storage ------------------------------------------------------------------------------
 
 DATA_DIR: Path = Path(env_str("SAMSPIL_DATA_DIR", "var")).expanduser().resolve()
+# Everything in the data folder (database, reports, the secret key) is readable by its
+# owner only: umask 077 for every samspil process, older files made owner-only.
+keep_private(DATA_DIR)
 
 # The secret key signs sessions and CSRF tokens. Never a constant in the code: generated on
 # first start and kept in the data folder (readable by its owner only); one shared value
