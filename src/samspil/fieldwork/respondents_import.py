@@ -20,6 +20,7 @@ from samspil.errors import DomainError
 from samspil.fieldwork.models import Municipality, municipality_lookup
 from samspil.fieldwork.municipalities import normalise
 from samspil.importing import DataImportError, Limits, Problem, read_table
+from samspil.web.uploads import problem_text
 
 MAX_ROWS = 20000
 MAX_ERRORS = 50
@@ -210,4 +211,4 @@ def _problem(problem: Problem) -> str:
         return _("%(file)s: not a readable XLSX file.") % {"file": problem.file}
     if problem.message == "the file is empty":
         return _("%(file)s: the file is empty.") % {"file": problem.file}
-    return str(problem)
+    return problem_text(problem)  # the reader's other refusals (too many rows, UTF-16, ...)
