@@ -127,3 +127,24 @@ def test_a_doctype_in_a_part_is_refused():
 def test_a_file_that_is_no_zip_archive_is_refused_as_unreadable():
     with pytest.raises(DataImportError, match=r"liste\.xlsx: cannot read XLSX: not a zip archive"):
         read_table(b"navn,email\n", "liste.xlsx")
+
+
+def test_a_report_definition_with_an_alias_bomb_is_refused_in_little_memory():
+    """A YAML definition whose aliases name a billion cells: the loader keeps aliases as
+    references and the schema refuses the first wrong chapter, so nothing is expanded."""
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    text = "\n".join([*lines, "id: bomb", "instrument: kd2024", "title: *a8", "chapters: *a8"])
+    program = (
+        "import resource, sys\n"
+        "from samspil.reports.spec import SpecError, parse_spec\n"
+        "try:\n    parse_spec(sys.stdin.read(), 'bomb.yaml')\n"
+        "except SpecError as exc:\n    print(str(exc).splitlines()[0])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], input=text, capture_output=True, text=True, timeout=600
+    )
+    first, peak_kib = done.stdout.strip().splitlines()
+    assert first.startswith("bomb.yaml: ")
+    assert int(peak_kib) / 1024 < PEAK_MB
