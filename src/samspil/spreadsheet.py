@@ -15,9 +15,10 @@ Reading: every XLSX file samspil reads (answers, respondent lists, register impo
 XLSForms) is first measured by :func:`check_xlsx`, before openpyxl or pyxform parse it:
 what its parts unpack to (the zip directory's sizes, which also bound what any reader gets
 out of a part) and how hard they are packed, then one streaming pass of expat over the
-XML: no row wider than the column limit or with a value beyond its sheet's header, no row
-number or declared dimension beyond the limits, no more shared strings than cells use
-them, no DOCTYPE. Memory stays constant; time is linear in the unpacked size.
+XML: no row wider than the column limit, no more than a million cells beyond their sheet's
+header (the table reader refuses any value there in the sheet it reads), no row number or
+declared dimension beyond the limits, no more shared strings than cells use them, no
+DOCTYPE. Memory stays constant; time is linear in the unpacked size.
 
 Pure: no Django.
 """
@@ -129,7 +130,7 @@ class XlsxLimits:
     total_mb: int = 512  # what all parts unpack to together
     ratio: int = 100  # how much smaller a part over 1 MB may be packed (a zip bomb)
     parts: int = 2_000  # files in the archive
-    empty_beyond: int = 1_000_000  # empty cells beyond the header, all sheets together
+    beyond: int = 1_000_000  # cells right of their sheet's header, all sheets together
     spare_strings: int = 10_000  # shared strings no cell uses
 
 
@@ -205,7 +206,7 @@ class _Scan:
         self.limits = limits
         self.string_cells = 0  # cells that read a shared string
         self.strings = 0  # shared strings (<si>)
-        self.empty_beyond = 0
+        self.beyond = 0  # cells right of their sheet's header, all sheets
 
     def part(self, book: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         import xml.parsers.expat
@@ -277,16 +278,12 @@ class _Scan:
             if self.row <= 1:
                 self.header = max(self.header, self.column) if self.valued else self.header
             elif self.column > self.header_width():
-                if self.valued:
-                    message = (
-                        f"a value beyond the last column of the header (column {self.column}, "
-                        f"the header has {self.header_width()})"
-                    )
-                    raise SpreadsheetError(message, self.row)
-                self.empty_beyond += 1
-                if self.empty_beyond > self.limits.empty_beyond:
-                    limit = self.limits.empty_beyond
-                    raise SpreadsheetError(f"more than {limit:,} empty cells beyond the header")
+                # Empty (or, in a sheet no reader uses, filled) cells beyond the header: the
+                # table reader refuses a value there in the sheet it reads, once parsed.
+                self.beyond += 1
+                if self.beyond > self.limits.beyond:
+                    limit = self.limits.beyond
+                    raise SpreadsheetError(f"more than {limit:,} cells beyond the header")
 
     def header_width(self) -> int:
         if self.width is None:

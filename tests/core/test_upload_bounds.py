@@ -89,20 +89,32 @@ def test_a_row_wider_than_the_column_limit_is_refused_naming_its_row():
     assert str(caught.value) == "liste.xlsx, row 3: more than 5000 columns"
 
 
-def test_a_row_with_a_value_beyond_the_header_is_refused_before_parsing():
+def test_a_row_with_a_value_beyond_the_header_is_refused_naming_its_row():
     row = xlsx_attacks.row_xml(3, ["Bo", "bo@example.org", "Odense", "ekstra"])
-    with pytest.raises(SpreadsheetError) as caught:
-        check_xlsx(xlsx_attacks.respondents([row]))
-    assert caught.value.row == 3
-    assert "a value beyond the last column of the header (column 4" in caught.value.message
+    with pytest.raises(DataImportError) as caught:
+        read_table(xlsx_attacks.respondents([row]), "liste.xlsx")
+    assert caught.value.problems[0].row == 3
+    assert "a value beyond the last column of the header ('ekstra')" in str(caught.value)
 
 
-def test_empty_cells_beyond_the_header_are_read_up_to_a_bound():
+def test_cells_beyond_the_header_are_read_up_to_a_bound():
     row = '<row r="3"><c t="inlineStr"><is><t>Bo</t></is></c>' + "<c/>" * 50 + "</row>"
     data = xlsx_attacks.respondents([row])
     assert len(read_table(data, "liste.xlsx").frame) == 2
-    with pytest.raises(SpreadsheetError, match="more than 40 empty cells beyond the header"):
-        check_xlsx(data, XlsxLimits(empty_beyond=40))
+    with pytest.raises(SpreadsheetError, match="more than 40 cells beyond the header"):
+        check_xlsx(data, XlsxLimits(beyond=40))
+
+
+def test_a_second_sheet_of_another_shape_does_not_stop_the_first_being_read():
+    """Only the first sheet is read: a wider table on the second is no problem."""
+    other = [xlsx_attacks.row_xml(1, ["Variabel"]), xlsx_attacks.row_xml(2, ["navn", "tekst"])]
+    first = [
+        xlsx_attacks.row_xml(1, xlsx_attacks.RESPONDENT_HEADER),
+        xlsx_attacks.row_xml(2, xlsx_attacks.RESPONDENT_ROW),
+    ]
+    sheets = {"Ark1": xlsx_attacks.sheet(first), "Koder": xlsx_attacks.sheet(other)}
+    table = read_table(xlsx_attacks.build_xlsx(sheets), "liste.xlsx")
+    assert table.frame.to_numpy().tolist() == [xlsx_attacks.RESPONDENT_ROW]
 
 
 def test_a_row_number_beyond_the_row_limit_is_refused():

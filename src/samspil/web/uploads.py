@@ -100,8 +100,8 @@ DANISH: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         ),
     ),
     (
-        re.compile(r"empty cells beyond the header"),
-        lambda m: gettext("too many empty cells to the right of the header."),
+        re.compile(r"cells beyond the header"),
+        lambda m: gettext("too many cells to the right of the header."),
     ),
     (
         re.compile(r"the sheet declares"),
