@@ -64,17 +64,28 @@ def test_a_utf16_respondent_list_with_its_byte_order_mark_is_imported(researcher
     assert study.respondents.filter(name="Åse", municipality__name="Køge").exists()
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_a_respondent_list_with_too_many_rows_is_refused_in_danish(
-    researcher_client, study, monkeypatch
+    researcher_client, study, monkeypatch, suffix
 ):
     from samspil.fieldwork import respondents_import
 
     monkeypatch.setattr(respondents_import, "MAX_ROWS", 2)
-    rows = "".join(f"P{i},p{i}@example.org,Odense\n" for i in range(5))
-    html = _upload_list(
-        researcher_client, study, "liste.csv", f"navn,email,kommune\n{rows}".encode()
-    )
-    assert "liste.csv: mere end 3 rækker." in html
+    people = [[f"P{i}", f"p{i}@example.org", "Odense"] for i in range(5)]
+    if suffix == "csv":
+        data = "".join(",".join(r) + "\n" for r in [["navn", "email", "kommune"], *people])
+        upload = data.encode()
+    else:
+        rows = [xlsx_attacks.row_xml(i, r) for i, r in enumerate(people, start=2)]
+        upload = xlsx_attacks.build_xlsx(
+            {
+                "Ark1": xlsx_attacks.sheet(
+                    [xlsx_attacks.row_xml(1, ["navn", "email", "kommune"]), *rows]
+                )
+            }
+        )
+    html = _upload_list(researcher_client, study, f"liste.{suffix}", upload)
+    assert f"liste.{suffix}: mere end 2 rækker." in html
     assert "Intet blev importeret." in html
 
 
