@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,7 +146,7 @@ def check_xlsx(source: bytes | Path | IO[bytes], limits: XlsxLimits = XLSX_LIMIT
 
     try:
         book = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
         raise SpreadsheetError("cannot read XLSX: not a zip archive") from None
     with book:
         parts = _measured_parts(book, limits)
@@ -229,9 +230,12 @@ class _Scan:
                 while chunk := stream.read(_CHUNK):
                     parser.Parse(chunk, False)
                 parser.Parse(b"", True)
+        except SpreadsheetError:  # a ValueError too: raised by the handlers
+            raise
         except xml.parsers.expat.ExpatError as exc:
             raise SpreadsheetError(f"cannot read XLSX: {info.filename}: {exc}") from None
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
+            # broken or encrypted parts, unknown compression (NotImplementedError)
             raise SpreadsheetError(f"cannot read XLSX: {exc}") from None
         self.check_dimension()
 

@@ -160,3 +160,21 @@ def test_a_report_definition_with_an_alias_bomb_is_refused_in_little_memory():
     first, peak_kib = done.stdout.strip().splitlines()
     assert first.startswith("bomb.yaml: ")
     assert int(peak_kib) / 1024 < PEAK_MB
+
+
+def test_damaged_xlsx_files_give_a_message_never_a_traceback():
+    """Seeded byte flips in a valid file: read, or refused with a DataImportError."""
+    import random
+
+    data = xlsx_attacks.respondents()
+    generator = random.Random(17)
+    messages: list[str] = []
+    for _ in range(200):
+        damaged = bytearray(data)
+        for _ in range(generator.randint(1, 8)):
+            damaged[generator.randrange(len(damaged))] = generator.randrange(256)
+        try:
+            read_table(bytes(damaged), "liste.xlsx")
+        except DataImportError as exc:
+            messages.append(str(exc))
+    assert messages and all(m.startswith("liste.xlsx") for m in messages)

@@ -340,6 +340,8 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
     except Exception as exc:  # openpyxl raises several types for broken files
         raise DataImportError([Problem(name, None, None, f"cannot read XLSX: {exc}")]) from None
     try:
+        if not book.worksheets:
+            raise DataImportError([Problem(name, None, None, "cannot read XLSX: no sheet")])
         rows = book.worksheets[0].iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
@@ -349,6 +351,10 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
             header.pop()
         _check_header_names(name, header, limits)
         body = _xlsx_body(name, rows, len(header), limits)
+    except DataImportError:
+        raise
+    except Exception as exc:  # a damaged sheet: openpyxl raises several types
+        raise DataImportError([Problem(name, None, None, f"cannot read XLSX: {exc}")]) from None
     finally:
         book.close()
     frame = pd.DataFrame(body, columns=header, dtype=object)
