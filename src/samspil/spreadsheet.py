@@ -138,6 +138,7 @@ class XlsxLimits:
 XLSX_LIMITS = XlsxLimits()
 MB = 1024 * 1024
 _CHUNK = 1 << 16
+_BEFORE_XML = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"  # byte order marks, NULs of UTF-16, space
 
 
 def check_xlsx(source: bytes | Path | IO[bytes], limits: XlsxLimits = XLSX_LIMITS) -> None:
@@ -157,7 +158,7 @@ def check_xlsx(source: bytes | Path | IO[bytes], limits: XlsxLimits = XLSX_LIMIT
 
 
 def _measured_parts(book: zipfile.ZipFile, limits: XlsxLimits) -> list[zipfile.ZipInfo]:
-    """The archive's XML parts, worksheets first; refused when any unpacks to too much."""
+    """The archive's parts, worksheets first; refused when any unpacks to too much."""
     infos = book.infolist()
     if len(infos) > limits.parts:
         raise SpreadsheetError(f"more than {limits.parts} parts in the archive")
@@ -176,8 +177,8 @@ def _measured_parts(book: zipfile.ZipFile, limits: XlsxLimits) -> list[zipfile.Z
                 f"the part {info.filename} is packed {ratio:.0f} to 1 (a zip bomb?); "
                 f"at most {limits.ratio} to 1"
             )
-    xml = [i for i in infos if i.filename.lower().endswith((".xml", ".rels"))]
-    return sorted(xml, key=lambda i: "worksheets/" not in i.filename.lower())
+    # Every part is looked at, whatever its name (a sheet's name is any the relations give).
+    return sorted(infos, key=lambda i: "worksheets/" not in i.filename.lower())
 
 
 def _column_number(ref: str) -> int:
@@ -227,8 +228,12 @@ class _Scan:
         parser.StartDoctypeDeclHandler = self.doctype
         try:
             with book.open(info) as stream:
-                while chunk := stream.read(_CHUNK):
+                chunk = stream.read(_CHUNK)
+                if not chunk.lstrip(_BEFORE_XML).startswith((b"<", b"<\x00")):
+                    return  # not XML (a picture, a printer's settings): no reader parses it
+                while chunk:
                     parser.Parse(chunk, False)
+                    chunk = stream.read(_CHUNK)
                 parser.Parse(b"", True)
         except SpreadsheetError:  # a ValueError too: raised by the handlers
             raise

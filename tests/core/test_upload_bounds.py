@@ -178,3 +178,11 @@ def test_damaged_xlsx_files_give_a_message_never_a_traceback():
         except DataImportError as exc:
             messages.append(str(exc))
     assert messages and all(m.startswith("liste.xlsx") for m in messages)
+
+
+def test_a_sheet_part_named_like_a_picture_is_measured_too():
+    """The relations may name a sheet anything: every part that is XML is scanned."""
+    data = xlsx_attacks.wide_row(6_000)
+    renamed = xlsx_attacks.rename_part(data, "xl/worksheets/sheet1.xml", "xl/media/image1.png")
+    with pytest.raises(DataImportError, match=r"liste\.xlsx, row 3: more than 5000 columns"):
+        read_table(renamed, "liste.xlsx")

@@ -155,3 +155,17 @@ def xlsform(dimension: str | None = None, last_row: int | None = None) -> bytes:
         rows.append(f'<row r="{last_row}"/>')
     choices = [row_xml(i, values) for i, values in enumerate(XLSFORM_CHOICES, start=1)]
     return build_xlsx({"survey": sheet(rows, dimension), "choices": sheet(choices)})
+
+
+def rename_part(data: bytes, old: str, new: str) -> bytes:
+    """The file with part ``old`` stored as ``new`` (the relations follow)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
+                short_old, short_new = old.removeprefix("xl/"), new.removeprefix("xl/")
+                content = content.replace(short_old.encode(), short_new.encode())
+            name = new if info.filename == old else info.filename
+            target.writestr(name, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
