@@ -217,3 +217,39 @@ def test_field_counts_on_bytes_are_those_of_each_line(text, sep, chunk, long_lin
         table.CHUNK, table.LONG_LINES = previous
     by_line = [line.count(sep) + 1 if line.strip("\r") else 0 for line in text.split("\n")]
     assert counts.tolist() == by_line
+
+
+def test_a_sav_that_gives_its_case_count_as_minus_one_still_meets_the_case_limit(tmp_path):
+    """The header's case count (bytes 80-83) is -1, "unknown": the limit is counted."""
+    import struct
+
+    from samspil.importing import Limits
+
+    path = _sav(tmp_path, [1.0, 2.0, 3.0], {1.0: "Slet ikke"})
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"$FL2" and struct.unpack("<i", data[80:84]) == (3,)
+    data[80:84] = struct.pack("<i", -1)
+    path.write_bytes(bytes(data))
+    assert len(read_table(path, limits=Limits(rows=3)).frame) == 3
+    with pytest.raises(DataImportError, match="more than 5000 variables or 2 cases"):
+        read_table(path, limits=Limits(rows=2))
+
+
+def test_a_utf16_csv_with_its_byte_order_mark_is_read_as_the_utf8_file():
+    text = demo_file("kd2024_demo.csv").read_text(encoding="utf-8")
+    plain = read_responses(text.encode("utf-8"), load("kd2024"), name="svar.csv")
+    for encoding in ("utf-16", "utf-16-be"):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        wide = read_responses(data, load("kd2024"), name="svar.csv")
+        pd.testing.assert_frame_equal(wide.data, plain.data)
+        assert "svar.csv: read as UTF-16 (it has a UTF-16 byte order mark)" in wide.notes
+
+
+def test_a_utf16_csv_without_its_byte_order_mark_is_refused_with_save_as_csv_utf8(tmp_path, capsys):
+    path = tmp_path / "svar.csv"
+    path.write_bytes("respondent_id,udf_by\nr1,3\n".encode("utf-16-le"))
+    assert main(["export", "kd2024", "--data", str(path), "--to", "csv"]) == 2
+    message = capsys.readouterr().err
+    assert f"{path}: not a text (CSV) file in UTF-8; save it as CSV UTF-8" in message

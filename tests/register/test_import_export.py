@@ -323,3 +323,14 @@ def test_the_actor_and_respondent_imports_read_municipalities_alike(tmp_path, ca
     assert by_actor == by_respondent == [
         "Aarhus", "København", "København", "Lyngby-Taarbæk", "Bornholm"
     ]  # fmt: skip
+
+
+def test_an_actors_xlsx_with_a_ten_million_cell_row_is_refused_before_parsing(tmp_path, capsys):
+    """The register import reads through the one table reader: the XLSX bounds hold."""
+    from tests.core import xlsx_attacks
+
+    path = tmp_path / "aktoerer.xlsx"
+    path.write_bytes(xlsx_attacks.wide_row())
+    assert main(["register", "import", "--actors", str(path)]) == 2
+    assert f"{path}: the part xl/worksheets/sheet1.xml is packed" in capsys.readouterr().err
+    assert not Organization.objects.exists()

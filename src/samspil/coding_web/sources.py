@@ -28,6 +28,7 @@ from samspil.importing import (
 )
 from samspil.instruments import Instrument, resolve
 from samspil.responses import Responses
+from samspil.web.uploads import problem_text
 
 MAX_ERRORS = 50
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
@@ -59,7 +60,7 @@ def read_units_file(filename: str, content: bytes, codebook: Codebook) -> list[U
     try:
         table = read_table(content, name)
     except DataImportError as exc:
-        raise UnitFileError([str(p) for p in exc.problems]) from None
+        raise UnitFileError([problem_text(p) for p in exc.problems]) from None
     frame = table.frame
     errors, columns, id_column = _check_header(name, frame, instrument, codebook)
     if id_column is not None:

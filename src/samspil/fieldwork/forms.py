@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Study
 from samspil.instruments import InstrumentError, bundled_ids, load_bytes
-from samspil.web.uploads import check_table_upload, check_upload_size
+from samspil.instruments.xlsform import XLSFORM_LIMITS
+from samspil.web.uploads import check_table_upload, check_upload_size, check_xlsx_upload
 
 
 class MailTextsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -43,6 +44,7 @@ class StudyCreateForm(forms.Form):
         name = upload.name or "upload"
         if not name.lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")):
             raise forms.ValidationError(_("Use an XLSForm (.xlsx) or YAML file."))
+        check_xlsx_upload(upload, XLSFORM_LIMITS)  # before pyxform parses it
         try:
             instrument = load_bytes(upload.read(), name)
         except InstrumentError as exc:

@@ -9,6 +9,7 @@ nothing is imported unless the whole file is valid.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from samspil.errors import DomainError
 from samspil.fieldwork.models import Municipality, municipality_lookup
 from samspil.fieldwork.municipalities import normalise
 from samspil.importing import DataImportError, Limits, Problem, read_table
+from samspil.web.uploads import problem_text
 
 MAX_ROWS = 20000
 MAX_ERRORS = 50
@@ -210,4 +212,6 @@ def _problem(problem: Problem) -> str:
         return _("%(file)s: not a readable XLSX file.") % {"file": problem.file}
     if problem.message == "the file is empty":
         return _("%(file)s: the file is empty.") % {"file": problem.file}
-    return str(problem)
+    if re.fullmatch(r"more than [\d,]+ rows", problem.message):  # the reader stops one later
+        return _("%(file)s: more than %(max)s rows.") % {"file": problem.file, "max": MAX_ROWS}
+    return problem_text(problem)  # the reader's other refusals (too many rows, UTF-16, ...)

@@ -8,14 +8,16 @@ columns, rows and cell size are checked before the body is parsed, repeated head
 one dictionary pass, the field count of every row in one pass. Every problem is a
 :class:`Problem` naming file, row and column; the reader raises :class:`DataImportError`.
 
-CSV: UTF-8 (with or without BOM) or, failing that, Windows-1252 as Danish Excel saves it;
-the separator (``,`` ``;`` or tab) is sniffed over the first lines, quote-aware; a row with
-more or fewer fields than the header is an error naming the row; trailing empty rows
-(``;;;`` as Excel writes them) are ignored.
+CSV: UTF-8 (with or without BOM), UTF-16 with its BOM, or, failing that, Windows-1252 as
+Danish Excel saves it; the separator (``,`` ``;`` or tab) is sniffed over the first lines,
+quote-aware; a row with more or fewer fields than the header is an error naming the row;
+trailing empty rows (``;;;`` as Excel writes them) are ignored. XLSX: measured by
+:func:`samspil.spreadsheet.check_xlsx` before openpyxl parses it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -132,9 +134,22 @@ def read_table(
 # -- CSV ----------------------------------------------------------------------------------
 
 
+def _utf16(name: str, data: bytes, notes: list[str]) -> bytes:
+    """A UTF-16 file with its byte order mark (Excel's "Unicode text") as UTF-8 bytes."""
+    try:
+        text = data.decode("utf-16")  # the mark gives the byte order and is dropped
+    except UnicodeDecodeError:
+        raise DataImportError([Problem(name, None, None, UTF16_MESSAGE)]) from None
+    notes.append(f"{name}: read as UTF-16 (it has a UTF-16 byte order mark)")
+    return text.encode("utf-8")
+
+
+UTF16_MESSAGE = "not a text (CSV) file in UTF-8; save it as CSV UTF-8"
+
+
 def _decode(name: str, data: bytes, notes: list[str]) -> str:
     if b"\x00" in data[:SNIFF_CHARS]:
-        raise DataImportError([Problem(name, None, None, "not a text (CSV) file")])
+        raise DataImportError([Problem(name, None, None, UTF16_MESSAGE)])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -261,8 +276,10 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
     import pandas as pd
 
     notes: list[str] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = _utf16(name, data, notes)
     text = _decode(name, data, notes)
-    utf8 = not notes  # the only note _decode makes is for Windows-1252
+    utf8 = "Windows-1252" not in "".join(notes)  # _decode's note
     if not text or text.isspace():  # (not text.strip(): that copies the whole text)
         raise DataImportError([Problem(name, None, None, "the file is empty")])
     sep = sniff_separator(text)
@@ -312,11 +329,19 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
     import pandas as pd
     from openpyxl import load_workbook
 
+    from samspil.spreadsheet import SpreadsheetError, XlsxLimits, check_xlsx
+
+    try:  # measured before openpyxl parses anything (zip bombs, endless rows)
+        check_xlsx(data, XlsxLimits(columns=limits.columns, rows=limits.rows + 1))
+    except SpreadsheetError as exc:
+        raise DataImportError([Problem(name, exc.row, None, exc.message)]) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for broken files
         raise DataImportError([Problem(name, None, None, f"cannot read XLSX: {exc}")]) from None
     try:
+        if not book.worksheets:
+            raise DataImportError([Problem(name, None, None, "cannot read XLSX: no sheet")])
         rows = book.worksheets[0].iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
@@ -326,6 +351,10 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
             header.pop()
         _check_header_names(name, header, limits)
         body = _xlsx_body(name, rows, len(header), limits)
+    except DataImportError:
+        raise
+    except Exception as exc:  # a damaged sheet: openpyxl raises several types
+        raise DataImportError([Problem(name, None, None, f"cannot read XLSX: {exc}")]) from None
     finally:
         book.close()
     frame = pd.DataFrame(body, columns=header, dtype=object)
@@ -370,9 +399,13 @@ def _read_sav(name: str, data: bytes, limits: Limits) -> Table:
         try:
             _, meta = pyreadstat.read_sav(handle.name, metadataonly=True)
             if (meta.number_columns or 0) > limits.columns or (meta.number_rows or 0) > limits.rows:
-                message = f"more than {limits.columns} variables or {limits.rows:,} cases"
-                raise DataImportError([Problem(name, None, None, message)])
-            frame, meta = pyreadstat.read_sav(handle.name, user_missing=True)
+                raise DataImportError([Problem(name, None, None, _too_many(limits))])
+            # The header may not say (-1: unknown): one case more than the limit is read.
+            frame, meta = pyreadstat.read_sav(
+                handle.name, user_missing=True, row_limit=limits.rows + 1
+            )
+            if len(frame) > limits.rows:
+                raise DataImportError([Problem(name, None, None, _too_many(limits))])
         except DataImportError:
             raise
         except Exception as exc:  # pyreadstat raises its own ReadstatError
@@ -389,6 +422,10 @@ def _read_sav(name: str, data: bytes, limits: Limits) -> Table:
         for column, table in (meta.variable_value_labels or {}).items()
     }
     return Table(name, frame, "case", sav=SavMeta(labels, missing))
+
+
+def _too_many(limits: Limits) -> str:
+    return f"more than {limits.columns} variables or {limits.rows:,} cases"
 
 
 # -- header ---------------------------------------------------------------------------------

@@ -34,10 +34,13 @@ from samspil.questions.types import (
     Question,
     SingleChoice,
 )
+from samspil.spreadsheet import XlsxLimits
 
 __all__ = ["load_xlsform", "read_xlsform", "write_xlsform"]
 
 SUFFIXES = (".xlsx", ".xlsm")
+# A questionnaire's sheets are small: these bound what a crafted file makes pyxform build.
+XLSFORM_LIMITS = XlsxLimits(columns=1_000, rows=100_001, part_mb=64, total_mb=128)
 # The extra column samspil reads and writes (other tools ignore it): on a note
 # ``intro`` (the next question's intro) or ``definition`` (a definition box of the
 # section); on a select_one ``pick`` (a number picked from a list); on a table-list row
@@ -105,6 +108,14 @@ def read_xlsform(source: Path | bytes, name: str) -> Instrument:
     from pyxform import xls2json, xls2json_backends
     from pyxform.errors import PyXFormError
 
+    from samspil.spreadsheet import SpreadsheetError, check_xlsx
+
+    try:  # measured before pyxform and openpyxl parse anything
+        if isinstance(source, bytes) or source.suffix.lower() in SUFFIXES:
+            check_xlsx(source, XLSFORM_LIMITS)
+    except SpreadsheetError as exc:
+        where = f"{name}, row {exc.row}" if exc.row else name
+        raise InstrumentError(f"{where}: {exc.message}") from None
     warnings: list[str] = []
     try:
         book = xls2json_backends.get_xlsform(
