@@ -66,9 +66,12 @@ def compute(
     min_cell: int | None = None,
     previous: Responses | None = None,
     previous_label: str = "",
+    match: str | None = None,
 ) -> tuple[ReportSpec, list[Result]]:
     """Every block of the definition computed from the answers; with ``previous`` (the
-    previous wave, items matched by variable name) comparable tables get it beside."""
+    previous wave, items matched by variable name) comparable tables get it beside, its
+    changes tested as a panel when units are matched on ``match`` (default ``kommune``
+    when both waves have it; "none": independent samples)."""
     spec = report_spec(spec, responses)
     inputs = Inputs(
         instrument=responses.instrument,
@@ -80,12 +83,13 @@ def compute(
     )
     results = build(spec, inputs)
     if previous is not None:
-        from samspil.reports.waves import Waves, add_previous, previous_results
+        from samspil.reports.waves import Waves, add_previous, panel_of, previous_results
 
         before = Inputs(
             instrument=previous.instrument, data=previous.data, min_cell=inputs.min_cell
         )
-        waves = Waves(inputs, before, previous_label or "forrige runde")
+        panel = panel_of(inputs, before, match)
+        waves = Waves(inputs, before, previous_label or "forrige runde", panel)
         add_previous(results, previous_results(spec, waves), waves)
     return spec, results
 
@@ -103,6 +107,7 @@ def make_report(
     banner: str = "",
     previous: Responses | None = None,
     previous_label: str = "",
+    match: str | None = None,
     meta: Meta | None = None,
     study: StudyInfo | None = None,
     pdf: PdfElsewhere | None = None,
@@ -123,6 +128,7 @@ def make_report(
         min_cell=min_cell,
         previous=previous,
         previous_label=previous_label,
+        match=match,
     )
     meta = meta or Meta()
     if banner and not meta.banner:

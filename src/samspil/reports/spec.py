@@ -92,6 +92,11 @@ class Block(Strict):
     )
     figure_label: str | None = None
     note: str = ""
+    paired_test: Literal["t", "wilcoxon"] = Field(
+        default="t",
+        description="With a previous wave of the same units (a panel): the test of a mean's "
+        "change, the paired t-test or the Wilcoxon signed-rank test.",
+    )
     # crosstab
     group_by: GroupBy | None = None
     row_codes: list[int] | None = None
