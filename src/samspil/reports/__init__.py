@@ -20,7 +20,7 @@ import pandas as pd
 
 from samspil.reports.build import Inputs, Result, build
 from samspil.reports.document import Meta
-from samspil.reports.spec import ReportSpec, SpecError, load_spec
+from samspil.reports.spec import ReportSpec, SpecError, load_spec, unknown_references
 from samspil.responses import Responses, StudyInfo
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
             f"report {spec.id} is for instrument {spec.instrument}, "
             f"but the answers are for {responses.instrument.id}"
         )
+    problems = unknown_references(spec, responses.instrument)
+    if problems:  # a table is never dropped in silence for a misspelt name
+        raise SpecError("\n".join(f"report definition {spec.id}: {p}" for p in problems))
     return spec
 
 

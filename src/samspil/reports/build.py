@@ -23,7 +23,8 @@ from samspil.reports.formatting import n_range, number, quotes
 from samspil.reports.kinds import TABLE_KINDS, register_table_kind
 from samspil.reports.spec import Block, ReportSpec
 
-Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars", "p"]
+# as_given: with the decimals the value has (a number question's minimum and maximum)
+Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars", "p", "as_given"]
 
 
 @dataclass(frozen=True)
@@ -216,18 +217,95 @@ def _base_sentence(block: Block, var: Variable) -> str:
     return ""
 
 
-def base_rule(kinds: set[str]) -> str:
-    """The rule for special answers, said once in the method chapter, for the kinds the
-    questionnaire has ("" when it has none)."""
+DISTRIBUTION_KINDS = ("distribution", "frequency", "crosstab")
+
+
+def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
+    """The rule each kind of table of the definition follows for special answers and its
+    base, said once in the method chapter (only for the kinds and special answers the
+    report has; "" when there is nothing to say). A table that departs from the rule
+    without showing it says so in its note (:func:`_base_sentence`)."""
+    variables = instrument.variable_map
+    kinds = {b.kind for b in spec.blocks}
+
+    def specials(block: Block) -> set[str]:
+        names = list(block.variables or [])
+        if block.question and block.question in instrument.question_map:
+            names += [v.name for v in instrument.question_variables(block.question)]
+        return {k for n in names if n in variables for k in variables[n].special_codes.values()}
+
+    spread = [b for b in spec.blocks if b.kind in DISTRIBUTION_KINDS]
     parts = []
-    if "dont_know" in kinds:
-        parts.append("“Ved ikke” indgår i basen, hvor intet andet er nævnt under tabellen.")
-    if "not_applicable" in kinds:
+    dont_know = {b.include_dont_know for b in spread if "dont_know" in specials(b)}
+    if dont_know == {True}:
+        parts.append("I svarfordelingerne indgår “Ved ikke” i basen som en kategori for sig.")
+    elif dont_know == {False}:
+        parts.append(
+            "I svarfordelingerne indgår “Ved ikke” ikke i basen: procenterne er af dem, "
+            "der har svaret på selve skalaen."
+        )
+    elif dont_know:
+        parts.append(
+            "I svarfordelingerne indgår “Ved ikke” i basen, hvor intet andet er nævnt under "
+            "tabellen."
+        )
+    if any("not_applicable" in specials(b) for b in spread):
         parts.append(
             "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser det "
             "som en særskilt kategori."
         )
+    if any(b.list_excluded for b in spread if b.kind == "frequency"):
+        parts.append(
+            "Hvor svar uden for basen står på egne linjer uden procent, er “I alt” basen, "
+            "som procenterne er beregnet af."
+        )
+    summary_specials = set().union(*(specials(b) for b in spec.blocks if b.kind == "summary"))
+    if summary_specials:
+        named = " og ".join(
+            f"“{SPECIAL_NAMES[k]}”"
+            for k in ("dont_know", "not_applicable")
+            if k in summary_specials
+        )
+        parts.append(
+            "Gennemsnit og andele i tabellerne med gennemsnit er beregnet af svarene på "
+            f"skalaen; {named} indgår ikke."
+        )
+    if "multiple_response" in kinds:
+        parts.append(
+            "Ved spørgsmål med flere svarmuligheder er procenterne af dem, der har besvaret "
+            "spørgsmålet (valgt mindst én mulighed)."
+        )
+    if "numeric" in kinds:
+        parts.append(
+            "Ved talspørgsmål er gennemsnit, spredning, mindste og største værdi beregnet af "
+            "de angivne tal; mindste og største værdi vises med de decimaler, de er angivet med."
+        )
     return " ".join(parts)
+
+
+SPECIAL_NAMES = {"dont_know": "Ved ikke", "not_applicable": "Ikke relevant"}
+MUNICIPALITIES = 98  # Denmark's municipalities since 2007
+
+
+def census_text(data: pd.DataFrame, invited_groups: int | None = None) -> str:
+    """The method chapter's word on a census: when all 98 municipalities were invited
+    (``invited_groups``, from fieldwork) or answered (distinct ``kommune`` in the data),
+    say so, and why the tests use no finite population correction ("" otherwise)."""
+    answered = int(data["kommune"].dropna().nunique()) if "kommune" in data.columns else 0
+    if invited_groups == MUNICIPALITIES:
+        fact = f"Alle landets {MUNICIPALITIES} kommuner blev inviteret"
+    elif answered == MUNICIPALITIES:
+        fact = f"Alle landets {MUNICIPALITIES} kommuner har svaret"
+    else:
+        return ""
+    return (
+        f"{fact}, så undersøgelsen er en totalundersøgelse og ikke en stikprøve. "
+        "Signifikanstestene behandler alligevel svarene som udfald, der kunne være faldet "
+        "anderledes ud: en forskel mellem grupper eller runder regnes kun for signifikant, "
+        "hvis den er større end den tilfældige variation i svarene. Derfor er der ikke brugt "
+        "endelighedskorrektion, som ville regne de svarende kommuners tal for kendte uden "
+        "usikkerhed og gøre standardfejlene mindre, jo flere kommuner der har svaret."
+    )
 
 
 def _note(block: Block, var: Variable | None, **values: str) -> str:
@@ -559,7 +637,7 @@ def numeric(block: Block, inputs: Inputs) -> Result:
         Column("sd", "Std. afv.", "num"),
     ]
     note = _note(block, variables[0], n=n_range(table["obs"].tolist()))
-    extra = {"min": ("Min.", "num0"), "median": ("Median", "num"), "max": ("Maks.", "num0")}
+    extra = {"min": ("Min.", "as_given"), "median": ("Median", "num"), "max": ("Maks.", "as_given")}
     columns += [Column(name, *extra[name]) for name in block.statistics]  # type: ignore[arg-type]
     data = table[["item", "obs", "mean", "sd", "min", "median", "max"]]
     return Result(block, data, columns, note)

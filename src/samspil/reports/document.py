@@ -21,7 +21,7 @@ import pandas as pd
 
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
-from samspil.reports.build import Column, Result, base_rule
+from samspil.reports.build import Column, Result, base_rule, census_text
 from samspil.reports.formatting import quotes
 from samspil.reports.spec import ReportSpec, TableStyle
 from samspil.responses import StudyInfo
@@ -190,6 +190,8 @@ def cell(column: Column, row: pd.Series, sign: bool = True) -> str:
         return fmt.percent(value, DECIMALS) if sign else fmt.number(value, DECIMALS)
     if column.fmt == "num0":
         return fmt.number(value, 0)
+    if column.fmt == "as_given":
+        return fmt.as_given(value)
     if column.fmt == "p":
         return fmt.number(value, 2)
     if column.fmt == "mean_sd":
@@ -227,7 +229,11 @@ def grid(result: Result, style: TableStyle | None = None) -> Grid:
     rows = [[cell(c, row, sign) for c in result.columns] for _, row in result.data.iterrows()]
     total = False
     if result.block.kind == "frequency":
-        n = int(result.data["n"].sum())
+        # the base the percentages are of: answers listed without a percentage (special
+        # answers left out of the base, ``list_excluded``) are not in it
+        data = result.data
+        in_base = data["percent"].notna() | data["n"].eq(0)
+        n = int(data.loc[in_base, "n"].sum())
         share = fmt.percent(100.0 if n else None) if sign else fmt.number(100.0 if n else None)
         rows.append([style.total_label, fmt.integer(n), share])
         total = True
@@ -326,9 +332,15 @@ def method_chapter(
         f"Undersøgelsen bygger på spørgeskemaet “{instrument.title}”. "
         f"Målgruppen er {population[:1].lower() + population[1:]}."
     )
-    rule = base_rule({kind for v in instrument.variables for kind in v.special_codes.values()})
+    rule = base_rule(spec, instrument)
     if rule:
         paragraphs.append(rule)
+    invited = None
+    if study is not None and study.response is not None and "invited" in study.response:
+        invited = int((study.response["invited"] > 0).sum())
+    census = census_text(data, invited)
+    if census:
+        paragraphs.append(census)
     answered = int(data.drop(columns=["respondent_id"], errors="ignore").notna().any(axis=1).sum())
     if study is None:
         paragraphs.append(
@@ -388,7 +400,7 @@ def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
     return "; ".join(named)
 
 
-KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal", "binary": "0 = Nej; 1 = Ja"}
+KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal"}
 
 
 def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
@@ -398,26 +410,33 @@ def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
         "Spørgeskemaet som det blev udsendt, med variabelnavne og svarkoder, så tabellerne "
         "kan genfindes i datasættet."
     )
+    from samspil.reports.conditions import shown_if
+
+    numbers = {q.id: i for i, q in enumerate(instrument.question_map.values(), start=1)}
     q_number = 0
     for section in instrument.sections:
-        for question in section.questions:
+        section_condition = shown_if(section.show_if, instrument, numbers)
+        for index, question in enumerate(section.questions):
             q_number += 1
             variables = instrument.question_variables(question.id) or [
                 v for v in instrument.variables if v.question_id == question.id
             ]
             lines: list[str] = []
-            option_sets = {tuple(v.options) for v in variables if v.kind != "binary"}
+            if section_condition and index == 0:
+                lines.append(f"Afsnittet “{section.title}”: {section_condition}")
+            condition = shown_if(question.show_if, instrument, numbers)
+            if condition:
+                lines.append(condition)
+            option_sets = {tuple(v.options) for v in variables if v.options}
             shared = len(option_sets) == 1 and len(variables) > 1
             if shared:
                 lines.append("Svarkategorier: " + _options_text(next(iter(option_sets))) + ".")
             rows = []
             for v in variables:
-                if v.options and not shared and v.kind != "binary":
-                    answer = _options_text(v.options)
+                if v.options and not shared:
+                    answer = _options_text(v.options)  # a choice's own labels, as the codebook
                 else:
-                    answer = (
-                        KIND_TEXT.get(v.kind, "") if not v.options or v.kind == "binary" else ""
-                    )
+                    answer = KIND_TEXT.get(v.kind, "") if not v.options else ""
                 rows.append([v.name, v.item or "", answer])
             heading = f"{q_number}. {question.text}"
             if not variables:
