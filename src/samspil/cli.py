@@ -152,6 +152,7 @@ def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess 
         previous=previous,
         previous_label=args.previous_label or "",
         match=args.match,
+        weights=args.weights,
         codes=_read_columns(args.codes, CODES_COLUMNS),
         attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
         quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
@@ -263,6 +264,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--match",
         help="with --previous: the column matching the same unit across waves, tested as a "
         "panel (paired tests); default kommune when both files have it; 'none': independent",
+    )
+    p.add_argument(
+        "--weights",
+        help="a weight per respondent: a number variable of the questionnaire (under sample:) "
+        "in the data; shares, percentages and means are weighted",
     )
     p.add_argument("--authors", help="the cover's authors, separated by ';' or ','")
     p.add_argument("--institution", help="the cover's and colophon's institution")

@@ -59,6 +59,35 @@ def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
     return spec
 
 
+def check_weights(responses: Responses, column: str, previous: bool) -> None:
+    """``--weights COLUMN``: a number variable of the questionnaire (declared under
+    ``sample:``, so it is read, checked and exported with the answers), given and positive
+    for every respondent; not with a previous wave (not weighted yet)."""
+    from samspil.errors import DomainError
+
+    variable = responses.instrument.variable_map.get(column)
+    if variable is None or variable.kind != "number":
+        raise DomainError(
+            f"--weights {column}: the questionnaire {responses.instrument.id} has no number "
+            f"variable {column!r}; declare it under sample: ({{name: {column}, label: Vægt, "
+            "kind: number}) so the weight is read, checked and exported with the answers"
+        )
+    if column not in responses.data.columns:
+        raise DomainError(f"--weights {column}: {responses.source} has no column {column!r}")
+    values = pd.to_numeric(responses.data[column], errors="coerce")
+    bad = responses.data.loc[~(values > 0), "respondent_id"].tolist()
+    if bad:
+        shown = ", ".join(str(b) for b in bad[:5]) + (", ..." if len(bad) > 5 else "")
+        raise DomainError(
+            f"--weights {column}: {responses.source}: {len(bad)} respondents have no positive "
+            f"weight (respondent_id {shown})"
+        )
+    if previous:
+        raise DomainError(
+            "--weights with --previous: the comparison of waves is not weighted; leave one out"
+        )
+
+
 def compute(
     spec: ReportSpec | str,
     responses: Responses,
@@ -70,12 +99,15 @@ def compute(
     previous: Responses | None = None,
     previous_label: str = "",
     match: str | None = None,
+    weights: str | None = None,
 ) -> tuple[ReportSpec, list[Result]]:
     """Every block of the definition computed from the answers; with ``previous`` (the
     previous wave, items matched by variable name) comparable tables get it beside, its
     changes tested as a panel when units are matched on ``match`` (default ``kommune``
     when both waves have it; "none": independent samples)."""
     spec = report_spec(spec, responses)
+    if weights is not None:
+        check_weights(responses, weights, previous is not None)
     inputs = Inputs(
         instrument=responses.instrument,
         data=responses.data,
@@ -83,6 +115,7 @@ def compute(
         attributes=attributes,
         quotes=quotes,
         min_cell=spec.min_cell if min_cell is None else min_cell,
+        weights=weights,
     )
     results = build(spec, inputs)
     if previous is not None:
@@ -111,6 +144,7 @@ def make_report(
     previous: Responses | None = None,
     previous_label: str = "",
     match: str | None = None,
+    weights: str | None = None,
     meta: Meta | None = None,
     study: StudyInfo | None = None,
     pdf: PdfElsewhere | None = None,
@@ -132,8 +166,11 @@ def make_report(
         previous=previous,
         previous_label=previous_label,
         match=match,
+        weights=weights,
     )
     meta = meta or Meta()
+    if weights:
+        meta.weights = weights
     if banner and not meta.banner:
         meta.banner = banner
     job = Job(

@@ -21,7 +21,7 @@ import pandas as pd
 
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
-from samspil.reports.build import Column, Result, base_rule, census_text
+from samspil.reports.build import Column, Result, base_rule, census_text, weights_text
 from samspil.reports.formatting import quotes
 from samspil.reports.spec import ReportSpec, TableStyle
 from samspil.responses import StudyInfo
@@ -51,6 +51,7 @@ class Meta:
     institution: str = ""
     date: str = ""  # as printed on the cover, e.g. "Maj 2024"
     banner: str = ""
+    weights: str = ""  # the column the tables are weighted with (--weights), if any
 
 
 @dataclass
@@ -323,24 +324,15 @@ def response_grid(response: pd.DataFrame) -> Grid:
 
 
 def method_chapter(
-    spec: ReportSpec, instrument: Instrument, data: pd.DataFrame, study: StudyInfo | None
+    spec: ReportSpec,
+    instrument: Instrument,
+    data: pd.DataFrame,
+    study: StudyInfo | None,
+    weights: str = "",
 ) -> Chapter:
     chapter = Chapter("metode", "Om undersøgelsen")
     paragraphs = chapter.paragraphs
-    population = instrument.population or "respondenterne"
-    paragraphs.append(
-        f"Undersøgelsen bygger på spørgeskemaet “{instrument.title}”. "
-        f"Målgruppen er {population[:1].lower() + population[1:]}."
-    )
-    rule = base_rule(spec, instrument)
-    if rule:
-        paragraphs.append(rule)
-    invited = None
-    if study is not None and study.response is not None and "invited" in study.response:
-        invited = int((study.response["invited"] > 0).sum())
-    census = census_text(data, invited)
-    if census:
-        paragraphs.append(census)
+    paragraphs += _method_rules(spec, instrument, data, study, weights)
     answered = int(data.drop(columns=["respondent_id"], errors="ignore").notna().any(axis=1).sum())
     if study is None:
         paragraphs.append(
@@ -388,6 +380,28 @@ def method_chapter(
             f"{study.withdrawn} besvarelser er slettet efter ønske fra respondenten og indgår ikke."
         )
     return chapter
+
+
+def _method_rules(
+    spec: ReportSpec,
+    instrument: Instrument,
+    data: pd.DataFrame,
+    study: StudyInfo | None,
+    weights: str,
+) -> list[str]:
+    """What the survey is, and the rules the tables follow: bases and special answers, a
+    census, the weights."""
+    population = instrument.population or "respondenterne"
+    about = (
+        f"Undersøgelsen bygger på spørgeskemaet “{instrument.title}”. "
+        f"Målgruppen er {population[:1].lower() + population[1:]}."
+    )
+    invited = None
+    if study is not None and study.response is not None and "invited" in study.response:
+        invited = int((study.response["invited"] > 0).sum())
+    texts = [about, base_rule(spec, instrument), census_text(data, invited)]
+    texts.append(weights_text(data, weights) if weights else "")
+    return [t for t in texts if t]
 
 
 def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
@@ -495,7 +509,7 @@ def publication(
     meta = meta or Meta()
     made = made or date.today()
     by_block = {r.block.id: r for r in results}
-    chapters = [method_chapter(spec, instrument, data, study)]
+    chapters = [method_chapter(spec, instrument, data, study, meta.weights)]
     for ch in spec.chapters:
         chapters.append(
             Chapter(
