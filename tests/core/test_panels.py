@@ -345,3 +345,25 @@ def test_paired_helpers_agree_with_scipy_and_statsmodels():
     t2[1][1] = int((~big_x & ~big_y).sum())
     chi = mcnemar(t2, exact=False, correction=True)
     assert mcnemar_test(big_x, big_y)[:2] == pytest.approx((chi.statistic, chi.pvalue))
+
+
+def test_a_question_asked_only_in_the_previous_wave_shows_its_figures_beside_dashes(
+    files, tmp_path
+):
+    from samspil.cli import main
+
+    folder, now, _ = files
+    out = tmp_path / "out"
+    args = ["report", str(folder / "panel.yaml"), "--data", str(folder / "before.csv")]
+    args += ["--previous", str(folder / "now.csv"), "--out", str(out), "--formats", "csv,html"]
+    assert main(args) == 0
+    single = pd.read_csv(out / "tables" / "ny_single.csv")
+    assert single["percent"].isna().all() and single["prev_percent"].notna().all()
+    assert single["answer"].tolist() == ["Ja", "Nej"]
+    grid = _row(out, "ny_grid", "klart")
+    assert pd.isna(grid["obs"]) and grid["prev_obs"] == len(now)
+    number = pd.read_csv(out / "tables" / "ny_tal.csv").iloc[0]
+    assert number["prev_mean"] == pytest.approx(now["ny_tal"].mean())
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Kun i én af runderne (–): Har kommunen en frivilligpolitik?" in html
+    assert "?." not in html

@@ -72,6 +72,8 @@ def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_ma
     assert pd.isna(boern["prev_obs"]) and pd.isna(boern["change_mean"])
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Kun i én af runderne" in html and "Welchs t-test" in html
+    # several answers from one municipality (the demo data): not a panel, and said so
+    assert "Da flere har svaret fra samme kommune, er runderne testet som uafhængige" in html
     assert "Gennemsnit 2024" in html
     # the figure of means shows both waves, with a legend naming them
     figure = (out / "figures" / "figur_4_2.svg").read_text(encoding="utf-8")

@@ -55,6 +55,7 @@ class Panel:
     then: pd.DataFrame
     only_now: int
     only_then: int
+    repeated: bool = False  # the key repeats in a wave: tested as independent samples
 
     @property
     def units(self) -> str:
@@ -63,8 +64,9 @@ class Panel:
 
 def panel_of(current: Inputs, previous: Inputs, match: str | None) -> Panel | None:
     """The panel of the two waves: matched on ``match`` (a column both files must have,
-    each unit once), by default on ``kommune`` when both files have it (each once); ""
-    or "none": no matching (independent samples)."""
+    each unit once), by default on ``kommune`` when both files have it (a municipality
+    answering more than once in a wave: a ``repeated`` panel, tested as independent samples
+    and said so); "" or "none": no matching (independent samples)."""
     if match in ("", "none"):
         return None
     key = match or DEFAULT_MATCH
@@ -77,8 +79,8 @@ def panel_of(current: Inputs, previous: Inputs, match: str | None) -> Panel | No
         keys = data[key].dropna()
         repeated = keys[keys.duplicated()]
         if len(repeated):
-            if match is None:
-                return None
+            if match is None:  # several answers per municipality: not a panel of them
+                return Panel(key, pd.DataFrame(), pd.DataFrame(), 0, 0, repeated=True)
             raise DomainError(
                 f"--match {key}: {name}'s answers give {key} {repeated.iloc[0]!r} more than "
                 "once; a panel matches each unit once"
@@ -123,16 +125,24 @@ class Waves:
             for v in variables
             if (v.name in self.current.data.columns) != (v.name in self.previous.data.columns)
         ]
-        return f" Kun i én af runderne (–): {'; '.join(only)}." if only else ""
+        listed = "; ".join(only)
+        end = "" if listed.endswith((".", "?", "!")) else "."
+        return f" Kun i én af runderne (–): {listed}{end}" if only else ""
 
 
 def _significance_note(waves: Waves, tests: list[str]) -> str:
     label, panel = waves.label, waves.panel
-    if panel is None:
+    if panel is None or panel.repeated:
         named = " og ".join(TEST_NOTE[t] for t in tests)
+        why = (
+            f" Da flere har svaret fra samme {panel.key}, er runderne testet som uafhængige "
+            "stikprøver."
+            if panel is not None
+            else ""
+        )
         return (
             f" Ændring: denne runde minus {label}; * markerer en statistisk signifikant "
-            f"ændring (p < 0,05; {named})."
+            f"ændring (p < 0,05; {named}).{why}"
         )
     named = " og ".join(PAIRED_NOTE[t] for t in tests)
     return (
@@ -154,7 +164,7 @@ def _paired(
     """Replace the independent tests of ``table`` by the panel's paired ones (in place);
     the tests used, for the note."""
     panel = waves.panel
-    if panel is None:
+    if panel is None or panel.repeated:
         return ["mean", "share"] if top else ["mean"]
     method = result.block.paired_test
     paired = paired_summary(
@@ -307,14 +317,32 @@ def add_previous(results: list[Result], earlier: list[Result], waves: Waves) -> 
         compare = COMPARERS.get(result.block.kind)
         if compare is None:
             continue
-        if result.skipped:
-            continue
         other = before.get(result.block.id)
+        if result.skipped:
+            if other is None or other.skipped:
+                continue
+            _asked_before_only(result, other)
         compare(result, pd.DataFrame() if other is None or other.skipped else other.data, waves)
         result.waves = ("Denne runde", waves.label)
         result.columns = [
             c if c.fmt in ("text", "stars") else replace(c, missing="–") for c in result.columns
         ]
+
+
+def _asked_before_only(result: Result, before: Result) -> None:
+    """A table of a question asked only in the previous wave (in place): the previous
+    wave's rows with this wave's figures missing ("–"), so the comparer puts the previous
+    figures beside them and the note names the question."""
+    data = before.data.copy()
+    for column in before.columns:
+        if column.fmt != "text" and column.name in data.columns:
+            data[column.name] = np.nan
+    result.skipped = None
+    result.data = data
+    result.figure_data = data
+    result.columns = list(before.columns)
+    result.scale = before.scale
+    result.note = ""
 
 
 def previous_results(spec: ReportSpec, waves: Waves) -> list[Result]:
