@@ -213,3 +213,36 @@ def test_a_census_of_the_98_municipalities_is_said_and_why_no_finite_population_
     fewer = data.iloc[:60]
     method = " ".join(method_chapter(load_spec("fc2015"), instrument, fewer, None).paragraphs)
     assert "totalundersøgelse" not in method
+
+
+def test_bilag_1_counts_who_was_asked_and_answered_each_question(study):
+    from samspil.reports.nonresponse import item_nonresponse
+
+    _, data, instrument, _, _ = study
+    data = data.copy()
+    data.loc[:14, "timer"] = np.nan  # some left it blank
+    table = item_nonresponse(instrument, data).set_index("question")
+    asked = data["samarbejder"] == 1  # the condition of timer and of the section Former
+    assert table.loc["samarbejder", "asked"] == len(data)
+    assert table.loc["samarbejder", "special"] == (data["samarbejder"] == 8).sum()
+    assert table.loc["timer", "asked"] == asked.sum()
+    assert table.loc["timer", "blank"] == (asked & data["timer"].isna()).sum()
+    assert table.loc["timer", "answered"] == (asked & data["timer"].notna()).sum()
+    grid_ = data[asked][["vurd_nyttigt", "vurd_let"]]
+    on_scale = grid_.isin([1, 2, 3]).any(axis=1)
+    only_dont_know = (~on_scale & grid_.eq(8).any(axis=1)).sum()
+    assert table.loc["vurd", "answered"] == on_scale.sum()
+    assert table.loc["vurd", "special"] == only_dont_know
+    assert table.loc["vurd", "blank"] == asked.sum() - on_scale.sum() - only_dont_know
+    chapter = questionnaire_chapter(instrument, 1, data)
+    lines = {heading: lines for heading, lines, _ in chapter.parts}
+    timer = next(v for k, v in lines.items() if k.startswith("2. "))
+    assert (
+        f"Stillet til {asked.sum()}; besvaret af {(asked & data['timer'].notna()).sum()}, "
+        f"ubesvaret {(asked & data['timer'].isna()).sum()}." in timer
+    )
+    first = next(v for k, v in lines.items() if k.startswith("1. "))
+    assert any(
+        line.startswith(f"Stillet til {len(data)}; besvaret af") and "“Ved ikke”" in line
+        for line in first
+    )

@@ -103,3 +103,14 @@ def test_welch_and_two_proportion_helpers_agree_with_scipy_and_statsmodels():
     table = wave_summary(pd.DataFrame({"x": a}), pd.DataFrame({"y": b}), ["x", "y"], top=[4, 5])
     assert np.isnan(table.loc[0, "prev_obs"]) and np.isnan(table.loc[1, "obs"])
     assert table["change_mean"].isna().all()
+
+
+def test_the_bundled_report_keeps_the_questionnaires_order_with_a_previous_wave(report):
+    # Figur 5.3: before, pandas' outer join sorted the items alphabetically
+    table = pd.read_csv(report / "tables" / "figur_5_3.csv")
+    assert table["item"].tolist()[:3] == [
+        "Den vigtigste udfordring",
+        "By- og erhvervsudvikling",
+        "Klimaaftryk",
+    ]
+    assert table["item"].tolist()[3] == "Ældreområdet"

@@ -404,6 +404,30 @@ def _method_rules(
     return [t for t in texts if t]
 
 
+def _answer_counts(instrument: Instrument, data: pd.DataFrame | None) -> dict[str, str]:
+    """Item non-response per question, as Bilag 1 says it: "Stillet til 120; besvaret af
+    104, kun “Ved ikke” 9, ubesvaret 7." (the data's respondents)."""
+    if data is None:
+        return {}
+    from samspil.reports.build import SPECIAL_NAMES
+    from samspil.reports.nonresponse import item_nonresponse
+
+    texts = {}
+    for row in item_nonresponse(instrument, data).to_dict("records"):
+        kinds = {
+            k
+            for v in instrument.question_variables(row["question"])
+            for k in v.special_codes.values()
+        }
+        special = "/".join(f"“{SPECIAL_NAMES[k]}”" for k in SPECIAL_NAMES if k in kinds)
+        texts[row["question"]] = (
+            f"Stillet til {row['asked']}; besvaret af {row['answered']}"
+            + (f", kun {special} {row['special']}" if special else "")
+            + f", ubesvaret {row['blank']}."
+        )
+    return texts
+
+
 def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
     """'1 = Slet ikke; 2 = I mindre grad'; codes labelled by their own number are given as
     a range ('1-34 = antal')."""
@@ -417,8 +441,11 @@ def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
 KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal"}
 
 
-def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
-    """Bilag 1: every section and question as fielded, with variable names and codes."""
+def questionnaire_chapter(
+    instrument: Instrument, number: int, data: pd.DataFrame | None = None
+) -> Chapter:
+    """Bilag 1: every section and question as fielded, with variable names and codes, its
+    condition and, with ``data``, how many were asked and answered it."""
     chapter = Chapter("bilag-1", f"Bilag {number} Spørgeskemaet", appendix=True)
     chapter.paragraphs.append(
         "Spørgeskemaet som det blev udsendt, med variabelnavne og svarkoder, så tabellerne "
@@ -427,6 +454,7 @@ def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
     from samspil.reports.conditions import shown_if
 
     numbers = {q.id: i for i, q in enumerate(instrument.question_map.values(), start=1)}
+    counts = _answer_counts(instrument, data)
     q_number = 0
     for section in instrument.sections:
         section_condition = shown_if(section.show_if, instrument, numbers)
@@ -441,6 +469,8 @@ def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
             condition = shown_if(question.show_if, instrument, numbers)
             if condition:
                 lines.append(condition)
+            if question.id in counts:
+                lines.append(counts[question.id])
             option_sets = {tuple(v.options) for v in variables if v.options}
             shared = len(option_sets) == 1 and len(variables) > 1
             if shared:
@@ -519,7 +549,7 @@ def publication(
                 [item(by_block[b.id], b.id in figures, spec.table_style) for b in ch.blocks],
             )
         )
-    chapters.append(questionnaire_chapter(instrument, 1))
+    chapters.append(questionnaire_chapter(instrument, 1, data))
     if codes is not None:
         ids = sorted({b.codebook or instrument.id for b in spec.blocks if b.kind == "themes"})
         code_list = codes_chapter(ids, 2)
