@@ -59,8 +59,11 @@ sections:
         items: [{id: klart, text: klart}]
       - {id: ny_tal, type: number, text: "Hvor mange foreninger samarbejder I med?"}
       - {id: ny_tekst, type: open, text: Kommentarer}
+      - {id: ny_pick, type: pick, text: Hvor mange år har I samarbejdet?, min: 0, max: 10}
+      - {id: ny_dato, type: date, text: Hvornår startede samarbejdet?}
 """
 NEW = ["ny_single", "ny_multi_1", "ny_multi_2", "ny_grid_klart", "ny_tal", "ny_tekst"]
+NEW += ["ny_pick", "ny_dato"]  # one question of every type new in this wave
 GRID = ["vurd_lyt", "vurd_let", "vurd_nyt"]
 
 
@@ -88,6 +91,8 @@ def _waves(n: int = 98, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
     now["ny_grid_klart"] = rng.choice([1, 2, 3, 4, 5], n)
     now["ny_tal"] = rng.integers(0, 40, n)
     now["ny_tekst"] = rng.choice(["", "fint"], n)
+    now["ny_pick"] = rng.integers(0, 11, n)
+    now["ny_dato"] = rng.choice(["2024-01-05", "2023-11-30"], n)
     now = now.sample(frac=1, random_state=3).reset_index(drop=True)
     now["respondent_id"] = np.arange(5001, 5001 + n)
     return now, before
@@ -265,6 +270,8 @@ def test_a_question_new_in_this_wave_of_every_type_gives_dashes_and_a_note(files
     assert multi["prev_percent"].isna().all()
     grid = _row(report, "ny_grid", "klart")
     assert grid["obs"] == len(now) and pd.isna(grid["prev_obs"]) and pd.isna(grid["p_mean"])
+    pick = pd.read_csv(report / "tables" / "ny_pick.csv").iloc[0]
+    assert pick["mean"] == pytest.approx(now["ny_pick"].mean()) and pd.isna(pick["prev_mean"])
 
 
 def test_waves_keep_the_questionnaire_order_in_tables_and_sheets(report):
