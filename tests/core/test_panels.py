@@ -374,3 +374,33 @@ def test_a_question_asked_only_in_the_previous_wave_shows_its_figures_beside_das
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Kun i én af runderne (–): Har kommunen en frivilligpolitik?" in html
     assert "?." not in html
+
+
+def test_multiple_choice_options_are_tested_with_mcnemar_in_a_panel_and_z_otherwise(
+    files, report, tmp_path
+):
+    from statsmodels.stats.proportion import proportions_ztest
+
+    from samspil.cli import main
+
+    folder, now, before = files
+    table = pd.read_csv(report / "tables" / "former.csv").set_index("option")
+    both = now.merge(before, on="kommune", suffixes=("", "_prev"))
+    for option, name in [("Partnerskab", "former_1"), ("Aftale", "former_2")]:
+        x, y = both[name] == 1, both[f"{name}_prev"] == 1
+        cells = [[(x & y).sum(), (x & ~y).sum()], [(~x & y).sum(), (~x & ~y).sum()]]
+        discordant = cells[0][1] + cells[1][0]
+        if discordant:
+            expected = mcnemar(cells, exact=discordant < 25).pvalue
+            assert table.loc[option, "p"] == pytest.approx(expected)
+        else:
+            assert pd.isna(table.loc[option, "p"])
+    assert table.loc["Partnerskab", "sig"] == "*"  # 30 % more chose it
+    out = tmp_path / "out"
+    args = ["report", str(folder / "panel.yaml"), "--data", str(folder / "now.csv")]
+    args += ["--previous", str(folder / "before.csv"), "--match", "none", "--out", str(out)]
+    assert main([*args, "--formats", "csv"]) == 0
+    independent = pd.read_csv(out / "tables" / "former.csv").set_index("option")
+    k = [int((now["former_1"] == 1).sum()), int((before["former_1"] == 1).sum())]
+    _, p = proportions_ztest(k, [len(now), len(before)])
+    assert independent.loc["Partnerskab", "p"] == pytest.approx(p)

@@ -24,8 +24,10 @@ from samspil.analysis.waves import (
     WAVE_SUMMARY_COLUMNS,
     compare_summaries,
     matched,
+    mcnemar_test,
     paired_summary,
     significance_mark,
+    two_proportions_p,
 )
 from samspil.errors import DomainError
 from samspil.questions.base import Variable
@@ -259,6 +261,49 @@ def _add_percentages(result: Result, previous: pd.DataFrame, waves: Waves, key: 
     result.note += f" Kolonnerne mærket {waves.label} viser den forrige runde."
 
 
+def _options(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+    """Multiple response: the previous percentages beside, and each option's change tested
+    (McNemar's test for a panel, else the two-proportion z-test; the base in each wave is
+    those who answered the question)."""
+    _percentages("option")(result, earlier, waves)
+    if "prev_percent" not in result.data.columns:
+        return
+    variables = [v for v in waves.block_variables(result) if v.kind == "binary"]
+    by_label = {_label(result.block, v): v.name for v in variables}
+    panel = waves.panel if waves.panel is not None and not waves.panel.repeated else None
+    p_values = []
+    for label in result.data["option"]:
+        name = by_label.get(label)
+        p_values.append(np.nan if name is None else _option_p(name, variables, waves, panel))
+    result.data["change"] = result.data["percent"] - result.data["prev_percent"]
+    result.data["p"] = p_values
+    result.data["sig"] = result.data["p"].map(significance_mark)
+    at = next(i for i, c in enumerate(result.columns) if c.name == "prev_percent") + 1
+    result.columns[at:at] = [
+        Column("change", "Ændring (pct.-point)", "num"),
+        Column("sig", "", "stars"),
+    ]
+    result.figure_data = result.data
+    result.note += _significance_note(waves, ["share"])
+
+
+def _option_p(name: str, variables: list[Variable], waves: Waves, panel: Panel | None) -> float:
+    """The p-value of one option's change (NaN where a wave lacks it)."""
+    names = [v.name for v in variables]
+    frames = (panel.now, panel.then) if panel else (waves.current.data, waves.previous.data)
+    if any(name not in f.columns for f in frames):
+        return np.nan
+    answered = [f[[n for n in names if n in f.columns]].notna().any(axis=1) for f in frames]
+    if panel is not None:
+        both = (answered[0] & answered[1]).to_numpy()
+        now = panel.now[name].to_numpy(dtype=float, na_value=0)[both] == 1
+        then = panel.then[name].to_numpy(dtype=float, na_value=0)[both] == 1
+        return mcnemar_test(now, then)[1]
+    k = [int((f.loc[a, name] == 1).sum()) for f, a in zip(frames, answered, strict=True)]
+    n = [int(a.sum()) for a in answered]
+    return two_proportions_p(k[0], n[0], k[1], n[1])
+
+
 def merge_in_order(now: pd.DataFrame, then: pd.DataFrame, key: str) -> pd.DataFrame:
     """``now`` with ``then``'s columns beside, matched on ``key``: this wave's rows in their
     order, a row of the previous wave only after the row it follows there (both come in
@@ -303,7 +348,7 @@ COMPARERS: dict[str, Comparer] = {
     "summary": _summary,
     "distribution": _percentages("item"),
     "frequency": _percentages("answer"),
-    "multiple_response": _percentages("option"),
+    "multiple_response": _options,
     "numeric": _numeric,
 }
 
