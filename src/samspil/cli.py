@@ -87,6 +87,28 @@ def _read_responses(instrument: Instrument, path: str) -> Responses:
     return responses
 
 
+def _read_previous(args: argparse.Namespace, instrument: Instrument) -> Responses:
+    """The previous wave's answers, read with ``--previous-instrument`` if given, else with
+    this wave's questionnaire: answers to another questionnaire are refused once, saying
+    how to give it (not a line per unknown column)."""
+    from samspil.importing import DataImportError
+
+    if args.previous_instrument:
+        return _read_responses(_instrument(args.previous_instrument), args.previous)
+    try:
+        return _read_responses(instrument, args.previous)
+    except DataImportError as error:
+        unknown = [p.column for p in error.problems if p.message.startswith("unknown variable")]
+        if not unknown:
+            raise
+        shown = ", ".join(repr(c) for c in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        raise DomainError(
+            f"{args.previous}: {len(unknown)} columns are not in this wave's questionnaire "
+            f"{instrument.id} ({shown}): if the previous wave answered another questionnaire, "
+            "give it with --previous-instrument (items are matched by variable name)"
+        ) from None
+
+
 def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame | None:
     if path is None:
         return None
@@ -122,14 +144,15 @@ def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess 
     responses = _read_responses(_instrument(args.instrument or spec.instrument), args.data)
     previous = None
     if args.previous:
-        before = _instrument(args.previous_instrument) if args.previous_instrument else None
-        previous = _read_responses(before or responses.instrument, args.previous)
+        previous = _read_previous(args, responses.instrument)
     output = make_report(
         spec,
         responses,
         Path(args.out),
         previous=previous,
         previous_label=args.previous_label or "",
+        match=args.match,
+        weights=args.weights,
         codes=_read_columns(args.codes, CODES_COLUMNS),
         attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
         quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
@@ -236,6 +259,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--previous-instrument",
         help="the previous wave's questionnaire, if it differs (items match by variable name)",
+    )
+    p.add_argument(
+        "--match",
+        help="with --previous: the column matching the same unit across waves, tested as a "
+        "panel (paired tests); default kommune when both files have it; 'none': independent",
+    )
+    p.add_argument(
+        "--weights",
+        help="a weight per respondent: a number variable of the questionnaire (under sample:) "
+        "in the data; shares, percentages and means are weighted",
     )
     p.add_argument("--authors", help="the cover's authors, separated by ';' or ','")
     p.add_argument("--institution", help="the cover's and colophon's institution")

@@ -72,6 +72,8 @@ def test_summary_table_gets_the_previous_wave_the_change_and_welch_and_z_test_ma
     assert pd.isna(boern["prev_obs"]) and pd.isna(boern["change_mean"])
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "Kun i én af runderne" in html and "Welchs t-test" in html
+    # several answers from one municipality (the demo data): not a panel, and said so
+    assert "Da flere har svaret fra samme kommune, er runderne testet som uafhængige" in html
     assert "Gennemsnit 2024" in html
     # the figure of means shows both waves, with a legend naming them
     figure = (out / "figures" / "figur_4_2.svg").read_text(encoding="utf-8")
@@ -101,3 +103,14 @@ def test_welch_and_two_proportion_helpers_agree_with_scipy_and_statsmodels():
     table = wave_summary(pd.DataFrame({"x": a}), pd.DataFrame({"y": b}), ["x", "y"], top=[4, 5])
     assert np.isnan(table.loc[0, "prev_obs"]) and np.isnan(table.loc[1, "obs"])
     assert table["change_mean"].isna().all()
+
+
+def test_the_bundled_report_keeps_the_questionnaires_order_with_a_previous_wave(report):
+    # Figur 5.3: before, pandas' outer join sorted the items alphabetically
+    table = pd.read_csv(report / "tables" / "figur_5_3.csv")
+    assert table["item"].tolist()[:3] == [
+        "Den vigtigste udfordring",
+        "By- og erhvervsudvikling",
+        "Klimaaftryk",
+    ]
+    assert table["item"].tolist()[3] == "Ældreområdet"

@@ -57,3 +57,40 @@ def test_only_a_study_the_researcher_may_see_can_be_the_previous_round(
     mine.refresh_from_db()
     assert mine.previous is None  # not among the choices: refused with a message
     assert client.post(f"/studier/{study.pk}/forrige-runde/", {"previous": ""}).status_code == 404
+
+
+PANEL_CSV = (
+    "navn,email,kommune\n"
+    "Anna Testesen,anna@example.org,Aarhus\n"
+    "Bo Prøve,bo@example.org,Albertslund Kommune\n"
+    "Cecilie Eksempel,cecilie@example.org,Odense\n"
+    "Dan Demo,dan@example.org,Vejle\n"
+    "Eva Eksempel,eva@example.org,Køge\n"
+)
+
+
+def _round(researcher, name: str, rows: list[str]) -> Study:  # type: ignore[no-untyped-def]
+    header, *lines = PANEL_CSV.splitlines()
+    text = "\n".join([header, *(lines[i] for i in rows)]) + "\n"
+    s = actions.do_create_study(name, "kd2024", researchers=[researcher])
+    actions.do_import_respondents(s, read_respondents("liste.csv", text.encode()))
+    return actions.do_open_study(s)
+
+
+def test_a_linked_round_of_the_same_municipalities_is_tested_pair_by_pair(db, researcher, tmp_path):
+    from scipy import stats
+
+    now = _round(researcher, "KD 2024", [0, 1, 2, 3, 4])
+    before = _round(researcher, "KD 2021", [4, 3, 2, 1, 0])  # the other order, other people
+    _answer_all(now, [5.0, 4.0, 4.0, 5.0, 3.0])
+    _answer_all(before, [2.0, 3.0, 1.0, 3.0, 2.0])  # Køge, Vejle, Odense, Albertslund, Aarhus
+    now.previous = before
+    now.save()
+    make_study_report(now, tmp_path, formats={"csv"})
+    by = pd.read_csv(tmp_path / "tables" / "tabel_4_2.csv")
+    row = by[by["item"].str.contains("erhvervsudvikling")].iloc[0]
+    # matched by municipality: Aarhus 5/2, Albertslund 4/3, Odense 4/1, Vejle 5/3, Køge 3/2
+    paired = stats.ttest_rel([5, 4, 4, 5, 3], [2, 3, 1, 3, 2])
+    assert row["pairs"] == 5
+    assert row["p_mean"] == pytest.approx(paired.pvalue)
+    assert row["stat_mean"] == pytest.approx(paired.statistic)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from samspil.analysis.likert import likert_summary
 
@@ -106,12 +107,16 @@ def compare_summaries(
     or an item left out: not asked in that wave). Adds ``prev_`` columns, the changes (this
     wave minus the previous, in points) and their p-values (Welch's t-test; the
     two-proportion z-test for shares). A side without answers has NaN, its ``obs`` too."""
-    stats = [c for c in ("obs", "share", "mean", "sd") if now is not None and c in now.columns]
+    known = [frame for frame in (now, then) if frame is not None and "item" in frame.columns]
+    stats = [c for c in ("obs", "share", "mean", "sd") if any(c in f.columns for f in known)]
     stats = stats or ["obs", "mean", "sd"]
     table = pd.DataFrame({"item": list(items)})
     for prefix, summary in (("", now), ("prev_", then)):
-        side = pd.DataFrame(columns=["item", *stats]) if summary is None else summary
-        side = side[["item", *stats]].rename(columns={c: prefix + c for c in stats})
+        if summary is None or "item" not in summary.columns:  # not asked in that wave
+            empty = {c: pd.Series(dtype=float) for c in stats}
+            summary = pd.DataFrame({"item": pd.Series(dtype=object), **empty})
+        side = summary.reindex(columns=["item", *stats])
+        side = side.rename(columns={c: prefix + c for c in stats})
         table = table.merge(side, on="item", how="left")
         table[f"{prefix}obs"] = table[f"{prefix}obs"].where(table[f"{prefix}obs"] > 0)
     both = table["obs"].notna() & table["prev_obs"].notna()
@@ -139,3 +144,82 @@ def _share_p(row: dict[Any, Any]) -> float:
 def significance_mark(p: float, level: float = 0.05) -> str:
     """'*' where p < level, else ''."""
     return "*" if p == p and p < level else ""
+
+
+# -- panels: the same units in both waves ----------------------------------------------------
+
+PAIRED_COLUMNS = ["item", "pairs", "stat_mean", "p_mean", "discordant", "stat_share", "p_share"]
+EXACT_BELOW = 25  # McNemar: the exact binomial test below this many discordant pairs
+
+
+def matched(
+    current: pd.DataFrame, previous: pd.DataFrame, key: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both waves' rows of the units in both (matched on ``key``), in the same order; units
+    without a key are left out."""
+    now = current[current[key].notna()].set_index(key)
+    then = previous[previous[key].notna()].set_index(key)
+    both = now.index.intersection(then.index, sort=False)
+    return now.loc[both], then.loc[both]
+
+
+def paired_mean_test(a: ArrayLike, b: ArrayLike, method: str = "t") -> tuple[float, float]:
+    """(statistic, two-sided p) of the change from ``b`` to ``a``, pair by pair: the paired
+    t-test (``method="t"``) or the Wilcoxon signed-rank test (``"wilcoxon"``, scipy's
+    defaults: zero differences dropped); NaN with fewer than 2 pairs or no differences."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.size < 2 or not np.any(x != y):
+        return math.nan, math.nan
+    from scipy import stats
+
+    result = stats.wilcoxon(x, y) if method == "wilcoxon" else stats.ttest_rel(x, y)
+    return float(result.statistic), float(result.pvalue)
+
+
+def mcnemar_test(a: ArrayLike, b: ArrayLike) -> tuple[float, float, int]:
+    """(statistic, two-sided p, discordant pairs) of McNemar's test that a share is the same
+    in both waves of the same units (``a`` now, ``b`` before): the exact binomial test
+    below :data:`EXACT_BELOW` discordant pairs, else the chi-square test with continuity
+    correction (statsmodels). NaN without any discordant pair."""
+    x, y = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    table = [
+        [int((x & y).sum()), int((x & ~y).sum())],
+        [int((~x & y).sum()), int((~x & ~y).sum())],
+    ]
+    discordant = table[0][1] + table[1][0]
+    if discordant == 0:
+        return math.nan, math.nan, 0
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    result = mcnemar(table, exact=discordant < EXACT_BELOW)
+    return float(result.statistic), float(result.pvalue), discordant
+
+
+def paired_summary(
+    now: pd.DataFrame,
+    then: pd.DataFrame,
+    items: Sequence[str],
+    *,
+    top: Sequence[int] = (),
+    exclude: Sequence[int] = (),
+    method: str = "t",
+) -> pd.DataFrame:
+    """One row per item of the matched units' rows (:func:`matched`): the pairs answered in
+    both waves (``exclude`` codes count as not answered), the paired test of the mean
+    (:func:`paired_mean_test`) and, with ``top`` codes, McNemar's test of the share
+    answering one of them (:func:`mcnemar_test`). An item missing in a wave: NaN."""
+    rows = []
+    for item in items:
+        row: dict[str, Any] = {"item": item, "pairs": np.nan}
+        if item in now.columns and item in then.columns:
+            a = now[item].to_numpy(dtype=float, na_value=np.nan)
+            b = then[item].to_numpy(dtype=float, na_value=np.nan)
+            keep = ~np.isnan(a) & ~np.isnan(b) & ~np.isin(a, exclude) & ~np.isin(b, exclude)
+            a, b = a[keep], b[keep]
+            row["pairs"] = int(keep.sum())
+            row["stat_mean"], row["p_mean"] = paired_mean_test(a, b, method)
+            if top:
+                stat, p, discordant = mcnemar_test(np.isin(a, top), np.isin(b, top))
+                row.update(stat_share=stat, p_share=p, discordant=discordant)
+        rows.append(row)
+    return pd.DataFrame(rows).reindex(columns=PAIRED_COLUMNS)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from samspil.reports.build import Inputs, Result, build
 from samspil.reports.document import Meta
-from samspil.reports.spec import ReportSpec, SpecError, load_spec
+from samspil.reports.spec import ReportSpec, SpecError, load_spec, unknown_references
 from samspil.responses import Responses, StudyInfo
 
 if TYPE_CHECKING:
@@ -53,7 +53,39 @@ def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
             f"report {spec.id} is for instrument {spec.instrument}, "
             f"but the answers are for {responses.instrument.id}"
         )
+    problems = unknown_references(spec, responses.instrument)
+    if problems:  # a table is never dropped in silence for a misspelt name
+        raise SpecError("\n".join(f"report definition {spec.id}: {p}" for p in problems))
     return spec
+
+
+def check_weights(responses: Responses, column: str, previous: bool) -> None:
+    """``--weights COLUMN``: a number variable of the questionnaire (declared under
+    ``sample:``, so it is read, checked and exported with the answers), given and positive
+    for every respondent; not with a previous wave (not weighted yet)."""
+    from samspil.errors import DomainError
+
+    variable = responses.instrument.variable_map.get(column)
+    if variable is None or variable.kind != "number":
+        raise DomainError(
+            f"--weights {column}: the questionnaire {responses.instrument.id} has no number "
+            f"variable {column!r}; declare it under sample: ({{name: {column}, label: Vægt, "
+            "kind: number}) so the weight is read, checked and exported with the answers"
+        )
+    if column not in responses.data.columns:
+        raise DomainError(f"--weights {column}: {responses.source} has no column {column!r}")
+    values = pd.to_numeric(responses.data[column], errors="coerce")
+    bad = responses.data.loc[~(values > 0), "respondent_id"].tolist()
+    if bad:
+        shown = ", ".join(str(b) for b in bad[:5]) + (", ..." if len(bad) > 5 else "")
+        raise DomainError(
+            f"--weights {column}: {responses.source}: {len(bad)} respondents have no positive "
+            f"weight (respondent_id {shown})"
+        )
+    if previous:
+        raise DomainError(
+            "--weights with --previous: the comparison of waves is not weighted; leave one out"
+        )
 
 
 def compute(
@@ -66,10 +98,16 @@ def compute(
     min_cell: int | None = None,
     previous: Responses | None = None,
     previous_label: str = "",
+    match: str | None = None,
+    weights: str | None = None,
 ) -> tuple[ReportSpec, list[Result]]:
     """Every block of the definition computed from the answers; with ``previous`` (the
-    previous wave, items matched by variable name) comparable tables get it beside."""
+    previous wave, items matched by variable name) comparable tables get it beside, its
+    changes tested as a panel when units are matched on ``match`` (default ``kommune``
+    when both waves have it; "none": independent samples)."""
     spec = report_spec(spec, responses)
+    if weights is not None:
+        check_weights(responses, weights, previous is not None)
     inputs = Inputs(
         instrument=responses.instrument,
         data=responses.data,
@@ -77,15 +115,17 @@ def compute(
         attributes=attributes,
         quotes=quotes,
         min_cell=spec.min_cell if min_cell is None else min_cell,
+        weights=weights,
     )
     results = build(spec, inputs)
     if previous is not None:
-        from samspil.reports.waves import Waves, add_previous, previous_results
+        from samspil.reports.waves import Waves, add_previous, panel_of, previous_results
 
         before = Inputs(
             instrument=previous.instrument, data=previous.data, min_cell=inputs.min_cell
         )
-        waves = Waves(inputs, before, previous_label or "forrige runde")
+        panel = panel_of(inputs, before, match)
+        waves = Waves(inputs, before, previous_label or "forrige runde", panel)
         add_previous(results, previous_results(spec, waves), waves)
     return spec, results
 
@@ -103,6 +143,8 @@ def make_report(
     banner: str = "",
     previous: Responses | None = None,
     previous_label: str = "",
+    match: str | None = None,
+    weights: str | None = None,
     meta: Meta | None = None,
     study: StudyInfo | None = None,
     pdf: PdfElsewhere | None = None,
@@ -123,8 +165,12 @@ def make_report(
         min_cell=min_cell,
         previous=previous,
         previous_label=previous_label,
+        match=match,
+        weights=weights,
     )
     meta = meta or Meta()
+    if weights:
+        meta.weights = weights
     if banner and not meta.banner:
         meta.banner = banner
     job = Job(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from samspil import analysis
+from samspil.analysis import weights as weighted
 from samspil.analysis.likert import answered
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable
@@ -23,7 +24,8 @@ from samspil.reports.formatting import n_range, number, quotes
 from samspil.reports.kinds import TABLE_KINDS, register_table_kind
 from samspil.reports.spec import Block, ReportSpec
 
-Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars", "p"]
+# as_given: with the decimals the value has (a number question's minimum and maximum)
+Format = Literal["text", "int", "pct", "num", "num0", "mean_sd", "stars", "p", "as_given"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Result:
     # With a previous wave beside (samspil.reports.waves): (this wave's, the previous one's
     # name); figures then show both waves.
     waves: tuple[str, str] | None = None
+    weighted: bool = False  # percentages, shares and means weighted (Inputs.weights)
 
 
 @dataclass
@@ -59,9 +62,14 @@ class Inputs:
     attributes: pd.DataFrame | None = None
     min_cell: int = 5
     quotes: pd.DataFrame | None = None
+    weights: str | None = None  # the data's column of weights (--weights), checked before
     _codes_by_variable: dict[str, tuple[pd.DataFrame, np.ndarray]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    @property
+    def weight_values(self) -> pd.Series | None:
+        return None if self.weights is None else self.data[self.weights].astype(float)
 
     def codes_of(self, variable: str) -> tuple[pd.DataFrame, np.ndarray]:
         """The final codes' rows of one open question and their row numbers in the whole
@@ -92,6 +100,8 @@ def build(
             if absent:  # a partial file makes a partial table, and says so
                 names = ", ".join(absent)
                 result.note = f"{result.note} Ikke i data og derfor udeladt: {names}.".strip()
+            if inputs.weights:
+                result.note = f"{result.note} {_weight_note(result, inputs.weights)}".strip()
             result.note = quotes(result.note)
             result.columns = [
                 replace(c, header=block.column_headers.get(c.name, c.header))
@@ -99,6 +109,19 @@ def build(
             ]
         results.append(result)
     return results
+
+
+def _weight_note(result: Result, column: str) -> str:
+    """What a weighted report's note says of each table: weighted, with the effective
+    number of answers, or not weighted."""
+    if not result.weighted:
+        return "Tabellen er ikke vægtet."
+    data = result.data
+    n_eff = data["n_eff"].tolist() if "n_eff" in data.columns else [data.attrs.get("n_eff")]
+    n_eff = [v for v in n_eff if v is not None and v == v]
+    shown = "-".join(dict.fromkeys(number(v, 0) for v in (min(n_eff), max(n_eff)))) if n_eff else ""
+    effective = f"; effektivt antal besvarelser (Kish): {shown}" if shown else ""
+    return f"Procenter, andele og gennemsnit er vægtet med {column}{effective}."
 
 
 def _absent(block: Block, inputs: Inputs) -> list[str]:
@@ -216,18 +239,106 @@ def _base_sentence(block: Block, var: Variable) -> str:
     return ""
 
 
-def base_rule(kinds: set[str]) -> str:
-    """The rule for special answers, said once in the method chapter, for the kinds the
-    questionnaire has ("" when it has none)."""
-    parts = []
-    if "dont_know" in kinds:
-        parts.append("“Ved ikke” indgår i basen, hvor intet andet er nævnt under tabellen.")
-    if "not_applicable" in kinds:
+DISTRIBUTION_KINDS = ("distribution", "frequency", "crosstab")
+# the distributions' rule for "Ved ikke", by whether their blocks include it in the base
+DONT_KNOW_RULE = {
+    frozenset({True}): "I svarfordelingerne indgår “Ved ikke” i basen som en kategori for sig.",
+    frozenset({False}): "I svarfordelingerne indgår “Ved ikke” ikke i basen: procenterne er "
+    "af dem, der har svaret på selve skalaen.",
+    frozenset({True, False}): "I svarfordelingerne indgår “Ved ikke” i basen, hvor intet "
+    "andet er nævnt under tabellen.",
+}
+
+
+def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
+    """The rule each kind of table of the definition follows for special answers and its
+    base, said once in the method chapter (only for the kinds and special answers the
+    report has; "" when there is nothing to say). A table that departs from the rule
+    without showing it says so in its note (:func:`_base_sentence`)."""
+    variables = instrument.variable_map
+    kinds = {b.kind for b in spec.blocks}
+
+    def specials(block: Block) -> set[str]:
+        names = list(block.variables or [])
+        if block.question and block.question in instrument.question_map:
+            names += [v.name for v in instrument.question_variables(block.question)]
+        return {k for n in names if n in variables for k in variables[n].special_codes.values()}
+
+    spread = [b for b in spec.blocks if b.kind in DISTRIBUTION_KINDS]
+    dont_know = {b.include_dont_know for b in spread if "dont_know" in specials(b)}
+    parts = [DONT_KNOW_RULE[frozenset(dont_know)]] if dont_know else []
+    if any("not_applicable" in specials(b) for b in spread):
         parts.append(
             "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser det "
             "som en særskilt kategori."
         )
+    if any(b.list_excluded for b in spread if b.kind == "frequency"):
+        parts.append(
+            "Hvor svar uden for basen står på egne linjer uden procent, er “I alt” basen, "
+            "som procenterne er beregnet af."
+        )
+    summary_specials = set().union(*(specials(b) for b in spec.blocks if b.kind == "summary"))
+    if summary_specials:
+        named = " og ".join(
+            f"“{SPECIAL_NAMES[k]}”"
+            for k in ("dont_know", "not_applicable")
+            if k in summary_specials
+        )
+        parts.append(
+            "Gennemsnit og andele i tabellerne med gennemsnit er beregnet af svarene på "
+            f"skalaen; {named} indgår ikke."
+        )
+    if "multiple_response" in kinds:
+        parts.append(
+            "Ved spørgsmål med flere svarmuligheder er procenterne af dem, der har besvaret "
+            "spørgsmålet (valgt mindst én mulighed)."
+        )
+    if "numeric" in kinds:
+        parts.append(
+            "Ved talspørgsmål er gennemsnit, spredning, mindste og største værdi beregnet af "
+            "de angivne tal; mindste og største værdi vises med de decimaler, de er angivet med."
+        )
     return " ".join(parts)
+
+
+SPECIAL_NAMES = {"dont_know": "Ved ikke", "not_applicable": "Ikke relevant"}
+MUNICIPALITIES = 98  # Denmark's municipalities since 2007
+
+
+def weights_text(data: pd.DataFrame, column: str) -> str:
+    """The method chapter's note on the weighting (``--weights``)."""
+    w = data[column].astype(float).to_numpy()
+    n_eff = weighted.effective_n(w)
+    return (
+        f"Tallene er vægtet med variablen {column} fra datasættet (vægte fra "
+        f"{number(w.min(), 2)} til {number(w.max(), 2)}). Procenter, andele, gennemsnit og "
+        "standardafvigelser i fordelinger, tabeller med gennemsnit, spørgsmål med flere "
+        "svarmuligheder og talspørgsmål er vægtede; antallet af besvarelser er det faktiske. "
+        f"Det effektive antal besvarelser (Kish) er {number(n_eff, 0)} af "
+        f"{len(w)}: så meget usikkerhed giver de vægtede tal. Krydstabeller, "
+        "forskelstabeller og andre tabeller er ikke vægtet; det står under dem."
+    )
+
+
+def census_text(data: pd.DataFrame, invited_groups: int | None = None) -> str:
+    """The method chapter's word on a census: when all 98 municipalities were invited
+    (``invited_groups``, from fieldwork) or answered (distinct ``kommune`` in the data),
+    say so, and why the tests use no finite population correction ("" otherwise)."""
+    answered = int(data["kommune"].dropna().nunique()) if "kommune" in data.columns else 0
+    if invited_groups == MUNICIPALITIES:
+        fact = f"Alle landets {MUNICIPALITIES} kommuner blev inviteret"
+    elif answered == MUNICIPALITIES:
+        fact = f"Alle landets {MUNICIPALITIES} kommuner har svaret"
+    else:
+        return ""
+    return (
+        f"{fact}, så undersøgelsen er en totalundersøgelse og ikke en stikprøve. "
+        "Signifikanstestene behandler alligevel svarene som udfald, der kunne være faldet "
+        "anderledes ud: en forskel mellem grupper eller runder regnes kun for signifikant, "
+        "hvis den er større end den tilfældige variation i svarene. Derfor er der ikke brugt "
+        "endelighedskorrektion, som ville regne de svarende kommuners tal for kendte uden "
+        "usikkerhed og gøre standardfejlene mindre, jo flere kommuner der har svaret."
+    )
 
 
 def _note(block: Block, var: Variable | None, **values: str) -> str:
@@ -262,9 +373,14 @@ def _note(block: Block, var: Variable | None, **values: str) -> str:
 def summary(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     exclude = sorted({c for v in variables for c in v.special_codes})
-    table = analysis.likert_summary(
-        inputs.data, [v.name for v in variables], top=block.top, exclude=exclude
-    )
+    names = [v.name for v in variables]
+    weights = inputs.weight_values
+    if weights is None:
+        table = analysis.likert_summary(inputs.data, names, top=block.top, exclude=exclude)
+    else:
+        table = weighted.weighted_likert_summary(
+            inputs.data, names, weights, top=block.top, exclude=exclude
+        )
     labels = {v.name: _label(block, v) for v in variables}
     by_name = {v.name: v for v in variables}
     excluded = [
@@ -276,6 +392,8 @@ def summary(block: Block, inputs: Inputs) -> Result:
     )
     table["item"] = table["item"].map(labels)
     data = table[["item", "obs", "share", "mean", "sd", "min", "max"]]
+    if weights is not None:
+        data = table[[*data.columns, "n_eff"]]
     columns = [
         Column("item", _header(block, variables[0].question), "text"),
         Column("obs", "Obs.", "int"),
@@ -285,7 +403,10 @@ def summary(block: Block, inputs: Inputs) -> Result:
         Column("max", "Maks.", "num0"),
     ]
     codes = [o.code for o in variables[0].options if not o.special]
-    return Result(block, data, columns, note, figure_data=data, scale=(min(codes), max(codes)))
+    scale = (min(codes), max(codes))
+    return Result(
+        block, data, columns, note, figure_data=data, scale=scale, weighted=weights is not None
+    )
 
 
 @register_table_kind("distribution", variables=True)
@@ -293,7 +414,13 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     first = variables[0]
     cats = _categories(block, first)
-    table = analysis.distribution(inputs.data, [v.name for v in variables], cats)
+    weights = inputs.weight_values
+    if weights is None:
+        table = analysis.distribution(inputs.data, [v.name for v in variables], cats)
+    else:
+        table = weighted.weighted_distribution(
+            inputs.data, [v.name for v in variables], cats, weights
+        )
     names = {c: _cat_label(block, first, c) for c in cats}
     table = table.rename(columns=names)
     table["item"] = [_label(block, v) for v in variables]
@@ -301,7 +428,11 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     if len(variables) == 1:
         substantive = [c for c in first.substantive_codes]
         values = inputs.data[first.name].astype(float)
-        mean = number(values[values.isin(substantive)].mean())
+        on_scale = values.isin(substantive)
+        if weights is None:
+            mean = number(values[on_scale].mean())
+        elif on_scale.any():
+            mean = number(np.average(values[on_scale], weights=weights[on_scale]))
     excluded_codes = [c for c in first.labels if c not in cats]
     excluded = [
         (int(inputs.data[var.name].isin(excluded_codes).sum()), _note_label(block, var))
@@ -313,14 +444,18 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     columns = [Column("item", block.header, "text")]
     columns += [Column(names[c], names[c], "pct") for c in cats]
     columns.append(Column("n", "N", "int"))
-    return Result(block, table, columns, note, figure_data=table)
+    return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
 @register_table_kind("frequency", variables=True)
 def frequency(block: Block, inputs: Inputs) -> Result:
     var = _variables(block, inputs)[0]
     cats = _categories(block, var)
-    table = analysis.frequency(inputs.data[var.name], cats)
+    weights = inputs.weight_values
+    if weights is None:
+        table = analysis.frequency(inputs.data[var.name], cats)
+    else:
+        table = weighted.weighted_frequency(inputs.data[var.name], cats, weights)
     table["answer"] = [_cat_label(block, var, c) for c in cats]
     note = _note(block, var, n=str(int(table["n"].sum())))
     if block.list_excluded:
@@ -330,19 +465,27 @@ def frequency(block: Block, inputs: Inputs) -> Result:
             for code in var.special_codes
             if code not in cats
         ]
+        attrs = table.attrs
         table = pd.concat([table, pd.DataFrame(left_out)], ignore_index=True)
+        table.attrs = attrs
     columns = [
         Column("answer", block.header, "text"),
         Column("n", "N", "int"),
         Column("percent", "Pct.", "pct"),
     ]
-    return Result(block, table, columns, note, figure_data=table)
+    return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
 @register_table_kind("multiple_response", variables=True)
 def multiple_response(block: Block, inputs: Inputs) -> Result:
     variables = [v for v in _variables(block, inputs) if v.kind == "binary"]
-    table = analysis.multiple_response(inputs.data, [v.name for v in variables])
+    weights = inputs.weight_values
+    if weights is None:
+        table = analysis.multiple_response(inputs.data, [v.name for v in variables])
+    else:
+        table = weighted.weighted_multiple_response(
+            inputs.data, [v.name for v in variables], weights
+        )
     base = table.attrs["base"]
     table["option"] = [_label(block, v) for v in variables]
     note = _note(block, variables[0], n=str(base))
@@ -351,7 +494,7 @@ def multiple_response(block: Block, inputs: Inputs) -> Result:
         Column("n", "N", "int"),
         Column("percent", "Pct.", "pct"),
     ]
-    return Result(block, table, columns, note, figure_data=table)
+    return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
 @register_table_kind("gap", needs=("expectation", "experience", "pairs"))
@@ -550,7 +693,11 @@ def bins(block: Block, inputs: Inputs) -> Result:
 @register_table_kind("numeric", variables=True)
 def numeric(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
-    table = analysis.numeric_summary(inputs.data, [v.name for v in variables])
+    weights = inputs.weight_values
+    if weights is None:
+        table = analysis.numeric_summary(inputs.data, [v.name for v in variables])
+    else:
+        table = weighted.weighted_numeric_summary(inputs.data, [v.name for v in variables], weights)
     table["item"] = [_label(block, v) for v in variables]
     columns = [
         Column("item", block.header, "text"),
@@ -559,10 +706,12 @@ def numeric(block: Block, inputs: Inputs) -> Result:
         Column("sd", "Std. afv.", "num"),
     ]
     note = _note(block, variables[0], n=n_range(table["obs"].tolist()))
-    extra = {"min": ("Min.", "num0"), "median": ("Median", "num"), "max": ("Maks.", "num0")}
+    extra = {"min": ("Min.", "as_given"), "median": ("Median", "num"), "max": ("Maks.", "as_given")}
     columns += [Column(name, *extra[name]) for name in block.statistics]  # type: ignore[arg-type]
     data = table[["item", "obs", "mean", "sd", "min", "median", "max"]]
-    return Result(block, data, columns, note)
+    if weights is not None:
+        data = table[[*data.columns, "n_eff"]]
+    return Result(block, data, columns, note, weighted=weights is not None)
 
 
 @register_table_kind("grouped_means", needs=("rows", "series"))

@@ -28,7 +28,15 @@ import yaml
 from samspil import yamltext
 from samspil.instruments import Instrument, resolve
 from samspil.questions.base import Option, plain
-from samspil.reports.spec import Block, Chapter, ReportSpec, SpecError, load_spec, load_spec_file
+from samspil.reports.spec import (
+    Block,
+    Chapter,
+    ReportSpec,
+    SpecError,
+    load_spec,
+    load_spec_file,
+    yaml_problem,
+)
 
 NOTE_SCALE = (
     "Antal besvarelser: {n}. Spørgsmål: *{question}* Svarene er målt på en skala fra {scale}."
@@ -188,6 +196,7 @@ def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> R
         id=instrument.id,
         instrument=instrument_ref or instrument.id,
         title=instrument.title,
+        numbered=True,  # reordered chapters and blocks are numbered anew
         chapters=chapters,
     )
 
@@ -206,7 +215,9 @@ def spec_yaml(spec: ReportSpec) -> str:
 def _is_report_definition(path: Path) -> bool:
     try:
         raw = yamltext.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: cannot read: {yaml_problem(exc, str(path))}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from exc
     return isinstance(raw, dict) and "chapters" in raw
 

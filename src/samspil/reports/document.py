@@ -21,7 +21,7 @@ import pandas as pd
 
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
-from samspil.reports.build import Column, Result, base_rule
+from samspil.reports.build import Column, Result, base_rule, census_text, weights_text
 from samspil.reports.formatting import quotes
 from samspil.reports.spec import ReportSpec, TableStyle
 from samspil.responses import StudyInfo
@@ -51,6 +51,7 @@ class Meta:
     institution: str = ""
     date: str = ""  # as printed on the cover, e.g. "Maj 2024"
     banner: str = ""
+    weights: str = ""  # the column the tables are weighted with (--weights), if any
 
 
 @dataclass
@@ -190,6 +191,8 @@ def cell(column: Column, row: pd.Series, sign: bool = True) -> str:
         return fmt.percent(value, DECIMALS) if sign else fmt.number(value, DECIMALS)
     if column.fmt == "num0":
         return fmt.number(value, 0)
+    if column.fmt == "as_given":
+        return fmt.as_given(value)
     if column.fmt == "p":
         return fmt.number(value, 2)
     if column.fmt == "mean_sd":
@@ -227,7 +230,11 @@ def grid(result: Result, style: TableStyle | None = None) -> Grid:
     rows = [[cell(c, row, sign) for c in result.columns] for _, row in result.data.iterrows()]
     total = False
     if result.block.kind == "frequency":
-        n = int(result.data["n"].sum())
+        # the base the percentages are of: answers listed without a percentage (special
+        # answers left out of the base, ``list_excluded``) are not in it
+        data = result.data
+        in_base = data["percent"].notna() | data["n"].eq(0)
+        n = int(data.loc[in_base, "n"].sum())
         share = fmt.percent(100.0 if n else None) if sign else fmt.number(100.0 if n else None)
         rows.append([style.total_label, fmt.integer(n), share])
         total = True
@@ -343,18 +350,15 @@ def response_grid(response: pd.DataFrame, *, withdrawn: int = 0, k: int = WITHDR
 
 
 def method_chapter(
-    spec: ReportSpec, instrument: Instrument, data: pd.DataFrame, study: StudyInfo | None
+    spec: ReportSpec,
+    instrument: Instrument,
+    data: pd.DataFrame,
+    study: StudyInfo | None,
+    weights: str = "",
 ) -> Chapter:
     chapter = Chapter("metode", "Om undersøgelsen")
     paragraphs = chapter.paragraphs
-    population = instrument.population or "respondenterne"
-    paragraphs.append(
-        f"Undersøgelsen bygger på spørgeskemaet “{instrument.title}”. "
-        f"Målgruppen er {population[:1].lower() + population[1:]}."
-    )
-    rule = base_rule({kind for v in instrument.variables for kind in v.special_codes.values()})
-    if rule:
-        paragraphs.append(rule)
+    paragraphs += _method_rules(spec, instrument, data, study, weights)
     answered = int(data.drop(columns=["respondent_id"], errors="ignore").notna().any(axis=1).sum())
     if study is None:
         paragraphs.append(
@@ -412,6 +416,52 @@ def method_chapter(
     return chapter
 
 
+def _method_rules(
+    spec: ReportSpec,
+    instrument: Instrument,
+    data: pd.DataFrame,
+    study: StudyInfo | None,
+    weights: str,
+) -> list[str]:
+    """What the survey is, and the rules the tables follow: bases and special answers, a
+    census, the weights."""
+    population = instrument.population or "respondenterne"
+    about = (
+        f"Undersøgelsen bygger på spørgeskemaet “{instrument.title}”. "
+        f"Målgruppen er {population[:1].lower() + population[1:]}."
+    )
+    invited = None
+    if study is not None and study.response is not None and "invited" in study.response:
+        invited = int((study.response["invited"] > 0).sum())
+    texts = [about, base_rule(spec, instrument), census_text(data, invited)]
+    texts.append(weights_text(data, weights) if weights else "")
+    return [t for t in texts if t]
+
+
+def _answer_counts(instrument: Instrument, data: pd.DataFrame | None) -> dict[str, str]:
+    """Item non-response per question, as Bilag 1 says it: "Stillet til 120; besvaret af
+    104, kun “Ved ikke” 9, ubesvaret 7." (the data's respondents)."""
+    if data is None:
+        return {}
+    from samspil.reports.build import SPECIAL_NAMES
+    from samspil.reports.nonresponse import item_nonresponse
+
+    texts = {}
+    for row in item_nonresponse(instrument, data).to_dict("records"):
+        kinds = {
+            k
+            for v in instrument.question_variables(row["question"])
+            for k in v.special_codes.values()
+        }
+        special = "/".join(f"“{SPECIAL_NAMES[k]}”" for k in SPECIAL_NAMES if k in kinds)
+        texts[row["question"]] = (
+            f"Stillet til {row['asked']}; besvaret af {row['answered']}"
+            + (f", kun {special} {row['special']}" if special else "")
+            + f", ubesvaret {row['blank']}."
+        )
+    return texts
+
+
 def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
     """'1 = Slet ikke; 2 = I mindre grad'; codes labelled by their own number are given as
     a range ('1-34 = antal')."""
@@ -422,36 +472,49 @@ def _options_text(options: tuple) -> str:  # type: ignore[type-arg]
     return "; ".join(named)
 
 
-KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal", "binary": "0 = Nej; 1 = Ja"}
+KIND_TEXT = {"text": "Åbent svar (tekst)", "number": "Tal"}
 
 
-def questionnaire_chapter(instrument: Instrument, number: int) -> Chapter:
-    """Bilag 1: every section and question as fielded, with variable names and codes."""
+def questionnaire_chapter(
+    instrument: Instrument, number: int, data: pd.DataFrame | None = None
+) -> Chapter:
+    """Bilag 1: every section and question as fielded, with variable names and codes, its
+    condition and, with ``data``, how many were asked and answered it."""
     chapter = Chapter("bilag-1", f"Bilag {number} Spørgeskemaet", appendix=True)
     chapter.paragraphs.append(
         "Spørgeskemaet som det blev udsendt, med variabelnavne og svarkoder, så tabellerne "
         "kan genfindes i datasættet."
     )
+    from samspil.reports.conditions import shown_if
+
+    numbers = {q.id: i for i, q in enumerate(instrument.question_map.values(), start=1)}
+    counts = _answer_counts(instrument, data)
     q_number = 0
     for section in instrument.sections:
-        for question in section.questions:
+        section_condition = shown_if(section.show_if, instrument, numbers)
+        for index, question in enumerate(section.questions):
             q_number += 1
             variables = instrument.question_variables(question.id) or [
                 v for v in instrument.variables if v.question_id == question.id
             ]
             lines: list[str] = []
-            option_sets = {tuple(v.options) for v in variables if v.kind != "binary"}
+            if section_condition and index == 0:
+                lines.append(f"Afsnittet “{section.title}”: {section_condition}")
+            condition = shown_if(question.show_if, instrument, numbers)
+            if condition:
+                lines.append(condition)
+            if question.id in counts:
+                lines.append(counts[question.id])
+            option_sets = {tuple(v.options) for v in variables if v.options}
             shared = len(option_sets) == 1 and len(variables) > 1
             if shared:
                 lines.append("Svarkategorier: " + _options_text(next(iter(option_sets))) + ".")
             rows = []
             for v in variables:
-                if v.options and not shared and v.kind != "binary":
-                    answer = _options_text(v.options)
+                if v.options and not shared:
+                    answer = _options_text(v.options)  # a choice's own labels, as the codebook
                 else:
-                    answer = (
-                        KIND_TEXT.get(v.kind, "") if not v.options or v.kind == "binary" else ""
-                    )
+                    answer = KIND_TEXT.get(v.kind, "") if not v.options else ""
                 rows.append([v.name, v.item or "", answer])
             heading = f"{q_number}. {question.text}"
             if not variables:
@@ -510,7 +573,7 @@ def publication(
     meta = meta or Meta()
     made = made or date.today()
     by_block = {r.block.id: r for r in results}
-    chapters = [method_chapter(spec, instrument, data, study)]
+    chapters = [method_chapter(spec, instrument, data, study, meta.weights)]
     for ch in spec.chapters:
         chapters.append(
             Chapter(
@@ -520,7 +583,7 @@ def publication(
                 [item(by_block[b.id], b.id in figures, spec.table_style) for b in ch.blocks],
             )
         )
-    chapters.append(questionnaire_chapter(instrument, 1))
+    chapters.append(questionnaire_chapter(instrument, 1, data))
     if codes is not None:
         ids = sorted({b.codebook or instrument.id for b in spec.blocks if b.kind == "themes"})
         code_list = codes_chapter(ids, 2)

@@ -22,6 +22,16 @@ def number(value: object, decimals: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def as_given(value: object, most: int = 3) -> str:
+    """A number with the decimals it has, up to ``most``: 6.0 -> '6', 0.2 -> '0,2',
+    59.75 -> '59,75' (a minimum or maximum of answers as typed, not rounded to a whole)."""
+    if is_missing(value):
+        return ""
+    x = float(value)  # type: ignore[arg-type]
+    decimals = next((d for d in range(most) if round(x, d) == x), most)
+    return number(x, decimals)
+
+
 def percent(value: object, decimals: int = 1) -> str:
     return "" if is_missing(value) else f"{number(value, decimals)}%"
 

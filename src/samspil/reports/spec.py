@@ -11,6 +11,7 @@ table does so), ``{mean}`` (mean of a single-item distribution).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -92,6 +93,11 @@ class Block(Strict):
     )
     figure_label: str | None = None
     note: str = ""
+    paired_test: Literal["t", "wilcoxon"] = Field(
+        default="t",
+        description="With a previous wave of the same units (a panel): the test of a mean's "
+        "change, the paired t-test or the Wilcoxon signed-rank test.",
+    )
     # crosstab
     group_by: GroupBy | None = None
     row_codes: list[int] | None = None
@@ -184,7 +190,19 @@ class ReportSpec(Strict):
     institution: str = Field(default="", description="Cover and colophon (else --institution).")
     min_cell: int = Field(default=5, ge=1)
     table_style: TableStyle = Field(default_factory=TableStyle)
+    numbered: bool = Field(
+        default=False,
+        description="Number chapters ('2. ') and tables and figures ('Tabel 2.3', 'Figur "
+        "2.1') by their order, whatever the numbers written in the titles and labels say "
+        "(labels of another form are kept).",
+    )
     chapters: list[Chapter]
+
+    @model_validator(mode="after")
+    def _number(self) -> ReportSpec:
+        if self.numbered:  # frozen: the computed numbers replace the written ones once
+            object.__setattr__(self, "chapters", numbered_chapters(self.chapters))
+        return self
 
     @property
     def blocks(self) -> list[Block]:
@@ -197,6 +215,37 @@ class ReportSpec(Strict):
         if repeated:
             raise ValueError(f"output names repeat: {', '.join(repeated)}")
         return self
+
+
+CHAPTER_NUMBER = re.compile(r"^\d+\.\s+")
+LABEL_NUMBER = re.compile(r"^(Tabel|Figur) \d+\.\d+$")
+
+
+def numbered_chapters(chapters: list[Chapter]) -> list[Chapter]:
+    """The chapters numbered by their order: "N. title", and in chapter N the labels
+    "Tabel N.k" and "Figur N.k" counted in the order of the blocks (a block's own label
+    first, then its figure's); a label of another form is left as written."""
+    out = []
+    for number, chapter in enumerate(chapters, start=1):
+        counts = {"Tabel": 0, "Figur": 0}
+        blocks = []
+        for b in chapter.blocks:
+            label = _renumbered(b.label, number, counts)
+            figure_label = _renumbered(b.figure_label, number, counts)
+            blocks.append(b.model_copy(update={"label": label, "figure_label": figure_label}))
+        title = f"{number}. {CHAPTER_NUMBER.sub('', chapter.title)}"
+        out.append(chapter.model_copy(update={"title": title, "blocks": blocks}))
+    return out
+
+
+def _renumbered(label: str | None, chapter: int, counts: dict[str, int]) -> str | None:
+    """'Tabel x.y' as the next table (or figure) of ``chapter``; other labels as they are."""
+    found = LABEL_NUMBER.match(label or "")
+    if not found:
+        return label
+    kind = found.group(1)
+    counts[kind] += 1
+    return f"{kind} {chapter}.{counts[kind]}"
 
 
 class SpecError(DomainError):
@@ -216,8 +265,22 @@ def parse_spec(text: str, name: str) -> ReportSpec:
     try:
         raw = yamltext.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SpecError(f"{name}: cannot read report definition: {exc}") from exc
+        raise SpecError(
+            f"{name}: cannot read report definition: {yaml_problem(exc, name)}"
+        ) from None
     return spec_from_data(raw, name)
+
+
+def yaml_problem(error: yaml.YAMLError, name: str) -> str:
+    """The YAML parser's message with the file's name (not "<unicode string>"), and the
+    usual cause of "mapping values are not allowed here" said plainly."""
+    text = str(error).replace('"<unicode string>"', name).replace("<unicode string>", name)
+    if "mapping values are not allowed" in text:
+        text += (
+            "\n(a text containing a colon and a space must be quoted, e.g. "
+            'title: "Tabel 2: Svar fordelt på regioner")'
+        )
+    return text
 
 
 def spec_from_data(raw: object, name: str) -> ReportSpec:
@@ -238,11 +301,16 @@ def unknown_references(spec: ReportSpec, instrument: Instrument) -> list[str]:
     problems = []
     for block in spec.blocks:
         names = [*(block.variables or []), *([block.variable] if block.variable else [])]
-        for name in names:
+        names += [n for pair in block.pairs.items() for n in pair]
+        names += [n for s in block.series for n in s.variables if n is not None]
+        for name in dict.fromkeys(names):
             if name not in instrument.variable_map:
                 problems.append(f"block {block.id}: unknown variable {name!r}")
-        if block.question and block.question not in instrument.question_map:
-            problems.append(f"block {block.id}: unknown question {block.question!r}")
+        questions = [block.question] if block.question else []
+        questions += [c.question for c in (block.expectation, block.experience) if c]
+        for question in questions:
+            if question not in instrument.question_map:
+                problems.append(f"block {block.id}: unknown question {question!r}")
     return problems
 
 

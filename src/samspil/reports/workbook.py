@@ -19,6 +19,7 @@ NUMBER_FORMATS = {
     "pct": "0.0%",
     "num": "0.0",
     "num0": "0",
+    "as_given": "General",
     "int": "0",
     "mean_sd": "0.0",
     "p": "0.000",
@@ -70,7 +71,7 @@ def _value(row: object, c: Column) -> object:
         return float(v) / 100
     if c.fmt in ("int", "num0") and float(v).is_integer():
         return int(v)
-    if c.fmt in ("num", "mean_sd", "int", "num0", "p"):
+    if c.fmt in ("num", "mean_sd", "int", "num0", "p", "as_given"):
         return float(v)
     return v if isinstance(v, str) else str(v)
 
