@@ -368,6 +368,13 @@ def method_chapter(
             "beregnes her."
         )
         return chapter
+    _study_paragraphs(chapter, spec, study)
+    return chapter
+
+
+def _study_paragraphs(chapter: Chapter, spec: ReportSpec, study: StudyInfo) -> None:
+    """The fieldwork's paragraphs and Bilagstabel 1.1, for a report made from a study."""
+    paragraphs = chapter.paragraphs
     if study.opened:
         period = long_date(study.opened)
         if study.closed:
@@ -413,7 +420,6 @@ def method_chapter(
         paragraphs.append(
             f"{study.withdrawn} besvarelser er slettet efter ønske fra respondenten og indgår ikke."
         )
-    return chapter
 
 
 def _method_rules(
