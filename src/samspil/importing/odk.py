@@ -66,47 +66,67 @@ class _Adapter:
         self.table = table
         self.instrument = instrument
         self.frame = table.frame
-        self.variables = {v.name for v in instrument.variables}
         self.multis = {
             q.id: q for q in instrument.question_map.values() if isinstance(q, MultipleChoice)
         }
+        self.tree = form_tree(instrument)
         self.lookup = _known_headers(instrument)
         self.keep: dict[str, pd.Series] = {}
+        self.source: dict[str, str] = {}  # kept column -> the header it came from
         self.summaries: dict[str, str] = {}  # multi question id -> its summary column
         self.dropped: list[str] = []
         self.changed = False
+        self.problems: list[Problem] = []
 
-    def target(self, header: str) -> str | None:
-        """The variable (or multi question id) a header names by name or group path."""
-        for candidate in _path_candidates(header):
-            name = normalise_name(candidate)
-            if name in self.variables or name in self.multis:
-                return name
-        return None
+    def problem(self, header: str, message: str) -> None:
+        self.problems.append(Problem(self.table.name, self.table.header_row, header, message))
+
+    def resolve(self, header: str) -> str | None:
+        """What the form's tree says a header is: a variable, a multiple-choice question
+        (its summary column), '' (a field without answers) or None (not in the tree)."""
+        found = self.tree.get(header.strip())
+        if not found:
+            return None
+        nearest = min(found)
+        targets = sorted(found[nearest])
+        if len(targets) > 1:
+            shown = " and ".join(repr(t) if t else "a field without answers" for t in targets)
+            self.problem(
+                header,
+                f"this header fits {shown} of {self.instrument.id}; export with the groups "
+                "in the headers (full paths) so each column names one field",
+            )
+        return targets[0]
+
+    def put(self, name: str, header: str, series: pd.Series) -> None:
+        if name in self.keep:
+            self.problem(header, f"a second column for {name!r} (also {self.source[name]!r})")
+            return
+        self.keep[name] = series
+        self.source[name] = header
 
     def place(self, header: str, column: object) -> None:
         """Where one column goes: kept, renamed, a summary to expand, or left out."""
         series = self.frame[column]
         key = " ".join(header.split()).casefold()
-        if key in self.lookup:
-            self.keep[header] = _choice_names(series, self.instrument, self.lookup[key].name)
-            self.changed = self.changed or self.keep[header] is not series
+        name = None if key == ID_COLUMN else self.resolve(header)
+        if name == "":
+            self.dropped.append(header)
             return
-        name = None if key == ID_COLUMN else self.target(header)
         if name in self.multis:
             self.summaries[name] = header
             return
-        renamed = (
-            name
-            or _split_column(header, self.multis)
-            or _other_column(header, self.multis, self.instrument)
-        )
-        if renamed is not None:
-            self.keep[renamed] = _choice_names(series, self.instrument, renamed)
-        elif key != ID_COLUMN and _ignored(header):
+        if name is None and key in self.lookup:
+            name = self.lookup[key].name
+        name = name or _other_column(header, self.multis, self.instrument)
+        if name is not None:
+            converted = _choice_names(series, self.instrument, name)
+            self.changed = self.changed or converted is not series or name != header
+            self.put(name, header, converted)
+        elif key != ID_COLUMN and (_ignored(header) or _empty(series)):
             self.dropped.append(header)
         else:
-            self.keep[header] = series  # the importer checks it (or names it unknown)
+            self.put(header, header, series)  # the importer checks it (or names it unknown)
 
     def run(self) -> Table:
         headers = [str(h) for h in self.frame.columns]
@@ -117,7 +137,7 @@ class _Adapter:
             if source is not None:
                 ids = self.frame[source].astype(str).str.strip().str.removeprefix("uuid:")
                 self.keep = {ID_COLUMN: ids, **self.keep}
-        problems: list[Problem] = []
+        problems = self.problems
         for qid, header in self.summaries.items():
             question = self.multis[qid]
             if any(f"{qid}_{o.code}" in self.keep for o in question.options):
@@ -131,24 +151,65 @@ class _Adapter:
 
         notes = list(self.table.notes)
         if self.dropped:
-            shown = ", ".join(self.dropped[:5])
-            notes.append(f"{len(self.dropped)} metadata columns left out ({shown}...)")
+            notes.append(
+                f"{len(self.dropped)} columns left out (metadata, and fields that hold no "
+                f"answer samspil keeps): {', '.join(self.dropped)}"
+            )
         return dataclasses.replace(self.table, frame=pd.DataFrame(self.keep), notes=notes)
+
+
+def form_tree(instrument: Instrument) -> dict[str, dict[int, set[str]]]:
+    """Every header an export may give a field of ``instrument``, by how many leading groups
+    it leaves out, to what it fills: ``grp/q`` (Kobo) and ``grp-q`` (Central) with all, some
+    or none of the groups; ``grp/q/choice`` for a choice of a multiple-choice question.
+    Paths come from the XLSForm (``form_paths``) or, for other instruments, are those
+    ``samspil instrument convert --to xlsform`` writes (section / question)."""
+    from samspil.questions.types import Grid, MultipleChoice
+
+    paths: dict[tuple[str, ...], str] = {}
+    if instrument.form_paths:
+        paths = {tuple(p.split("/")): t for p, t in instrument.form_paths.items()}
+    else:
+        for sample in instrument.sample:
+            paths[(sample.name,)] = sample.name
+        for section in instrument.sections:
+            for q in section.questions:
+                if isinstance(q, MultipleChoice):
+                    paths[(section.id, q.id)] = q.id
+                    names = {f"{q.id}_{o.code}" for o in q.options}
+                else:
+                    names = set()
+                for var in q.variables(section.id):
+                    if var.name in names:
+                        continue
+                    inner = (q.id,) if isinstance(q, Grid) else ()
+                    paths[(section.id, *inner, var.name)] = var.name
+    tree: dict[str, dict[int, set[str]]] = {}
+
+    def add(header: str, left_out: int, target: str) -> None:
+        tree.setdefault(header, {}).setdefault(left_out, set()).add(target)
+
+    for path, target in paths.items():
+        question = instrument.question_map.get(target)
+        for start in range(len(path)):
+            for separator in ("/", "-"):
+                header = separator.join(path[start:])
+                add(header, start, target)
+                if isinstance(question, MultipleChoice):
+                    for option in question.options:
+                        choice = option.name or str(option.code)
+                        add(f"{header}/{choice}", start, f"{target}_{option.code}")
+    return tree
+
+
+def _empty(series: pd.Series) -> bool:
+    return bool(series.map(lambda v: str(v).strip() in ("", "nan")).all())
 
 
 def _known_headers(instrument: Instrument) -> dict[str, Variable]:
     from samspil.importing import header_lookup
 
     return header_lookup(instrument)
-
-
-def _path_candidates(header: str) -> list[str]:
-    text = header.strip()
-    out = [text]
-    for separator in ("/", "-"):
-        if separator in text:
-            out.append(text.rsplit(separator, 1)[1])
-    return out
 
 
 def _ignored(header: str) -> bool:
@@ -160,21 +221,6 @@ def _ignored(header: str) -> bool:
         or text.casefold() in CENTRAL_COLUMNS
         or last in METADATA_TYPES
     )
-
-
-def _split_column(header: str, multis: dict[str, MultipleChoice]) -> str | None:
-    """``q/choice`` or ``grp/q/choice`` -> ``q_<code>``."""
-    parts = header.strip().split("/")
-    if len(parts) < 2:
-        return None
-    qid = normalise_name(parts[-2])
-    question = multis.get(qid)
-    if question is None:
-        return None
-    for option in question.options:
-        if parts[-1] in (option.name, str(option.code)):
-            return f"{qid}_{option.code}"
-    return None
 
 
 def _other_column(

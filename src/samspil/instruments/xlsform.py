@@ -206,6 +206,7 @@ class _Reader:
         self.list_use: dict[str, int] = {}
         self.calculates: dict[str, int] = {}
         self.sample: list[dict[str, Any]] = []
+        self.paths: dict[str, str] = {}  # field path -> variable / multi question ('' none)
 
     # -- problems and texts ---------------------------------------------------------------
 
@@ -255,6 +256,7 @@ class _Reader:
     def instrument(self) -> Instrument:
         children = [c for c in self.form.get("children", []) if not _bodyless(c)]
         self._collect_calculates(children, ())
+        self._collect_paths(children, ())
         welcome, closing, body = self._frame(children)
         sections: list[dict[str, Any]] = []
         loose: list[dict[str, Any]] = []
@@ -266,7 +268,7 @@ class _Reader:
                     loose = []
                 sections.append(self._section(node))
             elif node.get("type") == "hidden":
-                sample.append(self._sample(node))
+                sample.append(self._sample(node, (str(node["name"]),)))
             else:
                 loose.append(node)
         if loose:
@@ -290,6 +292,7 @@ class _Reader:
             "sections": sections,
             "sample": sample,
             "translations": self.translations,
+            "form_paths": self.paths,
         }
         for section in raw["sections"]:
             for question in section["questions"]:
@@ -298,6 +301,18 @@ class _Reader:
                 else:
                     question.pop("scale", None)
         return validated(raw, self.name)
+
+    def _collect_paths(self, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
+        """Every field's path, as holding no answer; questions overwrite theirs."""
+        for node in nodes:
+            key = (*path, str(node.get("name")))
+            if node.get("type") == "group":
+                self._collect_paths(node.get("children") or [], key)
+            else:
+                self.paths["/".join(key)] = ""
+
+    def _path(self, key: tuple[str, ...], target: str) -> None:
+        self.paths["/".join(key)] = target
 
     def _collect_calculates(self, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
         for node in nodes:
@@ -359,8 +374,9 @@ class _Reader:
             )
         return self.text(node.get("label"))
 
-    def _sample(self, node: dict[str, Any]) -> dict[str, Any]:
+    def _sample(self, node: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any]:
         name = normalise_name(str(node["name"]))
+        self._path(key, name)
         kind, _, list_name = str(node.get(SAMSPIL_COLUMN) or "text").partition(" ")
         out: dict[str, Any] = {"name": name, "label": self.text(node.get("label")) or name}
         out["kind"] = kind if kind in ("text", "number", "binary", "categorical") else "text"
@@ -447,7 +463,7 @@ class _Reader:
                 if kind in METADATA_TYPES or kind == "calculate":
                     continue
                 if kind == "hidden":
-                    self.sample.append(self._sample(node))
+                    self.sample.append(self._sample(node, item.key))
                     continue
                 run = self._likert_run(items, index - 1)
                 if len(run) > 1:
@@ -484,6 +500,7 @@ class _Reader:
             raise self.problem(key, "type", f"type {raw_type!r} is not supported by samspil")
         name = str(node["name"])
         qid = self._ident(name, key)
+        self._path(key, qid)
         question: dict[str, Any] = {"id": qid, "text": self.text(node.get("label"))}
         self._common(node, key, question)
         skip = 0
@@ -614,12 +631,14 @@ class _Reader:
             text_name = str(node.get("name"))
             if text_name == f"{name}_other" and "other" in by_name:
                 by_name["other"]["other_text"] = True
+                self._path(item.key, f"{qid}_{by_name['other']['code']}_tekst")
             else:
                 match = re.fullmatch(rf"{re.escape(qid)}_(-?\d+)_tekst", text_name)
                 codes = {str(o["code"]): o for o in options}
                 if not match or match.group(1) not in codes:
                     break
                 codes[match.group(1)]["other_text"] = True
+                self._path(item.key, text_name)
             skip += 1
         return skip
 
@@ -693,6 +712,7 @@ class _Reader:
     ) -> dict:
         name = str(node["name"])
         variable = self._ident(name, key)
+        self._path(key, variable)
         role = str(node.get(SAMSPIL_COLUMN) or "")
         item: dict[str, Any] = {"text": self.text(node.get("label"))}
         if role.startswith("item="):
