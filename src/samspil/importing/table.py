@@ -89,6 +89,7 @@ class Table:
     row_word: str = "row"  # "row" (row 1 is the header) or "case" (.sav)
     notes: list[str] = field(default_factory=list)
     sav: SavMeta | None = None
+    decimal: str | None = None  # the file's decimal mark when its format says ("," for ";")
 
     @property
     def header_row(self) -> int | None:
@@ -288,8 +289,12 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
         raise DataImportError([Problem(name, None, None, f"cannot parse CSV: {exc}")]) from None
     frame.columns = header
     if sep == ";":
-        notes.append(f"{name}: separated by ';' (Danish Excel); a decimal comma is accepted")
-    return Table(name, _drop_trailing_empty(frame), "row", notes)
+        notes.append(
+            f"{name}: separated by ';' (Danish Excel): the decimal mark is ',' and '.' "
+            "separates thousands"
+        )
+    decimal = "," if sep == ";" else None
+    return Table(name, _drop_trailing_empty(frame), "row", notes, decimal=decimal)
 
 
 def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:

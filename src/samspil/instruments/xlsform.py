@@ -515,6 +515,8 @@ class _Reader:
             self.fields[name] = _Field("text", qid)
         else:
             question.update(type="number")
+            if kind == "integer":
+                question["integer"] = True
             low, high = self._range(node, key)
             if low is not None:
                 question["min"] = low
@@ -1229,7 +1231,8 @@ class _Writer:
             bounds.append(f". <= {q.max:g}" if q.max is not None else "")
             unit = f"unit={q.unit}" if q.unit else ""
             constraint = " and ".join(b for b in bounds if b)
-            self.row("decimal", q.id, label, constraint=constraint, samspil=unit, **common)
+            kind = "integer" if q.integer else "decimal"
+            self.row(kind, q.id, label, constraint=constraint, samspil=unit, **common)
         elif isinstance(q, SingleChoice):
             list_name = self.choice_list(q.scale or q.id, list(q.options))
             self.row(f"select_one {list_name}", q.id, label, **common)
