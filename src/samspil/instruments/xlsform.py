@@ -15,6 +15,7 @@ Pure: no Django.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -172,7 +173,7 @@ class _Item:
 
     node: dict[str, Any]
     key: tuple[str, ...]
-    conditions: list[dict[str, Any]]
+    groups: list[tuple[tuple[str, ...], dict[str, Any]]]  # the nested groups it sits in
     intro: list[str]
 
 
@@ -207,6 +208,7 @@ class _Reader:
         self.calculates: dict[str, int] = {}
         self.sample: list[dict[str, Any]] = []
         self.paths: dict[str, str] = {}  # field path -> variable / multi question ('' none)
+        self.group_conditions: dict[tuple[str, ...], list[dict[str, Any]] | None] = {}
 
     # -- problems and texts ---------------------------------------------------------------
 
@@ -401,8 +403,10 @@ class _Reader:
             "intro": [],
             "definitions": [],
             "questions": [],
-            "show_if": self._conditions(group, key),
+            "show_if": [],
         }
+        with contextlib.suppress(_Refused):  # the problem is listed; nothing is loaded
+            section["show_if"] = self._conditions(group, key)
         items = list(self._flatten(group.get("children") or [], key, [], []))
         self._questions(items, section)
         return section
@@ -423,23 +427,41 @@ class _Reader:
         self,
         nodes: list[dict[str, Any]],
         path: tuple[str, ...],
-        conditions: list[dict[str, Any]],
+        groups: list[tuple[tuple[str, ...], dict[str, Any]]],
         intro: list[str],
     ) -> Iterator[_Item]:
+        """The questions of nested groups in order; a group's condition is compiled when
+        its first question is read (it may refer to an earlier question of the section)."""
         pending = list(intro)
         for node in nodes:
             key = (*path, str(node.get("name")))
             kind = node.get("type")
             if kind == "group" and not _is_table_list(node):
-                inner = conditions + self._conditions(node, key)
+                inner = [*groups, (key, node)]
                 label = self.text(node.get("label"))
                 yield from self._flatten(
                     node.get("children") or [], key, inner, pending + ([label] if label else [])
                 )
                 pending = []
                 continue
-            yield _Item(node, key, conditions, pending)
+            yield _Item(node, key, groups, pending)
             pending = []
+
+    def _inherited(self, item: _Item) -> list[dict[str, Any]]:
+        """The conditions of the nested groups an item sits in (each compiled once; a
+        refused one refuses its questions, and is listed once)."""
+        out: list[dict[str, Any]] = []
+        for key, node in item.groups:
+            if key not in self.group_conditions:
+                try:
+                    self.group_conditions[key] = self._conditions(node, key)
+                except _Refused:
+                    self.group_conditions[key] = None
+            compiled = self.group_conditions[key]
+            if compiled is None:
+                raise _Refused("group condition")
+            out.extend(compiled)
+        return out
 
     def _questions(self, items: list[_Item], section: dict[str, Any]) -> None:
         intro: list[str] = []
@@ -465,6 +487,7 @@ class _Reader:
                 if kind == "hidden":
                     self.sample.append(self._sample(node, item.key))
                     continue
+                inherited = self._inherited(item)
                 run = self._likert_run(items, index - 1)
                 if len(run) > 1:
                     question = self._likert_grid(run)
@@ -477,7 +500,7 @@ class _Reader:
                 continue
             question["intro"] = item.intro + intro + question.get("intro", [])
             intro = []
-            conditions = item.conditions + question.pop("show_if", [])
+            conditions = inherited + question.pop("show_if", [])
             if conditions:
                 question["show_if"] = conditions
             section["questions"].append(question)
@@ -753,7 +776,7 @@ class _Reader:
                 and item.node.get("list_name") == first.node.get("list_name")
                 and (item.node.get("bind") or {}).get("relevant")
                 == (first.node.get("bind") or {}).get("relevant")
-                and item.conditions == first.conditions
+                and [k for k, _n in item.groups] == [k for k, _n in first.groups]
             )
             if not same:
                 break
