@@ -496,6 +496,11 @@ def read_columns(path: Path | str, required: Iterable[str]) -> pd.DataFrame:
     table = read_table(path)
     frame = table.frame
     frame.columns = [str(c).strip().casefold() for c in frame.columns]
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise DataImportError(
+            [Problem(table.name, 1, str(c), "the column name repeats") for c in repeated]
+        )
     problems = [
         Problem(table.name, 1, col, "required column is missing")
         for col in required

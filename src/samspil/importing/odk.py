@@ -77,6 +77,8 @@ class _Adapter:
         self.dropped: list[str] = []
         self.changed = False
         self.problems: list[Problem] = []
+        self.labels: dict[str, str] = {}  # header -> target, for an export with labels
+        self.label_mode = False
 
     def problem(self, header: str, message: str) -> None:
         self.problems.append(Problem(self.table.name, self.table.header_row, header, message))
@@ -110,6 +112,14 @@ class _Adapter:
         series = self.frame[column]
         key = " ".join(header.split()).casefold()
         name = None if key == ID_COLUMN else self.resolve(header)
+        if name is None and header in self.labels:
+            name = self.labels[header]
+            if name in self.multis:
+                self.summaries[name] = header
+                return
+            series = _labels_as_names(series, self.instrument, name)
+        elif name is None and self.label_mode and (_empty(series) or self.quiet(header)):
+            name = ""  # a note's label (a grid's text above its rows), a calculation
         if name == "":
             self.dropped.append(header)
             return
@@ -128,8 +138,60 @@ class _Adapter:
         else:
             self.put(header, header, series)  # the importer checks it (or names it unknown)
 
+    def quiet(self, header: str) -> bool:
+        """A label export heads a field without a label (a calculation) by its name."""
+        last = header.strip().rsplit("/", 1)[-1]
+        return any(
+            not target and path.rsplit("/", 1)[-1] == last
+            for path, target in self.instrument.form_paths.items()
+        )
+
+    def read_labels(self, headers: list[str]) -> None:
+        """Kobo's "Labels" export: headers are the fields' labels (``question/choice`` for a
+        split column), with or without the groups' labels before them (``Section/Grid/
+        row``). A label several fields share is told apart by the group labels in the
+        header, else by form order (the k-th such column is the k-th such field) when the
+        file has a column for each; else the column is refused with a pointer to "XML
+        values and headers"."""
+        if any(self.resolve(h) for h in headers if self.tree.get(h.strip())):
+            return  # names and paths of questions: not a label export
+        fields = _labelled_fields(self.instrument)
+        found: dict[str, tuple[int, list[tuple[str, list[str]]]]] = {}
+        for header in headers:
+            key = _label_key(header)
+            fits = [f for f in fields if key == f[0] or key.endswith("/" + f[0])]
+            if fits:
+                longest = max(len(f[0]) for f in fits)
+                found[header] = (longest, [(t, c) for lb, t, c in fits if len(lb) == longest])
+        if not found:
+            return
+        self.label_mode = True
+        seen: dict[str, int] = {}
+        same = [_label_key(h) for h in found]
+        for header, (length, choices) in found.items():
+            key = _label_key(header)
+            prefix = key[: len(key) - length]
+            scores = [sum(1 for c in context if c and c in prefix) for _t, context in choices]
+            best = [t for (t, _c), n in zip(choices, scores, strict=True) if n == max(scores)]
+            targets = list(dict.fromkeys(best))
+            index = seen.get(key, 0)
+            seen[key] = index + 1
+            if len(targets) == 1:
+                self.labels[header] = targets[0]
+            elif same.count(key) == len(choices):
+                self.labels[header] = choices[index][0]
+            else:
+                self.problem(
+                    header,
+                    f"the label fits {len(targets)} fields of {self.instrument.id} "
+                    f'({", ".join(targets)}); export from KoboToolbox with "XML values and '
+                    'headers" (or with the groups in the headers) so each column names one '
+                    "field",
+                )
+
     def run(self) -> Table:
         headers = [str(h) for h in self.frame.columns]
+        self.read_labels(headers)
         for header, column in zip(headers, self.frame.columns, strict=True):
             self.place(header, column)
         if not any(h.strip().casefold() == ID_COLUMN for h in headers):
@@ -202,6 +264,55 @@ def form_tree(instrument: Instrument) -> dict[str, dict[int, set[str]]]:
     return tree
 
 
+def _label_key(text: str) -> str:
+    """A label as matched: emphasis, spacing, case, end punctuation and piped answers
+    (``${q}`` in the form, a placeholder in samspil) do not matter."""
+    from samspil.importing import normalise
+    from samspil.instruments.xlsform import PIPE_PLACEHOLDER
+
+    text = re.sub(r"\$\{[^}]*\}", "${}", text.replace(PIPE_PLACEHOLDER, "${}"))
+    return normalise(text).rstrip(":.? ")
+
+
+def _labelled_fields(instrument: Instrument) -> list[tuple[str, str, list[str]]]:
+    """(label key, target, the keys of the labels of the groups it sits in) of every field
+    in form order, as a label export heads them."""
+    from samspil.questions.types import Grid, MultipleChoice
+
+    out: list[tuple[str, str, list[str]]] = []
+    done: set[str] = set()
+    titles = {
+        q.id: [_label_key(s.title)] + ([_label_key(q.text)] if isinstance(q, Grid) else [])
+        for s in instrument.sections
+        for q in s.questions
+    }
+    for var in instrument.variables:
+        question = instrument.question_map.get(var.question_id)
+        context = titles.get(var.question_id, [])
+        if isinstance(question, MultipleChoice) and question.id not in done:
+            done.add(question.id)
+            out.append((_label_key(question.text), question.id, context))
+        if var.kind == "binary" and isinstance(question, MultipleChoice):
+            out.append((_label_key(f"{var.question}/{var.item}"), var.name, context))
+        elif var.name.endswith("_tekst") and var.item:
+            out.append((_label_key(var.item), var.name, context))
+            out.append((_label_key("Specify other."), var.name, context))
+        elif isinstance(question, Grid):
+            out.append((_label_key(var.item), var.name, context))
+        else:
+            out.append((_label_key(var.question), var.name, context))
+    return out
+
+
+def _labels_as_names(column: pd.Series, instrument: Instrument, variable: str) -> pd.Series:
+    """A split column of a label export: 1/0, or the choice's label for chosen."""
+    var = instrument.variable_map.get(variable)
+    if var is None or var.kind != "binary" or not var.item:
+        return column
+    label = _label_key(var.item)
+    return column.map(lambda v: "1" if _label_key(str(v)) == label else v)
+
+
 def _empty(series: pd.Series) -> bool:
     return bool(series.map(lambda v: str(v).strip() in ("", "nan")).all())
 
@@ -217,7 +328,7 @@ def _ignored(header: str) -> bool:
     last = re.split(r"[/-]", text)[-1].casefold()
     return (
         text.startswith("_")
-        or text.casefold().startswith(("meta/", "meta-"))
+        or text.casefold().startswith(("meta/", "meta-", "formhub/", "formhub-"))
         or text.casefold() in CENTRAL_COLUMNS
         or last in METADATA_TYPES
     )
@@ -256,24 +367,50 @@ def _expand(
     table: Table,
     problems: list[Problem],
 ) -> dict[str, pd.Series]:
-    """A column of space-separated choice names as one 1/0 column per option."""
-    known = {}
+    """A column of space-separated choice names (or, from a label export, choice labels)
+    as one 1/0 column per option."""
+    known: dict[str, int] = {}
     for option in question.options:
         known[option.name or str(option.code)] = option.code
         known[str(option.code)] = option.code
-    chosen = column.map(lambda v: set(str(v).split()))
-    for row, names in enumerate(chosen):
-        unknown = sorted(names - set(known))
-        if unknown:
-            allowed = ", ".join(o.name or str(o.code) for o in question.options)
-            message = f"{' '.join(unknown)!r} is not a choice of {question.id} ({allowed})"
-            problems.append(Problem(table.name, row + table.first_row, header, message))
-            if len(problems) > 50:
-                break
+    labels = {_label_key(o.label): o.code for o in question.options}
+    chosen: list[set[int]] = []
+    for row, value in enumerate(column.tolist()):
+        text = "" if value is None or str(value) == "nan" else str(value).strip()
+        names = text.split()
+        codes = _label_codes(text, labels) if any(n not in known for n in names) else None
+        if codes is None:
+            unknown = sorted(set(names) - set(known))
+            if unknown and len(problems) <= 50:
+                allowed = ", ".join(o.name or str(o.code) for o in question.options)
+                message = f"{' '.join(unknown)!r} is not a choice of {question.id} ({allowed})"
+                if any(" " in label for label in labels):
+                    message += (
+                        '; from a KoboToolbox "Labels" export whose choice labels hold spaces, '
+                        'export with "XML values and headers"'
+                    )
+                problems.append(Problem(table.name, row + table.first_row, header, message))
+            codes = {known[n] for n in names if n in known}
+        chosen.append(codes)
     out = {}
     for option in question.options:
-        names = {n for n, c in known.items() if c == option.code}
-        out[f"{question.id}_{option.code}"] = chosen.map(
-            lambda s, names=names: "" if not s else ("1" if s & names else "0")
+        out[f"{question.id}_{option.code}"] = column.__class__(
+            ["" if not c else ("1" if option.code in c else "0") for c in chosen],
+            index=column.index,
         )
     return out
+
+
+def _label_codes(text: str, labels: dict[str, int]) -> set[int] | None:
+    """The choices a space-separated list of choice labels names, when it can be read one
+    way only (labels may hold spaces); None otherwise."""
+    words = text.split()
+    ways: list[list[set[int]]] = [[] for _ in range(len(words) + 1)]
+    ways[0] = [set()]
+    for end in range(1, len(words) + 1):
+        for start in range(end):
+            code = labels.get(_label_key(" ".join(words[start:end])))
+            if code is not None:
+                ways[end].extend(w | {code} for w in ways[start][:2])
+        ways[end] = ways[end][:2]
+    return ways[-1][0] if len(ways[-1]) == 1 and words else None

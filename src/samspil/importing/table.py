@@ -406,7 +406,9 @@ def _check_header_names(name: str, header: list[str], limits: Limits) -> None:
     seen: dict[str, int] = {}
     problems = []
     for index, title in enumerate(header):
-        key = title.strip().casefold()
+        # exact names: ODK Central writes its DeviceID beside a form's deviceid; columns
+        # that name one variable twice are refused by the importer
+        key = title.strip()
         if key and key in seen:
             message = f"the column name repeats (also column {seen[key] + 1})"
             problems.append(Problem(name, 1, title, message))
