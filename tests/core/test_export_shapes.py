@@ -291,3 +291,29 @@ def test_a_label_several_fields_share_is_refused_when_the_headers_cannot_tell(tm
     message = str(caught.value)
     assert f"row 1, column {row!r}: the label fits 4 fields of kd2024" in message
     assert 'export from KoboToolbox with "XML values and headers"' in message
+
+
+@pytest.mark.parametrize("kind", ["central", "kobo", "kobo_labels"])
+def test_fuzzed_central_and_kobo_files_are_read_or_refused_never_a_traceback(
+    tmp_path, forening, kind
+):
+    import random
+
+    from tests.core.test_import_hardening import _mutate
+
+    form, instrument, own = forening
+    data = read_responses(own, instrument).data.head(8)
+    lines = Shape(kind, form, instrument, data).text().splitlines()
+    rng = random.Random(f"18-{kind}")
+    outcomes = []
+    for run in range(30):
+        path = tmp_path / f"fuzz_{run}.csv"
+        path.write_bytes(_mutate(rng, lines))
+        try:
+            read_responses(path, instrument)
+            outcomes.append("read")
+        except DataImportError as exc:
+            outcomes.append("refused" if str(path) in str(exc) else f"unnamed: {exc}")
+        except Exception as exc:  # a traceback: name the file that caused it
+            pytest.fail(f"run {run}: {type(exc).__name__}: {exc}\n{path.read_bytes()[:400]!r}")
+    assert set(outcomes) == {"read", "refused"}  # every refusal names the file
