@@ -38,7 +38,7 @@ from samspil.questions.types import (
 
 __all__ = ["load_xlsform", "read_xlsform", "write_xlsform"]
 
-SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # The extra column samspil reads and writes (other tools ignore it): on a note
 # ``intro`` (the next question's intro) or ``definition`` (a definition box of the
 # section); on a select_one ``pick`` (a number picked from a list); on a table-list row

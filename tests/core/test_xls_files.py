@@ -1,0 +1,47 @@
+"""Excel 97-2003 (.xls) questionnaires and answer files are read (issue 18 item 5): the
+public pyxform examples saved as .xls load like their .xlsx twins."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from samspil.importing import DataImportError, read_table
+from samspil.instruments import InstrumentError, load_bytes, resolve
+from tests.core.conftest import FIXTURES
+from tests.core.test_xlsform import rows
+
+PUBLIC = FIXTURES / "xlsform"
+
+
+@pytest.mark.parametrize("name", ["yes_or_no_question", "text_and_integer", "specify_other"])
+def test_an_xls_questionnaire_gives_the_codebook_of_its_xlsx_twin(name):
+    assert rows(resolve(PUBLIC / f"{name}.xls")) == rows(resolve(PUBLIC / f"{name}.xlsx"))
+
+
+def test_an_uploaded_xls_questionnaire_loads_and_a_refused_one_names_sheet_and_row():
+    data = (PUBLIC / "choice_name_same_as_select_name.xls").read_bytes()
+    assert [v.name for v in load_bytes(data, "skema.xls").variables] == ["zone"]
+    with pytest.raises(InstrumentError) as caught:
+        load_bytes((PUBLIC / "table-list.xls").read_bytes(), "tabel.xls")
+    assert "tabel.xls: survey row 7, column appearance" in str(caught.value)
+
+
+def test_check_and_convert_take_an_xls_questionnaire(run_cli, tmp_path):
+    code, out, _err = run_cli("instrument", "check", PUBLIC / "hidden.xls")
+    assert code == 0 and "sample: hidden_test" in out
+    out_file = tmp_path / "hidden.yaml"
+    assert run_cli("instrument", "convert", PUBLIC / "hidden.xls", "--to", "yaml", "--out",
+                   out_file)[0] == 0  # fmt: skip
+    assert resolve(out_file).sample[0].name == "hidden_test"
+
+
+def test_an_xls_table_is_read_as_text_cells_like_an_xlsx_one(tmp_path):
+    table = read_table(PUBLIC / "text_and_integer.xls")
+    assert list(table.frame.columns) == ["type", "name", "label:english"]
+    assert table.frame["name"].tolist() == ["your_name", "your_age"]
+    broken = tmp_path / "svar.xls"
+    shutil.copy(PUBLIC / "text_and_integer.xlsx", broken)  # an .xlsx named .xls
+    with pytest.raises(DataImportError, match=r"svar\.xls: cannot read XLS"):
+        read_table(broken)
