@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -242,14 +243,14 @@ class _Reader:
         if value is None:
             return ""
         if not isinstance(value, dict):
-            return str(value).strip().translate(UNQUOTE)
+            return _unmarked(str(value)).strip().translate(UNQUOTE)
         shown = value.get(self.language)
         if shown is None:
             shown = value.get("default", next(iter(value.values()), ""))
-        shown = str(shown).strip().translate(UNQUOTE)
+        shown = _unmarked(str(shown)).strip().translate(UNQUOTE)
         for lang, other in value.items():
             if lang not in (self.language, "default") and other and shown:
-                translated = str(other).strip().translate(UNQUOTE)
+                translated = _unmarked(str(other)).strip().translate(UNQUOTE)
                 self.translations.setdefault(lang, {})[shown] = translated
         return shown
 
@@ -318,7 +319,9 @@ class _Reader:
 
     def _collect_calculates(self, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
         for node in nodes:
-            if node.get("type") == "calculate":
+            if node.get("type") == "calculate" or (
+                node.get("type") != "group" and _calculated(node)
+            ):
                 self.calculates[str(node["name"])] = 0
             self._collect_calculates(node.get("children") or [], (*path, str(node.get("name"))))
         if path:
@@ -328,7 +331,11 @@ class _Reader:
                 if column in ("type", "name") or not isinstance(value, str):
                     continue
                 for ref in re.findall(r"\$\{([^}]+)\}", value):
-                    if ref in self.calculates and row.get("type") != "calculate":
+                    if (
+                        ref in self.calculates
+                        and row.get("type") != "calculate"
+                        and not row.get("calculation")
+                    ):
                         self.problem(
                             key,
                             column,
@@ -359,7 +366,7 @@ class _Reader:
 
     def _kind(self, node: dict[str, Any]) -> str:
         kind = node.get("type")
-        if kind in METADATA_TYPES or kind == "calculate":
+        if kind in METADATA_TYPES or kind == "calculate" or (kind != "group" and _calculated(node)):
             return "skip"
         if kind == "group" and not _is_table_list(node):
             return "section"
@@ -482,8 +489,8 @@ class _Reader:
                     else:
                         section["intro"].append(text)
                     continue
-                if kind in METADATA_TYPES or kind == "calculate":
-                    continue
+                if kind in METADATA_TYPES or kind == "calculate" or _calculated(node):
+                    continue  # no answer to ask: left out of answer files with a note
                 if kind == "hidden":
                     self.sample.append(self._sample(node, item.key))
                     continue
@@ -522,6 +529,7 @@ class _Reader:
             raw_type = self.rows.get(key, (0, {"type": kind}))[1].get("type", kind)
             raise self.problem(key, "type", f"type {raw_type!r} is not supported by samspil")
         name = str(node["name"])
+        self._constraint(node, key, kind)
         qid = self._ident(name, key)
         self._path(key, qid)
         question: dict[str, Any] = {"id": qid, "text": self.text(node.get("label"))}
@@ -667,6 +675,39 @@ class _Reader:
             skip += 1
         return skip
 
+    def _constraint(self, node: dict[str, Any], key: tuple[str, ...], kind: str) -> None:
+        """A constraint samspil enforces (bounds on a number, a choice that excludes the
+        others) or a refusal: a constraint is never dropped in silence."""
+        constraint = str((node.get("bind") or {}).get("constraint") or "").strip()
+        if not constraint:
+            return
+        rest = constraint
+        if kind in ("integer", "decimal", "range"):
+            rest = NUMBER_BOUND.sub(" ", rest)
+        if kind == "select all that apply":
+            rest = EXCLUSIVE.sub(" ", rest)
+        if re.sub(r"\band\b", " ", rest).strip():
+            allowed = (
+                "bounds on a number ('. >= 0 and . <= 100')"
+                if kind in ("integer", "decimal", "range")
+                else "a choice that excludes the others "
+                "(\"not(selected(., 'x') and count-selected(.) > 1)\")"
+                if kind == "select all that apply"
+                else "none on this type"
+            )
+            raise self.problem(
+                key,
+                "constraint",
+                f"samspil cannot enforce constraint {constraint!r} (it enforces {allowed}); "
+                "remove it, or check the answers after the import",
+            )
+        if kind == "decimal" and re.search(r"\.\s*[<>](?!=)", constraint):
+            raise self.problem(
+                key,
+                "constraint",
+                f"constraint {constraint!r}: write bounds on a decimal with >= and <=",
+            )
+
     def _exclusive(self, node: dict[str, Any], options: list[dict[str, Any]]) -> list[int]:
         constraint = str((node.get("bind") or {}).get("constraint") or "")
         names = re.findall(
@@ -685,10 +726,13 @@ class _Reader:
         constraint = str((node.get("bind") or {}).get("constraint") or "")
         low = high = None
         for op, number in re.findall(r"\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)", constraint):
+            value = float(number)
+            if op in (">", "<"):  # strict, on whole numbers (decimals are refused above)
+                value = math.floor(value) + 1 if op == ">" else math.ceil(value) - 1
             if op.startswith(">"):
-                low = float(number)
+                low = value if low is None else max(low, value)
             else:
-                high = float(number)
+                high = value if high is None else min(high, value)
         return low, high
 
     def _table_grid(self, item: _Item) -> dict[str, Any]:
@@ -1031,6 +1075,32 @@ class _Parser:
             self.index += 1
             return value
         raise ValueError(f"expected a value, found {value or 'the end'!r}")
+
+
+NUMBER_BOUND = re.compile(r"\.\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?")
+EXCLUSIVE = re.compile(
+    r"not\(\s*selected\(\s*\.\s*,\s*'[^']*'\s*\)\s*and\s*count-selected\(\s*\.\s*\)"
+    r"\s*>\s*1\s*\)"
+)
+HIDDEN_MARKUP = re.compile(
+    r"<(\w+)[^>]*display\s*:\s*none[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
+def _unmarked(text: str) -> str:
+    """A label without the HTML other tools put in labels (``<span style="color:red">``):
+    hidden parts (``display:none``) dropped, other tags removed, their text kept."""
+    if "<" not in text:
+        return text
+    return " ".join(MARKUP.sub("", HIDDEN_MARKUP.sub("", text)).split(" ")).replace("  ", " ")
+
+
+def _calculated(node: dict[str, Any]) -> bool:
+    """A field the respondent does not answer: a calculation or a read-only field."""
+    bind = node.get("bind") or {}
+    readonly = str(bind.get("readonly") or "").strip().lower() in ("yes", "true", "true()")
+    return bool(bind.get("calculate")) or readonly
 
 
 def _bodyless(node: dict[str, Any]) -> bool:
