@@ -87,6 +87,26 @@ def _read_responses(instrument: Instrument, path: str) -> Responses:
     return responses
 
 
+def _read_previous(instrument: Instrument, path: str, same: bool) -> Responses:
+    """The previous wave's answers; answers to another questionnaire are named once, with
+    the option that reads them (``--previous-instrument``)."""
+    from samspil.errors import DomainError
+    from samspil.importing import DataImportError
+
+    try:
+        return _read_responses(instrument, path)
+    except DataImportError as exc:
+        unknown = [p.column for p in exc.problems if "unknown variable" in p.message]
+        if not same or len(unknown) * 2 < len(exc.problems) or not unknown:
+            raise
+        shown = ", ".join(str(c) for c in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        raise DomainError(
+            f"{path}: the previous wave's answers are not answers to {instrument.id} "
+            f"({len(unknown)} columns it does not know: {shown}); give that wave's "
+            "questionnaire with --previous-instrument (items match by variable name)"
+        ) from None
+
+
 def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame | None:
     if path is None:
         return None
@@ -123,7 +143,7 @@ def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess 
     previous = None
     if args.previous:
         before = _instrument(args.previous_instrument) if args.previous_instrument else None
-        previous = _read_responses(before or responses.instrument, args.previous)
+        previous = _read_previous(before or responses.instrument, args.previous, before is None)
     output = make_report(
         spec,
         responses,

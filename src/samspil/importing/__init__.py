@@ -171,6 +171,8 @@ def import_table(table: Table, instrument: Instrument) -> ImportResult:
     data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]}, copy=False)  # fresh columns
     if missing:
         notes.append(f"{len(missing)} of {len(instrument.variables)} variables are not in {name}")
+    if data.empty:
+        notes.append(f"{name} holds 0 answers (a header row and nothing under it)")
     return ImportResult(data=data, variables=present, missing=missing, notes=notes)
 
 

@@ -148,8 +148,15 @@ def _pyxform_message(message: str) -> str:
     message = " ".join(message.split())
     match = re.match(r"\[row : (\d+)\]\s*(.*)", message)
     if match:
-        sheet = "choices" if "choices" in match.group(2)[:60].lower() else "survey"
-        return f"{sheet} row {match.group(1)}: {match.group(2)}"
+        text = match.group(2)
+        named = re.search(r"On the '(\w+)' sheet", text)
+        if named:
+            sheet = named.group(1)
+        elif text.lower().startswith("list name not in choices sheet"):
+            sheet = "survey"  # the row is the select that names the missing list
+        else:
+            sheet = "choices" if "choices" in text[:60].lower() else "survey"
+        return f"{sheet} row {match.group(1)}: {text}"
     return message
 
 
