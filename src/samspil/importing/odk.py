@@ -1,18 +1,21 @@
 """Answer files as ODK Central and KoboToolbox export them, turned into samspil's shape
 before the usual checks (see docs/instruments.md, "Answer files from ODK and KoboToolbox").
 
-- Columns named by the question ``name`` or its group path (``grp/q`` as Kobo writes it
-  with ``hierarchy_in_labels``, ``grp-q`` as ODK Central writes it) become the variable.
+- Every column is resolved against the form's tree (:func:`form_tree`: group path,
+  question, choice), never by a bare name: ``grp/q`` (Kobo), ``grp-q`` (Central), ``q``,
+  ``grp/q/choice``. The full path wins over a shorter one; a header that fits two fields
+  equally is refused.
 - ``select_one`` answers given as choice names become codes (labels and codes are
   accepted by the importer anyway).
 - ``select_multiple`` as one column of space-separated choice names becomes one 1/0
   column per choice; the split columns ``q/choice`` (Kobo, Central
   ``splitSelectMultiples``) are used as they are, and when both are present the split ones
   win. ``q_other`` (``or_other``) becomes the option's text variable.
-- Columns starting with ``_`` or ``meta/``, ODK Central's submission columns and the
-  metadata fields (``start``, ``end``, ``today``, ``deviceid``, ...) are left out. Without a
-  ``respondent_id`` column, Kobo's ``_uuid`` or Central's ``KEY`` (``uuid:`` removed)
-  identifies the respondent.
+- Kobo's "Labels" export is read through the form's labels (:meth:`_Adapter.read_labels`).
+- Metadata (columns starting with ``_``, ``meta/``, ``formhub/``, Central's submission
+  columns), notes, generated table-list fields, calculations and columns without answers
+  are left out and named in one note. Without a ``respondent_id`` column, Kobo's
+  ``_uuid`` or Central's ``KEY`` (``uuid:`` removed) identifies the respondent.
 
 Pure: no Django. Problems are collected with file, row and column (all or nothing).
 """
