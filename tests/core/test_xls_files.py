@@ -45,3 +45,15 @@ def test_an_xls_table_is_read_as_text_cells_like_an_xlsx_one(tmp_path):
     shutil.copy(PUBLIC / "text_and_integer.xlsx", broken)  # an .xlsx named .xls
     with pytest.raises(DataImportError, match=r"svar\.xls: cannot read XLS"):
         read_table(broken)
+
+
+@pytest.mark.parametrize(
+    "form", sorted(p.name for p in PUBLIC.iterdir() if p.suffix in (".xls", ".xlsx"))
+)
+def test_every_public_form_is_loaded_or_refused_with_a_message(run_cli, form):
+    """No questionnaire in the suite ends in a traceback (issue 18)."""
+    code, out, err = run_cli("instrument", "check", PUBLIC / form)
+    assert code in (0, 2)
+    assert "Traceback" not in out + err
+    if code == 2:
+        assert err.startswith(f"error: {PUBLIC / form}: ")
