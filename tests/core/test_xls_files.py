@@ -57,3 +57,18 @@ def test_every_public_form_is_loaded_or_refused_with_a_message(run_cli, form):
     assert "Traceback" not in out + err
     if code == 2:
         assert err.startswith(f"error: {PUBLIC / form}: ")
+
+
+@pytest.mark.parametrize(
+    ("form", "why"),
+    [
+        ("pyodk_fav_color.xlsx", "survey row 6, column type: type 'geopoint'"),
+        ("pyodk_simple_repeat.xlsx", "survey row 6, column type: type 'begin_repeat'"),
+    ],
+)
+def test_odks_example_forms_are_refused_naming_sheet_row_and_column(form, why):
+    with pytest.raises(InstrumentError) as caught:
+        resolve(PUBLIC / form)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 1  # one problem: 'string' is read as text
+    assert lines[0].startswith(f"{PUBLIC / form}: {why}")

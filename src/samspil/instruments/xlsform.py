@@ -526,6 +526,8 @@ class _Reader:
     def _question(self, item: _Item, rest: list[_Item]) -> tuple[dict[str, Any], int]:
         node, key = item.node, item.key
         kind = str(node.get("type"))
+        if kind == "string":  # pyxform's other name for text
+            kind = "text"
         if kind == "group":
             return self._table_grid(item), 0
         if kind in REFUSED or kind.startswith(("select one external", "select one from")):
