@@ -317,3 +317,75 @@ def test_fuzzed_central_and_kobo_files_are_read_or_refused_never_a_traceback(
         except Exception as exc:  # a traceback: name the file that caused it
             pytest.fail(f"run {run}: {type(exc).__name__}: {exc}\n{path.read_bytes()[:400]!r}")
     assert set(outcomes) == {"read", "refused"}  # every refusal names the file
+
+
+# -- the public forms --------------------------------------------------------------------------
+
+PUBLIC = Path(__file__).parent.parent / "fixtures" / "xlsform"
+
+
+def accepted_public_forms() -> list[str]:
+    from samspil.instruments import InstrumentError
+
+    names = []
+    for path in sorted(PUBLIC.iterdir()):
+        if path.suffix not in (".xlsx", ".xls"):
+            continue
+        try:
+            instrument = resolve(path)
+        except InstrumentError:
+            continue
+        if instrument.sections:  # a form of hidden fields only has no answers to export
+            names.append(path.name)
+    return names
+
+
+def random_answers(instrument: Instrument, n: int, seed: int) -> pd.DataFrame:
+    """Answers on every variable: codes on the scale, whole numbers, texts; some empty."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    columns: dict[str, Any] = {"respondent_id": [f"r{i}" for i in range(n)]}
+    for question in instrument.question_map.values():
+        if isinstance(question, MultipleChoice):
+            ticks = rng.integers(0, 2, (n, len(question.options))).astype(float)
+            ticks[rng.random(n) < 0.2] = np.nan
+            for index, option in enumerate(question.options):
+                columns[f"{question.id}_{option.code}"] = ticks[:, index]
+    for var in instrument.variables:
+        if var.name in columns:
+            continue
+        if var.kind == "text":
+            values: list[Any] = [f"svar {i}" if rng.random() < 0.6 else "" for i in range(n)]
+        elif var.kind == "number":
+            values = [
+                float(rng.integers(0, 90)) if rng.random() < 0.8 else np.nan for _ in range(n)
+            ]
+        else:
+            codes = [o.code for o in var.options] or [0, 1]
+            values = [float(rng.choice(codes)) if rng.random() < 0.85 else np.nan for _ in range(n)]
+        columns[var.name] = values
+    return pd.DataFrame(columns)
+
+
+@pytest.mark.parametrize("kind", ["central", "kobo", "kobo_labels"])
+@pytest.mark.parametrize("name", accepted_public_forms())
+def test_public_forms_read_the_same_tables_from_central_and_kobo_shapes(tmp_path, name, kind):
+    form = PUBLIC / name
+    instrument = resolve(form)
+    answers = random_answers(instrument, 30, seed=len(name))
+    own = tmp_path / "own.csv"
+    answers.to_csv(own, index=False)
+    expected = read_responses(own, instrument)
+    as_odk_keeps_it(instrument, expected.data)
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(Shape(kind, form, instrument, expected.data).text(), encoding="utf-8")
+    got = read_responses(path, instrument).data
+    pd.testing.assert_frame_equal(got, expected.data)
+    # three tables per form (or all it has), against counts made here from the answers
+    closed = [v for v in instrument.variables if v.kind in ("categorical", "binary")][:3]
+    for var in closed:
+        source = expected.data if var.kind == "binary" else answers  # ODK's multiple choice
+        counts = source[var.name].dropna().astype(int).value_counts().sort_index()
+        table = got[var.name].dropna().astype(int).value_counts().sort_index()
+        assert table.to_dict() == counts.to_dict()
