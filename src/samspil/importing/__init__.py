@@ -104,7 +104,19 @@ def read_responses(
     nothing: ``DataImportError`` lists every problem with file, row and column."""
     from samspil.responses import Responses
 
-    table = read_table(source, name)
+    try:
+        table = read_table(source, name)
+    except DataImportError as exc:
+        repeats = [p for p in exc.problems if "column name repeats" in p.message]
+        if repeats:  # a label export of a form whose fields share labels
+            hint = (
+                'several columns share a header; from KoboToolbox, export with "XML values '
+                'and headers" (or with the groups in the headers) so each column names one field'
+            )
+            raise DataImportError(
+                [*exc.problems, Problem(repeats[0].file, 1, None, hint)]
+            ) from None
+        raise
     result = import_table(table, instrument)
     return Responses(
         instrument=instrument,
