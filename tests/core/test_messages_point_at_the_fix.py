@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from samspil.demo import demo_file
-from samspil.importing import read_responses
+from samspil.importing import DataImportError, read_responses
 from samspil.instruments import InstrumentError, load, resolve
 from tests.core.test_xlsform import make_form
 
@@ -18,6 +18,9 @@ def test_a_header_only_answers_file_says_it_holds_no_answers(tmp_path):
     read = read_responses(path, load("kd2024"))
     assert len(read.data) == 0
     assert any("holds 0 answers" in note for note in read.notes)
+    path.write_text("respondent_id,udf_by,ukendt\n")  # an unknown column is still named
+    with pytest.raises(DataImportError, match="column 'ukendt': unknown variable"):
+        read_responses(path, load("kd2024"))
 
 
 def test_a_missing_choice_list_is_reported_on_the_survey_row_that_names_it(tmp_path):

@@ -317,7 +317,8 @@ def _labels_as_names(column: pd.Series, instrument: Instrument, variable: str) -
 
 
 def _empty(series: pd.Series) -> bool:
-    return bool(series.map(lambda v: str(v).strip() in ("", "nan")).all())
+    """A column with rows and no answer in any (a header-only file proves nothing)."""
+    return len(series) > 0 and bool(series.map(lambda v: str(v).strip() in ("", "nan")).all())
 
 
 def _known_headers(instrument: Instrument) -> dict[str, Variable]:
