@@ -72,3 +72,31 @@ def test_odks_example_forms_are_refused_naming_sheet_row_and_column(form, why):
     lines = str(caught.value).splitlines()
     assert len(lines) == 1  # one problem: 'string' is read as text
     assert lines[0].startswith(f"{PUBLIC / form}: {why}")
+
+
+# accepted: the number of variables; refused: the first problem (sheet, row, column, reason)
+KOBOCAT = {
+    "kobocat_Enumerator_Training_Practice_Survey.xls": "survey row 11, column type: type 'photo': media answers are not supported",
+    "kobocat_MCH_v1.xls": "survey row 17, column type: type 'Select one from source' is not supported by samspil",
+    "kobocat_battery_life.xls": 5,
+    "kobocat_childrens_survey.xls": "survey row 4, column type: type 'begin repeat': repeats (a group asked several times) are not supported",
+    "kobocat_childrens_survey_unicode.xls": "survey row 4, column type: type 'begin repeat': repeats (a group asked several times) are not supported",
+    "kobocat_enumerator_weekly.xls": "Duplicate column header: label",
+    "kobocat_form_with_unicode_in_relevant_column.xlsx": 2,
+    "kobocat_good_eats_multilang.xls": "survey row 8, column type: type 'photo': media answers are not supported",
+    "kobocat_gps.xls": "survey row 2, column type: type 'geopoint': locations are not supported",
+    "kobocat_sample_accent.xlsx": 3,
+    "kobocat_transportation.xls": "survey row 5, column type: type 'begin loop over transport_types': loops (a group asked for each choice) are not supported",
+    "kobocat_tutorial.xls": "survey row 4, column type: type 'image': media answers are not supported",
+    "kobocat_userone_with_dot_name_fields.xls": "survey row 4, column type: type 'image': media answers are not supported",
+}
+
+
+@pytest.mark.parametrize(("form", "verdict"), sorted(KOBOCAT.items()))
+def test_kobocat_forms_get_their_expected_verdict(form, verdict):
+    if isinstance(verdict, int):
+        assert len(resolve(PUBLIC / form).variables) == verdict
+        return
+    with pytest.raises(InstrumentError) as caught:
+        resolve(PUBLIC / form)
+    assert str(caught.value).splitlines()[0] == f"{PUBLIC / form}: {verdict}"
