@@ -37,6 +37,9 @@ DDI_NS = "ddi:codebook:2_5"
 SAV_STRING_LIMIT = 32_767  # bytes in one SPSS string variable
 STATA_RELEASE = 118  # Stata 14 and later, R haven and pyreadstat read it (119 is for >32,767 vars)
 STATA_LABEL_LIMIT = 80  # bytes in a Stata variable label
+NAME_LIMITS = {"sav": 64, "dta": 32}  # bytes in an SPSS / characters in a Stata name
+# ... and 31 in Stata for a variable with value labels (the label set is named after it and
+# readstat takes 31 characters there)
 # Stata extended missing values for the special answers (labelled with the answer's label)
 STATA_MISSING = {"not_applicable": "a", "dont_know": "b"}
 
@@ -112,6 +115,55 @@ def short_labels(variables: list[Variable], limit: int = STATA_LABEL_LIMIT) -> d
     return labels
 
 
+def archive_names(variables: list[Variable], fmt: str) -> dict[str, str]:
+    """The name of each variable in an SPSS (``sav``) or Stata (``dta``) file: its own name
+    when it fits the format's limit, else the name cut short with ``_`` and four letters
+    of a hash of the full name (``kommunens_samarbejde_med_..._3f2a``): unique, and the
+    same in every export of the same name. The full name goes in the variable label."""
+    import hashlib
+
+    def limit(var: Variable) -> int:
+        return NAME_LIMITS[fmt] - (1 if fmt == "dta" and var.labels else 0)
+
+    taken = {v.name for v in variables if len(v.name.encode("utf-8")) <= limit(v)}
+    out: dict[str, str] = {}
+    for var in variables:
+        name = var.name
+        if len(name.encode("utf-8")) <= limit(var):
+            out[name] = name
+            continue
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
+        size = 4
+        short = f"{name[: limit(var) - size - 1]}_{digest[:size]}"
+        while short in taken:
+            size += 1
+            short = f"{name[: limit(var) - size - 1]}_{digest[:size]}"
+        taken.add(short)
+        out[name] = short
+    return out
+
+
+def long_names(instrument: Instrument) -> list[tuple[str, str, str]]:
+    """(variable, SPSS name, Stata name) of every variable an export renames."""
+    variables = instrument.variables
+    sav, dta = archive_names(variables, "sav"), archive_names(variables, "dta")
+    return [(v.name, sav[v.name], dta[v.name]) for v in variables if dta[v.name] != v.name]
+
+
+def _atomic(write: Callable[[Path], None], path: Path) -> Path:
+    """Write through a hidden part file renamed into place: a failed export leaves no file
+    (and keeps an earlier one), never a half-written one."""
+    import os
+
+    part = path.with_name(f".{path.name}.part")
+    try:
+        write(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
+
+
 def _prepared(instrument: Instrument, data: pd.DataFrame) -> tuple[pd.DataFrame, list[Variable]]:
     variables = [v for v in instrument.variables if v.name in data.columns]
     columns = ["respondent_id"] if "respondent_id" in data.columns else []
@@ -144,9 +196,14 @@ def _ordered(instrument: Instrument, var: Variable) -> bool:
 
 
 def _measure(instrument: Instrument, var: Variable) -> str:
+    """SPSS's measurement level: rating scales ordinal; numbers, and numbers picked from a
+    list (a year, a count: summarised as numbers), scale; options and text nominal."""
     if _ordered(instrument, var):
         return "ordinal"
-    return "nominal" if var.kind in ("categorical", "binary", "text") else "scale"
+    question = instrument.question_map.get(var.question_id)
+    if var.kind == "number" or getattr(question, "summary_kind", "") == "numeric":
+        return "scale"
+    return "nominal"
 
 
 def _integer_format(var: Variable, values: pd.Series) -> str | None:
@@ -179,24 +236,40 @@ def _sav(responses: Responses, path: Path) -> Path:
     for var in variables:
         if var.kind == "text":  # SPSS's limit; longer strings make files PSPP cannot open
             frame[var.name] = frame[var.name].map(lambda x: _fit_bytes(x, SAV_STRING_LIMIT))
-    labels: dict[str, str | None] = {v.name: variable_label(v, 250) for v in variables}
+    names = archive_names(variables, "sav")
+    labels: dict[str, str | None] = {
+        names[v.name]: _named_label(v, names[v.name], 250) for v in variables
+    }
     if "respondent_id" in frame.columns:
         labels["respondent_id"] = "Respondent"
     missing = {
-        v.name: sorted(float(c) for c in v.special_codes) for v in variables if v.special_codes
+        names[v.name]: sorted(float(c) for c in v.special_codes)
+        for v in variables
+        if v.special_codes
     }
-    measure = {v.name: _measure(instrument, v) for v in variables}
-    formats = {v.name: _integer_format(v, frame[v.name]) for v in variables}
-    pyreadstat.write_sav(
-        frame,
-        str(path),
-        column_labels=labels,
-        variable_value_labels=_value_labels(variables, 120),
-        missing_ranges={k: list(v) for k, v in missing.items()},
-        variable_measure=measure,
-        variable_format={k: v for k, v in formats.items() if v},
+    measure = {names[v.name]: _measure(instrument, v) for v in variables}
+    formats = {names[v.name]: _integer_format(v, frame[v.name]) for v in variables}
+    value_labels = {names[k]: v for k, v in _value_labels(variables, 120).items()}
+    frame = frame.rename(columns=names)
+    return _atomic(
+        lambda part: pyreadstat.write_sav(
+            frame,
+            str(part),
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            missing_ranges={k: list(v) for k, v in missing.items()},
+            variable_measure=measure,
+            variable_format={k: v for k, v in formats.items() if v},
+        ),
+        path,
     )
-    return path
+
+
+def _named_label(var: Variable, name: str, limit: int) -> str:
+    """The variable label; a shortened name's label starts with the full name."""
+    if name == var.name:
+        return variable_label(var, limit)
+    return _fit(f"{var.name}: {variable_label(var, limit)}", limit)
 
 
 def _stata_missing(var: Variable) -> dict[int, str]:
@@ -216,7 +289,11 @@ def _dta(responses: Responses, path: Path) -> Path:
     import pyreadstat
 
     frame, variables = _prepared(instrument, data)
-    labels: dict[str, str | None] = dict(short_labels(variables))
+    names = archive_names(variables, "dta")
+    labels: dict[str, str | None] = {
+        v.name: label if names[v.name] == v.name else _fit(f"{v.name}: {label}", STATA_LABEL_LIMIT)
+        for v, label in zip(variables, short_labels(variables).values(), strict=True)
+    }
     if "respondent_id" in frame.columns:
         labels["respondent_id"] = "Respondent"
     # codes, and the extended-missing letters pyreadstat takes as keys too
@@ -240,15 +317,21 @@ def _dta(responses: Responses, path: Path) -> Path:
             **{c: t for c, t in value_labels[var.name].items() if int(c) not in letters},
             **{letters[c]: var.labels[c] for c in letters},
         }
-    pyreadstat.write_dta(
-        frame,
-        str(path),
-        column_labels=labels,
-        variable_value_labels=value_labels,
-        missing_user_values=user_missing,
-        version=STATA_RELEASE - 104,  # pyreadstat's version 14 writes release 118
+    named = {names.get(k, k): v for k, v in labels.items()}
+    value_labels = {names[k]: v for k, v in value_labels.items()}
+    user_missing = {names[k]: v for k, v in user_missing.items()}
+    frame = frame.rename(columns=names)
+    return _atomic(
+        lambda part: pyreadstat.write_dta(
+            frame,
+            str(part),
+            column_labels=named,
+            variable_value_labels=value_labels,
+            missing_user_values=user_missing,
+            version=STATA_RELEASE - 104,  # pyreadstat's version 14 writes release 118
+        ),
+        path,
     )
-    return path
 
 
 @register_exporter("csv", "csv", "CSV (UTF-8)")
@@ -292,6 +375,7 @@ def ddi_tree(instrument: Instrument, data: pd.DataFrame | None = None) -> ET.Ele
         ET.SubElement(dims, f"{q}caseQnty").text = str(len(data))
         var_count = ET.SubElement(dims, f"{q}varQnty")
     data_dscr = ET.SubElement(root, f"{q}dataDscr")
+    names = archive_names(instrument.variables, "sav")  # the file named above is a .sav
     for var in instrument.variables:
         if data is not None and var.name not in data.columns:
             continue
@@ -299,13 +383,15 @@ def ddi_tree(instrument: Instrument, data: pd.DataFrame | None = None) -> ET.Ele
         element = ET.SubElement(
             data_dscr,
             f"{q}var",
-            {"ID": f"V_{var.name}", "name": var.name, "files": "F1", "intrvl": interval},
+            {"ID": f"V_{var.name}", "name": names[var.name], "files": "F1", "intrvl": interval},
         )
         ET.SubElement(element, f"{q}labl").text = variable_label(var, 10_000)
         question = ET.SubElement(element, f"{q}qstn")
-        ET.SubElement(question, f"{q}qstnLit").text = var.question
-        if var.item:
-            ET.SubElement(question, f"{q}ivuInstr").text = var.item
+        if var.item:  # a grid's row or a choice: the stem comes before the item asked
+            ET.SubElement(question, f"{q}preQTxt").text = var.question
+            ET.SubElement(question, f"{q}qstnLit").text = var.item
+        else:
+            ET.SubElement(question, f"{q}qstnLit").text = var.question
         for option in var.options:
             attrs = {"missing": "Y"} if option.special else {}
             category = ET.SubElement(element, f"{q}catgry", attrs)
@@ -316,6 +402,11 @@ def ddi_tree(instrument: Instrument, data: pd.DataFrame | None = None) -> ET.Ele
             f"{q}varFormat",
             {"type": "character" if var.kind == "text" else "numeric", "schema": "other"},
         )
+        if names[var.name] != var.name:
+            ET.SubElement(element, f"{q}notes").text = (
+                f"samspil variable {var.name}; shortened to {names[var.name]} in SPSS and "
+                f"{archive_names([var], 'dta')[var.name]} in Stata"
+            )
     if var_count is not None:  # the number of <var> elements, as the schema means it
         var_count.text = str(len(data_dscr))
     ET.indent(root)

@@ -82,6 +82,17 @@ def summary(instrument: Instrument) -> str:
         lines.append(f"  sample: {', '.join(s.name for s in instrument.sample)}")
     if instrument.translations:
         lines.append(f"  other languages kept: {', '.join(sorted(instrument.translations))}")
+    from samspil.exports import long_names
+
+    renamed = long_names(instrument)
+    if renamed:
+        lines.append(
+            f"warning: {len(renamed)} variable names are longer than Stata's 32 characters "
+            "(or SPSS's 64 bytes); the .dta/.sav exports shorten them (the full name is in "
+            "the variable label, the mapping in the codebook and the DDI):"
+        )
+        for name, sav, dta in renamed:
+            lines.append(f"  {name} -> {dta} (Stata)" + (f", {sav} (SPSS)" if sav != name else ""))
     return "\n".join(lines) + "\n"
 
 

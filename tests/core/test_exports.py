@@ -59,7 +59,12 @@ def test_ddi_codebook_declares_categories_and_missing(exported):
     inv = variables["inv_by"]
     missing = [c for c in inv.iter(f"{DDI}catgry") if c.get("missing") == "Y"]
     assert [c.find(f"{DDI}labl").text for c in missing] == ["Ikke relevant"]
-    assert "nuværende" in inv.find(f"{DDI}qstn/{DDI}qstnLit").text
+    # the grid's stem before the question, the row asked as the question (issue 18 item 10)
+    assert "nuværende" in inv.find(f"{DDI}qstn/{DDI}preQTxt").text
+    assert (
+        inv.find(f"{DDI}qstn/{DDI}qstnLit").text == "At sikre en positiv by- og erhvervsudvikling"
+    )
+    assert inv.find(f"{DDI}qstn/{DDI}ivuInstr") is None
 
 
 def test_xlsx_and_csv_exports_keep_every_row(exported):
@@ -181,6 +186,7 @@ def test_sav_has_ordinal_scales_integer_code_formats_and_long_strings_pspp_can_r
     back, meta = pyreadstat.read_sav(str(path))
     assert meta.variable_measure["udf_by"] == "ordinal"  # grad5 rating scale
     assert meta.variable_measure["tilg_nye"] == "ordinal"  # enig5
+    assert meta.variable_measure["bg_aar_kd"] == "scale"  # years picked from a list (issue 18)
     assert meta.original_variable_types["udf_by"] == "F1.0"
     assert meta.original_variable_types["inv_by"] == "F1.0"
     width = int(meta.original_variable_types["udf_vigtigste"].lstrip("A"))

@@ -59,7 +59,7 @@ def test_kobo_and_central_exports_import_as_the_same_answers_in_samspil_shape(fo
     got = read_responses(ODK / export, forening)
     pd.testing.assert_frame_equal(got.data, expected)
     assert got.missing == []
-    assert any("metadata columns left out" in note for note in got.notes)
+    assert any("columns left out (metadata" in note for note in got.notes)
     # the same answers make the same frequency table
     assert got.data["samarbejde"].value_counts().to_dict() == {1.0: 1, 2.0: 1, 8.0: 1}
     assert got.data[["hvorfor_1", "hvorfor_2", "hvorfor_3"]].sum().tolist() == [1.0, 1.0, 1.0]
@@ -82,4 +82,63 @@ def test_an_unknown_choice_name_is_refused_naming_row_and_column(forening, tmp_p
         read_responses(path, forening)
     assert "bad.csv, row 4, column 'org-hvorfor': 'pligtig' is not a choice of hvorfor" in str(
         caught.value
+    )
+
+
+@pytest.fixture
+def kontakt(tmp_path):
+    """A choice (``email`` of ``medier``) named like another question (``email``)."""
+    path = make_form(
+        tmp_path / "kontakt.xlsx",
+        [
+            ["type", "name", "label"],
+            ["begin group", "org", "Foreningen"],
+            ["select_multiple medier", "medier", "Hvordan når I medlemmerne?"],
+            ["text", "email", "Foreningens e-mail"],
+            ["end group"],
+        ],
+        [
+            ["list_name", "name", "label"],
+            ["medier", "email", "E-mail"],
+            ["medier", "sms", "SMS"],
+        ],
+    )
+    return resolve(path)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["org/medier/email", "org/medier/sms", "org/email"],  # Kobo, groups in the headers
+        ["org/email", "org/medier/email", "org/medier/sms"],  # the other column order
+        ["medier/email", "medier/sms", "email"],  # Kobo without groups
+        ["email", "medier/email", "medier/sms"],
+        ["org-medier/email", "org-medier/sms", "org-email"],  # Central
+    ],
+)
+def test_a_choice_named_like_another_question_never_moves_an_answer(kontakt, tmp_path, headers):
+    values = {"email": ["1", "0", "1"], "sms": ["0", "1", "1"], "text": ["a@b.dk", "", "c@d.dk"]}
+    frame = pd.DataFrame(
+        {
+            h: values["text"]
+            if h.rsplit("/", 1)[-1].endswith("email") and "medier" not in h
+            else values[h.rsplit("/", 1)[-1]]
+            for h in headers
+        }
+    )
+    path = tmp_path / "svar.csv"
+    frame.to_csv(path, index=False)
+    data = read_responses(path, kontakt).data
+    assert data["medier_1"].tolist() == [1.0, 0.0, 1.0]
+    assert data["medier_2"].tolist() == [0.0, 1.0, 1.0]
+    assert data["email"].fillna("").tolist() == ["a@b.dk", "", "c@d.dk"]
+
+
+def test_two_columns_for_one_field_are_refused_not_one_dropped(kontakt, tmp_path):
+    path = tmp_path / "svar.csv"
+    path.write_text("org/email,email\na@b.dk,c@d.dk\n")
+    with pytest.raises(DataImportError) as caught:
+        read_responses(path, kontakt)
+    assert "svar.csv, row 1, column 'email': a second column for 'email' (also 'org/email')" in (
+        str(caught.value)
     )

@@ -342,7 +342,13 @@ def test_xlsform_to_yaml_and_back_keeps_translations_and_choice_names(tmp_path, 
     xlsx = tmp_path / "yn.xlsx"
     write_xlsform(again, xlsx)
     assert rows(resolve(xlsx)) == rows(again)
-    assert to_yaml(resolve(xlsx)) == to_yaml(again)
+    # the written workbook puts every question in a section group: only the paths differ
+    assert resolve(xlsx).form_paths == {"skema/good_day": "good_day"}
+    assert again.form_paths == {"good_day": "good_day"}
+    unplaced = {"form_paths": {}}
+    assert to_yaml(resolve(xlsx).model_copy(update=unplaced)) == to_yaml(
+        again.model_copy(update=unplaced)
+    )
 
 
 def test_check_prints_sections_questions_and_variables(run_cli):

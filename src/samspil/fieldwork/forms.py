@@ -42,7 +42,7 @@ class StudyCreateForm(forms.Form):
             return None
         check_upload_size(upload)
         name = upload.name or "upload"
-        if not name.lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")):
+        if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".yaml", ".yml")):
             raise forms.ValidationError(_("Use an XLSForm (.xlsx) or YAML file."))
         check_xlsx_upload(upload, XLSFORM_LIMITS)  # before pyxform parses it
         try:

@@ -104,7 +104,19 @@ def read_responses(
     nothing: ``DataImportError`` lists every problem with file, row and column."""
     from samspil.responses import Responses
 
-    table = read_table(source, name)
+    try:
+        table = read_table(source, name)
+    except DataImportError as exc:
+        repeats = [p for p in exc.problems if "column name repeats" in p.message]
+        if repeats:  # a label export of a form whose fields share labels
+            hint = (
+                'several columns share a header; from KoboToolbox, export with "XML values '
+                'and headers" (or with the groups in the headers) so each column names one field'
+            )
+            raise DataImportError(
+                [*exc.problems, Problem(repeats[0].file, 1, None, hint)]
+            ) from None
+        raise
     result = import_table(table, instrument)
     return Responses(
         instrument=instrument,
@@ -153,13 +165,16 @@ def import_table(table: Table, instrument: Instrument) -> ImportResult:
     frame, name = table.frame, table.name
     ids = _respondent_ids(frame, id_column, name, table.first_row, table.row_word, problems)
     out: dict[str, pd.Series] = {ID_COLUMN: ids}
+    numbers = [c for c, v in columns.items() if instrument.variable_map[v].kind == "number"]
+    mark = table.decimal or _decimal_mark(frame, numbers)
     for column, var_name in columns.items():
         var = instrument.variable_map[var_name]
         values = frame[column]
         if table.sav is not None:
             values = _sav_column(table.sav, column, values, var, name, problems, notes)
+        rule = _NumberRule.of(instrument, var, mark)
         out[var_name] = _convert(
-            values, var, name, column, table.first_row, table.row_word, problems
+            values, var, name, column, table.first_row, table.row_word, problems, rule
         )
     if problems:
         raise DataImportError(problems)
@@ -168,6 +183,8 @@ def import_table(table: Table, instrument: Instrument) -> ImportResult:
     data = pd.DataFrame({k: out[k] for k in [ID_COLUMN, *present]}, copy=False)  # fresh columns
     if missing:
         notes.append(f"{len(missing)} of {len(instrument.variables)} variables are not in {name}")
+    if data.empty:
+        notes.append(f"{name} holds 0 answers (a header row and nothing under it)")
     return ImportResult(data=data, variables=present, missing=missing, notes=notes)
 
 
@@ -256,6 +273,73 @@ def _respondent_ids(
     return ids.astype(object).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _NumberRule:
+    """How a number variable's cells are read and checked: the file's decimal mark, the
+    question's min/max and whether it takes whole numbers only."""
+
+    mark: str = "."
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+
+    @classmethod
+    def of(cls, instrument: Instrument, var: Variable, mark: str) -> _NumberRule:
+        question = instrument.question_map.get(var.question_id)
+        low = getattr(question, "min", None) if var.kind == "number" else None
+        high = getattr(question, "max", None) if var.kind == "number" else None
+        integer = bool(getattr(question, "integer", False)) and var.kind == "number"
+        return cls(mark, low, high, integer)
+
+    def why(self, value: float) -> str | None:
+        """Why a read number is refused, or None."""
+        if np.isnan(value):
+            return None
+        if self.integer and not float(value).is_integer():
+            return "is not a whole number (the question takes whole numbers only)"
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            low = "" if self.low is None else f"{self.low:g}"
+            high = "" if self.high is None else f"{self.high:g}"
+            bounds = (
+                f"{low} to {high}"
+                if low and high
+                else f"at least {low}"
+                if low
+                else (f"at most {high}")
+            )
+            return f"is outside the range of the question ({bounds})"
+        return None
+
+
+def _check_numbers(
+    values: np.ndarray,
+    shown: np.ndarray,
+    rule: _NumberRule,
+    name: str,
+    header: str,
+    offset: int,
+    row_word: str,
+    problems: list[Problem],
+) -> None:
+    """Numbers outside min/max and decimals in a whole-number question, like codes
+    outside a scale."""
+    if rule.low is None and rule.high is None and not rule.integer:
+        return
+    reasons = [rule.why(float(v)) for v in values]
+    bad = np.array([r is not None for r in reasons])
+    rows = np.flatnonzero(bad)
+    for i in rows[:5]:
+        value = shown[i]
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        problems.append(Problem(name, int(i) + offset, header, f"{text!r} {reasons[i]}"))
+    if len(rows) > 5:
+        problems.append(
+            Problem(name, None, header, f"{len(rows) - 5} more {row_word}s with values like these")
+        )
+
+
 def _convert(
     column: pd.Series,
     var: Variable,
@@ -264,14 +348,20 @@ def _convert(
     offset: int,
     row_word: str,
     problems: list[Problem],
+    rule: _NumberRule | None = None,
 ) -> pd.Series:
     column = column.reset_index(drop=True)
+    rule = rule or _NumberRule()
     if column.dtype.kind in "fi":  # .sav: already numeric
         values = column.astype(float)
         if var.kind == "text":
             return values.map(lambda v: None if pd.isna(v) else f"{v:g}").astype(object)
         bad = values.notna() & ~values.isin([float(c) for c in var.labels]) if var.labels else None
         _report(bad, values.astype(object), var, name, header, offset, row_word, problems)
+        if var.kind == "number":
+            array = values.to_numpy()
+            _check_numbers(array, array.astype(object), rule, name, header, offset, row_word,
+                           problems)  # fmt: skip
         return values
     cells = column.to_numpy(dtype=object)
     if var.kind == "text":  # open answers: mostly all different
@@ -281,16 +371,23 @@ def _convert(
     positions, distinct = pd.factorize(cells)  # missing: -1, ...
     texts = np.array([_text(u) for u in distinct] + [""], dtype=object)  # ... the last
     if var.kind == "number":
-        parsed = np.array([_number(t) for t in texts], dtype=float)
-    else:
-        table = value_lookup(var)
-        allowed = {float(c) for c in var.labels}
-        parsed = np.array([_code(t, table, allowed) for t in texts], dtype=float)
+        read = [parse_number(t, rule.mark) for t in texts]
+        parsed = np.array([value for value, _why in read], dtype=float)
+        reasons = np.array([why or "" for _value, why in read], dtype=object)
+        for reason in dict.fromkeys(r for r in reasons if r):
+            bad = (reasons == reason)[positions]
+            _report(bad, texts[positions], var, name, header, offset, row_word, problems,
+                    reason)  # fmt: skip
+        _check_numbers(parsed[positions], texts[positions], rule, name, header, offset,
+                       row_word, problems)  # fmt: skip
+        return pd.Series(parsed[positions])
+    table = value_lookup(var)
+    allowed = {float(c) for c in var.labels}
+    parsed = np.array([_code(t, table, allowed) for t in texts], dtype=float)
     bad = np.isnan(parsed) & (texts != "")
     if bad.any():
-        why = "is not a number" if var.kind == "number" else None
         shown = texts[positions]
-        _report(bad[positions], shown, var, name, header, offset, row_word, problems, why)
+        _report(bad[positions], shown, var, name, header, offset, row_word, problems)
     return pd.Series(parsed[positions])
 
 
@@ -302,10 +399,73 @@ def _text(value: object) -> str:
 
 
 def _number(text: str) -> float:
+    """A code written as a number (4, 4.0, 4,0): either mark, no thousands."""
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:
         return float("nan")
+
+
+def _number_patterns(mark: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    m = re.escape(mark)
+    other = re.escape("." if mark == "," else ",")
+    plain = re.compile(rf"[+-]?(?:\d+(?:{m}\d*)?|{m}\d+)")
+    grouped = re.compile(rf"[+-]?\d{{1,3}}(?:{other}\d{{3}})+(?:{m}\d+)?")
+    return plain, grouped
+
+
+PATTERNS = {mark: _number_patterns(mark) for mark in (",", ".")}
+
+
+def parse_number(text: str, mark: str = ".") -> tuple[float, str | None]:
+    """A number cell read with the file's decimal mark (``,`` or ``.``); the other mark
+    separates thousands only (groups of three digits: with ``,`` ``2.185`` is 2185 and
+    ``1.234,5`` is 1234.5). Returns (NaN, why) for a cell that is not a number or that
+    uses the marks the other way round (ambiguous)."""
+    other = "." if mark == "," else ","
+    text = text.strip()
+    if not text:
+        return float("nan"), None
+    plain, grouped = PATTERNS[mark]
+    if plain.fullmatch(text):
+        return float(text.replace(mark, ".")), None
+    if grouped.fullmatch(text):
+        return float(text.replace(other, "").replace(mark, ".")), None
+    if other in text and re.fullmatch(r"[+-]?[\d.,]*\d[\d.,]*", text):
+        return float("nan"), (
+            f"is ambiguous: the file's decimal mark is {mark!r}, so {other!r} can only "
+            "separate thousands (groups of three digits); write the number with "
+            f"{mark!r} as decimal mark"
+        )
+    if "." not in text and "," not in text:
+        try:
+            number = float(text)  # 1e3
+        except ValueError:
+            pass
+        else:
+            if np.isfinite(number):
+                return number, None
+    return float("nan"), "is not a number"
+
+
+def _decimal_mark(frame: pd.DataFrame, columns: list[str]) -> str:
+    """The decimal mark of a file whose format does not say (XLSX, a CSV separated by
+    ',' or tab): ',' when some number cell can only be read with ',' (``3,5``) and none
+    only with '.'; else '.'."""
+    only = {",": False, ".": False}
+    for column in columns:
+        cells = pd.Series(pd.unique(frame[column].to_numpy(dtype=object)), dtype=object)
+        cells = cells[cells.map(lambda v: isinstance(v, str))].str.strip()
+        cells = cells[cells.str.contains(r"[.,]", regex=True)]
+        if cells.empty:
+            continue
+        fits = {
+            mark: cells.str.fullmatch(plain.pattern) | cells.str.fullmatch(grouped.pattern)
+            for mark, (plain, grouped) in PATTERNS.items()
+        }
+        only[","] = only[","] or bool((fits[","] & ~fits["."]).any())
+        only["."] = only["."] or bool((fits["."] & ~fits[","]).any())
+    return "," if only[","] and not only["."] else "."
 
 
 def _code(text: str, table: dict[str, float], allowed: set[float]) -> float:
@@ -350,6 +510,11 @@ def read_columns(path: Path | str, required: Iterable[str]) -> pd.DataFrame:
     table = read_table(path)
     frame = table.frame
     frame.columns = [str(c).strip().casefold() for c in frame.columns]
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise DataImportError(
+            [Problem(table.name, 1, str(c), "the column name repeats") for c in repeated]
+        )
     problems = [
         Problem(table.name, 1, col, "required column is missing")
         for col in required

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 MAX_LISTED = 60
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLS_SUFFIXES = (".xls",)  # Excel 97-2003, read with xlrd (pyxform's own dependency)
 SEPARATORS = (",", ";", "\t")
 SNIFF_CHARS = 64 * 1024  # the separator is decided on the first lines (up to 64 KiB)
 
@@ -91,6 +92,7 @@ class Table:
     row_word: str = "row"  # "row" (row 1 is the header) or "case" (.sav)
     notes: list[str] = field(default_factory=list)
     sav: SavMeta | None = None
+    decimal: str | None = None  # the file's decimal mark when its format says ("," for ";")
 
     @property
     def header_row(self) -> int | None:
@@ -122,10 +124,12 @@ def read_table(
         table = _read_csv(shown, data, limits)
     elif suffix in XLSX_SUFFIXES:
         table = _read_xlsx(shown, data, limits)
+    elif suffix in XLS_SUFFIXES:
+        table = _read_xls(shown, data, limits)
     elif suffix == ".sav":
         table = _read_sav(shown, data, limits)
     else:
-        message = f"unsupported file type {suffix!r} (use .csv, .xlsx or .sav)"
+        message = f"unsupported file type {suffix!r} (use .csv, .xlsx, .xls or .sav)"
         raise DataImportError([Problem(shown, None, None, message)])
     _check_header(table, limits)
     return table
@@ -305,8 +309,12 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> Table:
         raise DataImportError([Problem(name, None, None, f"cannot parse CSV: {exc}")]) from None
     frame.columns = header
     if sep == ";":
-        notes.append(f"{name}: separated by ';' (Danish Excel); a decimal comma is accepted")
-    return Table(name, _drop_trailing_empty(frame), "row", notes)
+        notes.append(
+            f"{name}: separated by ';' (Danish Excel): the decimal mark is ',' and '.' "
+            "separates thousands"
+        )
+    decimal = "," if sep == ";" else None
+    return Table(name, _drop_trailing_empty(frame), "row", notes, decimal=decimal)
 
 
 def _drop_trailing_empty(frame: pd.DataFrame) -> pd.DataFrame:
@@ -357,6 +365,43 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> Table:
         raise DataImportError([Problem(name, None, None, f"cannot read XLSX: {exc}")]) from None
     finally:
         book.close()
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    return Table(name, _drop_trailing_empty(frame), "row")
+
+
+def _read_xls(name: str, data: bytes, limits: Limits) -> Table:
+    """The first sheet of an Excel 97-2003 workbook, cells as text like the XLSX reader's
+    (dates as ``YYYY-MM-DD``)."""
+    import pandas as pd
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except Exception as exc:  # xlrd raises several types for broken files
+        raise DataImportError([Problem(name, None, None, f"cannot read XLS: {exc}")]) from None
+
+    def values(index: int) -> list[object]:
+        out: list[object] = []
+        for cell in sheet.row(index):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    moment = xlrd.xldate_as_datetime(cell.value, book.datemode)
+                except (ValueError, OverflowError):
+                    out.append(cell.value)
+                    continue
+                out.append(moment.date().isoformat() if not moment.time() else moment)
+            else:
+                out.append(cell.value)
+        return out
+
+    if sheet.nrows == 0:
+        raise DataImportError([Problem(name, None, None, "the first sheet is empty")])
+    header = [_cell(h) for h in values(0)]
+    while header and not header[-1]:
+        header.pop()
+    _check_header_names(name, header, limits)
+    body = _xlsx_body(name, (values(i) for i in range(1, sheet.nrows)), len(header), limits)
     frame = pd.DataFrame(body, columns=header, dtype=object)
     return Table(name, _drop_trailing_empty(frame), "row")
 
@@ -438,7 +483,9 @@ def _check_header_names(name: str, header: list[str], limits: Limits) -> None:
     seen: dict[str, int] = {}
     problems = []
     for index, title in enumerate(header):
-        key = title.strip().casefold()
+        # exact names: ODK Central writes its DeviceID beside a form's deviceid; columns
+        # that name one variable twice are refused by the importer
+        key = title.strip()
         if key and key in seen:
             message = f"the column name repeats (also column {seen[key] + 1})"
             problems.append(Problem(name, 1, title, message))

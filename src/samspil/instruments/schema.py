@@ -75,6 +75,13 @@ class Instrument(Strict):
         description="Other languages kept from an XLSForm: language (e.g. 'English (en)') -> "
         "shown (Danish) text -> its translation. Only the Danish texts are shown.",
     )
+    form_paths: dict[str, str] = Field(
+        default_factory=dict,
+        description="Kept from an XLSForm: the path of every field ('group/sub/name') -> the "
+        "variable or multiple-choice question it fills, '' for a field that holds no answer "
+        "samspil keeps (a note, a calculation, metadata). Answer files exported by ODK "
+        "Central or KoboToolbox are matched by these paths.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -15,7 +15,9 @@ Pure: no Django.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ from samspil.spreadsheet import XlsxLimits
 
 __all__ = ["load_xlsform", "read_xlsform", "write_xlsform"]
 
-SUFFIXES = (".xlsx", ".xlsm")
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # A questionnaire's sheets are small: these bound what a crafted file makes pyxform build.
 XLSFORM_LIMITS = XlsxLimits(columns=1_000, rows=100_001, part_mb=64, total_mb=128)
 # The extra column samspil reads and writes (other tools ignore it): on a note
@@ -73,6 +75,9 @@ REFUSED = {
     "geotrace": "locations are not supported",
     "geoshape": "locations are not supported",
     "image": "media answers are not supported",
+    "photo": "media answers are not supported",
+    "gps": "locations are not supported",
+    "loop": "loops (a group asked for each choice) are not supported",
     "audio": "media answers are not supported",
     "video": "media answers are not supported",
     "file": "file answers are not supported",
@@ -111,7 +116,8 @@ def read_xlsform(source: Path | bytes, name: str) -> Instrument:
     from samspil.spreadsheet import SpreadsheetError, check_xlsx
 
     try:  # measured before pyxform and openpyxl parse anything
-        if isinstance(source, bytes) or source.suffix.lower() in SUFFIXES:
+        # (an .xls is not a zip; it is not compressed, so its size bounds what it holds)
+        if isinstance(source, bytes) or source.suffix.lower() in (".xlsx", ".xlsm"):
             check_xlsx(source, XLSFORM_LIMITS)
     except SpreadsheetError as exc:
         where = f"{name}, row {exc.row}" if exc.row else name
@@ -157,8 +163,15 @@ def _pyxform_message(message: str) -> str:
     message = " ".join(message.split())
     match = re.match(r"\[row : (\d+)\]\s*(.*)", message)
     if match:
-        sheet = "choices" if "choices" in match.group(2)[:60].lower() else "survey"
-        return f"{sheet} row {match.group(1)}: {match.group(2)}"
+        text = match.group(2)
+        named = re.search(r"On the '(\w+)' sheet", text)
+        if named:
+            sheet = named.group(1)
+        elif text.lower().startswith("list name not in choices sheet"):
+            sheet = "survey"  # the row is the select that names the missing list
+        else:
+            sheet = "choices" if "choices" in text[:60].lower() else "survey"
+        return f"{sheet} row {match.group(1)}: {text}"
     return message
 
 
@@ -183,7 +196,7 @@ class _Item:
 
     node: dict[str, Any]
     key: tuple[str, ...]
-    conditions: list[dict[str, Any]]
+    groups: list[tuple[tuple[str, ...], dict[str, Any]]]  # the nested groups it sits in
     intro: list[str]
 
 
@@ -217,6 +230,8 @@ class _Reader:
         self.list_use: dict[str, int] = {}
         self.calculates: dict[str, int] = {}
         self.sample: list[dict[str, Any]] = []
+        self.paths: dict[str, str] = {}  # field path -> variable / multi question ('' none)
+        self.group_conditions: dict[tuple[str, ...], list[dict[str, Any]] | None] = {}
 
     # -- problems and texts ---------------------------------------------------------------
 
@@ -250,14 +265,14 @@ class _Reader:
         if value is None:
             return ""
         if not isinstance(value, dict):
-            return str(value).strip().translate(UNQUOTE)
+            return _unmarked(str(value)).strip().translate(UNQUOTE)
         shown = value.get(self.language)
         if shown is None:
             shown = value.get("default", next(iter(value.values()), ""))
-        shown = str(shown).strip().translate(UNQUOTE)
+        shown = _unmarked(str(shown)).strip().translate(UNQUOTE)
         for lang, other in value.items():
             if lang not in (self.language, "default") and other and shown:
-                translated = str(other).strip().translate(UNQUOTE)
+                translated = _unmarked(str(other)).strip().translate(UNQUOTE)
                 self.translations.setdefault(lang, {})[shown] = translated
         return shown
 
@@ -266,6 +281,7 @@ class _Reader:
     def instrument(self) -> Instrument:
         children = [c for c in self.form.get("children", []) if not _bodyless(c)]
         self._collect_calculates(children, ())
+        self._collect_paths(children, ())
         welcome, closing, body = self._frame(children)
         sections: list[dict[str, Any]] = []
         loose: list[dict[str, Any]] = []
@@ -277,7 +293,7 @@ class _Reader:
                     loose = []
                 sections.append(self._section(node))
             elif node.get("type") == "hidden":
-                sample.append(self._sample(node))
+                sample.append(self._sample(node, (str(node["name"]),)))
             else:
                 loose.append(node)
         if loose:
@@ -301,6 +317,7 @@ class _Reader:
             "sections": sections,
             "sample": sample,
             "translations": self.translations,
+            "form_paths": self.paths,
         }
         for section in raw["sections"]:
             for question in section["questions"]:
@@ -310,9 +327,23 @@ class _Reader:
                     question.pop("scale", None)
         return validated(raw, self.name)
 
+    def _collect_paths(self, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
+        """Every field's path, as holding no answer; questions overwrite theirs."""
+        for node in nodes:
+            key = (*path, str(node.get("name")))
+            if node.get("type") == "group":
+                self._collect_paths(node.get("children") or [], key)
+            else:
+                self.paths["/".join(key)] = ""
+
+    def _path(self, key: tuple[str, ...], target: str) -> None:
+        self.paths["/".join(key)] = target
+
     def _collect_calculates(self, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
         for node in nodes:
-            if node.get("type") == "calculate":
+            if node.get("type") == "calculate" or (
+                node.get("type") != "group" and _calculated(node)
+            ):
                 self.calculates[str(node["name"])] = 0
             self._collect_calculates(node.get("children") or [], (*path, str(node.get("name"))))
         if path:
@@ -322,7 +353,11 @@ class _Reader:
                 if column in ("type", "name") or not isinstance(value, str):
                     continue
                 for ref in re.findall(r"\$\{([^}]+)\}", value):
-                    if ref in self.calculates and row.get("type") != "calculate":
+                    if (
+                        ref in self.calculates
+                        and row.get("type") != "calculate"
+                        and not row.get("calculation")
+                    ):
                         self.problem(
                             key,
                             column,
@@ -353,7 +388,7 @@ class _Reader:
 
     def _kind(self, node: dict[str, Any]) -> str:
         kind = node.get("type")
-        if kind in METADATA_TYPES or kind == "calculate":
+        if kind in METADATA_TYPES or kind == "calculate" or (kind != "group" and _calculated(node)):
             return "skip"
         if kind == "group" and not _is_table_list(node):
             return "section"
@@ -370,8 +405,9 @@ class _Reader:
             )
         return self.text(node.get("label"))
 
-    def _sample(self, node: dict[str, Any]) -> dict[str, Any]:
+    def _sample(self, node: dict[str, Any], key: tuple[str, ...]) -> dict[str, Any]:
         name = normalise_name(str(node["name"]))
+        self._path(key, name)
         kind, _, list_name = str(node.get(SAMSPIL_COLUMN) or "text").partition(" ")
         out: dict[str, Any] = {"name": name, "label": self.text(node.get("label")) or name}
         out["kind"] = kind if kind in ("text", "number", "binary", "categorical") else "text"
@@ -396,8 +432,10 @@ class _Reader:
             "intro": [],
             "definitions": [],
             "questions": [],
-            "show_if": self._conditions(group, key),
+            "show_if": [],
         }
+        with contextlib.suppress(_Refused):  # the problem is listed; nothing is loaded
+            section["show_if"] = self._conditions(group, key)
         items = list(self._flatten(group.get("children") or [], key, [], []))
         self._questions(items, section)
         return section
@@ -418,23 +456,41 @@ class _Reader:
         self,
         nodes: list[dict[str, Any]],
         path: tuple[str, ...],
-        conditions: list[dict[str, Any]],
+        groups: list[tuple[tuple[str, ...], dict[str, Any]]],
         intro: list[str],
     ) -> Iterator[_Item]:
+        """The questions of nested groups in order; a group's condition is compiled when
+        its first question is read (it may refer to an earlier question of the section)."""
         pending = list(intro)
         for node in nodes:
             key = (*path, str(node.get("name")))
             kind = node.get("type")
             if kind == "group" and not _is_table_list(node):
-                inner = conditions + self._conditions(node, key)
+                inner = [*groups, (key, node)]
                 label = self.text(node.get("label"))
                 yield from self._flatten(
                     node.get("children") or [], key, inner, pending + ([label] if label else [])
                 )
                 pending = []
                 continue
-            yield _Item(node, key, conditions, pending)
+            yield _Item(node, key, groups, pending)
             pending = []
+
+    def _inherited(self, item: _Item) -> list[dict[str, Any]]:
+        """The conditions of the nested groups an item sits in (each compiled once; a
+        refused one refuses its questions, and is listed once)."""
+        out: list[dict[str, Any]] = []
+        for key, node in item.groups:
+            if key not in self.group_conditions:
+                try:
+                    self.group_conditions[key] = self._conditions(node, key)
+                except _Refused:
+                    self.group_conditions[key] = None
+            compiled = self.group_conditions[key]
+            if compiled is None:
+                raise _Refused("group condition")
+            out.extend(compiled)
+        return out
 
     def _questions(self, items: list[_Item], section: dict[str, Any]) -> None:
         intro: list[str] = []
@@ -455,11 +511,12 @@ class _Reader:
                     else:
                         section["intro"].append(text)
                     continue
-                if kind in METADATA_TYPES or kind == "calculate":
-                    continue
+                if kind in METADATA_TYPES or kind == "calculate" or _calculated(node):
+                    continue  # no answer to ask: left out of answer files with a note
                 if kind == "hidden":
-                    self.sample.append(self._sample(node))
+                    self.sample.append(self._sample(node, item.key))
                     continue
+                inherited = self._inherited(item)
                 run = self._likert_run(items, index - 1)
                 if len(run) > 1:
                     question = self._likert_grid(run)
@@ -472,7 +529,7 @@ class _Reader:
                 continue
             question["intro"] = item.intro + intro + question.get("intro", [])
             intro = []
-            conditions = item.conditions + question.pop("show_if", [])
+            conditions = inherited + question.pop("show_if", [])
             if conditions:
                 question["show_if"] = conditions
             section["questions"].append(question)
@@ -484,6 +541,8 @@ class _Reader:
     def _question(self, item: _Item, rest: list[_Item]) -> tuple[dict[str, Any], int]:
         node, key = item.node, item.key
         kind = str(node.get("type"))
+        if kind == "string":  # pyxform's other name for text
+            kind = "text"
         if kind == "group":
             return self._table_grid(item), 0
         if kind in REFUSED or kind.startswith(("select one external", "select one from")):
@@ -494,7 +553,9 @@ class _Reader:
             raw_type = self.rows.get(key, (0, {"type": kind}))[1].get("type", kind)
             raise self.problem(key, "type", f"type {raw_type!r} is not supported by samspil")
         name = str(node["name"])
+        self._constraint(node, key, kind)
         qid = self._ident(name, key)
+        self._path(key, qid)
         question: dict[str, Any] = {"id": qid, "text": self.text(node.get("label"))}
         self._common(node, key, question)
         skip = 0
@@ -509,6 +570,8 @@ class _Reader:
             self.fields[name] = _Field("text", qid)
         else:
             question.update(type="number")
+            if kind == "integer":
+                question["integer"] = True
             low, high = self._range(node, key)
             if low is not None:
                 question["min"] = low
@@ -625,14 +688,49 @@ class _Reader:
             text_name = str(node.get("name"))
             if text_name == f"{name}_other" and "other" in by_name:
                 by_name["other"]["other_text"] = True
+                self._path(item.key, f"{qid}_{by_name['other']['code']}_tekst")
             else:
                 match = re.fullmatch(rf"{re.escape(qid)}_(-?\d+)_tekst", text_name)
                 codes = {str(o["code"]): o for o in options}
                 if not match or match.group(1) not in codes:
                     break
                 codes[match.group(1)]["other_text"] = True
+                self._path(item.key, text_name)
             skip += 1
         return skip
+
+    def _constraint(self, node: dict[str, Any], key: tuple[str, ...], kind: str) -> None:
+        """A constraint samspil enforces (bounds on a number, a choice that excludes the
+        others) or a refusal: a constraint is never dropped in silence."""
+        constraint = str((node.get("bind") or {}).get("constraint") or "").strip()
+        if not constraint:
+            return
+        rest = constraint
+        if kind in ("integer", "decimal", "range"):
+            rest = NUMBER_BOUND.sub(" ", rest)
+        if kind == "select all that apply":
+            rest = EXCLUSIVE.sub(" ", rest)
+        if re.sub(r"\band\b", " ", rest).strip():
+            allowed = (
+                "bounds on a number ('. >= 0 and . <= 100')"
+                if kind in ("integer", "decimal", "range")
+                else "a choice that excludes the others "
+                "(\"not(selected(., 'x') and count-selected(.) > 1)\")"
+                if kind == "select all that apply"
+                else "none on this type"
+            )
+            raise self.problem(
+                key,
+                "constraint",
+                f"samspil cannot enforce constraint {constraint!r} (it enforces {allowed}); "
+                "remove it, or check the answers after the import",
+            )
+        if kind == "decimal" and re.search(r"\.\s*[<>](?!=)", constraint):
+            raise self.problem(
+                key,
+                "constraint",
+                f"constraint {constraint!r}: write bounds on a decimal with >= and <=",
+            )
 
     def _exclusive(self, node: dict[str, Any], options: list[dict[str, Any]]) -> list[int]:
         constraint = str((node.get("bind") or {}).get("constraint") or "")
@@ -652,10 +750,13 @@ class _Reader:
         constraint = str((node.get("bind") or {}).get("constraint") or "")
         low = high = None
         for op, number in re.findall(r"\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)", constraint):
+            value = float(number)
+            if op in (">", "<"):  # strict, on whole numbers (decimals are refused above)
+                value = math.floor(value) + 1 if op == ">" else math.ceil(value) - 1
             if op.startswith(">"):
-                low = float(number)
+                low = value if low is None else max(low, value)
             else:
-                high = float(number)
+                high = value if high is None else min(high, value)
         return low, high
 
     def _table_grid(self, item: _Item) -> dict[str, Any]:
@@ -704,6 +805,7 @@ class _Reader:
     ) -> dict:
         name = str(node["name"])
         variable = self._ident(name, key)
+        self._path(key, variable)
         role = str(node.get(SAMSPIL_COLUMN) or "")
         item: dict[str, Any] = {"text": self.text(node.get("label"))}
         if role.startswith("item="):
@@ -742,7 +844,7 @@ class _Reader:
                 and item.node.get("list_name") == first.node.get("list_name")
                 and (item.node.get("bind") or {}).get("relevant")
                 == (first.node.get("bind") or {}).get("relevant")
-                and item.conditions == first.conditions
+                and [k for k, _n in item.groups] == [k for k, _n in first.groups]
             )
             if not same:
                 break
@@ -999,6 +1101,32 @@ class _Parser:
         raise ValueError(f"expected a value, found {value or 'the end'!r}")
 
 
+NUMBER_BOUND = re.compile(r"\.\s*(?:>=|<=|>|<)\s*-?\d+(?:\.\d+)?")
+EXCLUSIVE = re.compile(
+    r"not\(\s*selected\(\s*\.\s*,\s*'[^']*'\s*\)\s*and\s*count-selected\(\s*\.\s*\)"
+    r"\s*>\s*1\s*\)"
+)
+HIDDEN_MARKUP = re.compile(
+    r"<(\w+)[^>]*display\s*:\s*none[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+
+
+def _unmarked(text: str) -> str:
+    """A label without the HTML other tools put in labels (``<span style="color:red">``):
+    hidden parts (``display:none``) dropped, other tags removed, their text kept."""
+    if "<" not in text:
+        return text
+    return " ".join(MARKUP.sub("", HIDDEN_MARKUP.sub("", text)).split(" ")).replace("  ", " ")
+
+
+def _calculated(node: dict[str, Any]) -> bool:
+    """A field the respondent does not answer: a calculation or a read-only field."""
+    bind = node.get("bind") or {}
+    readonly = str(bind.get("readonly") or "").strip().lower() in ("yes", "true", "true()")
+    return bool(bind.get("calculate")) or readonly
+
+
 def _bodyless(node: dict[str, Any]) -> bool:
     return bool((node.get("control") or {}).get("bodyless"))
 
@@ -1220,7 +1348,8 @@ class _Writer:
             bounds.append(f". <= {q.max:g}" if q.max is not None else "")
             unit = f"unit={q.unit}" if q.unit else ""
             constraint = " and ".join(b for b in bounds if b)
-            self.row("decimal", q.id, label, constraint=constraint, samspil=unit, **common)
+            kind = "integer" if q.integer else "decimal"
+            self.row(kind, q.id, label, constraint=constraint, samspil=unit, **common)
         elif isinstance(q, SingleChoice):
             list_name = self.choice_list(q.scale or q.id, list(q.options))
             self.row(f"select_one {list_name}", q.id, label, **common)

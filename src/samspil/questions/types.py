@@ -361,6 +361,7 @@ class Number(QuestionBase):
     type: Literal["number"]
     min: float | None = None
     max: float | None = None
+    integer: bool = Field(default=False, description="Whole numbers only (XLSForm integer).")
     unit: str = ""
     template_name: ClassVar[str] = "samspil/questions/number.html"
     summary_kind: ClassVar[str] = "numeric"
@@ -376,6 +377,9 @@ class Number(QuestionBase):
             or (self.max is not None and value > self.max)
         ):
             errors.append(self.range_message())
+            answers[self.id] = None
+        elif isinstance(value, float) and self.integer and not value.is_integer():
+            errors.append("Angiv et helt tal.")
             answers[self.id] = None
         return answers, errors
 

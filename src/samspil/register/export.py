@@ -45,7 +45,8 @@ NAMESPACE = uuid.UUID("6c1f0b7e-5d0b-4d43-9d52-6a6e2f3c9a11")  # samspil's own i
 HSDS_COLUMNS: dict[str, tuple[str, ...]] = {
     "organizations.csv": (
         "id", "name", "alternate_name", "description", "email", "website", "tax_id",
-        "legal_status", "uri", "parent_organization_id",
+        "legal_status", "uri", "parent_organization_id", "tax_status", "year_incorporated",
+        "logo",
     ),
     "organization_identifiers.csv": (
         "id", "organization_id", "identifier_scheme", "identifier_type", "identifier",
@@ -54,11 +55,13 @@ HSDS_COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "organization_id", "program_id", "name", "alternate_name", "description", "url",
         "email", "status", "interpretation_services", "application_process",
         "fees_description", "accreditations", "eligibility_description", "minimum_age",
-        "maximum_age", "assured_date", "assurer_email", "alert", "last_modified",
+        "maximum_age", "assured_date", "assurer_email", "alert", "last_modified", "wait_time",
+        "fees", "licenses",
     ),
     "locations.csv": (
         "id", "location_type", "url", "organization_id", "name", "alternate_name",
-        "description", "latitude", "longitude",
+        "description", "latitude", "longitude", "transportation", "external_identifier",
+        "external_identifier_type",
     ),
     "addresses.csv": (
         "id", "location_id", "attention", "address_1", "address_2", "city", "region",
@@ -74,8 +77,11 @@ HSDS_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "taxonomy_terms.csv": (
         "id", "code", "name", "description", "parent_id", "taxonomy", "language",
+        "taxonomy_id", "term_uri",
     ),
-    "attributes.csv": ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"),
+    "attributes.csv": (
+        "id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label",
+    ),
 }  # fmt: skip
 
 
@@ -305,7 +311,8 @@ def export_hsds(out: Path) -> dict[str, int]:
     )
     by_org: dict[str, list[dict[str, Any]]] = {}
     for c in contacts:
-        entry = {k: c[k] for k in ("id", "name", "title", "department", "email")}
+        entry = {k: c[k] for k in ("id", "name", "title", "department")}
+        entry["email"] = c["email"] or None  # absent, not "" (issue 18)
         entry["phones"] = [{"number": c["_phone"]}] if c["_phone"] else []
         by_org.setdefault(c["organization_id"], []).append(entry)
     services_of: dict[str, list[dict[str, Any]]] = {}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from samspil.importing.table import Problem
 from samspil.spreadsheet import XLSX_LIMITS, SpreadsheetError, XlsxLimits, check_xlsx
 
-TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
