@@ -58,4 +58,4 @@ def test_previous_answers_to_another_questionnaire_are_named_once(run_cli, tmp_p
     )
     assert code == 2
     assert err.count("error") == 1 and "unknown variable" not in err
-    assert "are not answers to kd2024" in err and "--previous-instrument" in err
+    assert "not in this wave's questionnaire kd2024" in err and "--previous-instrument" in err
