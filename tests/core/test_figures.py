@@ -4,7 +4,6 @@ shapes-and-text and as 300 dpi PNG; readable colours; bars where their values ar
 from __future__ import annotations
 
 import io
-import re
 
 import numpy as np
 import pytest
@@ -96,20 +95,6 @@ def test_svg_names_its_title_and_holds_every_text(scenes):
     assert svg.startswith("<?xml") and f"<title>{scene.title}</title>" in svg
     texts = [s for s in scene.shapes if isinstance(s, Text)]
     assert svg.count("<text ") == len(texts)
-    assert "<text " not in scene.svg(text=False).decode("utf-8")
-
-
-def test_pdf_figure_sets_each_text_on_top_of_the_shapes_where_the_svg_puts_it(scenes):
-    scene = scenes["figur_4_2"]
-    overlay = scene.html()
-    spans = re.findall(r'<span style="left:([\d.]+)pt;top:([\d.-]+)pt;width:([\d.]+)pt;', overlay)
-    texts = [s for s in scene.shapes if isinstance(s, Text)]
-    assert len(spans) == len(texts)
-    for (left, top, width), text in zip(spans, texts, strict=True):
-        right = float(left) + float(width)
-        edge = {"start": float(left), "middle": (float(left) + right) / 2, "end": right}
-        assert edge[text.anchor] == pytest.approx(text.x, abs=0.01)
-        assert float(top) < text.y < float(top) + text.size
 
 
 def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
@@ -118,57 +103,6 @@ def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
     assert image.info["dpi"] == pytest.approx((300, 300), abs=0.1)
     colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16) or []}
     assert (0x0B, 0x3D, 0x5C) in colours, "the first bar colour is drawn exactly"
-
-
-def test_the_pdf_is_laid_out_by_a_second_process_whose_error_fails_the_report(
-    tmp_path, monkeypatch
-):
-    import os
-
-    from samspil.reports import make_report, render
-    from samspil.reports.publish import pdf_process
-
-    def broken(page: str, path: str) -> None:
-        raise ValueError(f"the PDF engine failed in process {os.getpid()}")
-
-    monkeypatch.setattr(render, "write_pdf", broken)
-    responses = Responses(
-        load("kd2024"), read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
-    )
-
-    def report() -> None:
-        with pdf_process({"csv", "pdf"}) as pdf:
-            assert pdf is not None, "a second process for the PDF beside another format"
-            make_report("kd2024", responses, tmp_path, formats={"csv", "pdf"}, pdf=pdf)
-
-    with pytest.raises(ValueError, match="the PDF engine failed") as failed:
-        report()
-    assert str(os.getpid()) not in str(failed.value), "the PDF was made by a second process"
-    assert (tmp_path / "tables").is_dir(), "the other formats were written meanwhile"
-
-
-def test_a_pdf_process_never_sent_a_page_ends_when_the_report_fails_first(tmp_path):
-    from samspil.reports.publish import pdf_process
-
-    started = []
-
-    def report() -> None:
-        with pdf_process({"csv", "pdf"}) as pdf:
-            assert pdf is not None
-            started.append(pdf._process)
-            raise RuntimeError("bad answers")
-
-    with pytest.raises(RuntimeError, match="bad answers"):
-        report()
-    assert not started[0].is_alive() and started[0].exitcode == 0
-
-
-def test_a_pdf_alone_or_on_one_core_gets_no_second_process(monkeypatch):
-    from samspil.reports.publish import PdfProcess
-
-    assert not PdfProcess.wanted({"pdf"}) and PdfProcess.wanted({"pdf", "html"})
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
-    assert not PdfProcess.wanted({"pdf", "html"})
 
 
 def test_a_figure_with_nothing_but_missing_values_still_draws_its_rows_and_axis():

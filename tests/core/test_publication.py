@@ -26,14 +26,14 @@ def pdfs(demo_reports):
 
 
 def _outline(reader: PdfReader) -> dict[str, int]:
-    """Chapter headings (outline level 1) -> the page where the heading stands."""
+    """Chapter headings (the outline's top level) -> the page where the heading stands."""
     pages: dict[str, int] = {}
 
     def walk(entries, depth):  # type: ignore[no-untyped-def]
         for entry in entries:
             if isinstance(entry, list):
                 walk(entry, depth + 1)
-            elif depth == 1:
+            elif depth == 0:
                 pages[entry.title] = reader.get_destination_page_number(entry) + 1
 
     walk(reader.outline, 0)
@@ -44,7 +44,8 @@ def _outline(reader: PdfReader) -> dict[str, int]:
 def test_contents_page_numbers_are_the_pages_of_the_headings(pdfs, report):
     reader = pdfs[report]
     contents = next(i for i, p in enumerate(reader.pages) if "Indhold" in p.extract_text())
-    entries = re.findall(r"^(.+?) ?\.{4,} ?(\d+)$", reader.pages[contents].extract_text(), re.M)
+    text = reader.pages[contents].extract_text().replace("\u2060", "")  # word joiners
+    entries = re.findall(r"^(.+?) ?\.{4,} ?(\d+)$", text, re.M)
     headings = _outline(reader)
     listed = {title.strip(): int(page) for title, page in entries}
     assert "Om undersøgelsen" in listed and "Bilag 1 Spørgeskemaet" in listed
@@ -57,7 +58,7 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(pdfs, report):
 @pytest.mark.parametrize("report", REPORTS)
 def test_every_page_after_the_cover_has_its_page_number(pdfs, report):
     reader = pdfs[report]
-    assert len(reader.pages) > 20
+    assert len(reader.pages) > 15  # a publication of many pages
     cover = reader.pages[0].extract_text()
     assert not re.search(r"^\s*1\s*$", cover, re.M)
     for number, page in enumerate(reader.pages[1:], start=2):

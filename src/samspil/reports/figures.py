@@ -1,11 +1,12 @@
 """Figures in the style of the seed reports: horizontal bar charts.
 
 A figure is laid out once, as a :class:`Scene` of rectangles, lines and text placed in
-points, and that one scene is written as SVG (HTML and the vector PDF) and as a 300 dpi PNG
-(Word and the figures folder, drawn with Pillow). The seeds' figures are all horizontal bars
-(means, percentages, stacked distributions, a few series side by side), so a scene needs
-nothing more; drawing one takes about a millisecond, where a general plotting library spent
-a third of a second per figure and half a second on its import, most of a report's time.
+points, and that one scene is written as SVG (HTML, and the vector PDF, where Typst sets its
+text as real text) and as a 300 dpi PNG (Word and the figures folder, drawn with Pillow).
+The seeds' figures are all horizontal bars (means, percentages, stacked distributions, a
+few series side by side), so a scene needs nothing more; drawing one takes about a
+millisecond, where a general plotting library spent a third of a second per figure and half
+a second on its import, most of a report's time.
 
 Text is measured with the same TrueType font the PNG is drawn with (Liberation Sans, metric
 compatible with Arial, which the SVG names as its fallback), so labels are wrapped to fit.
@@ -46,10 +47,6 @@ FONT_FILES = (
 )
 LABEL, VALUE, LEGEND = 9.0, 7.5, 8.0  # font sizes, points
 INK, AXIS, GRID, WHITE = "#1d1d1b", "#595959", "#e3e3e3", "#ffffff"
-# Liberation Sans: with line-height 1 the baseline stands this many ems under the line's top
-# ((1 - ascent - descent) / 2 + ascent, from the font's hhea table: 0.905 and 0.212).
-BASELINE = 0.8465
-ALIGN = {"start": "left", "middle": "center", "end": "right"}
 
 
 def luminance(colour: str) -> float:
@@ -113,8 +110,9 @@ class Scene:
     height: float
     title: str
     shapes: list[Shape] = field(default_factory=list)
+    alt: str = ""  # what the figure shows, for readers who cannot see it (see ``describe``)
 
-    def svg(self, *, text: bool = True) -> bytes:
+    def svg(self) -> bytes:
         out = [
             '<?xml version="1.0" encoding="UTF-8"?>\n',
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:g}pt" '
@@ -135,7 +133,7 @@ class Scene:
                     f'<line x1="{s.x1:.2f}" y1="{s.y1:.2f}" x2="{s.x2:.2f}" y2="{s.y2:.2f}" '
                     f'stroke="{s.stroke}" stroke-width="{s.width:g}"/>'
                 )
-            elif text:
+            else:
                 anchor = "" if s.anchor == "start" else f' text-anchor="{s.anchor}"'
                 out.append(
                     f'<text x="{s.x:.2f}" y="{s.y:.2f}" font-size="{s.size:g}" '
@@ -143,30 +141,6 @@ class Scene:
                 )
         out.append("</svg>\n")
         return "".join(out).encode("utf-8")
-
-    def html(self) -> str:
-        """The figure for the PDF engine: the shapes as an SVG picture with the text set on
-        top as HTML (WeasyPrint sets SVG text a letter at a time, ten times slower), so the
-        PDF's figure text is real, selectable text."""
-        src = svg_data_uri(self.svg(text=False))
-        size = f"width:{self.width:g}pt;height:{self.height:.1f}pt"
-        out = [
-            f'<div class="chart" role="img" aria-label="{html.escape(self.title)}" '
-            f'style="{size}"><img src="{src}" alt="" style="{size}">'
-        ]
-        shift = {"start": 0.0, "middle": 0.5, "end": 1.0}
-        for s in self.shapes:
-            if isinstance(s, Text):
-                width = text_width(s.text, s.size) + 2  # room for rounding
-                left = s.x - shift[s.anchor] * width
-                top = s.y - BASELINE * s.size
-                out.append(
-                    f'<span style="left:{left:.2f}pt;top:{top:.2f}pt;width:{width:.2f}pt;'
-                    f'font-size:{s.size:g}pt;color:{s.fill};text-align:{ALIGN[s.anchor]}">'
-                    f"{html.escape(s.text)}</span>"
-                )
-        out.append("</div>")
-        return "".join(out)
 
     def png(self, dpi: int = PNG_DPI) -> bytes:
         from PIL import Image, ImageDraw
@@ -331,7 +305,32 @@ def draw(chart: Chart, title: str) -> Scene:
     if chart.legend:
         names = [s.name for s in chart.series]
         bottom = _legend(shapes, names, [s.colour for s in chart.series], left, plot, bottom + 2)
-    return Scene(WIDTH, bottom + 4, title, shapes)
+    return Scene(WIDTH, bottom + 4, title, shapes, describe(chart, title))
+
+
+KINDS = {True: "Stablede søjler", False: "Søjlediagram"}
+
+
+def describe(chart: Chart, title: str) -> str:
+    """The figure in words: its question (title), what the bars show and the largest and
+    smallest value drawn, named by row (and series or category)."""
+    drawn = [
+        (float(s.values[row]), name, s.name)
+        for s in chart.series
+        for row, name in enumerate(chart.rows)
+        if np.isfinite(s.values[row]) and (not chart.stacked or s.values[row] > 0)
+    ]
+    kind = KINDS[chart.stacked] + (f" ({chart.xlabel.lower()})" if chart.xlabel else "")
+    text = f"{title.rstrip('.')}. {kind}"
+    if not drawn:
+        return f"{text}: ingen værdier."
+
+    def said(value: float, row: str, series: str) -> str:
+        where = f"{row}, {series}" if series else row
+        return f"{where}: {chart.value(value)}"
+
+    high, low = max(drawn, key=lambda d: d[0]), min(drawn, key=lambda d: d[0])
+    return f"{text}. Største værdi {said(*high)}. Mindste værdi {said(*low)}."
 
 
 @dataclass(frozen=True)

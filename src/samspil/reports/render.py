@@ -1,6 +1,6 @@
 """HTML of a :class:`~samspil.reports.document.Publication`: one self-contained page for the
-screen (phone-friendly, with a print stylesheet) that WeasyPrint also lays out as the PDF
-(cover, colophon, contents with page numbers, running chapter header, page numbers).
+screen (phone-friendly, with a print stylesheet). The PDF is laid out by Typst from the same
+publication (:mod:`samspil.reports.typst_pdf`).
 
 Numbers reach this module as text grids already in Danish format.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from importlib import resources
-from typing import Any
 
 from samspil.reports.build import Result
 from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain
@@ -132,26 +131,3 @@ def report_html(pub: Publication, figures: dict[str, str]) -> str:
 # The report page loads nothing from anywhere: its style is inline, its figures are data:
 # URIs. A reader's browser is told so too.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
-
-
-def url_fetcher() -> Any:
-    """WeasyPrint's URL fetcher for reports: ``data:`` URIs (samspil's own figures) and
-    nothing else - no ``file:``, ``http:``, ``https:`` or any other scheme, so no text in a
-    definition or questionnaire can make the PDF embed a server file or fetch a URL."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-
-
-def write_pdf(html_text: str, path: str) -> None:
-    from weasyprint import HTML  # the PDF engine's import cost only where a PDF is made
-
-    HTML(string=html_text, url_fetcher=url_fetcher(), base_url=None).write_pdf(path)
-
-
-def warm_up() -> None:
-    """Import the PDF engine and lay out a line in the report's font (fonts found, text
-    shaper started), as a process does that will make a PDF soon."""
-    from weasyprint import HTML
-
-    HTML(string=f"<style>{CSS}</style><p>Æble</p>", url_fetcher=url_fetcher()).render()

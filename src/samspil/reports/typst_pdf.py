@@ -1,0 +1,183 @@
+"""``report.pdf``: a :class:`~samspil.reports.document.Publication` laid out by Typst.
+
+The layout is one fixed Typst template (``static/report.typ``); the report reaches it as
+data only. :func:`pdf_input` turns the publication into a JSON text (every title, note and
+cell as a string, emphasis as ``[style, text]`` runs, figures as SVG), and
+:func:`write_pdf` lays that out: in a fresh temporary directory holding nothing but the
+template, ``data.json`` and the figures, the Typst compiler's root, with Liberation Sans
+as its only font folder. Typst reads no file outside its root and nothing from the
+network, and the template reads ``data.json`` with ``json(...)``, so no text in a report
+definition or questionnaire can become markup, read a file or fetch a URL.
+
+The PDF is PDF/UA-1 (Typst refuses to write it otherwise): tagged, with the title, the
+authors and the language (da) in its metadata and alt text on every figure.
+
+The input is plain JSON, so the web app leaves it in the report folder for its worker
+(:class:`samspil.reports.publish.PdfLater`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from samspil.reports.document import Grid, Item, Publication, runs
+from samspil.reports.figures import FONT_FILES
+
+if TYPE_CHECKING:
+    from samspil.reports.figures import Scene
+
+TEMPLATE = "report.typ"
+DATA = "data.json"
+FIGURES = "figures"
+PDF_STANDARD: Literal["ua-1"] = "ua-1"  # PDF/UA-1: tagged, alt text, title, language
+# A block taller than this (points) may break across pages; anything shorter is kept whole
+# (the text height of an A4 page with the report's margins is about 720 points).
+KEEP_HEIGHT = 560.0
+ROW_HEIGHT, LINE_HEIGHT = 15.0, 10.0
+
+
+def font_folder() -> str:
+    """The folder of Liberation Sans (the figures' font too): Typst's only font folder."""
+    for path in FONT_FILES:
+        if Path(path).is_file():
+            return str(Path(path).parent)
+    raise RuntimeError(
+        "the report font Liberation Sans is missing: install Debian's fonts-liberation"
+    )
+
+
+def _runs(text: str) -> list[list[str]]:
+    return [[style, part] for style, part in runs(text)]
+
+
+def _grid(g: Grid) -> dict[str, Any]:
+    return {"header": g.header, "rows": g.rows, "total": g.total, "numeric": g.numeric}
+
+
+def _grid_height(g: Grid) -> float:
+    """A rough height of the table in points: enough to decide whether it fits a page."""
+    lines = sum(1 + max((len(c) for c in row), default=0) // 60 for row in g.rows)
+    header = 2 + max((len(h) for h in g.header), default=0) // 25
+    return ROW_HEIGHT * len(g.rows) + LINE_HEIGHT * (lines + header)
+
+
+def _note_height(text: str) -> float:
+    return LINE_HEIGHT * (1 + len(text) // 110)
+
+
+def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "label": it.label,
+        "title": _runs(it.title),
+        "skipped": it.skipped,
+        "table_shown": it.table_shown,
+        "grid": _grid(it.grid) if it.grid is not None else None,
+        "note": _runs(it.note),
+        "figure": None,
+        "figure_label": it.figure_label,
+        "caption": _runs(it.caption),
+        "numbers_note": _runs(it.numbers_note),
+        "quotes": list(it.quotes),
+        "keep_table": True,
+        "keep_figure": True,
+    }
+    if it.grid is None:
+        return out
+    table = 40 + _grid_height(it.grid) + _note_height(it.note)
+    out["keep_table"] = table < KEEP_HEIGHT
+    scene = scenes.get(it.figure) if it.figure else None
+    if scene is not None:
+        name = f"{len(files) + 1}.svg"
+        files[name] = scene.svg().decode("utf-8")
+        out["figure"] = {"file": name, "alt": scene.alt, "width": scene.width}
+        height = 40 + scene.height + _note_height(it.caption)
+        if not it.table_shown:
+            height += 20 + _grid_height(it.grid) + _note_height(it.numbers_note)
+        out["keep_figure"] = height < KEEP_HEIGHT
+    return out
+
+
+def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
+    """The publication as the template's data plus the figures' SVG, as one JSON text."""
+    files: dict[str, str] = {}
+    chapters = []
+    for ch in pub.chapters:
+        parts = []
+        for heading, lines, g in ch.parts:
+            height = 30 + sum(_note_height(line) for line in lines)
+            height += _grid_height(g) if g is not None else 0
+            parts.append(
+                {
+                    "heading": _runs(heading),
+                    "lines": [_runs(line) for line in lines],
+                    "grid": _grid(g) if g is not None else None,
+                    "keep": height < KEEP_HEIGHT,
+                }
+            )
+        chapters.append(
+            {
+                "title": _runs(ch.title),
+                "paragraphs": [_runs(p) for p in ch.paragraphs],
+                "parts": parts,
+                "items": [_item(it, scenes, files) for it in ch.items],
+            }
+        )
+    document = {
+        "title": plain_title(pub.title),
+        "title_runs": _runs(pub.title),
+        "subtitle": plain_title(pub.subtitle),
+        "subtitle_runs": _runs(pub.subtitle),
+        "authors": list(pub.authors),
+        "institution": pub.institution,
+        "date": pub.date,
+        "banner": pub.banner,
+        "colophon": [_runs(line) for line in pub.colophon],
+        "chapters": chapters,
+    }
+    return json.dumps({"document": document, "figures": files}, ensure_ascii=False)
+
+
+def plain_title(text: str) -> str:
+    return "".join(part for _, part in runs(text))
+
+
+SAFE_NAME = re.compile(r"\d+\.svg")
+
+
+def pdf_bytes(source: str) -> bytes:
+    """Lay out a :func:`pdf_input` as PDF/UA-1 in a fresh root holding only the template,
+    the data and the figures."""
+    import typst  # the PDF engine's import cost only where a PDF is made
+
+    given = json.loads(source)
+    template = (resources.files("samspil.reports") / "static" / TEMPLATE).read_bytes()
+    with tempfile.TemporaryDirectory(prefix="samspil-pdf-") as folder:
+        root = Path(folder)
+        (root / TEMPLATE).write_bytes(template)
+        (root / DATA).write_text(json.dumps(given["document"]), encoding="utf-8")
+        (root / FIGURES).mkdir()
+        for name, svg in given["figures"].items():
+            if not SAFE_NAME.fullmatch(name):  # names are samspil's own numbers
+                raise ValueError(f"not a figure name: {name!r}")
+            (root / FIGURES / name).write_text(svg, encoding="utf-8")
+        return bytes(
+            typst.compile(
+                str(root / TEMPLATE),
+                root=str(root),
+                font_paths=[font_folder()],
+                ignore_system_fonts=True,
+                pdf_standards=[PDF_STANDARD],
+                package_path=str(root / "packages"),
+                package_cache_path=str(root / "packages"),
+            )
+        )
+
+
+def write_pdf(source: str, path: str) -> None:
+    """Write the PDF of a :func:`pdf_input` to ``path``."""
+    Path(path).write_bytes(pdf_bytes(source))
