@@ -8,20 +8,23 @@ Numbers reach this module as text grids already in Danish format.
 from __future__ import annotations
 
 import html
-import re
 from importlib import resources
 
 from samspil.reports.build import Result
-from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain
+from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain, runs
 from samspil.reports.figures import svg_data_uri
 
 CSS = (resources.files("samspil.reports") / "static" / "report.css").read_text(encoding="utf-8")
 
 
 def _text(value: str) -> str:
-    """Escape, then turn **x** into <strong>x</strong> and *x* into <em>x</em>."""
-    text = re.sub(r"\*\*([^\s*](?:.*?[^\s*])?)\*\*", r"<strong>\1</strong>", html.escape(value))
-    return re.sub(r"(?<!\*)\*([^\s*](?:[^*]*?[^\s*])?)\*(?!\*)", r"<em>\1</em>", text)
+    """Escape, then set ``**x**`` as <strong>x</strong> and ``*x*`` as <em>x</em> (the
+    publication's one rule of emphasis, :func:`~samspil.reports.document.runs`)."""
+    tags = {"b": "strong", "i": "em"}
+    return "".join(
+        f"<{tags[style]}>{html.escape(part)}</{tags[style]}>" if style else html.escape(part)
+        for style, part in runs(value)
+    )
 
 
 def grid_html(g: Grid, label: str = "") -> str:

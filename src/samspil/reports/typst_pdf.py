@@ -181,3 +181,11 @@ def pdf_bytes(source: str) -> bytes:
 def write_pdf(source: str, path: str) -> None:
     """Write the PDF of a :func:`pdf_input` to ``path``."""
     Path(path).write_bytes(pdf_bytes(source))
+
+
+def warm_up() -> None:
+    """Import Typst and lay out an empty report (fonts read), as a long-running process
+    that has made a PDF before."""
+    from datetime import date
+
+    pdf_bytes(pdf_input(Publication("Æble", "", [], "", "", date.today(), "", []), {}))

@@ -80,7 +80,7 @@ def _grid(w: Word, g: Grid) -> None:
         cells = table.rows[r].cells
         for c, value in enumerate(values):
             paragraph = cells[c].paragraphs[0]
-            run = paragraph.add_run(value.replace("**", "").replace("*", "") if r == 0 else value)
+            run = paragraph.add_run(plain(value) if r == 0 else value)
             run.font.size = size
             if r == 0 or (g.total and r == len(g.rows)):
                 run.bold = True
