@@ -4,6 +4,7 @@ shapes-and-text and as 300 dpi PNG; readable colours; bars where their values ar
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -116,3 +117,54 @@ def test_a_figure_with_nothing_but_missing_values_still_draws_its_rows_and_axis(
         "Anden",
     ]
     assert scene.svg().startswith(b"<?xml") and scene.png()[:4] == b"\x89PNG"
+
+
+def test_a_category_nobody_chose_is_not_drawn_as_a_0_percent_bar():
+    values = np.array([60.0, 40.0, 0.0, np.nan])
+    chart = Chart(
+        ["Ja", "Nej", "Ikke relevant", "Ved ikke"],
+        [Series("", values, "#0b3d5c")],
+        (0, 100),
+        lambda v: f"{v:.0f}%",
+        drop_empty=True,
+    )
+    texts = [s.text for s in draw(chart, "Svar").shapes if isinstance(s, Text)]
+    assert "Ja" in texts and "Nej" in texts
+    assert "Ikke relevant" not in texts and "Ved ikke" not in texts and "0%" not in texts
+    assert len([s for s in draw(chart, "Svar").shapes if isinstance(s, Rect)]) == 2
+
+
+def test_a_stacked_category_no_row_has_is_not_in_the_legend():
+    chart = Chart(
+        ["Første", "Anden"],
+        [
+            Series("Enig", np.array([70.0, 50.0]), "#0b3d5c"),
+            Series("Uenig", np.array([30.0, 50.0]), "#0072B2"),
+            Series("Ikke relevant", np.array([0.0, 0.0]), "#C04F00"),
+        ],
+        (0, 100),
+        lambda v: f"{v:.0f}%",
+        stacked=True,
+        legend=True,
+    )
+    texts = [s.text for s in draw(chart, "Svar").shapes if isinstance(s, Text)]
+    assert "Enig" in texts and "Uenig" in texts and "Ikke relevant" not in texts
+
+
+def test_demo_bar_figures_draw_no_0_percent_bar(scenes):
+    for name, scene in scenes.items():
+        texts = [s.text for s in scene.shapes if isinstance(s, Text)]
+        if "Procent" in texts:
+            assert "0%" not in texts, name
+
+
+def test_alt_text_names_the_question_and_the_largest_and_smallest_value(scenes):
+    scene = scenes["figur_4_2"]
+    assert scene.alt.startswith(scene.title.rstrip("."))
+    assert "Største værdi" in scene.alt and "Mindste værdi" in scene.alt
+    values = [
+        s.text for s in scene.shapes if isinstance(s, Text) and re.fullmatch(r"\d,\d", s.text)
+    ]
+    high = max(values, key=lambda v: float(v.replace(",", ".")))
+    low = min(values, key=lambda v: float(v.replace(",", ".")))
+    assert f": {high}. Mindste" in scene.alt and scene.alt.endswith(f": {low}.")

@@ -23,7 +23,7 @@ import html
 import io
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -222,6 +222,25 @@ class Chart:
     stacked: bool = False
     xlabel: str = ""
     legend: bool = False
+    drop_empty: bool = False  # leave out rows no series has a value above 0 in
+
+
+def without_empty(chart: Chart) -> Chart:
+    """The chart without what would read as a 0 % bar though nobody chose it: the rows
+    (categories) of a ``drop_empty`` chart with no value above 0 in any series, and the
+    categories of a stacked chart that no row has (they would stand in the legend only).
+    A chart with nothing above 0 at all keeps its rows."""
+    series = chart.series
+    if chart.stacked:
+        series = [s for s in series if np.any(s.values > 0)] or series
+    keep = list(range(len(chart.rows)))
+    if chart.drop_empty:
+        keep = [i for i in keep if any(float(s.values[i]) > 0 for s in series)] or keep
+    return replace(
+        chart,
+        rows=[chart.rows[i] for i in keep],
+        series=[replace(s, values=s.values[keep]) for s in series],
+    )
 
 
 def ticks(low: float, high: float) -> list[float]:
@@ -266,6 +285,7 @@ def _legend(
 
 def draw(chart: Chart, title: str) -> Scene:
     """Lay ``chart`` out as a scene ``WIDTH`` points wide, as tall as its rows need."""
+    chart = without_empty(chart)
     shapes: list[Shape] = []
     labels = [wrap(r, 0.42 * WIDTH, LABEL) for r in chart.rows]
     longest = max((text_width(x, LABEL) for lines in labels for x in lines), default=0)
@@ -440,7 +460,7 @@ def _bars_percent(result: Result, data: pd.DataFrame) -> Chart:
         if all(p in data.columns for p in previous):
             before = data.iloc[0][previous].to_numpy(dtype=float)
     chart = Chart(labels, [Series("", values, COLOURS[1])], (0, 100), lambda v: percent(v, 0))
-    chart.xlabel = "Procent"
+    chart.xlabel, chart.drop_empty = "Procent", True
     if result.waves and before is not None:
         chart.series, chart.legend = _waves(result, values, before), True
     shown = np.concatenate([s.values for s in chart.series])
