@@ -192,3 +192,41 @@ def test_workbook_sheets_are_named_by_label_with_bold_frozen_headings_and_percen
     contents = book["Indhold"]
     links = [c.hyperlink.location or c.hyperlink.target for c in contents["A"] if c.hyperlink]
     assert "'Tabel 4.2'!A1" in [link.lstrip("#") for link in links]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-\u00ad\u2010\u2060]+", "", text)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_numbers_table_stands_alone_at_the_top_of_a_page(pdfs, demo_reports, report):
+    """A figure, its caption and "Tal bag figuren" share a page; a table's heading shares
+    its page with the table's first row; no page starts with a table's numbers."""
+    from samspil.reports.document import grid
+    from samspil.reports.figures import figure_name
+    from samspil.reports.formatting import quotes
+
+    reader, output = pdfs[report], demo_reports[report]
+    pages = [_squash(p.extract_text()) for p in reader.pages]
+    tops = []
+    for page in reader.pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        tops.append(lines[1] if len(lines) > 1 else "")  # after the running header
+    assert not [t for t in tops if t.startswith("Tal bag figuren")]
+    checked = 0
+    for result in output.results:
+        if result.skipped:
+            continue
+        label = result.block.label
+        first_row = _squash(quotes(grid(result).rows[0][0]))
+        drawn = (output.folder / "figures" / f"{figure_name(result)}.svg").is_file()
+        shown = label.lower().startswith("tabel") or not drawn
+        heading = _squash(f"{label}." if shown else f"{result.block.figure_label or label}.")
+        where = [i for i, p in enumerate(pages) if heading in p]
+        assert where, heading
+        page = pages[where[0]]
+        assert first_row in page[page.index(heading) :], f"{label}: its numbers start a page"
+        if not shown:
+            assert "Talbagfiguren" in page[page.index(heading) :], label
+        checked += 1
+    assert checked > 10

@@ -92,7 +92,7 @@ class Item:
         return " ".join(s for s in SENTENCE.split(self.note) if s not in said)
 
 
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“\"(])")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“”\"(])")
 
 
 @dataclass
@@ -483,6 +483,7 @@ def publication(
     made = made or date.today()
     by_block = {r.block.id: r for r in results}
     chapters = [method_chapter(spec, instrument, data, study)]
+    chapters[0].paragraphs = [quotes(p) for p in chapters[0].paragraphs]  # ”x”, as notes
     for ch in spec.chapters:
         chapters.append(
             Chapter(

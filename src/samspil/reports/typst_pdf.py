@@ -35,10 +35,6 @@ TEMPLATE = "report.typ"
 DATA = "data.json"
 FIGURES = "figures"
 PDF_STANDARD: Literal["ua-1"] = "ua-1"  # PDF/UA-1: tagged, alt text, title, language
-# A block taller than this (points) may break across pages; anything shorter is kept whole
-# (the text height of an A4 page with the report's margins is about 720 points).
-KEEP_HEIGHT = 560.0
-ROW_HEIGHT, LINE_HEIGHT = 15.0, 10.0
 
 
 def font_folder() -> str:
@@ -59,17 +55,6 @@ def _grid(g: Grid) -> dict[str, Any]:
     return {"header": g.header, "rows": g.rows, "total": g.total, "numeric": g.numeric}
 
 
-def _grid_height(g: Grid) -> float:
-    """A rough height of the table in points: enough to decide whether it fits a page."""
-    lines = sum(1 + max((len(c) for c in row), default=0) // 60 for row in g.rows)
-    header = 2 + max((len(h) for h in g.header), default=0) // 25
-    return ROW_HEIGHT * len(g.rows) + LINE_HEIGHT * (lines + header)
-
-
-def _note_height(text: str) -> float:
-    return LINE_HEIGHT * (1 + len(text) // 110)
-
-
 def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "label": it.label,
@@ -83,22 +68,12 @@ def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str
         "caption": _runs(it.caption),
         "numbers_note": _runs(it.numbers_note),
         "quotes": list(it.quotes),
-        "keep_table": True,
-        "keep_figure": True,
     }
-    if it.grid is None:
-        return out
-    table = 40 + _grid_height(it.grid) + _note_height(it.note)
-    out["keep_table"] = table < KEEP_HEIGHT
     scene = scenes.get(it.figure) if it.figure else None
     if scene is not None:
         name = f"{len(files) + 1}.svg"
         files[name] = scene.svg().decode("utf-8")
         out["figure"] = {"file": name, "alt": scene.alt, "width": scene.width}
-        height = 40 + scene.height + _note_height(it.caption)
-        if not it.table_shown:
-            height += 20 + _grid_height(it.grid) + _note_height(it.numbers_note)
-        out["keep_figure"] = height < KEEP_HEIGHT
     return out
 
 
@@ -109,14 +84,11 @@ def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
     for ch in pub.chapters:
         parts = []
         for heading, lines, g in ch.parts:
-            height = 30 + sum(_note_height(line) for line in lines)
-            height += _grid_height(g) if g is not None else 0
             parts.append(
                 {
                     "heading": _runs(heading),
                     "lines": [_runs(line) for line in lines],
                     "grid": _grid(g) if g is not None else None,
-                    "keep": height < KEEP_HEIGHT,
                 }
             )
         chapters.append(
