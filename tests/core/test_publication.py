@@ -230,3 +230,48 @@ def test_no_numbers_table_stands_alone_at_the_top_of_a_page(pdfs, demo_reports, 
             assert "Talbagfiguren" in page[page.index(heading) :], label
         checked += 1
     assert checked > 10
+
+
+def _structure(node, found):  # type: ignore[no-untyped-def]
+    """Every structure element under ``node`` (the PDF's tag tree), depth first."""
+    kids = node.get("/K") if hasattr(node, "get") else None
+    if kids is None:
+        return found
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get") and "/S" in kid:
+            found.append(kid)
+            _structure(kid, found)
+    return found
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_pdf_is_pdf_ua_tagged_with_title_authors_language_and_alt_text(pdfs, demo_reports, report):
+    folder = demo_reports[report].folder
+
+    def pdfinfo(*options: str) -> str:
+        path = str(folder / "report.pdf")
+        return subprocess.run(["pdfinfo", *options, path], capture_output=True, text=True).stdout
+
+    assert re.search(r"^Tagged:\s+yes$", pdfinfo(), re.M)
+    assert "<pdfuaid:part>1</pdfuaid:part>" in pdfinfo("-meta")
+    reader = pdfs[report]
+    assert str(reader.trailer["/Root"]["/Lang"]).startswith("da")
+    from samspil.reports import load_spec
+
+    assert reader.metadata.title == load_spec(report).title
+    if report == "kd2024":
+        assert reader.metadata.author == "Anna Andersen, Bo Berg"
+    fonts = subprocess.run(
+        ["pdffonts", str(folder / "report.pdf")], capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all("LiberationSans" in f and " yes yes " in f for f in fonts)
+    figures = [
+        e
+        for e in _structure(reader.trailer["/Root"]["/StructTreeRoot"], [])
+        if e["/S"] == "/Figure"
+    ]
+    drawn = list((folder / "figures").glob("*.svg"))
+    assert len(figures) == len(drawn)
+    for figure in figures:
+        assert "Største værdi" in figure["/Alt"] and "Mindste værdi" in figure["/Alt"]
