@@ -19,6 +19,7 @@ The input is plain JSON, so the web app leaves it in the report folder for its w
 from __future__ import annotations
 
 import json
+import math
 import re
 import tempfile
 from importlib import resources
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from samspil.reports.document import Grid, Item, Publication, runs
-from samspil.reports.figures import FONT_FILES
+from samspil.reports.figures import FONT_FILES, text_width
 
 if TYPE_CHECKING:
     from samspil.reports.figures import Scene
@@ -51,8 +52,42 @@ def _runs(text: str) -> list[list[str]]:
     return [[style, part] for style, part in runs(text)]
 
 
+TEXT_WIDTH = 493.0  # points: the A4 page's text width (174 mm), as the template sets it
+ROW_HEADS = 0.3  # the row heading column keeps at least this share of the width
+PADDING = 8.0  # a cell's inset, left and right together
+BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular face
+
+
+def column_widths(g: Grid) -> list[float] | None:
+    """Widths in points of a number table's columns after the first, by content: each as
+    wide as its widest cell or the longest word of its heading; the first column (the row
+    headings) takes the rest, at least :data:`ROW_HEADS` of the page. When the numbers need
+    more, they share what is left in proportion (their headings wrap further). None for a
+    text table: the template sizes those itself."""
+    if not g.numeric or len(g.header) < 2:
+        return None
+    size = 7.0 if g.wide else 8.0
+    widths = []
+    for j in range(1, len(g.header)):
+        cells = [row[j] for row in g.rows if j < len(row)]
+        widest = max((text_width(c, size) for c in cells), default=0.0)
+        words = g.header[j].split() or [""]
+        heading = max(text_width(w, size) * BOLD for w in words)
+        widths.append(max(widest, min(heading, 70.0)) + PADDING + 1)
+    room = TEXT_WIDTH * (1 - ROW_HEADS)
+    if sum(widths) > room:
+        widths = [w * room / sum(widths) for w in widths]
+    return [math.floor(w * 10) / 10 for w in widths]
+
+
 def _grid(g: Grid) -> dict[str, Any]:
-    return {"header": g.header, "rows": g.rows, "total": g.total, "numeric": g.numeric}
+    return {
+        "header": g.header,
+        "rows": g.rows,
+        "total": g.total,
+        "numeric": g.numeric,
+        "widths": column_widths(g),
+    }
 
 
 def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str, Any]:

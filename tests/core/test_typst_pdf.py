@@ -1,0 +1,24 @@
+"""The PDF's number tables size their columns by content (Typst lays them out)."""
+
+from __future__ import annotations
+
+from samspil.reports.document import Grid
+from samspil.reports.figures import text_width
+from samspil.reports.typst_pdf import ROW_HEADS, TEXT_WIDTH, column_widths
+
+
+def test_number_columns_are_as_wide_as_their_content_and_the_row_headings_take_the_rest():
+    g = Grid(["Spørgsmål", "Obs.", "Gennemsnit"], [["Et langt spørgsmål", "78", "3,2 (1,6)"]])
+    obs, mean = column_widths(g) or []
+    assert obs < mean < 80, "a short column stays short"
+    assert mean >= text_width("3,2 (1,6)", 8) and mean >= text_width("Gennemsnit", 8)
+    assert obs + mean < TEXT_WIDTH * (1 - ROW_HEADS)
+
+
+def test_a_wide_table_keeps_room_for_its_row_headings():
+    header = ["Spørgsmål"] + [f"Andel meget høj grad {i}" for i in range(12)]
+    g = Grid(header, [["Et spørgsmål", *["12,7%"] * 12]])
+    widths = column_widths(g) or []
+    assert len(widths) == 12
+    assert sum(widths) <= TEXT_WIDTH * (1 - ROW_HEADS) + 0.5
+    assert column_widths(Grid(["Variabel", "Tekst"], [["a", "b"]], numeric=False)) is None
