@@ -145,6 +145,26 @@ def test_docx_has_one_word_table_per_report_table(demo_reports, report):
         assert len(pictures) >= 5 and pictures[0].width > 0
 
 
+@pytest.mark.parametrize("report", REPORTS)
+def test_docx_is_a_danish_a4_publication_with_alt_text_on_every_figure(demo_reports, report):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(str(demo_reports[report].folder / "report.docx"))
+    section = doc.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert round(section.left_margin.mm) == round(section.right_margin.mm) == 18
+    langs = [e.get(qn("w:val")) for e in doc.styles.element.iter(qn("w:lang"))]
+    assert langs and set(langs) == {"da-DK"}
+    for shape in doc.inline_shapes:
+        alt = shape._inline.docPr.get("descr")
+        assert alt and "Største værdi" in alt and "Mindste værdi" in alt
+        assert shape.width <= section.page_width - section.left_margin - section.right_margin
+    numbers = next(t for t in doc.tables if t.rows[0].cells[-1].text.strip())
+    widths = [c.width for c in numbers.rows[0].cells]
+    assert widths[0] > max(widths[1:]), "the row headings take the room the numbers leave"
+
+
 @pytest.mark.slow
 def test_libreoffice_converts_the_docx_to_pdf(demo_reports, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")

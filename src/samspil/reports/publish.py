@@ -143,7 +143,8 @@ def write_pdf(job: Job) -> list[Path]:
 def write_docx(job: Job) -> list[Path]:
     from samspil.reports.wordfile import write_docx as write
 
-    return [write(job.publication, job.images("png"), job.out / "report.docx")]
+    alts = {key: scene.alt for key, scene in job.scenes.items()}
+    return [write(job.publication, job.images("png"), job.out / "report.docx", alts)]
 
 
 FORMATS: dict[str, Callable[[Job], list[Path]]] = {
