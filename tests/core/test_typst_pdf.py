@@ -22,3 +22,24 @@ def test_a_wide_table_keeps_room_for_its_row_headings():
     assert len(widths) == 12
     assert sum(widths) <= TEXT_WIDTH * (1 - ROW_HEADS) + 0.5
     assert column_widths(Grid(["Variabel", "Tekst"], [["a", "b"]], numeric=False)) is None
+
+
+def test_text_the_font_cannot_set_still_gives_a_pdf_with_a_mark_in_its_place():
+    """An open answer with an emoji or Chinese would make Typst refuse the PDF/UA-1 file
+    (a missing glyph); such characters are set as □ and control characters dropped."""
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from samspil.reports.document import Publication
+    from samspil.reports.typst_pdf import MISSING, pdf_bytes, pdf_input, printable
+
+    assert (
+        printable("Godt 😀 samarbejde\x07 – ”æøå” 漢")
+        == f"Godt {MISSING} samarbejde – ”æøå” {MISSING}"
+    )
+    title = "Foreningernes svar 😀 漢字"
+    pdf = pdf_bytes(pdf_input(Publication(title, "x", [], "", "", date.today(), "", []), {}))
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Foreningernes svar" in text and MISSING in text

@@ -21,7 +21,10 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
 import tempfile
+import unicodedata
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -46,6 +49,80 @@ def font_folder() -> str:
     raise RuntimeError(
         "the report font Liberation Sans is missing: install Debian's fonts-liberation"
     )
+
+
+# -- text the font can set -----------------------------------------------------------------
+
+MISSING = "\u25a1"  # □: set instead of a character the report font has no glyph for
+FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+def _cmap(data: bytes) -> set[int]:
+    """The characters a TrueType font maps to a glyph (its Unicode cmap, format 4 or 12)."""
+    tables = {
+        data[12 + 16 * i : 16 + 16 * i]: struct.unpack_from(">I", data, 20 + 16 * i)[0]
+        for i in range(struct.unpack_from(">H", data, 4)[0])
+    }
+    cmap = tables[b"cmap"]
+    found: set[int] = set()
+    subtables = {}
+    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        subtables[(platform, encoding)] = cmap + offset
+    if (3, 10) in subtables:
+        at = subtables[(3, 10)]
+        for g in range(struct.unpack_from(">I", data, at + 12)[0]):
+            start, end, glyph = struct.unpack_from(">III", data, at + 16 + 12 * g)
+            found.update(range(start, end + 1) if glyph or start < end else ())
+        return found
+    at = subtables[(3, 1)]
+    segments = struct.unpack_from(">H", data, at + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", data, at + 14)
+    starts = struct.unpack_from(f">{segments}H", data, at + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}h", data, at + 16 + 4 * segments)
+    ranges_at = at + 16 + 6 * segments
+    offsets = struct.unpack_from(f">{segments}H", data, ranges_at)
+    for k in range(segments):
+        for code in range(starts[k], ends[k] + 1):
+            if offsets[k] == 0:
+                glyph = (code + deltas[k]) & 0xFFFF
+            else:
+                where = ranges_at + 2 * k + offsets[k] + 2 * (code - starts[k])
+                glyph = struct.unpack_from(">H", data, where)[0]
+                glyph = (glyph + deltas[k]) & 0xFFFF if glyph else 0
+            if glyph and code != 0xFFFF:
+                found.add(code)
+    return found
+
+
+@cache
+def covered() -> frozenset[int]:
+    """The characters every face of Liberation Sans can set."""
+    folder = Path(font_folder())
+    faces = [folder / f"LiberationSans-{face}.ttf" for face in FACES]
+    sets = [_cmap(face.read_bytes()) for face in faces if face.is_file()]
+    return frozenset(set.intersection(*sets))
+
+
+def printable(text: str) -> str:
+    """``text`` as the PDF can set it: control characters dropped, a character the font has
+    no glyph for (an emoji, Chinese) shown as □ (PDF/UA-1 forbids a missing glyph, and
+    Typst refuses the whole PDF)."""
+    font = covered()
+    return "".join(
+        c if ord(c) in font or c in "\n\t" else ("" if unicodedata.category(c) == "Cc" else MISSING)
+        for c in text
+    )
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    return value
 
 
 def _runs(text: str) -> list[list[str]]:
@@ -107,7 +184,7 @@ def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str
     scene = scenes.get(it.figure) if it.figure else None
     if scene is not None:
         name = f"{len(files) + 1}.svg"
-        files[name] = scene.svg().decode("utf-8")
+        files[name] = printable(scene.svg().decode("utf-8"))
         out["figure"] = {"file": name, "alt": scene.alt, "width": scene.width}
     return out
 
@@ -146,7 +223,7 @@ def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
         "colophon": [_runs(line) for line in pub.colophon],
         "chapters": chapters,
     }
-    return json.dumps({"document": document, "figures": files}, ensure_ascii=False)
+    return json.dumps({"document": _printable(document), "figures": files}, ensure_ascii=False)
 
 
 def plain_title(text: str) -> str:
