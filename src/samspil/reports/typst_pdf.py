@@ -137,7 +137,8 @@ BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular f
 
 def column_widths(g: Grid) -> list[float] | None:
     """Widths in points of a number table's columns after the first, by content: each as
-    wide as its widest cell or the longest word of its heading; the first column (the row
+    wide as its widest cell or its heading set in about two lines (at least its longest
+    word, at most 70 points); the first column (the row
     headings) takes the rest, at least :data:`ROW_HEADS` of the page. When the numbers need
     more, they share what is left in proportion (their headings wrap further). None for a
     text table: the template sizes those itself."""
@@ -149,8 +150,10 @@ def column_widths(g: Grid) -> list[float] | None:
         cells = [row[j] for row in g.rows if j < len(row)]
         widest = max((text_width(c, size) for c in cells), default=0.0)
         words = g.header[j].split() or [""]
-        heading = max(text_width(w, size) * BOLD for w in words)
-        widths.append(max(widest, min(heading, 70.0)) + PADDING + 1)
+        longest = max(text_width(w, size) * BOLD for w in words)
+        two_lines = text_width(g.header[j], size) * BOLD / 2  # a heading in about two lines
+        heading = min(max(longest, two_lines), 70.0)
+        widths.append(max(widest, heading) + PADDING + 1)
     room = TEXT_WIDTH * (1 - ROW_HEADS)
     if sum(widths) > room:
         widths = [w * room / sum(widths) for w in widths]
