@@ -189,6 +189,10 @@ def test_libreoffice_converts_the_docx_to_pdf(demo_reports, tmp_path):
     assert done.returncode == 0, done.stderr
     converted = tmp_path / "report.pdf"
     assert converted.is_file() and len(PdfReader(converted).pages) > 10
+    # The contents list shows its entries without updating fields (no prompt, no F9)
+    pages = [_flat(p.extract_text()) for p in PdfReader(converted).pages]
+    contents = next(p for p in pages if p.startswith("Indhold") or " Indhold " in p[:200])
+    assert "Om undersøgelsen" in contents and "Bilag 1 Spørgeskemaet" in contents
 
 
 # -- workbook -----------------------------------------------------------------------------

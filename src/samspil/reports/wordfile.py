@@ -69,6 +69,40 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
         paragraph._p.append(element)
 
 
+def _contents(w: Word, pub: Publication) -> None:
+    """The contents as a TOC field whose shown result already lists every chapter and
+    appendix, so Word and LibreOffice show it on opening; updating the field (F9) adds the
+    page numbers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(child: Any) -> Any:
+        r = OxmlElement("w:r")
+        r.append(child)
+        return r
+
+    def char(kind: str) -> Any:
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        return run(fld)
+
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = 'TOC \\o "1-1" \\h \\z \\u'
+    titles = [plain(ch.title) for ch in pub.chapters]
+    style = "TOC 1" if "TOC 1" in {s.name for s in w.doc.styles} else None
+    for i, title in enumerate(titles):
+        paragraph = w.paragraph(style=style)
+        if i == 0:
+            for element in (char("begin"), run(instruction), char("separate")):
+                paragraph._p.append(element)
+        text = OxmlElement("w:t")
+        text.text = title
+        paragraph._p.append(run(text))
+        if i == len(titles) - 1:
+            paragraph._p.append(char("end"))
+
+
 def _grid(w: Word, g: Grid) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -210,8 +244,6 @@ def write_docx(
     """``figures``: PNG bytes by figure key; ``alts``: each figure's alt text by key."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     doc = Document()
@@ -235,15 +267,12 @@ def write_docx(
         _note(w, line)
     doc.add_page_break()
     w.heading("Indhold", 1)
-    _field(w.paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "Opdatér feltet for at se indholdet.")
+    _contents(w, pub)
     for ch in pub.chapters:
         _chapter(w, ch, figures, alts or {})
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(footer, "PAGE", "1")
     doc.sections[0].different_first_page_header_footer = True
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    doc.settings.element.append(update)
     doc.save(str(path))
     return path
