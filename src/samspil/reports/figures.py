@@ -39,6 +39,9 @@ from samspil.reports.formatting import number, percent
 COLOURS = ["#0b3d5c", "#0072B2", "#C04F00", "#007A5A", "#A8457E", "#8A6100", "#595959"]
 PNG_DPI = 300
 WIDTH = 492.0  # points: the width of an A4 page's text (174 mm)
+# A figure for a phone: laid out this narrow with the same type sizes, it is shown about
+# 1.6 times as large at a 390 px screen's width, so its smallest text (7.5 pt) is 12 px.
+PHONE_WIDTH = 222.0
 FONT_FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"
 FONT_FILES = (
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -283,14 +286,14 @@ def _legend(
     return y
 
 
-def draw(chart: Chart, title: str) -> Scene:
-    """Lay ``chart`` out as a scene ``WIDTH`` points wide, as tall as its rows need."""
+def draw(chart: Chart, title: str, width: float = WIDTH) -> Scene:
+    """Lay ``chart`` out as a scene ``width`` points wide, as tall as its rows need."""
     chart = without_empty(chart)
     shapes: list[Shape] = []
-    labels = [wrap(r, 0.42 * WIDTH, LABEL) for r in chart.rows]
+    labels = [wrap(r, 0.42 * width, LABEL) for r in chart.rows]
     longest = max((text_width(x, LABEL) for lines in labels for x in lines), default=0)
-    left, right, top = 10 + min(longest, 0.42 * WIDTH) + 6, 34.0, 8.0
-    plot = WIDTH - left - right
+    left, right, top = 10 + min(longest, 0.42 * width) + 6, 34.0, 8.0
+    plot = width - left - right
     bars = 1 if chart.stacked else len(chart.series)
     low, high = chart.xlim
     high = high if high > low else low + 1  # nothing to show: an axis all the same
@@ -325,7 +328,7 @@ def draw(chart: Chart, title: str) -> Scene:
     if chart.legend:
         names = [s.name for s in chart.series]
         bottom = _legend(shapes, names, [s.colour for s in chart.series], left, plot, bottom + 2)
-    return Scene(WIDTH, bottom + 4, title, shapes, describe(chart, title))
+    return Scene(width, bottom + 4, title, shapes, describe(chart, title))
 
 
 KINDS = {True: "Stablede søjler", False: "Søjlediagram"}
@@ -493,11 +496,11 @@ def figure_name(result: Result) -> str:
     return result.block.figure_id or result.block.id
 
 
-def scene(result: Result) -> Scene:
-    """The block's figure, laid out."""
+def scene(result: Result, width: float = WIDTH) -> Scene:
+    """The block's figure, laid out ``width`` points wide."""
     assert result.figure_data is not None
     chart = CHARTS[result.block.figure](result, result.figure_data)
-    return draw(chart, result.block.title)
+    return draw(chart, result.block.title, width)
 
 
 def has_figure(result: Result) -> bool:

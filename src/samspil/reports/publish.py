@@ -55,6 +55,17 @@ class Job:
         return {r.block.id: figures.scene(r) for r in self.made if figures.has_figure(r)}
 
     @cached_property
+    def phone_scenes(self) -> dict[str, Scene]:
+        """Every figure laid out for a phone's width (the HTML shows it there)."""
+        from samspil.reports import figures
+
+        return {
+            r.block.id: figures.scene(r, figures.PHONE_WIDTH)
+            for r in self.made
+            if r.block.id in self.scenes
+        }
+
+    @cached_property
     def publication(self) -> Publication:
         return publication(
             self.spec,
@@ -113,11 +124,14 @@ def write_figures(job: Job) -> list[Path]:
 
 def write_html(job: Job) -> list[Path]:
     from samspil.reports.hyphenate import soft_hyphens  # Chromium has no Danish dictionary
-    from samspil.reports.render import report_html, svg_img
+    from samspil.reports.render import figure_imgs, report_html
 
     path = job.out / "index.html"
     svgs = job.images("svg")
-    pictures = {key: svg_img(svgs[key], scene.alt) for key, scene in job.scenes.items()}
+    pictures = {
+        key: figure_imgs(svgs[key], job.phone_scenes[key].svg(), scene.alt)
+        for key, scene in job.scenes.items()
+    }
     path.write_text(soft_hyphens(report_html(job.publication, pictures)), encoding="utf-8")
     return [path]
 

@@ -51,8 +51,15 @@ def table_html(result: Result) -> str:
     return grid_html(grid(result), result.block.label)
 
 
-def svg_img(svg: bytes, alt: str) -> str:
-    return f'<img src="{svg_data_uri(svg)}" alt="{html.escape(alt)}">'
+def svg_img(svg: bytes, alt: str, cls: str = "") -> str:
+    name = f' class="{cls}"' if cls else ""
+    return f'<img{name} src="{svg_data_uri(svg)}" alt="{html.escape(alt)}">'
+
+
+def figure_imgs(wide: bytes, narrow: bytes, alt: str) -> str:
+    """The figure twice: laid out for the page, and for a phone's width (its text stays at
+    least 12 px there); the stylesheet shows one of them."""
+    return svg_img(wide, alt, "wide") + svg_img(narrow, alt, "narrow")
 
 
 def item_html(it: Item, figures: dict[str, str]) -> str:
