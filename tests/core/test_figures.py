@@ -168,3 +168,21 @@ def test_alt_text_names_the_question_and_the_largest_and_smallest_value(scenes):
     high = max(values, key=lambda v: float(v.replace(",", ".")))
     low = min(values, key=lambda v: float(v.replace(",", ".")))
     assert f": {high}. Mindste" in scene.alt and scene.alt.endswith(f": {low}.")
+
+
+def test_a_stacked_segment_shows_its_percentage_only_where_the_text_fits_inside_it():
+    chart = Chart(
+        ["Første"],
+        [Series("A", np.array([8.0]), "#0b3d5c"), Series("B", np.array([92.0]), "#0072B2")],
+        (0, 100),
+        lambda v: f"{v:.0f}%",
+        stacked=True,
+    )
+    for width in (figures.WIDTH, figures.PHONE_WIDTH):
+        scene = draw(chart, "Svar", width)
+        bars = {s.fill: s for s in scene.shapes if isinstance(s, Rect)}
+        for text in (s for s in scene.shapes if isinstance(s, Text) and s.text.endswith("%")):
+            bar = next(b for b in bars.values() if b.x <= text.x <= b.x + b.w)
+            assert figures.text_width(text.text, text.size) <= bar.w, (width, text.text)
+    shown = [s.text for s in draw(chart, "Svar", figures.PHONE_WIDTH).shapes if isinstance(s, Text)]
+    assert "92%" in shown and "8%" not in shown

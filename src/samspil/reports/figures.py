@@ -385,12 +385,11 @@ def _stacked_row(shapes: list[Shape], chart: Chart, row: int, band: Band) -> Non
         if not v > 0:
             continue
         shapes.append(Rect(x(start), middle - h / 2, x(start + v) - x(start), h, s.colour, WHITE))
-        if v >= 6:
+        label = chart.value(v)
+        if v >= 6 and x(start + v) - x(start) >= text_width(label, LEGEND) + 2:  # fits in it
             centre = (x(start) + x(start + v)) / 2
             colour = label_colour(s.colour)
-            shapes.append(
-                Text(centre, middle + LEGEND * 0.35, chart.value(v), LEGEND, colour, "middle")
-            )
+            shapes.append(Text(centre, middle + LEGEND * 0.35, label, LEGEND, colour, "middle"))
         start += v
 
 
