@@ -43,3 +43,18 @@ def test_text_the_font_cannot_set_still_gives_a_pdf_with_a_mark_in_its_place():
     pdf = pdf_bytes(pdf_input(Publication(title, "x", [], "", "", date.today(), "", []), {}))
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Foreningernes svar" in text and MISSING in text
+
+
+def test_the_template_reads_only_its_data_and_figures_and_imports_no_package():
+    """Typst would fetch a package from the network for an ``#import "@preview/..."``; the
+    template has none, and reads nothing but data.json and the figures."""
+    import re
+    from importlib import resources
+
+    template = (resources.files("samspil.reports") / "static" / "report.typ").read_text("utf-8")
+    assert not re.search(r"#?\b(import|include)\b\s*\"", template)
+    assert re.findall(r"\b(json|read|image|csv|yaml|toml|xml|cbor)\(", template) == [
+        "json",
+        "image",
+    ]
+    assert 'json("data.json")' in template and 'image("figures/" + fig.file' in template
