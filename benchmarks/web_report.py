@@ -62,9 +62,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from samspil.reports import render
+    from samspil.reports import typst_pdf
 
-    render.warm_up()  # a running server has laid out a PDF before
+    typst_pdf.warm_up()  # a running server has laid out a PDF before
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("| respondents | click, PDF later | worker: the PDF | click, PDF in the request |")
     print("|---:|---:|---:|---:|")

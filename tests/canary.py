@@ -4,6 +4,7 @@ definition to make the PDF engine read or fetch them (security issue 17, item 1)
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,13 +28,27 @@ class Canary:
         return (
             f'<link rel="attachment" href="file://{self.secret_file}">'
             f'<img src="{self.url}/img.png"><img src="file://{self.secret_file}">'
-            f'<style>@import url("{self.url}/style.css");</style>'
+            f'<style>@import url("{self.url}/style.css");</style>' + self.typst_markup()
+        )
+
+    def typst_markup(self) -> str:
+        """Typst markup that, if read as markup, would set the secret file's text, embed
+        it as an attachment and link the canary."""
+        return (
+            f'#read("{self.secret_file}") #image("{self.secret_file}") '
+            f'#pdf.attach("{self.secret_file}") #link("{self.url}/link")[x]'
         )
 
     def assert_untouched(self, pdf: bytes) -> None:
         assert self.requests == [], f"the renderer fetched {self.requests}"
         assert b"/EmbeddedFile" not in pdf and b"/EmbeddedFiles" not in pdf
         assert SECRET.encode() not in pdf
+        if pdf.startswith(b"%PDF"):  # its text streams are compressed: read them
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(pdf))
+            assert SECRET not in "".join(page.extract_text() for page in reader.pages)
+            assert not reader.attachments
 
 
 @pytest.fixture

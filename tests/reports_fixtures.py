@@ -14,9 +14,8 @@ import pytest
 from samspil.demo import BANNER, demo_file
 from samspil.importing import read_attributes, read_responses
 from samspil.instruments import load
-from samspil.reports import ALL_FORMATS, Meta, make_report
+from samspil.reports import Meta, make_report
 from samspil.reports.groups import ATTRIBUTE_COLUMNS
-from samspil.reports.publish import pdf_process
 from samspil.responses import Responses, StudyInfo
 
 
@@ -52,18 +51,16 @@ def demo_reports(tmp_path_factory):  # type: ignore[no-untyped-def]
     meta = Meta(
         authors=["Anna Andersen", "Bo Berg"], institution="Demoinstituttet", date="Maj 2024"
     )
-    with pdf_process(ALL_FORMATS) as pdf:  # the PDF in a second process, as on the command line
-        reports = {
-            "kd2024": make_report(
-                "kd2024",
-                Responses(load("kd2024"), kd),
-                out / "kd2024",
-                codes=_read_columns(str(demo_file("kd2024_codes_demo.csv")), CODES_COLUMNS),
-                meta=Meta(**{**meta.__dict__, "banner": BANNER}),
-                study=demo_study(kd),
-                pdf=pdf,
-            )
-        }
+    reports = {
+        "kd2024": make_report(
+            "kd2024",
+            Responses(load("kd2024"), kd),
+            out / "kd2024",
+            codes=_read_columns(str(demo_file("kd2024_codes_demo.csv")), CODES_COLUMNS),
+            meta=Meta(**{**meta.__dict__, "banner": BANNER}),
+            study=demo_study(kd),
+        )
+    }
     fc = read_responses(demo_file("fc2015_demo.csv"), load("fc2015")).data
     reports["fc2015"] = make_report(
         "fc2015",

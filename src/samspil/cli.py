@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from samspil.instruments import Instrument
-    from samspil.reports.publish import PdfProcess
     from samspil.responses import Responses
 
 EXIT_BAD_INPUT = 2
@@ -127,15 +126,12 @@ def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.reports import ALL_FORMATS
-    from samspil.reports.publish import pdf_process
 
     formats = set(args.formats.split(",")) if args.formats else ALL_FORMATS
-    # The PDF engine starts in a second process now and is ready when the tables are.
-    with pdf_process(formats) as pdf:
-        return _report(args, formats, pdf)
+    return _report(args, formats)
 
 
-def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess | None) -> int:
+def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     from samspil.reports import make_report
     from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
@@ -160,7 +156,6 @@ def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess 
         formats=formats,
         banner=args.banner or "",
         meta=_report_meta(args),
-        pdf=pdf,
     )
     made = len(output.results) - len(output.skipped)
     print(f"{spec.id}: {made} tables and figures written to {output.folder}")

@@ -134,3 +134,16 @@ def test_a_broken_report_definition_names_the_file_and_field(study, run_cli, tmp
     code, _, err = run_cli("report", spec_file, "--data", folder / "svar.csv", "--out", tmp_path)
     assert code == 2
     assert "rapport.yaml" in err and "chapters.0.title" in err
+
+
+def test_the_default_reports_pdf_passes_typsts_pdf_ua_1_check(study, run_report):
+    import re
+    import subprocess
+
+    folder, _ = study
+    code, err, out = run_report(
+        folder / "foreningsliv.yaml", folder / "svar.csv", "--formats", "pdf"
+    )
+    assert code == 0, err  # Typst refuses to write a PDF/UA-1 file that is not accessible
+    info = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, re.M)

@@ -96,20 +96,6 @@ def test_svg_names_its_title_and_holds_every_text(scenes):
     assert svg.startswith("<?xml") and f"<title>{scene.title}</title>" in svg
     texts = [s for s in scene.shapes if isinstance(s, Text)]
     assert svg.count("<text ") == len(texts)
-    assert "<text " not in scene.svg(text=False).decode("utf-8")
-
-
-def test_pdf_figure_sets_each_text_on_top_of_the_shapes_where_the_svg_puts_it(scenes):
-    scene = scenes["figur_4_2"]
-    overlay = scene.html()
-    spans = re.findall(r'<span style="left:([\d.]+)pt;top:([\d.-]+)pt;width:([\d.]+)pt;', overlay)
-    texts = [s for s in scene.shapes if isinstance(s, Text)]
-    assert len(spans) == len(texts)
-    for (left, top, width), text in zip(spans, texts, strict=True):
-        right = float(left) + float(width)
-        edge = {"start": float(left), "middle": (float(left) + right) / 2, "end": right}
-        assert edge[text.anchor] == pytest.approx(text.x, abs=0.01)
-        assert float(top) < text.y < float(top) + text.size
 
 
 def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
@@ -118,57 +104,6 @@ def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
     assert image.info["dpi"] == pytest.approx((300, 300), abs=0.1)
     colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16) or []}
     assert (0x0B, 0x3D, 0x5C) in colours, "the first bar colour is drawn exactly"
-
-
-def test_the_pdf_is_laid_out_by_a_second_process_whose_error_fails_the_report(
-    tmp_path, monkeypatch
-):
-    import os
-
-    from samspil.reports import make_report, render
-    from samspil.reports.publish import pdf_process
-
-    def broken(page: str, path: str) -> None:
-        raise ValueError(f"the PDF engine failed in process {os.getpid()}")
-
-    monkeypatch.setattr(render, "write_pdf", broken)
-    responses = Responses(
-        load("kd2024"), read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data
-    )
-
-    def report() -> None:
-        with pdf_process({"csv", "pdf"}) as pdf:
-            assert pdf is not None, "a second process for the PDF beside another format"
-            make_report("kd2024", responses, tmp_path, formats={"csv", "pdf"}, pdf=pdf)
-
-    with pytest.raises(ValueError, match="the PDF engine failed") as failed:
-        report()
-    assert str(os.getpid()) not in str(failed.value), "the PDF was made by a second process"
-    assert (tmp_path / "tables").is_dir(), "the other formats were written meanwhile"
-
-
-def test_a_pdf_process_never_sent_a_page_ends_when_the_report_fails_first(tmp_path):
-    from samspil.reports.publish import pdf_process
-
-    started = []
-
-    def report() -> None:
-        with pdf_process({"csv", "pdf"}) as pdf:
-            assert pdf is not None
-            started.append(pdf._process)
-            raise RuntimeError("bad answers")
-
-    with pytest.raises(RuntimeError, match="bad answers"):
-        report()
-    assert not started[0].is_alive() and started[0].exitcode == 0
-
-
-def test_a_pdf_alone_or_on_one_core_gets_no_second_process(monkeypatch):
-    from samspil.reports.publish import PdfProcess
-
-    assert not PdfProcess.wanted({"pdf"}) and PdfProcess.wanted({"pdf", "html"})
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
-    assert not PdfProcess.wanted({"pdf", "html"})
 
 
 def test_a_figure_with_nothing_but_missing_values_still_draws_its_rows_and_axis():
@@ -182,3 +117,72 @@ def test_a_figure_with_nothing_but_missing_values_still_draws_its_rows_and_axis(
         "Anden",
     ]
     assert scene.svg().startswith(b"<?xml") and scene.png()[:4] == b"\x89PNG"
+
+
+def test_a_category_nobody_chose_is_not_drawn_as_a_0_percent_bar():
+    values = np.array([60.0, 40.0, 0.0, np.nan])
+    chart = Chart(
+        ["Ja", "Nej", "Ikke relevant", "Ved ikke"],
+        [Series("", values, "#0b3d5c")],
+        (0, 100),
+        lambda v: f"{v:.0f}%",
+        drop_empty=True,
+    )
+    texts = [s.text for s in draw(chart, "Svar").shapes if isinstance(s, Text)]
+    assert "Ja" in texts and "Nej" in texts
+    assert "Ikke relevant" not in texts and "Ved ikke" not in texts and "0%" not in texts
+    assert len([s for s in draw(chart, "Svar").shapes if isinstance(s, Rect)]) == 2
+
+
+def test_a_stacked_category_no_row_has_is_not_in_the_legend():
+    chart = Chart(
+        ["Første", "Anden"],
+        [
+            Series("Enig", np.array([70.0, 50.0]), "#0b3d5c"),
+            Series("Uenig", np.array([30.0, 50.0]), "#0072B2"),
+            Series("Ikke relevant", np.array([0.0, 0.0]), "#C04F00"),
+        ],
+        (0, 100),
+        lambda v: f"{v:.0f}%",
+        stacked=True,
+        legend=True,
+    )
+    texts = [s.text for s in draw(chart, "Svar").shapes if isinstance(s, Text)]
+    assert "Enig" in texts and "Uenig" in texts and "Ikke relevant" not in texts
+
+
+def test_demo_bar_figures_draw_no_0_percent_bar(scenes):
+    for name, scene in scenes.items():
+        texts = [s.text for s in scene.shapes if isinstance(s, Text)]
+        if "Procent" in texts:
+            assert "0%" not in texts, name
+
+
+def test_alt_text_names_the_question_and_the_largest_and_smallest_value(scenes):
+    scene = scenes["figur_4_2"]
+    assert scene.alt.startswith(scene.title.rstrip("."))
+    assert "Største værdi" in scene.alt and "Mindste værdi" in scene.alt
+    values = [
+        s.text for s in scene.shapes if isinstance(s, Text) and re.fullmatch(r"\d,\d", s.text)
+    ]
+    high = max(values, key=lambda v: float(v.replace(",", ".")))
+    low = min(values, key=lambda v: float(v.replace(",", ".")))
+    assert f": {high}. Mindste" in scene.alt and scene.alt.endswith(f": {low}.")
+
+
+def test_a_stacked_segment_shows_its_percentage_only_where_the_text_fits_inside_it():
+    chart = Chart(
+        ["Første"],
+        [Series("A", np.array([8.0]), "#0b3d5c"), Series("B", np.array([92.0]), "#0072B2")],
+        (0, 100),
+        lambda v: f"{v:.0f}%",
+        stacked=True,
+    )
+    for width in (figures.WIDTH, figures.PHONE_WIDTH):
+        scene = draw(chart, "Svar", width)
+        bars = {s.fill: s for s in scene.shapes if isinstance(s, Rect)}
+        for text in (s for s in scene.shapes if isinstance(s, Text) and s.text.endswith("%")):
+            bar = next(b for b in bars.values() if b.x <= text.x <= b.x + b.w)
+            assert figures.text_width(text.text, text.size) <= bar.w, (width, text.text)
+    shown = [s.text for s in draw(chart, "Svar", figures.PHONE_WIDTH).shapes if isinstance(s, Text)]
+    assert "92%" in shown and "8%" not in shown

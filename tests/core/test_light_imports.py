@@ -23,7 +23,7 @@ compute("kd2024", responses, codes=codes, previous=responses)
 frame = pd.DataFrame({"x": [1.0, 2.0] * 20, "g": ["a"] * 25 + ["b"] * 15})
 table = analysis.crosstab(frame, "x", {k: frame.g == k for k in "ab"}, [1, 2])
 assert table["p"].notna().all()
-heavy = ("scipy.stats", "statsmodels", "sklearn", "weasyprint", "docx", "openpyxl")
+heavy = ("scipy.stats", "statsmodels", "sklearn", "typst", "docx", "openpyxl")
 print(sorted(m for m in heavy if m in sys.modules))
 """
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from samspil.reports import render
+from samspil.reports import typst_pdf
 from samspil.reports.publish import (
     PDF_NAME,
     PENDING_PAGE,
@@ -26,7 +26,7 @@ def fake_layout(monkeypatch, during=None):  # type: ignore[no-untyped-def]
             during()
         Path(path).write_text(page, encoding="utf-8")
 
-    monkeypatch.setattr(render, "write_pdf", write_pdf)
+    monkeypatch.setattr(typst_pdf, "write_pdf", write_pdf)
 
 
 def test_a_submitted_page_waits_and_the_old_pdf_is_gone(tmp_path):
@@ -70,7 +70,7 @@ def test_a_failed_layout_is_raised_and_noted_for_the_page(tmp_path, monkeypatch)
         Path(path).write_bytes(b"half a PDF")
         raise RuntimeError("the engine broke")
 
-    monkeypatch.setattr(render, "write_pdf", broken)
+    monkeypatch.setattr(typst_pdf, "write_pdf", broken)
     PdfLater().submit("<p>side</p>", tmp_path / PDF_NAME)
     with pytest.raises(RuntimeError, match="the engine broke"):
         write_pending_pdf(tmp_path)

@@ -103,3 +103,32 @@ def test_report_headings_on_a_phone_break_words_only_with_a_hyphen(browser, demo
     found = _breaks(browser, url, 390, "h1, h2, h3, thead th")
     assert not found["overflowing"], found["overflowing"][:5]
     assert not found["unhyphenated"], f"broken mid-word without a hyphen: {found['unhyphenated']}"
+
+
+# Per figure shown: the smallest font size of its SVG (in the SVG's units) times the scale
+# the page shows it at (shown width / the SVG's own width), i.e. its smallest text in px.
+FIGURE_TEXT_JS = """async () => {
+  const out = [];
+  for (const img of document.querySelectorAll('figure img')) {
+    const box = img.getBoundingClientRect();
+    if (box.width === 0) continue;  // the other layout of the figure, not shown
+    const svg = atob(img.src.split(',')[1]);
+    const sizes = [...svg.matchAll(/font-size="([\\d.]+)"/g)].map(m => parseFloat(m[1]));
+    const viewBox = svg.match(/viewBox="0 0 ([\\d.]+)/)[1];
+    out.push(Math.min(...sizes) * box.width / parseFloat(viewBox));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("report", ["kd2024"])
+def test_figure_text_is_at_least_12_px_on_a_phone(browser, demo_reports, report):
+    url = (demo_reports[report].folder / "index.html").as_uri()
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(url)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    smallest = page.evaluate(FIGURE_TEXT_JS)
+    context.close()
+    assert len(smallest) >= 10, "the figures are shown"
+    assert min(smallest) >= 12, f"smallest figure text {min(smallest):.1f} px"

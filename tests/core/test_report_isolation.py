@@ -1,13 +1,18 @@
 """Reports read nothing but what samspil hands them (security issue 17, item 1): a report
 definition with markup in its ids or texts, laid out as PDF, neither embeds a server file
-nor fetches a URL; ids that are not plain names are refused naming the field."""
+nor fetches a URL (it is laid out by Typst from data, in a root of its own); ids that are
+not plain names are refused naming the field."""
 
 from __future__ import annotations
+
+import io
+from datetime import date
 
 import pytest
 
 from samspil.demo import demo_file
-from samspil.reports import render
+from samspil.reports import typst_pdf
+from samspil.reports.document import Publication
 
 DEFINITION = """
 id: angreb
@@ -70,19 +75,33 @@ def test_markup_in_definition_texts_reaches_no_renderer_as_markup(run_cli, tmp_p
     assert "Content-Security-Policy" in page
 
 
-def test_the_pdf_engine_itself_loads_no_file_and_no_url(tmp_path, canary):
-    """Even markup that did reach the PDF engine loads nothing: its URL fetcher takes data:
-    URIs only."""
-    page = f"<html><head><style>p {{ color: black }}</style></head><body>{canary.markup()}<p>x</p></body></html>"
-    target = tmp_path / "x.pdf"
-    render.write_pdf(page, str(target))
-    canary.assert_untouched(target.read_bytes())
+def test_markup_in_the_pdf_input_is_laid_out_as_text(tmp_path, canary):
+    """Every text reaches Typst as data (data.json), never as markup: Typst markup that
+    would read, embed or link something is printed as the characters it is."""
+    from pypdf import PdfReader
+
+    markup = canary.typst_markup()
+    pub = Publication(markup, markup, [markup], markup, markup, date.today(), markup, [])
+    pdf = typst_pdf.pdf_bytes(typst_pdf.pdf_input(pub, {}))
+    canary.assert_untouched(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert '#pdf.attach("' in " ".join(text.split())
 
 
-def test_the_url_fetcher_refuses_every_scheme_but_data(canary):
-    fetcher = render.url_fetcher()
-    for url in (f"file://{canary.secret_file}", canary.url, "https://example.org/", "ftp://x/"):
-        with pytest.raises(ValueError, match="disallowed protocol"):
-            fetcher.fetch(url)
-    assert fetcher.fetch("data:text/plain;base64,YQ==").read() == b"a"
+def test_the_pdf_engine_itself_reads_nothing_outside_its_root(tmp_path, canary):
+    """Even markup that did reach Typst loads nothing: it reads files under its root only
+    (a fresh folder of samspil's own) and fetches no URL."""
+    import typst
+
+    root = tmp_path / "root"
+    root.mkdir()
+    for source in (
+        f'#read("{canary.secret_file}")',
+        f'#read("../{canary.secret_file.name}")',
+        f'#image("{canary.secret_file}")',
+        f'#pdf.attach("{canary.secret_file}")',
+    ):
+        (root / "x.typ").write_text(source, encoding="utf-8")
+        with pytest.raises(typst.TypstError, match=r"not found|escape the project root"):
+            typst.compile(str(root / "x.typ"), root=str(root), ignore_system_fonts=True)
     assert canary.requests == []

@@ -97,7 +97,7 @@ def test_footnotes_are_generated_from_the_data(kd2024_report):
     obs = result.data["obs"]
     expected = str(obs.min()) if obs.min() == obs.max() else f"{obs.min()}-{obs.max()}"
     assert result.note.startswith(f"Antal besvarelser: {expected}.")
-    assert "skala fra 1 “Slet ikke” til 5 “I meget høj grad”" in result.note
+    assert "skala fra 1 ”Slet ikke” til 5 ”I meget høj grad”" in result.note
     not_applicable = int((data["inv_by"] == 9).sum())
     assert f"{not_applicable} for positiv by- og erhvervsudvikling" in result.note
 
@@ -113,7 +113,7 @@ def test_base_sentence_stands_only_under_tables_that_depart_from_the_rule_unseen
     chapter = spec.chapters[0].model_copy(update={"blocks": [block]})
     departing = spec.model_copy(update={"chapters": [chapter]})
     _, (left_out,) = compute(departing, Responses(load("fc2015"), data))
-    assert "“Ved ikke” indgår ikke i basen." in left_out.note
+    assert "”Ved ikke” indgår ikke i basen." in left_out.note
     assert "Ved ikke" not in left_out.data.columns
     # "Ikke relevant" in the base is shown as a column of its own, so no note says it
     kd = read_responses(demo_file("kd2024_demo.csv"), load("kd2024")).data

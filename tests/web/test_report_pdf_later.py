@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.worker import run_queued_tasks
-from samspil.reports import render
+from samspil.reports import typst_pdf
 from samspil.reports.publish import PENDING_PAGE
 
 PENDING = "PDF-filen bliver sat op"
@@ -61,7 +61,7 @@ def test_a_pdf_that_cannot_be_made_is_reported_on_the_page_and_in_the_log(
     def broken(page: str, path: str) -> None:
         raise RuntimeError("the engine broke")
 
-    monkeypatch.setattr(render, "write_pdf", broken)
+    monkeypatch.setattr(typst_pdf, "write_pdf", broken)
     url = reverse("study_report", args=[answered.pk])
     researcher_client.post(url)
     with caplog.at_level(logging.ERROR, logger="samspil.web.reportpdf"):

@@ -404,15 +404,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
-    from samspil.reports import ALL_FORMATS
-    from samspil.reports.publish import pdf_process
 
     study = _study(args.study)
-    # As `samspil report`: the PDF is laid out in a second process beside the others.
-    with pdf_process(ALL_FORMATS) as pdf:
-        result = export.make_study_report(
-            study, Path(args.out), report_id=args.report or "", pdf=pdf
-        )
+    result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
     folder = getattr(result, "folder", args.out)
     _audit("make_report", study, target=Path(str(folder)).name)
     say(f"report for study {study.pk} written to {folder}")

@@ -149,10 +149,9 @@ def make_report(
     study: StudyInfo | None = None,
     pdf: PdfElsewhere | None = None,
 ) -> ReportOutput:
-    """Compute the report and write ``formats`` into ``out``; with ``pdf`` the PDF's page
-    is handed to it while this process writes the other formats: a second process on the
-    command line (:func:`samspil.reports.publish.pdf_process`), the worker in the web app
-    (:class:`samspil.reports.publish.PdfLater`)."""
+    """Compute the report and write ``formats`` into ``out``; with ``pdf`` the PDF's input
+    is handed to it while this process writes the other formats (the web app's worker,
+    :class:`samspil.reports.publish.PdfLater`)."""
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)

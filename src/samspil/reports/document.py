@@ -93,7 +93,7 @@ class Item:
         return " ".join(s for s in SENTENCE.split(self.note) if s not in said)
 
 
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“\"(])")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“”\"(])")
 
 
 @dataclass
@@ -154,23 +154,29 @@ def cover_date(text: str | None) -> str:
     return text.strip()
 
 
+# Emphasis as Markdown writes it: ``*italic*`` or ``**bold**``, the stars right against the
+# words they enclose (a star followed by a space opens nothing). Any other star is text: the
+# significance legend "* p<0,05; ** p<0,01; *** p<0,001", a footnote mark "P-værdi **".
+EMPHASIS = re.compile(r"(?<![\w*])(\*\*?)(?=[^\s*])([^*]*?[^\s*])\1(?![\w*])")
+
+
 def plain(text: str) -> str:
-    """The note without Markdown emphasis (for spreadsheets)."""
-    return re.sub(r"\*{1,2}([^*]+?)\*{1,2}", r"\1", text)
+    """The text without its emphasis marks (for spreadsheets); other stars stay."""
+    return EMPHASIS.sub(r"\2", text)
 
 
 def runs(text: str) -> list[tuple[str, str]]:
-    """Split ``**bold**`` and ``*italic*`` into (style, text) runs: style '', 'b' or 'i'."""
+    """Split ``**bold**`` and ``*italic*`` into (style, text) runs: style '', 'b' or 'i'.
+    Only stars that enclose words are emphasis (see :data:`EMPHASIS`)."""
     out: list[tuple[str, str]] = []
-    for part in re.split(r"(\*\*[^*]+?\*\*|\*[^*\s](?:[^*]*?[^*\s])?\*)", text):
-        if not part:
-            continue
-        if part.startswith("**") and part.endswith("**") and len(part) > 4:
-            out.append(("b", part[2:-2]))
-        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
-            out.append(("i", part[1:-1]))
-        else:
-            out.append(("", part))
+    end = 0
+    for found in EMPHASIS.finditer(text):
+        if found.start() > end:
+            out.append(("", text[end : found.start()]))
+        out.append(("b" if found[1] == "**" else "i", found[2]))
+        end = found.end()
+    if end < len(text):
+        out.append(("", text[end:]))
     return out
 
 
@@ -580,6 +586,7 @@ def publication(
     made = made or date.today()
     by_block = {r.block.id: r for r in results}
     chapters = [method_chapter(spec, instrument, data, study, meta.weights)]
+    chapters[0].paragraphs = [quotes(p) for p in chapters[0].paragraphs]  # ”x”, as notes
     for ch in spec.chapters:
         chapters.append(
             Chapter(

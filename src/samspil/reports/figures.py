@@ -1,11 +1,12 @@
 """Figures in the style of the seed reports: horizontal bar charts.
 
 A figure is laid out once, as a :class:`Scene` of rectangles, lines and text placed in
-points, and that one scene is written as SVG (HTML and the vector PDF) and as a 300 dpi PNG
-(Word and the figures folder, drawn with Pillow). The seeds' figures are all horizontal bars
-(means, percentages, stacked distributions, a few series side by side), so a scene needs
-nothing more; drawing one takes about a millisecond, where a general plotting library spent
-a third of a second per figure and half a second on its import, most of a report's time.
+points, and that one scene is written as SVG (HTML, and the vector PDF, where Typst sets its
+text as real text) and as a 300 dpi PNG (Word and the figures folder, drawn with Pillow).
+The seeds' figures are all horizontal bars (means, percentages, stacked distributions, a
+few series side by side), so a scene needs nothing more; drawing one takes about a
+millisecond, where a general plotting library spent a third of a second per figure and half
+a second on its import, most of a report's time.
 
 Text is measured with the same TrueType font the PNG is drawn with (Liberation Sans, metric
 compatible with Arial, which the SVG names as its fallback), so labels are wrapped to fit.
@@ -22,7 +23,7 @@ import html
 import io
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,9 @@ from samspil.reports.formatting import number, percent
 COLOURS = ["#0b3d5c", "#0072B2", "#C04F00", "#007A5A", "#A8457E", "#8A6100", "#595959"]
 PNG_DPI = 300
 WIDTH = 492.0  # points: the width of an A4 page's text (174 mm)
+# A figure for a phone: laid out this narrow with the same type sizes, it is shown about
+# 1.6 times as large at a 390 px screen's width, so its smallest text (7.5 pt) is 12 px.
+PHONE_WIDTH = 222.0
 FONT_FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"
 FONT_FILES = (
     "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
@@ -46,10 +50,6 @@ FONT_FILES = (
 )
 LABEL, VALUE, LEGEND = 9.0, 7.5, 8.0  # font sizes, points
 INK, AXIS, GRID, WHITE = "#1d1d1b", "#595959", "#e3e3e3", "#ffffff"
-# Liberation Sans: with line-height 1 the baseline stands this many ems under the line's top
-# ((1 - ascent - descent) / 2 + ascent, from the font's hhea table: 0.905 and 0.212).
-BASELINE = 0.8465
-ALIGN = {"start": "left", "middle": "center", "end": "right"}
 
 
 def luminance(colour: str) -> float:
@@ -113,8 +113,9 @@ class Scene:
     height: float
     title: str
     shapes: list[Shape] = field(default_factory=list)
+    alt: str = ""  # what the figure shows, for readers who cannot see it (see ``describe``)
 
-    def svg(self, *, text: bool = True) -> bytes:
+    def svg(self) -> bytes:
         out = [
             '<?xml version="1.0" encoding="UTF-8"?>\n',
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:g}pt" '
@@ -135,7 +136,7 @@ class Scene:
                     f'<line x1="{s.x1:.2f}" y1="{s.y1:.2f}" x2="{s.x2:.2f}" y2="{s.y2:.2f}" '
                     f'stroke="{s.stroke}" stroke-width="{s.width:g}"/>'
                 )
-            elif text:
+            else:
                 anchor = "" if s.anchor == "start" else f' text-anchor="{s.anchor}"'
                 out.append(
                     f'<text x="{s.x:.2f}" y="{s.y:.2f}" font-size="{s.size:g}" '
@@ -143,30 +144,6 @@ class Scene:
                 )
         out.append("</svg>\n")
         return "".join(out).encode("utf-8")
-
-    def html(self) -> str:
-        """The figure for the PDF engine: the shapes as an SVG picture with the text set on
-        top as HTML (WeasyPrint sets SVG text a letter at a time, ten times slower), so the
-        PDF's figure text is real, selectable text."""
-        src = svg_data_uri(self.svg(text=False))
-        size = f"width:{self.width:g}pt;height:{self.height:.1f}pt"
-        out = [
-            f'<div class="chart" role="img" aria-label="{html.escape(self.title)}" '
-            f'style="{size}"><img src="{src}" alt="" style="{size}">'
-        ]
-        shift = {"start": 0.0, "middle": 0.5, "end": 1.0}
-        for s in self.shapes:
-            if isinstance(s, Text):
-                width = text_width(s.text, s.size) + 2  # room for rounding
-                left = s.x - shift[s.anchor] * width
-                top = s.y - BASELINE * s.size
-                out.append(
-                    f'<span style="left:{left:.2f}pt;top:{top:.2f}pt;width:{width:.2f}pt;'
-                    f'font-size:{s.size:g}pt;color:{s.fill};text-align:{ALIGN[s.anchor]}">'
-                    f"{html.escape(s.text)}</span>"
-                )
-        out.append("</div>")
-        return "".join(out)
 
     def png(self, dpi: int = PNG_DPI) -> bytes:
         from PIL import Image, ImageDraw
@@ -248,6 +225,25 @@ class Chart:
     stacked: bool = False
     xlabel: str = ""
     legend: bool = False
+    drop_empty: bool = False  # leave out rows no series has a value above 0 in
+
+
+def without_empty(chart: Chart) -> Chart:
+    """The chart without what would read as a 0 % bar though nobody chose it: the rows
+    (categories) of a ``drop_empty`` chart with no value above 0 in any series, and the
+    categories of a stacked chart that no row has (they would stand in the legend only).
+    A chart with nothing above 0 at all keeps its rows."""
+    series = chart.series
+    if chart.stacked:
+        series = [s for s in series if np.any(s.values > 0)] or series
+    keep = list(range(len(chart.rows)))
+    if chart.drop_empty:
+        keep = [i for i in keep if any(float(s.values[i]) > 0 for s in series)] or keep
+    return replace(
+        chart,
+        rows=[chart.rows[i] for i in keep],
+        series=[replace(s, values=s.values[keep]) for s in series],
+    )
 
 
 def ticks(low: float, high: float) -> list[float]:
@@ -290,13 +286,14 @@ def _legend(
     return y
 
 
-def draw(chart: Chart, title: str) -> Scene:
-    """Lay ``chart`` out as a scene ``WIDTH`` points wide, as tall as its rows need."""
+def draw(chart: Chart, title: str, width: float = WIDTH) -> Scene:
+    """Lay ``chart`` out as a scene ``width`` points wide, as tall as its rows need."""
+    chart = without_empty(chart)
     shapes: list[Shape] = []
-    labels = [wrap(r, 0.42 * WIDTH, LABEL) for r in chart.rows]
+    labels = [wrap(r, 0.42 * width, LABEL) for r in chart.rows]
     longest = max((text_width(x, LABEL) for lines in labels for x in lines), default=0)
-    left, right, top = 10 + min(longest, 0.42 * WIDTH) + 6, 34.0, 8.0
-    plot = WIDTH - left - right
+    left, right, top = 10 + min(longest, 0.42 * width) + 6, 34.0, 8.0
+    plot = width - left - right
     bars = 1 if chart.stacked else len(chart.series)
     low, high = chart.xlim
     high = high if high > low else low + 1  # nothing to show: an axis all the same
@@ -331,7 +328,32 @@ def draw(chart: Chart, title: str) -> Scene:
     if chart.legend:
         names = [s.name for s in chart.series]
         bottom = _legend(shapes, names, [s.colour for s in chart.series], left, plot, bottom + 2)
-    return Scene(WIDTH, bottom + 4, title, shapes)
+    return Scene(width, bottom + 4, title, shapes, describe(chart, title))
+
+
+KINDS = {True: "Stablede søjler", False: "Søjlediagram"}
+
+
+def describe(chart: Chart, title: str) -> str:
+    """The figure in words: its question (title), what the bars show and the largest and
+    smallest value drawn, named by row (and series or category)."""
+    drawn = [
+        (float(s.values[row]), name, s.name)
+        for s in chart.series
+        for row, name in enumerate(chart.rows)
+        if np.isfinite(s.values[row]) and (not chart.stacked or s.values[row] > 0)
+    ]
+    kind = KINDS[chart.stacked] + (f" ({chart.xlabel.lower()})" if chart.xlabel else "")
+    text = f"{title.rstrip('.')}. {kind}"
+    if not drawn:
+        return f"{text}: ingen værdier."
+
+    def said(value: float, row: str, series: str) -> str:
+        where = f"{row}, {series}" if series else row
+        return f"{where}: {chart.value(value)}"
+
+    high, low = max(drawn, key=lambda d: d[0]), min(drawn, key=lambda d: d[0])
+    return f"{text}. Største værdi {said(*high)}. Mindste værdi {said(*low)}."
 
 
 @dataclass(frozen=True)
@@ -363,12 +385,11 @@ def _stacked_row(shapes: list[Shape], chart: Chart, row: int, band: Band) -> Non
         if not v > 0:
             continue
         shapes.append(Rect(x(start), middle - h / 2, x(start + v) - x(start), h, s.colour, WHITE))
-        if v >= 6:
+        label = chart.value(v)
+        if v >= 6 and x(start + v) - x(start) >= text_width(label, LEGEND) + 2:  # fits in it
             centre = (x(start) + x(start + v)) / 2
             colour = label_colour(s.colour)
-            shapes.append(
-                Text(centre, middle + LEGEND * 0.35, chart.value(v), LEGEND, colour, "middle")
-            )
+            shapes.append(Text(centre, middle + LEGEND * 0.35, label, LEGEND, colour, "middle"))
         start += v
 
 
@@ -441,7 +462,7 @@ def _bars_percent(result: Result, data: pd.DataFrame) -> Chart:
         if all(p in data.columns for p in previous):
             before = data.iloc[0][previous].to_numpy(dtype=float)
     chart = Chart(labels, [Series("", values, COLOURS[1])], (0, 100), lambda v: percent(v, 0))
-    chart.xlabel = "Procent"
+    chart.xlabel, chart.drop_empty = "Procent", True
     if result.waves and before is not None:
         chart.series, chart.legend = _waves(result, values, before), True
     shown = np.concatenate([s.values for s in chart.series])
@@ -474,11 +495,11 @@ def figure_name(result: Result) -> str:
     return result.block.figure_id or result.block.id
 
 
-def scene(result: Result) -> Scene:
-    """The block's figure, laid out."""
+def scene(result: Result, width: float = WIDTH) -> Scene:
+    """The block's figure, laid out ``width`` points wide."""
     assert result.figure_data is not None
     chart = CHARTS[result.block.figure](result, result.figure_data)
-    return draw(chart, result.block.title)
+    return draw(chart, result.block.title, width)
 
 
 def has_figure(result: Result) -> bool:

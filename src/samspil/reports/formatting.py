@@ -60,17 +60,21 @@ def n_range(values: list[int]) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
+# The Danish quotation marks of the seed reports: ”x” (closing marks on both sides).
+QUOTE = "”"
 _PAIRS = [
     re.compile(r'"([^"\n]*)"'),  # "x"
     re.compile(r"»([^»«\n]*)«"),  # »x«
-    re.compile(r"(?<![^\s(\[/])”([^“”\n]*)”"),  # ”x” (Danish style)
+    re.compile(r"“([^“”\n]*)”"),  # “x” (English style)
+    re.compile(r"(?<![^\s(\[/])”([^“”\n]*)”"),  # ”x” (already Danish)
     # ’x’ and ‘x’ used as quotation marks, not as an apostrophe inside a word
     re.compile(r"(?<![^\s(\[/])[‘’]([^‘’\n]*?)’(?=$|[\s.,;:!?)\]])"),
 ]
 
 
 def quotes(text: str) -> str:
-    """One kind of quotation marks: "x", ”x”, »x«, ’x’ and ‘x’ become “x”."""
+    """One kind of quotation marks, the Danish rule every format follows: "x", “x”, »x«,
+    ’x’ and ‘x’ become ”x”."""
     for pair in _PAIRS:
-        text = pair.sub("“\\1”", text)
+        text = pair.sub(f"{QUOTE}\\1{QUOTE}", text)
     return text

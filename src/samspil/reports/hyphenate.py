@@ -5,10 +5,10 @@ with dictionaries it downloads on demand; Debian's chromium ships none, so a lon
 word in a narrow heading ("udarbejdelse" in a table column on a phone) broke mid-word
 without a hyphen (tests/core/test_report_browser.py measures it). ``index.html`` therefore
 carries soft hyphens (U+00AD) at the syllable breaks of pyphen's Danish dictionary, which
-any browser shows as a hyphen only where it breaks the line. The PDF gets none: WeasyPrint
-hyphenates with the same dictionary itself, and soft hyphens would end up in its outline.
+any browser shows as a hyphen only where it breaks the line. The PDF gets none: Typst
+hyphenates Danish itself and never hyphenates a heading.
 
-Pure: text in, text out (pyphen is WeasyPrint's own dependency).
+Pure: text in, text out.
 """
 
 from __future__ import annotations

@@ -2,22 +2,20 @@
 
 One function per format, registered in :data:`FORMATS`; a new format is one more entry.
 Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
-as each output needs them: SVG for HTML, the same shapes with the text set by the PDF
-engine for the PDF, 300 dpi PNG for Word and the figures folder. Heavy libraries
-(WeasyPrint, python-docx, openpyxl) are imported only by the format that uses them. On the
-command line the PDF, the slowest, is laid out by a second process (:func:`pdf_process`)
-while this one writes the others.
+as each output needs them: SVG for HTML and the PDF (laid out by Typst), 300 dpi PNG for
+Word and the figures folder. Heavy libraries (Typst, python-docx, openpyxl) are imported
+only by the format that uses them. In the web app the PDF is laid out later by the worker
+(:class:`PdfLater`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
@@ -55,6 +53,17 @@ class Job:
         from samspil.reports import figures
 
         return {r.block.id: figures.scene(r) for r in self.made if figures.has_figure(r)}
+
+    @cached_property
+    def phone_scenes(self) -> dict[str, Scene]:
+        """Every figure laid out for a phone's width (the HTML shows it there)."""
+        from samspil.reports import figures
+
+        return {
+            r.block.id: figures.scene(r, figures.PHONE_WIDTH)
+            for r in self.made
+            if r.block.id in self.scenes
+        }
 
     @cached_property
     def publication(self) -> Publication:
@@ -115,37 +124,41 @@ def write_figures(job: Job) -> list[Path]:
 
 def write_html(job: Job) -> list[Path]:
     from samspil.reports.hyphenate import soft_hyphens  # Chromium has no Danish dictionary
-    from samspil.reports.render import report_html, svg_img
+    from samspil.reports.render import figure_imgs, report_html
 
     path = job.out / "index.html"
     svgs = job.images("svg")
-    pictures = {key: svg_img(svgs[key], scene.title) for key, scene in job.scenes.items()}
+    pictures = {
+        key: figure_imgs(svgs[key], job.phone_scenes[key].svg(), scene.alt)
+        for key, scene in job.scenes.items()
+    }
     path.write_text(soft_hyphens(report_html(job.publication, pictures)), encoding="utf-8")
     return [path]
 
 
-def pdf_html(job: Job) -> str:
-    """The page the PDF engine lays out: figures as shapes with HTML text on top."""
-    from samspil.reports.render import report_html
+def pdf_input(job: Job) -> str:
+    """What the PDF engine lays out: the publication as data, its figures as SVG."""
+    from samspil.reports.typst_pdf import pdf_input as make_input
 
-    return report_html(job.publication, {key: s.html() for key, s in job.scenes.items()})
+    return make_input(job.publication, job.scenes)
 
 
 PDF_NAME = "report.pdf"
 
 
 def write_pdf(job: Job) -> list[Path]:
-    from samspil.reports import render
+    from samspil.reports import typst_pdf
 
     path = job.out / PDF_NAME
-    render.write_pdf(pdf_html(job), str(path))
+    typst_pdf.write_pdf(pdf_input(job), str(path))
     return [path]
 
 
 def write_docx(job: Job) -> list[Path]:
     from samspil.reports.wordfile import write_docx as write
 
-    return [write(job.publication, job.images("png"), job.out / "report.docx")]
+    alts = {key: scene.alt for key, scene in job.scenes.items()}
+    return [write(job.publication, job.images("png"), job.out / "report.docx", alts)]
 
 
 FORMATS: dict[str, Callable[[Job], list[Path]]] = {
@@ -167,9 +180,9 @@ def check_formats(formats: Collection[str]) -> None:
 
 
 class PdfElsewhere(Protocol):
-    """Where the PDF's page goes when this process does not lay it out itself: a second
-    process (:class:`PdfProcess`, command line) or the web app's worker (:class:`PdfLater`).
-    ``result`` returns the files written by the time the other formats are done."""
+    """Where the PDF's input goes when this process does not lay it out itself: the web
+    app's worker (:class:`PdfLater`). ``result`` returns the files written by the time the
+    other formats are done."""
 
     def submit(self, page: str, path: Path) -> None: ...
 
@@ -178,23 +191,23 @@ class PdfElsewhere(Protocol):
 
 def publish(job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None) -> list[Path]:
     """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``; with ``pdf``
-    the PDF's page is handed to it (see :class:`PdfElsewhere`) and this process writes the
+    the PDF's input is handed to it (see :class:`PdfElsewhere`) and this process writes the
     others."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
     elsewhere = pdf if "pdf" in chosen else None
     if elsewhere is not None:
-        elsewhere.submit(pdf_html(job), job.out / PDF_NAME)
+        elsewhere.submit(pdf_input(job), job.out / PDF_NAME)
     written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
     if elsewhere is not None:
         written["pdf"] = elsewhere.result()
     return [path for name in chosen for path in written[name]]
 
 
-# -- the PDF later: the web app hands the page to its worker ----------------------------------
+# -- the PDF later: the web app hands the PDF's input to its worker -------------------------
 
-PENDING_PAGE = ".report-pdf.html"  # the page a PdfLater left, until the PDF is written
+PENDING_PAGE = ".report-pdf.json"  # the input a PdfLater left, until the PDF is written
 PDF_FAILED = ".report-pdf.failed"  # left when laying it out failed (details in the log)
 
 
@@ -230,7 +243,7 @@ def write_pending_pdf(folder: Path) -> Path | None:
     when there is no page (another worker wrote it). When a newer page arrives meanwhile
     (the report was made again), this PDF is dropped and the newer page stays for the
     task queued with it. A failure leaves a note for :func:`pdf_state` and is raised."""
-    from samspil.reports import render
+    from samspil.reports import typst_pdf
 
     page_path = folder / PENDING_PAGE
     try:
@@ -241,7 +254,7 @@ def write_pending_pdf(folder: Path) -> Path | None:
     target = folder / PDF_NAME
     partial = _partial(target)
     try:
-        render.write_pdf(page.decode("utf-8"), str(partial))
+        typst_pdf.write_pdf(page.decode("utf-8"), str(partial))
     except BaseException:
         partial.unlink(missing_ok=True)
         if _unchanged(page_path, seen):
@@ -278,88 +291,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
     partial = _partial(path)
     partial.write_bytes(data)
     partial.replace(path)
-
-
-class PdfProcess:
-    """A forked process that imports and warms up the PDF engine (about a second) while
-    this one reads the answers and computes the report, then lays out the page it is sent.
-    For the command line only: forking a threaded web server is not safe.
-
-    ``result`` returns the file or raises the child's error here; ``close`` ends a child
-    that was never sent a page (the report failed first)."""
-
-    def __init__(self) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._connection, child = context.Pipe()
-        self._process = context.Process(target=_pdf_child, args=(child,), daemon=True)
-        self._process.start()
-        child.close()
-        self._path: Path | None = None
-        self._done = False
-
-    @staticmethod
-    def wanted(formats: Collection[str]) -> bool:
-        """Worth a second process: the PDF and something else, on more than one core."""
-        return "pdf" in formats and len(set(formats)) > 1 and (os.cpu_count() or 1) > 1
-
-    def submit(self, page: str, path: Path) -> None:
-        self._path = path
-        self._connection.send((page, str(path)))
-
-    def result(self) -> list[Path]:
-        try:
-            status, error = self._connection.recv()
-        except EOFError:
-            status = "error"
-            error = RuntimeError(f"the PDF process ended early ({self._process.exitcode})")
-        self._process.join()
-        self._done = True
-        if status == "error":
-            raise error
-        assert self._path is not None
-        return [self._path]
-
-    def close(self) -> None:
-        if self._process.is_alive():
-            if self._path is None:
-                self._connection.send(None)  # never sent a page: it ends on its own
-            elif not self._done:
-                self._process.terminate()  # this process failed while the PDF was made
-        self._process.join()
-        self._connection.close()
-
-
-@contextmanager
-def pdf_process(formats: Collection[str]) -> Iterator[PdfProcess | None]:
-    """A :class:`PdfProcess` when one is worth it (see ``PdfProcess.wanted``), ended on
-    leaving; start it before reading the answers so the engine is ready when they are."""
-    if not PdfProcess.wanted(formats):
-        yield None
-        return
-    process = PdfProcess()
-    try:
-        yield process
-    finally:
-        process.close()
-
-
-def _pdf_child(connection: Any) -> None:
-    from samspil.reports import render
-
-    render.warm_up()  # the engine's import and first layout while the parent computes
-    task = connection.recv()
-    if task is None:
-        return
-    try:
-        render.write_pdf(*task)
-        connection.send(("ok", None))
-    except BaseException as error:  # handed to the parent, which raises it
-        try:
-            connection.send(("error", error))
-        except Exception:  # an error that cannot be pickled: its traceback as text
-            import traceback
-
-            text = "".join(traceback.format_exception(error))
-            connection.send(("error", RuntimeError(text)))

@@ -1,6 +1,6 @@
 """HTML of a :class:`~samspil.reports.document.Publication`: one self-contained page for the
-screen (phone-friendly, with a print stylesheet) that WeasyPrint also lays out as the PDF
-(cover, colophon, contents with page numbers, running chapter header, page numbers).
+screen (phone-friendly, with a print stylesheet). The PDF is laid out by Typst from the same
+publication (:mod:`samspil.reports.typst_pdf`).
 
 Numbers reach this module as text grids already in Danish format.
 """
@@ -8,21 +8,23 @@ Numbers reach this module as text grids already in Danish format.
 from __future__ import annotations
 
 import html
-import re
 from importlib import resources
-from typing import Any
 
 from samspil.reports.build import Result
-from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain
+from samspil.reports.document import Chapter, Grid, Item, Publication, grid, plain, runs
 from samspil.reports.figures import svg_data_uri
 
 CSS = (resources.files("samspil.reports") / "static" / "report.css").read_text(encoding="utf-8")
 
 
 def _text(value: str) -> str:
-    """Escape, then turn **x** into <strong>x</strong> and *x* into <em>x</em>."""
-    text = re.sub(r"\*\*([^\s*](?:.*?[^\s*])?)\*\*", r"<strong>\1</strong>", html.escape(value))
-    return re.sub(r"(?<!\*)\*([^\s*](?:[^*]*?[^\s*])?)\*(?!\*)", r"<em>\1</em>", text)
+    """Escape, then set ``**x**`` as <strong>x</strong> and ``*x*`` as <em>x</em> (the
+    publication's one rule of emphasis, :func:`~samspil.reports.document.runs`)."""
+    tags = {"b": "strong", "i": "em"}
+    return "".join(
+        f"<{tags[style]}>{html.escape(part)}</{tags[style]}>" if style else html.escape(part)
+        for style, part in runs(value)
+    )
 
 
 def grid_html(g: Grid, label: str = "") -> str:
@@ -49,8 +51,15 @@ def table_html(result: Result) -> str:
     return grid_html(grid(result), result.block.label)
 
 
-def svg_img(svg: bytes, alt: str) -> str:
-    return f'<img src="{svg_data_uri(svg)}" alt="{html.escape(alt)}">'
+def svg_img(svg: bytes, alt: str, cls: str = "") -> str:
+    name = f' class="{cls}"' if cls else ""
+    return f'<img{name} src="{svg_data_uri(svg)}" alt="{html.escape(alt)}">'
+
+
+def figure_imgs(wide: bytes, narrow: bytes, alt: str) -> str:
+    """The figure twice: laid out for the page, and for a phone's width (its text stays at
+    least 12 px there); the stylesheet shows one of them."""
+    return svg_img(wide, alt, "wide") + svg_img(narrow, alt, "narrow")
 
 
 def item_html(it: Item, figures: dict[str, str]) -> str:
@@ -132,26 +141,3 @@ def report_html(pub: Publication, figures: dict[str, str]) -> str:
 # The report page loads nothing from anywhere: its style is inline, its figures are data:
 # URIs. A reader's browser is told so too.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
-
-
-def url_fetcher() -> Any:
-    """WeasyPrint's URL fetcher for reports: ``data:`` URIs (samspil's own figures) and
-    nothing else - no ``file:``, ``http:``, ``https:`` or any other scheme, so no text in a
-    definition or questionnaire can make the PDF embed a server file or fetch a URL."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-
-
-def write_pdf(html_text: str, path: str) -> None:
-    from weasyprint import HTML  # the PDF engine's import cost only where a PDF is made
-
-    HTML(string=html_text, url_fetcher=url_fetcher(), base_url=None).write_pdf(path)
-
-
-def warm_up() -> None:
-    """Import the PDF engine and lay out a line in the report's font (fonts found, text
-    shaper started), as a process does that will make a PDF soon."""
-    from weasyprint import HTML
-
-    HTML(string=f"<style>{CSS}</style><p>Æble</p>", url_fetcher=url_fetcher()).render()

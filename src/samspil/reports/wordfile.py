@@ -69,24 +69,76 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
         paragraph._p.append(element)
 
 
+def _contents(w: Word, pub: Publication) -> None:
+    """The contents as a TOC field whose shown result already lists every chapter and
+    appendix, so Word and LibreOffice show it on opening; updating the field (F9) adds the
+    page numbers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(child: Any) -> Any:
+        r = OxmlElement("w:r")
+        r.append(child)
+        return r
+
+    def char(kind: str) -> Any:
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        return run(fld)
+
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = 'TOC \\o "1-1" \\h \\z \\u'
+    titles = [plain(ch.title) for ch in pub.chapters]
+    style = "TOC 1" if "TOC 1" in {s.name for s in w.doc.styles} else None
+    for i, title in enumerate(titles):
+        paragraph = w.paragraph(style=style)
+        if i == 0:
+            for element in (char("begin"), run(instruction), char("separate")):
+                paragraph._p.append(element)
+        text = OxmlElement("w:t")
+        text.text = title
+        paragraph._p.append(run(text))
+        if i == len(titles) - 1:
+            paragraph._p.append(char("end"))
+
+
 def _grid(w: Word, g: Grid) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     table = w.doc.add_table(rows=1 + len(g.rows), cols=len(g.header))
     table._tbl.tblPr.style = w.style_id(TABLE_STYLE)
+    _widths(table, g)
     size = Pt(7.5) if g.wide else Pt(8.5)
     for r, values in enumerate([g.header, *g.rows]):
         cells = table.rows[r].cells
         for c, value in enumerate(values):
             paragraph = cells[c].paragraphs[0]
-            run = paragraph.add_run(value.replace("**", "").replace("*", "") if r == 0 else value)
+            run = paragraph.add_run(plain(value) if r == 0 else value)
             run.font.size = size
             if r == 0 or (g.total and r == len(g.rows)):
                 run.bold = True
             if c > 0 and g.numeric:  # numbers and their headings right-aligned
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table)
+
+
+def _widths(table: Any, g: Grid) -> None:
+    """Number columns as wide as their content, the row headings the rest of the text
+    width: the PDF's rule (:func:`samspil.reports.typst_pdf.column_widths`)."""
+    from docx.shared import Pt
+
+    from samspil.reports.typst_pdf import TEXT_WIDTH, column_widths
+
+    widths = column_widths(g)
+    if widths is None:
+        return
+    table.autofit = False
+    for column, width in zip(table.columns, [TEXT_WIDTH - sum(widths), *widths], strict=True):
+        column.width = Pt(width)
+        for cell in column.cells:
+            cell.width = Pt(width)
 
 
 def _repeat_header(table: Any) -> None:
@@ -114,7 +166,7 @@ def _caption(w: Word, label: str, title: str) -> None:
     _runs(paragraph, f"{label}. {title}")
 
 
-def _item(w: Word, it: Item, figures: dict[str, bytes]) -> None:
+def _item(w: Word, it: Item, figures: dict[str, bytes], alts: dict[str, str]) -> None:
     from docx.shared import Cm
 
     if it.skipped:
@@ -129,7 +181,8 @@ def _item(w: Word, it: Item, figures: dict[str, bytes]) -> None:
     picture = figures.get(it.figure) if it.figure else None
     if picture is not None:
         _caption(w, it.figure_label, it.title)
-        w.doc.add_picture(io.BytesIO(picture), width=Cm(16))
+        shape = w.doc.add_picture(io.BytesIO(picture), width=Cm(16))
+        shape._inline.docPr.set("descr", alts.get(it.figure or "", it.title))  # alt text
         _note(w, it.caption)
     if not it.table_shown:
         _caption(w, f"Tal bag {it.figure_label.lower()}", it.title)
@@ -140,7 +193,7 @@ def _item(w: Word, it: Item, figures: dict[str, bytes]) -> None:
         w.paragraph(quote, "Quote")
 
 
-def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes]) -> None:
+def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes], alts: dict[str, str]) -> None:
     w.doc.add_page_break()
     w.heading(plain(ch.title), 1)
     for text in ch.paragraphs:
@@ -152,23 +205,55 @@ def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes]) -> None:
         if g is not None:
             _grid(w, g)
     for it in ch.items:
-        _item(w, it, figures)
+        _item(w, it, figures, alts)
 
 
-def write_docx(pub: Publication, figures: dict[str, bytes], path: Path) -> Path:
-    """``figures``: PNG bytes by figure key."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+LANGUAGE = "da-DK"
+
+
+def _danish(doc: Any) -> None:
+    """Danish as the language of the document defaults and of every style that names one
+    (python-docx's template says en-US), so Word checks spelling and hyphenates in Danish."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    for found in [lang, *styles.iter(qn("w:lang"))]:
+        found.set(qn("w:val"), LANGUAGE)
+
+
+def _a4(doc: Any) -> None:
+    """A4 with the PDF's margins (text width 174 mm)."""
+    from docx.shared import Mm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+        section.left_margin = section.right_margin = Mm(18)
+
+
+def write_docx(
+    pub: Publication, figures: dict[str, bytes], path: Path, alts: dict[str, str] | None = None
+) -> Path:
+    """``figures``: PNG bytes by figure key; ``alts``: each figure's alt text by key."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     doc = Document()
+    _a4(doc)
+    _danish(doc)
     w = Word(doc)
     # Word's document properties hold at most 255 characters each
     doc.core_properties.title = pub.title[:255]
     doc.core_properties.author = (", ".join(pub.authors) or "samspil")[:255]
-    doc.core_properties.language = "da-DK"
+    doc.core_properties.language = LANGUAGE
     normal = doc.styles["Normal"]
     normal.font.name = "Liberation Sans"
     normal.font.size = Pt(10)
@@ -182,15 +267,12 @@ def write_docx(pub: Publication, figures: dict[str, bytes], path: Path) -> Path:
         _note(w, line)
     doc.add_page_break()
     w.heading("Indhold", 1)
-    _field(w.paragraph(), 'TOC \\o "1-1" \\h \\z \\u', "Opdatér feltet for at se indholdet.")
+    _contents(w, pub)
     for ch in pub.chapters:
-        _chapter(w, ch, figures)
+        _chapter(w, ch, figures, alts or {})
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(footer, "PAGE", "1")
     doc.sections[0].different_first_page_header_footer = True
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    doc.settings.element.append(update)
     doc.save(str(path))
     return path

@@ -1,0 +1,278 @@
+"""``report.pdf``: a :class:`~samspil.reports.document.Publication` laid out by Typst.
+
+The layout is one fixed Typst template (``static/report.typ``); the report reaches it as
+data only. :func:`pdf_input` turns the publication into a JSON text (every title, note and
+cell as a string, emphasis as ``[style, text]`` runs, figures as SVG), and
+:func:`write_pdf` lays that out: in a fresh temporary directory holding nothing but the
+template, ``data.json`` and the figures, the Typst compiler's root, with Liberation Sans
+as its only font folder. Typst reads no file outside its root and nothing from the
+network, and the template reads ``data.json`` with ``json(...)``, so no text in a report
+definition or questionnaire can become markup, read a file or fetch a URL.
+
+The PDF is PDF/UA-1 (Typst refuses to write it otherwise): tagged, with the title, the
+authors and the language (da) in its metadata and alt text on every figure.
+
+The input is plain JSON, so the web app leaves it in the report folder for its worker
+(:class:`samspil.reports.publish.PdfLater`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import struct
+import tempfile
+import unicodedata
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from samspil.reports.document import Grid, Item, Publication, runs
+from samspil.reports.figures import FONT_FILES, text_width
+
+if TYPE_CHECKING:
+    from samspil.reports.figures import Scene
+
+TEMPLATE = "report.typ"
+DATA = "data.json"
+FIGURES = "figures"
+PDF_STANDARD: Literal["ua-1"] = "ua-1"  # PDF/UA-1: tagged, alt text, title, language
+
+
+def font_folder() -> str:
+    """The folder of Liberation Sans (the figures' font too): Typst's only font folder."""
+    for path in FONT_FILES:
+        if Path(path).is_file():
+            return str(Path(path).parent)
+    raise RuntimeError(
+        "the report font Liberation Sans is missing: install Debian's fonts-liberation"
+    )
+
+
+# -- text the font can set -----------------------------------------------------------------
+
+MISSING = "\u25a1"  # □: set instead of a character the report font has no glyph for
+FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+def _cmap(data: bytes) -> set[int]:
+    """The characters a TrueType font maps to a glyph (its Unicode cmap, format 4 or 12)."""
+    tables = {
+        data[12 + 16 * i : 16 + 16 * i]: struct.unpack_from(">I", data, 20 + 16 * i)[0]
+        for i in range(struct.unpack_from(">H", data, 4)[0])
+    }
+    cmap = tables[b"cmap"]
+    found: set[int] = set()
+    subtables = {}
+    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        subtables[(platform, encoding)] = cmap + offset
+    if (3, 10) in subtables:
+        at = subtables[(3, 10)]
+        for g in range(struct.unpack_from(">I", data, at + 12)[0]):
+            start, end, glyph = struct.unpack_from(">III", data, at + 16 + 12 * g)
+            found.update(range(start, end + 1) if glyph or start < end else ())
+        return found
+    at = subtables[(3, 1)]
+    segments = struct.unpack_from(">H", data, at + 6)[0] // 2
+    ends = struct.unpack_from(f">{segments}H", data, at + 14)
+    starts = struct.unpack_from(f">{segments}H", data, at + 16 + 2 * segments)
+    deltas = struct.unpack_from(f">{segments}h", data, at + 16 + 4 * segments)
+    ranges_at = at + 16 + 6 * segments
+    offsets = struct.unpack_from(f">{segments}H", data, ranges_at)
+    for k in range(segments):
+        for code in range(starts[k], ends[k] + 1):
+            if offsets[k] == 0:
+                glyph = (code + deltas[k]) & 0xFFFF
+            else:
+                where = ranges_at + 2 * k + offsets[k] + 2 * (code - starts[k])
+                glyph = struct.unpack_from(">H", data, where)[0]
+                glyph = (glyph + deltas[k]) & 0xFFFF if glyph else 0
+            if glyph and code != 0xFFFF:
+                found.add(code)
+    return found
+
+
+@cache
+def covered() -> frozenset[int]:
+    """The characters every face of Liberation Sans can set."""
+    folder = Path(font_folder())
+    faces = [folder / f"LiberationSans-{face}.ttf" for face in FACES]
+    sets = [_cmap(face.read_bytes()) for face in faces if face.is_file()]
+    return frozenset(set.intersection(*sets))
+
+
+def printable(text: str) -> str:
+    """``text`` as the PDF can set it: control characters dropped, a character the font has
+    no glyph for (an emoji, Chinese) shown as □ (PDF/UA-1 forbids a missing glyph, and
+    Typst refuses the whole PDF)."""
+    font = covered()
+    return "".join(
+        c if ord(c) in font or c in "\n\t" else ("" if unicodedata.category(c) == "Cc" else MISSING)
+        for c in text
+    )
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    return value
+
+
+def _runs(text: str) -> list[list[str]]:
+    return [[style, part] for style, part in runs(text)]
+
+
+TEXT_WIDTH = 493.0  # points: the A4 page's text width (174 mm), as the template sets it
+ROW_HEADS = 0.3  # the row heading column keeps at least this share of the width
+PADDING = 8.0  # a cell's inset, left and right together
+BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular face
+
+
+def column_widths(g: Grid) -> list[float] | None:
+    """Widths in points of a number table's columns after the first, by content: each as
+    wide as its widest cell or its heading set in about two lines (at least its longest
+    word, at most 70 points); the first column (the row
+    headings) takes the rest, at least :data:`ROW_HEADS` of the page. When the numbers need
+    more, they share what is left in proportion (their headings wrap further). None for a
+    text table: the template sizes those itself."""
+    if not g.numeric or len(g.header) < 2:
+        return None
+    size = 7.0 if g.wide else 8.0
+    widths = []
+    for j in range(1, len(g.header)):
+        cells = [row[j] for row in g.rows if j < len(row)]
+        widest = max((text_width(c, size) for c in cells), default=0.0)
+        words = g.header[j].split() or [""]
+        longest = max(text_width(w, size) * BOLD for w in words)
+        two_lines = text_width(g.header[j], size) * BOLD / 2  # a heading in about two lines
+        heading = min(max(longest, two_lines), 70.0)
+        widths.append(max(widest, heading) + PADDING + 1)
+    room = TEXT_WIDTH * (1 - ROW_HEADS)
+    if sum(widths) > room:
+        widths = [w * room / sum(widths) for w in widths]
+    return [math.floor(w * 10) / 10 for w in widths]
+
+
+def _grid(g: Grid) -> dict[str, Any]:
+    return {
+        "header": g.header,
+        "rows": g.rows,
+        "total": g.total,
+        "numeric": g.numeric,
+        "widths": column_widths(g),
+    }
+
+
+def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "label": it.label,
+        "title": _runs(it.title),
+        "skipped": it.skipped,
+        "table_shown": it.table_shown,
+        "grid": _grid(it.grid) if it.grid is not None else None,
+        "note": _runs(it.note),
+        "figure": None,
+        "figure_label": it.figure_label,
+        "caption": _runs(it.caption),
+        "numbers_note": _runs(it.numbers_note),
+        "quotes": list(it.quotes),
+    }
+    scene = scenes.get(it.figure) if it.figure else None
+    if scene is not None:
+        name = f"{len(files) + 1}.svg"
+        files[name] = printable(scene.svg().decode("utf-8"))
+        out["figure"] = {"file": name, "alt": scene.alt, "width": scene.width}
+    return out
+
+
+def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
+    """The publication as the template's data plus the figures' SVG, as one JSON text."""
+    files: dict[str, str] = {}
+    chapters = []
+    for ch in pub.chapters:
+        parts = []
+        for heading, lines, g in ch.parts:
+            parts.append(
+                {
+                    "heading": _runs(heading),
+                    "lines": [_runs(line) for line in lines],
+                    "grid": _grid(g) if g is not None else None,
+                }
+            )
+        chapters.append(
+            {
+                "title": _runs(ch.title),
+                "paragraphs": [_runs(p) for p in ch.paragraphs],
+                "parts": parts,
+                "items": [_item(it, scenes, files) for it in ch.items],
+            }
+        )
+    document = {
+        "title": plain_title(pub.title),
+        "title_runs": _runs(pub.title),
+        "subtitle": plain_title(pub.subtitle),
+        "subtitle_runs": _runs(pub.subtitle),
+        "authors": list(pub.authors),
+        "institution": pub.institution,
+        "date": pub.date,
+        "banner": pub.banner,
+        "colophon": [_runs(line) for line in pub.colophon],
+        "chapters": chapters,
+    }
+    return json.dumps({"document": _printable(document), "figures": files}, ensure_ascii=False)
+
+
+def plain_title(text: str) -> str:
+    return "".join(part for _, part in runs(text))
+
+
+SAFE_NAME = re.compile(r"\d+\.svg")
+
+
+def pdf_bytes(source: str) -> bytes:
+    """Lay out a :func:`pdf_input` as PDF/UA-1 in a fresh root holding only the template,
+    the data and the figures."""
+    import typst  # the PDF engine's import cost only where a PDF is made
+
+    given = json.loads(source)
+    template = (resources.files("samspil.reports") / "static" / TEMPLATE).read_bytes()
+    with tempfile.TemporaryDirectory(prefix="samspil-pdf-") as folder:
+        root = Path(folder)
+        (root / TEMPLATE).write_bytes(template)
+        (root / DATA).write_text(json.dumps(given["document"]), encoding="utf-8")
+        (root / FIGURES).mkdir()
+        for name, svg in given["figures"].items():
+            if not SAFE_NAME.fullmatch(name):  # names are samspil's own numbers
+                raise ValueError(f"not a figure name: {name!r}")
+            (root / FIGURES / name).write_text(svg, encoding="utf-8")
+        return bytes(
+            typst.compile(
+                str(root / TEMPLATE),
+                root=str(root),
+                font_paths=[font_folder()],
+                ignore_system_fonts=True,
+                pdf_standards=[PDF_STANDARD],
+                package_path=str(root / "packages"),
+                package_cache_path=str(root / "packages"),
+            )
+        )
+
+
+def write_pdf(source: str, path: str) -> None:
+    """Write the PDF of a :func:`pdf_input` to ``path``."""
+    Path(path).write_bytes(pdf_bytes(source))
+
+
+def warm_up() -> None:
+    """Import Typst and lay out an empty report (fonts read), as a long-running process
+    that has made a PDF before."""
+    from datetime import date
+
+    pdf_bytes(pdf_input(Publication("Æble", "", [], "", "", date.today(), "", []), {}))
