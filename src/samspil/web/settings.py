@@ -236,6 +236,8 @@ CSRF_FAILURE_VIEW = "samspil.web.views.csrf_failure"
 SESSION_COOKIE_AGE = env_int("SAMSPIL_SESSION_HOURS", 12, minimum=1) * 3600
 
 SECURE_SSL_REDIRECT: bool = env_bool("SAMSPIL_SSL_REDIRECT", PRODUCTION)
+# Health checks are asked over plain HTTP on loopback by monitoring (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS: int = env_int("SAMSPIL_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
