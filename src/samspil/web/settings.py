@@ -23,6 +23,7 @@ from samspil.web.env import (
     env_str,
     installation_secret_key,
 )
+from samspil.web.logfilter import formatter_class
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -255,13 +256,16 @@ ACCESS_LOG_ADDRESSES: bool = env_bool("SAMSPIL_ACCESS_LOG_ADDRESSES", False)
 LOG_LEVEL: str = env_choice(
     "SAMSPIL_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
 ).upper()
+# plain: one line of text per entry; json: one JSON object per line (for a log collector).
+# Both go through the same redaction (samspil.web.logfilter).
+LOG_FORMAT: str = env_choice("SAMSPIL_LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "samspil.web.logfilter.RedactFilter"}},
     "formatters": {
         "plain": {
-            "()": "samspil.web.logfilter.RedactFormatter",
+            "()": formatter_class(LOG_FORMAT == "json"),
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         }
     },
