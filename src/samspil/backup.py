@@ -266,13 +266,20 @@ def _installation_problems(engine: str) -> list[str]:
         if path.exists() and path.stat().st_size > 0:
             problems.append(f"the database {path} exists")
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
-            )
-            if cursor.fetchone()[0]:
-                problems.append(f"the database {settings.DATABASES['default']['NAME']} has tables")
-        connection.close()
+        from django.db import DatabaseError
+
+        name = settings.DATABASES["default"]["NAME"]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                )
+                if cursor.fetchone()[0]:
+                    problems.append(f"the database {name} has tables")
+        except DatabaseError as exc:
+            raise BackupError(f"cannot reach the database {name}: {exc}".strip()) from None
+        finally:
+            connection.close()
     reports = Path(settings.DATA_DIR) / REPORTS
     if reports.is_dir() and any(reports.iterdir()):
         problems.append(f"the reports folder {reports} is not empty")
