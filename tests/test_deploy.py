@@ -84,3 +84,15 @@ def test_caddy_proxies_to_the_loopback_port_the_web_unit_listens_on():
     port = _exec_start("samspil-web.service")
     assert f"reverse_proxy 127.0.0.1:{port[port.index('--port') + 1]}" in caddy
     assert not re.search(r"^\s*log\b", caddy, re.M)  # no access log with personal links
+
+
+@pytest.mark.skipif(shutil.which("caddy") is None, reason="needs caddy (Debian package)")
+def test_the_shipped_caddyfile_is_valid_for_caddy(tmp_path):
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        ["caddy", "adapt", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile",
+         "--validate"],
+        capture_output=True, text=True, env={**env, "PATH": "/usr/bin:/bin"}, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert '"dial":"127.0.0.1:8000"' in done.stdout
