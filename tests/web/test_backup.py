@@ -207,3 +207,27 @@ def test_backup_refuses_a_missing_folder_with_exit_2(site):
     done = site.samspil("backup", "--out", str(site.tmp / "no" / "such.tar.gz"), check=False)
     assert done.returncode == 2
     assert "does not exist" in done.stderr
+
+
+def test_an_archive_with_a_path_outside_its_folder_is_refused_before_writing(tmp_path):
+    import hashlib
+
+    from samspil.backup import BackupError, verify_archive
+
+    evil = b"overwritten"
+    manifest = {
+        "format": 1,
+        "database": "sqlite",
+        "files": {"../evil": {"sha256": hashlib.sha256(evil).hexdigest(), "size": len(evil)}},
+    }
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, data in (("manifest.json", json.dumps(manifest).encode()), ("../evil", evil)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    into = tmp_path / "into"
+    into.mkdir()
+    with pytest.raises(BackupError, match=r"\.\./evil: not a plain file inside the archive"):
+        verify_archive(archive, into)
+    assert not (tmp_path / "evil").exists()
