@@ -111,3 +111,12 @@ def test_gunicorn_writes_json_access_lines_without_links():
     entry = json.loads(stream.getvalue().strip())
     assert entry["logger"] == "gunicorn.access"
     assert "/s/[token]/side/a/" in entry["message"] and "10.1.2.3" not in entry["message"]
+
+
+def test_samspil_serve_gunicorn_logging_follows_the_setting(settings):
+    settings.LOG_FORMAT = "json"
+    formatters = gunicorn_logging()["formatters"]
+    assert {f["()"] for f in formatters.values()} == {"samspil.web.logfilter.JsonFormatter"}
+    settings.LOG_FORMAT = "plain"
+    formatters = gunicorn_logging()["formatters"]
+    assert {f["()"] for f in formatters.values()} == {"samspil.web.logfilter.RedactFormatter"}
