@@ -4,11 +4,13 @@ documented settings and turns production mode on."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,11 +59,28 @@ def test_unit_commands_are_accepted_by_samspil(unit):
         assert (args.host, args.worker) == ("127.0.0.1", False)  # loopback; own worker unit
 
 
-def test_backup_unit_writes_into_the_backup_folder_and_deletes_old_backups():
+def test_backup_unit_writes_into_the_backup_folder_and_deletes_old_backups(tmp_path):
     text = (DEPLOY / "samspil-backup.service").read_text(encoding="utf-8")
     assert 'samspil backup --out "/var/backups/samspil/samspil-' in text
-    assert "-mtime +${SAMSPIL_BACKUP_KEEP_DAYS} -delete" in text
-    assert "SAMSPIL_BACKUP_KEEP_DAYS=" in (DEPLOY / "samspil.env").read_text(encoding="utf-8")
+    assert "SAMSPIL_BACKUP_KEEP_DAYS=30" in (DEPLOY / "samspil.env").read_text(encoding="utf-8")
+    # Run the unit's clean-up command (systemd's $$ is a literal $) on a folder of archives.
+    line = next(x for x in text.splitlines() if x.startswith("ExecStartPost="))
+    command = shlex.split(line.removeprefix("ExecStartPost=").replace("$$", "$"))
+    command = [part.replace("/var/backups/samspil", str(tmp_path)) for part in command]
+    now = time.time()
+    ages = {
+        "samspil-a.tar.gz": 29.9,
+        "samspil-b.tar.gz": 30.1,
+        "samspil-c.tar.gz": 45,
+        "notes.txt": 90,
+    }
+    for name, days in ages.items():
+        (tmp_path / name).write_text("x")
+        os.utime(tmp_path / name, (now - days * 86400, now - days * 86400))
+    subprocess.run(
+        command, check=True, env={"SAMSPIL_BACKUP_KEEP_DAYS": "30", "PATH": "/usr/bin:/bin"}
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "samspil-a.tar.gz"]
 
 
 def test_environment_template_is_production_and_documented():
