@@ -242,7 +242,8 @@ def verify_archive(source: Path, into: Path) -> dict[str, Any]:
                     for block in iter(lambda h=handle: h.read(CHUNK), b""):  # type: ignore[misc]
                         digest.update(block)
                         out.write(block)
-                if digest.hexdigest() != expected[name].get("sha256"):
+                entry = expected[name]
+                if digest.hexdigest() != (entry.get("sha256") if isinstance(entry, dict) else None):
                     raise BackupError(
                         f"{source}: {name}: checksum mismatch (the archive is damaged)"
                     )
