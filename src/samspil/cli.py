@@ -42,6 +42,7 @@ COMMAND_MODULES: list[str] = [
     "samspil.fieldwork.cli",
     "samspil.privacy.cli",
     "samspil.register.cli",
+    "samspil.backup",
 ]
 
 

@@ -13,8 +13,10 @@ SAMSPIL_ACCESS_LOG_ADDRESSES=1.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -91,6 +93,36 @@ class RedactFormatter(logging.Formatter):
         return redact(super().format(record), addresses=self.addresses, queries=self.queries)
 
 
+class JsonFormatter(RedactFormatter):
+    """One JSON object per line (SAMSPIL_LOG_FORMAT=json): time (UTC, ISO 8601), level,
+    logger, process, message and, for errors, the traceback; every text redacted as the
+    plain lines are, before it is put into the object."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "process": record.process,
+            "message": redact(record.getMessage(), addresses=self.addresses, queries=self.queries),
+        }
+        if record.exc_info:
+            entry["exception"] = redact(
+                self.formatException(record.exc_info), addresses=self.addresses
+            )
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def formatter_class(json_lines: bool) -> str:
+    return f"samspil.web.logfilter.{'JsonFormatter' if json_lines else 'RedactFormatter'}"
+
+
+def _json_lines_setting() -> bool:
+    from django.conf import settings
+
+    return bool(settings.configured and getattr(settings, "LOG_FORMAT", "plain") == "json")
+
+
 # gunicorn's access log line: time, request line, status, size, duration. No referrer (it
 # holds the page the request came from, a personal link) and no user agent.
 ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
@@ -101,15 +133,21 @@ def access_log_format(with_addresses: bool) -> str:
 
 
 def gunicorn_logging(
-    *, access_log: bool = False, access_log_addresses: bool = False
+    *,
+    access_log: bool = False,
+    access_log_addresses: bool = False,
+    json_lines: bool | None = None,
 ) -> dict[str, Any]:
     """gunicorn's logging configuration for `samspil serve`: every line through the
     redacting filter and formatter; client addresses kept only in the access log and only
-    when asked for (SAMSPIL_ACCESS_LOG_ADDRESSES=1), a query's values never.
+    when asked for (SAMSPIL_ACCESS_LOG_ADDRESSES=1), a query's values never. JSON lines when
+    ``json_lines`` (by default: when SAMSPIL_LOG_FORMAT=json).
 
     gunicorn writes an access log whenever it is given a logging configuration, whatever
     its ``accesslog`` setting says; without ``access_log`` (SAMSPIL_ACCESS_LOG=1) its
     access logger therefore writes nowhere."""
+    if json_lines is None:
+        json_lines = _json_lines_setting()
     fmt = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
 
     def handler(filter_name: str, formatter: str) -> dict[str, Any]:
@@ -152,9 +190,9 @@ def gunicorn_logging(
             },
         },
         "formatters": {
-            "redacted": {"()": "samspil.web.logfilter.RedactFormatter", "format": fmt},
+            "redacted": {"()": formatter_class(json_lines), "format": fmt},
             "redacted_access": {
-                "()": "samspil.web.logfilter.RedactFormatter",
+                "()": formatter_class(json_lines),
                 "format": fmt,
                 "addresses": not access_log_addresses,
                 "queries": True,

@@ -24,6 +24,7 @@ from samspil.web.env import (
     installation_secret_key,
     keep_private,
 )
+from samspil.web.logfilter import formatter_class
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -240,6 +241,8 @@ CSRF_FAILURE_VIEW = "samspil.web.views.csrf_failure"
 SESSION_COOKIE_AGE = env_int("SAMSPIL_SESSION_HOURS", 12, minimum=1) * 3600
 
 SECURE_SSL_REDIRECT: bool = env_bool("SAMSPIL_SSL_REDIRECT", PRODUCTION)
+# Health checks are asked over plain HTTP on loopback by monitoring (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS: int = env_int("SAMSPIL_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
@@ -257,13 +260,16 @@ ACCESS_LOG_ADDRESSES: bool = env_bool("SAMSPIL_ACCESS_LOG_ADDRESSES", False)
 LOG_LEVEL: str = env_choice(
     "SAMSPIL_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
 ).upper()
+# plain: one line of text per entry; json: one JSON object per line (for a log collector).
+# Both go through the same redaction (samspil.web.logfilter).
+LOG_FORMAT: str = env_choice("SAMSPIL_LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "samspil.web.logfilter.RedactFilter"}},
     "formatters": {
         "plain": {
-            "()": "samspil.web.logfilter.RedactFormatter",
+            "()": formatter_class(LOG_FORMAT == "json"),
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         }
     },

@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("samspil.register.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("drift/", views.operations, name="operations"),
 ]
 if settings.SERVE_STATIC:
     # A few small files, found in the apps' static folders: no collectstatic step needed.
