@@ -90,7 +90,7 @@ def test_gunicorn_writes_json_access_lines_without_links():
     cfg = Config()
     cfg.set("accesslog", "-")
     cfg.set("access_log_format", access_log_format(False))
-    cfg.set("logconfig_dict", gunicorn_logging(json_lines=True))
+    cfg.set("logconfig_dict", gunicorn_logging(access_log=True, json_lines=True))
     logger = Logger(cfg)
     handler = logging.getLogger("gunicorn.access").handlers[0]
     stream = io.StringIO()

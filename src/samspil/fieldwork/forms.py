@@ -44,12 +44,15 @@ class StudyCreateForm(forms.Form):
         name = upload.name or "upload"
         if not name.lower().endswith((".xlsx", ".xlsm", ".xls", ".yaml", ".yml")):
             raise forms.ValidationError(_("Use an XLSForm (.xlsx) or YAML file."))
-        check_xlsx_upload(upload, XLSFORM_LIMITS)  # before pyxform parses it
+        cannot = str(_("The questionnaire cannot be used:"))
+        try:
+            check_xlsx_upload(upload, XLSFORM_LIMITS)  # before pyxform parses it
+        except forms.ValidationError as exc:
+            raise forms.ValidationError([cannot, *exc.messages]) from None
         try:
             instrument = load_bytes(upload.read(), name)
         except InstrumentError as exc:
-            problems: list[str] = [str(_("The questionnaire cannot be used:"))]
-            problems += str(exc).splitlines()[:60]
+            problems: list[str] = [cannot, *str(exc).splitlines()[:60]]
             raise forms.ValidationError(problems) from None
         return instrument, name
 

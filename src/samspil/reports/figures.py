@@ -344,7 +344,8 @@ def describe(chart: Chart, title: str) -> str:
         if np.isfinite(s.values[row]) and (not chart.stacked or s.values[row] > 0)
     ]
     kind = KINDS[chart.stacked] + (f" ({chart.xlabel.lower()})" if chart.xlabel else "")
-    text = f"{title.rstrip('.')}. {kind}"
+    question = title.rstrip(".")
+    text = f"{question}{'' if question.endswith(('?', '!')) else '.'} {kind}"
     if not drawn:
         return f"{text}: ingen værdier."
 
