@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,11 @@ def setup_django(*, demo: bool = False, debug: bool = False) -> None:
     if debug:  # only ever from `samspil serve --debug`
         os.environ["SAMSPIL_DEBUG"] = "1"
     import django
+    from django.apps import apps
     from django.conf import settings
 
-    django.setup()
+    if not apps.ready:  # once per process: setup() again would rebuild the log handlers
+        django.setup()
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         Path(str(database["NAME"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -105,30 +107,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.BASE_URL = base
         os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
     worker = start_worker_process() if _wants_worker(args) else None
-    say(f"samspil: serving on {base}/ (database ready)")
+    lines = [f"samspil: serving on {base}/ (database ready)"]
     if settings.DEBUG:
-        say("samspil: DEBUG is on: error pages show settings and code; never expose this server")
+        lines.append(
+            "samspil: DEBUG is on: error pages show settings and code; never expose this server"
+        )
     if args.demo:
-        from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
+        lines += _demo_lines(base)
 
-        study, url = ensure_demo_study(base)
-        say(f"demo study {study.pk}: {study.name}")
-        say(f"respondent link: {url}")
-        say(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
-        try:  # the register's synthetic actors and collaborations (issue 11)
-            from samspil.register.demo import ensure_demo_register
-        except ImportError:
-            pass
-        else:
-            for line in ensure_demo_register():
-                say(line.replace("/register/", f"{base}/register/", 1))
-    sys.stdout.flush()
+    def ready() -> None:
+        # Printed by gunicorn's when_ready hook: the port listens, so a link printed here
+        # is answered (by the first worker once it has started).
+        for line in lines:
+            say(line)
+        sys.stdout.flush()
+
     try:
-        run_gunicorn(host, port, workers=args.workers, threads=args.threads)
+        run_gunicorn(host, port, workers=args.workers, threads=args.threads, on_ready=ready)
     finally:
         if worker is not None:
             stop_worker_process(worker)
     return 0
+
+
+def _demo_lines(base: str) -> list[str]:
+    """Make the demo study (and the register's demo data); the lines that show them."""
+    from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
+
+    study, url = ensure_demo_study(base)
+    lines = [
+        f"demo study {study.pk}: {study.name}",
+        f"respondent link: {url}",
+        f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})",
+    ]
+    try:  # the register's synthetic actors and collaborations (issue 11)
+        from samspil.register.demo import ensure_demo_register
+    except ImportError:
+        return lines
+    return lines + [
+        line.replace("/register/", f"{base}/register/", 1) for line in ensure_demo_register()
+    ]
 
 
 def _wants_worker(args: argparse.Namespace) -> bool:
@@ -171,7 +189,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+def run_gunicorn(
+    host: str,
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve the web application with gunicorn until stopped; ``on_ready`` runs once the
+    port accepts connections (gunicorn's ``when_ready``)."""
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
@@ -195,6 +222,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "control_socket_disable": True,  # one shared path per user; not needed
                 "timeout": 60,
                 "graceful_timeout": 10,
+                "when_ready": lambda _arbiter: on_ready() if on_ready else None,
             }.items():
                 if key in self.cfg.settings:  # control_socket_disable: newer gunicorn only
                     self.cfg.set(key, value)
