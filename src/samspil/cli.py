@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from samspil.instruments import Instrument
     from samspil.reports.publish import PdfProcess
+    from samspil.reports.spec import ReportSpec
     from samspil.responses import Responses
 
 EXIT_BAD_INPUT = 2
@@ -115,11 +116,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess | None) -> int:
     from samspil.reports import make_report
-    from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
-    spec = report_spec(args.report)
-    responses = _read_responses(_instrument(args.instrument or spec.instrument), args.data)
+    spec, instrument = _report_spec(args.report)
+    if args.instrument or instrument is None:
+        instrument = _instrument(args.instrument or spec.instrument)
+    responses = _read_responses(instrument, args.data)
     previous = None
     if args.previous:
         before = _instrument(args.previous_instrument) if args.previous_instrument else None
@@ -144,6 +146,17 @@ def _report(args: argparse.Namespace, formats: Collection[str], pdf: PdfProcess 
     for result in output.skipped:
         print(f"left out {result.block.label}: {result.skipped}", file=sys.stderr)
     return 0
+
+
+def _report_spec(ref: str) -> tuple[ReportSpec, Instrument | None]:
+    """The report definition ``samspil report REF`` means, and the questionnaire when REF is
+    one: an XLSForm is read once (its default report and the answers' instrument)."""
+    from samspil.reports.default import default_spec, report_spec
+
+    if Path(ref).suffix.lower() == ".xlsx":  # never a report definition (those are YAML)
+        instrument = _instrument(ref)
+        return default_spec(instrument, ref), instrument
+    return report_spec(ref), None
 
 
 def cmd_report_definition(args: argparse.Namespace) -> int:
