@@ -464,7 +464,7 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("worker", help="send queued e-mail rounds (run beside serve)")
     p.add_argument(
-        "--interval", type=float, default=1.0, help="seconds between queue polls (default 1)"
+        "--interval", type=float, default=1.0, help="seconds between queue polls (default 1.0)"
     )
     p.add_argument("--once", action="store_true", help="run what is due now, then stop")
     p.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
@@ -495,7 +495,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_create))
 
     p = sub.add_parser("import", help="add respondents from a CSV or XLSX file")
-    p.add_argument("study", help=STUDY_HELP)
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("file", help="CSV or XLSX: name, email, kommune ...")
     p.set_defaults(func=_handler(cmd_import))
 
@@ -504,18 +504,18 @@ def register(subparsers: Any) -> None:
         ("close", cmd_close, "close the study: personal links stop working"),
     ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("study", help=STUDY_HELP)
+        p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
         p.set_defaults(func=_handler(handler))
 
     p = sub.add_parser("links", help="CSV of respondents and their personal URLs")
-    p.add_argument("study", help=STUDY_HELP)
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--base-url", help="site address (default SAMSPIL_BASE_URL)")
     p.set_defaults(func=_handler(cmd_links))
 
     p = sub.add_parser(
         "remind", help="queue the next round (invitation, then reminders 1-3) to non-completed"
     )
-    p.add_argument("study", help=STUDY_HELP)
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--base-url", help="site address for the links (default SAMSPIL_BASE_URL)")
     p.add_argument(
         "--at", help="send from this local date and time, e.g. '2026-03-01 09:00' (default now)"
@@ -524,7 +524,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_remind))
 
     p = sub.add_parser("status", help="response figures, overall and per municipality")
-    p.add_argument("study", help=STUDY_HELP)
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--csv", action="store_true", help="the per-municipality table as CSV")
     p.set_defaults(func=_handler(cmd_status))
 
@@ -535,7 +535,7 @@ def register(subparsers: Any) -> None:
         "format; sav, dta, xlsx and ddi are what `samspil export` writes from the same "
         "answers with the study's frozen questionnaire (labels and missing values included).",
     )
-    p.add_argument("study", help=STUDY_HELP)
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     p.add_argument(
         "--to",
@@ -559,7 +559,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_export))
 
     p = sub.add_parser("report", help="make the data report from the study's answers")
-    p.add_argument("study", help=STUDY_HELP)
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument(
         "--report",
