@@ -40,6 +40,14 @@ def browser():  # type: ignore[no-untyped-def]
     expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        new_context = b.new_context
+
+        def generous_context(**options):  # type: ignore[no-untyped-def]
+            context = new_context(**options)  # every page of it waits as long as expect()
+            context.set_default_timeout(BROWSER_TIMEOUT_MS)
+            return context
+
+        b.new_context = generous_context
         yield b
         b.close()
 
