@@ -17,6 +17,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
+# How long a browser action or expect() waits for its condition: a bound, not a window; a
+# passing test never waits it out, and a busy machine (load 12 on 2 cores) may need it.
+BROWSER_TIMEOUT_MS = 120_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,10 +35,19 @@ CHROMIUM_ARGS = [
 def browser():  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run ./dev setup (installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        new_context = b.new_context
+
+        def generous_context(**options):  # type: ignore[no-untyped-def]
+            context = new_context(**options)  # every page of it waits as long as expect()
+            context.set_default_timeout(BROWSER_TIMEOUT_MS)
+            return context
+
+        b.new_context = generous_context
         yield b
         b.close()
 
@@ -45,7 +57,7 @@ def page(browser):  # type: ignore[no-untyped-def]
     # bypass_csp: axe-core is injected as an inline script, which our CSP forbids.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(10000)
+    pg.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield pg
     context.close()
 

@@ -9,8 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tests.browser", "tests.reports_fixtures", "tests.canary"]
+
+# No property test depends on the clock: no per-example deadline, and slow data generation
+# (a busy machine) is no failure.
+hypothesis_settings.register_profile(
+    "samspil", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("samspil")
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "samspil"
 

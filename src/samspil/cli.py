@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from samspil.instruments import Instrument
+    from samspil.reports.spec import ReportSpec
     from samspil.responses import Responses
 
 EXIT_BAD_INPUT = 2
@@ -134,11 +135,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     from samspil.reports import make_report
-    from samspil.reports.default import report_spec
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
-    spec = report_spec(args.report)
-    responses = _read_responses(_instrument(args.instrument or spec.instrument), args.data)
+    spec, instrument = _report_spec(args.report)
+    if args.instrument or instrument is None:
+        instrument = _instrument(args.instrument or spec.instrument)
+    responses = _read_responses(instrument, args.data)
     previous = None
     if args.previous:
         previous = _read_previous(args, responses.instrument)
@@ -163,6 +165,17 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     for result in output.skipped:
         print(f"left out {result.block.label}: {result.skipped}", file=sys.stderr)
     return 0
+
+
+def _report_spec(ref: str) -> tuple[ReportSpec, Instrument | None]:
+    """The report definition ``samspil report REF`` means, and the questionnaire when REF is
+    one: an XLSForm is read once (its default report and the answers' instrument)."""
+    from samspil.reports.default import default_spec, report_spec
+
+    if Path(ref).suffix.lower() == ".xlsx":  # never a report definition (those are YAML)
+        instrument = _instrument(ref)
+        return default_spec(instrument, ref), instrument
+    return report_spec(ref), None
 
 
 def cmd_report_definition(args: argparse.Namespace) -> int:
@@ -220,6 +233,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return main(["serve", "--demo", "--port", str(args.port)])
 
 
+INSTRUMENT_HELP = "the questionnaire: a bundled id (e.g. kd2024), a YAML or an XLSForm file"
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """The core commands: instruments, codebook, report, export, demo."""
     from samspil.exports import EXPORTERS
@@ -227,89 +243,155 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("instruments", help="list the bundled questionnaires")
     p.set_defaults(func=cmd_instruments)
 
-    p = sub.add_parser("codebook", help="one row per variable of a questionnaire")
-    p.add_argument("instrument", help="instrument id (e.g. kd2024) or a YAML file")
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p = sub.add_parser(
+        "codebook",
+        help="list a questionnaire's variables, one row each (CSV or JSON)",
+        description="One row per variable of the questionnaire: variable, question, item, "
+        "values, type, section, missing. (`samspil coding codebook` lists the codes for "
+        "open answers instead.)",
+    )
+    p.add_argument("instrument", metavar="INSTRUMENT", help=INSTRUMENT_HELP)
+    p.add_argument(
+        "--format", choices=["csv", "json"], default="csv", help="output format (default csv)"
+    )
     p.set_defaults(func=cmd_codebook)
 
     p = sub.add_parser("report", help="make a data report from answers")
     p.add_argument(
         "report",
+        metavar="REPORT",
         help="report id (kd2024, fc2015), a report definition YAML, or a questionnaire "
         "(id, YAML or XLSForm) for its default report",
     )
     p.add_argument("--data", required=True, help="answers: CSV, XLSX or SPSS .sav")
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--codes", help="final codes of open answers: respondent_id,variable,code")
-    p.add_argument("--quotes", help="chosen quotes: respondent_id,variable,text")
+    p.add_argument(
+        "--codes",
+        help="final codes of open answers: respondent_id,variable,code (default: none)",
+    )
+    p.add_argument("--quotes", help="chosen quotes: respondent_id,variable,text (default: none)")
     p.add_argument(
         "--attributes",
-        help="municipality attributes: kommune,population,expenditure_pressure,mayor_party",
+        help="municipality attributes: kommune,population,expenditure_pressure,mayor_party "
+        "(default: none; tables by them are left out)",
     )
-    p.add_argument("--instrument", help="the questionnaire (id or file; default: the report's)")
-    p.add_argument("--min-cell", type=int, default=None, help="suppress groups below this N")
-    p.add_argument("--formats", help="comma list of csv,xlsx,figures,html,pdf,docx (default all)")
-    p.add_argument("--banner", help="a line shown at the top of the report")
-    p.add_argument("--previous", help="the previous wave's answers (CSV, XLSX or .sav)")
-    p.add_argument("--previous-label", help="the previous wave's name in tables, e.g. 2024")
+    p.add_argument(
+        "--instrument",
+        metavar="INSTRUMENT",
+        help="the answers' questionnaire: a bundled id, a YAML or an XLSForm file "
+        "(default: the report's)",
+    )
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=None,
+        help="suppress groups below this N (default: the report definition's)",
+    )
+    p.add_argument(
+        "--formats",
+        help="comma list of csv,xlsx,figures,html,pdf,docx (default: all of them)",
+    )
+    p.add_argument("--banner", help="a line shown at the top of the report (default: none)")
+    p.add_argument(
+        "--previous", help="the previous wave's answers: CSV, XLSX or .sav (default: none)"
+    )
+    p.add_argument(
+        "--previous-label",
+        help="the previous wave's name in tables, e.g. 2024 (default: 'forrige runde')",
+    )
     p.add_argument(
         "--previous-instrument",
-        help="the previous wave's questionnaire, if it differs (items match by variable name)",
+        metavar="INSTRUMENT",
+        help="the previous wave's questionnaire, if it differs; items match by variable name "
+        "(default: the same as --instrument)",
     )
     p.add_argument(
         "--match",
         help="with --previous: the column matching the same unit across waves, tested as a "
-        "panel (paired tests); default kommune when both files have it; 'none': independent",
+        "panel (paired tests); 'none': independent samples (default: kommune when both "
+        "files have it)",
     )
     p.add_argument(
         "--weights",
         help="a weight per respondent: a number variable of the questionnaire (under sample:) "
-        "in the data; shares, percentages and means are weighted",
+        "in the data; shares, percentages and means are weighted (default: unweighted)",
     )
-    p.add_argument("--authors", help="the cover's authors, separated by ';' or ','")
-    p.add_argument("--institution", help="the cover's and colophon's institution")
+    p.add_argument("--authors", help="the cover's authors, separated by ';' or ',' (default: none)")
+    p.add_argument("--institution", help="the cover's and colophon's institution (default: none)")
     p.add_argument("--date", help="the cover's month, e.g. 'Maj 2024' or 2024-05 (default now)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "report-definition", help="write the default report definition of a questionnaire"
     )
-    p.add_argument("instrument", help="bundled id, YAML or XLSForm file")
+    p.add_argument("instrument", metavar="INSTRUMENT", help=INSTRUMENT_HELP)
     p.add_argument("--out", required=True, help="the definition file to write (YAML)")
     p.set_defaults(func=cmd_report_definition)
 
     p = sub.add_parser("export", help="export answers with labels for archiving")
-    p.add_argument("instrument")
-    p.add_argument("--data", required=True)
-    p.add_argument("--to", required=True, choices=list(EXPORTERS))
-    p.add_argument("--out", help="output file (default: <instrument>.<format>)")
+    p.add_argument("instrument", metavar="INSTRUMENT", help=INSTRUMENT_HELP)
+    p.add_argument("--data", required=True, help="answers: CSV, XLSX or SPSS .sav")
+    p.add_argument(
+        "--to",
+        required=True,
+        choices=list(EXPORTERS),
+        help="export format: " + ", ".join(f"{e.name} {e.description}" for e in EXPORTERS.values()),
+    )
+    p.add_argument(
+        "--out", metavar="FILE", help="output file (default: <instrument id>.<format's suffix>)"
+    )
     p.add_argument(
         "--excel", action="store_true", help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5"
     )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="both reports from the bundled synthetic data, then serve")
-    p.add_argument("--out", default="demo-output")
+    p.add_argument(
+        "--out", default="demo-output", help="folder for the reports (default demo-output)"
+    )
     p.add_argument("--no-serve", action="store_true", help="only make the reports")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     p.set_defaults(func=cmd_demo)
 
 
+DESCRIPTION = (
+    "Surveys of municipal collaboration with civil society: questionnaires, fieldwork, "
+    "coding and data reports."
+)
+MORE = (
+    "`samspil COMMAND --help` shows a command's arguments and their defaults; the README "
+    '(README.md, section "Command line") shows them with examples. The commands speak '
+    "English; the web pages and reports are Danish."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="samspil",
-        description="Surveys of municipal collaboration with civil society: questionnaires, "
-        "fieldwork, coding and data reports.",
-    )
+    parser = argparse.ArgumentParser(prog="samspil", description=DESCRIPTION, epilog=MORE)
     parser.add_argument("--version", action="version", version=f"samspil {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(sub)
     return parser
 
 
+def overview(parser: argparse.ArgumentParser) -> str:
+    """What ``samspil`` alone prints: every command with its one line, and where to read
+    more."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = [(choice.dest, choice.help or "") for choice in sub._choices_actions]
+    width = max(len(name) for name, _ in commands) + 2
+    lines = [f"samspil {__version__}: {DESCRIPTION}", "", "Commands:"]
+    lines += [f"  {name:<{width}}{text}" for name, text in commands]
+    return "\n".join([*lines, "", MORE])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        print(overview(parser))
+        return 0
+    args = parser.parse_args(argv)
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit

@@ -24,13 +24,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     commands = group.add_subparsers(dest="instrument_command", metavar="COMMAND")
 
     convert = commands.add_parser("convert", help="write a questionnaire as XLSForm or YAML")
-    convert.add_argument("instrument", metavar="ID|FILE", help="bundled id, YAML or XLSForm")
-    convert.add_argument("--to", required=True, choices=FORMATS)
+    convert.add_argument(
+        "instrument",
+        metavar="INSTRUMENT",
+        help="the questionnaire: a bundled id (e.g. kd2024), a YAML or an XLSForm file",
+    )
+    convert.add_argument("--to", required=True, choices=FORMATS, help="the format to write")
     convert.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     convert.set_defaults(func=convert_command)
 
     check = commands.add_parser("check", help="summary of a questionnaire, or every problem")
-    check.add_argument("file", metavar="FILE", help="YAML or XLSForm file (or a bundled id)")
+    check.add_argument(
+        "file",
+        metavar="INSTRUMENT",
+        help="the questionnaire: a YAML or XLSForm file (or a bundled id)",
+    )
     check.set_defaults(func=check_command)
 
 

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from samspil.coding_web.models import CodingProject, CodingVersion, Decision
+from tests.browser import BROWSER_TIMEOUT_MS
 from tests.coding_web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +30,7 @@ def _login(browser, live_server, username, password, next_path="/kodning/", **op
         bypass_csp=True, viewport={"width": 1280, "height": 900}, **options
     )
     page = context.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     page.goto(f"{live_server.url}/login/?next={next_path}")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(password)
@@ -143,7 +144,7 @@ def test_two_coders_agreement_adjudication_and_report(
     # The report with the theme figure from the final codes.
     boss.goto(f"{live_server.url}/kodning/{project.pk}/")
     boss.get_by_role("button", name="Lav rapport").click()
-    expect(boss.get_by_text("Rapporten er lavet.")).to_be_visible(timeout=30000)
+    expect(boss.get_by_text("Rapporten er lavet.")).to_be_visible(timeout=BROWSER_TIMEOUT_MS)
     figure = boss.get_by_role("table", name="Figur 4.1 som tabel")
     assert figure.get_by_role("row", name=re.compile("^Arbejdskraft")).inner_text().split("\t") == [
         "Arbejdskraft",

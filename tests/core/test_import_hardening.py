@@ -24,10 +24,10 @@ def test_a_300000_column_upload_is_refused_in_bounded_time():
     header = ",".join(f"c{i}" for i in range(300_000))
     data = f"{header}\n{','.join('1' for _ in range(300_000))}\n".encode()
     assert len(data) > 2_000_000
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: another process's load does not count
     with pytest.raises(DataImportError, match="more than 5000 columns"):
         read_table(data, "wide.csv")
-    assert time.perf_counter() - started < 20  # minutes before: a quadratic header check
+    assert time.process_time() - started < 20  # minutes before: a quadratic header check
 
 
 def test_repeated_headers_are_found_in_one_pass():

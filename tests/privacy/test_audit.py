@@ -81,6 +81,8 @@ def _events() -> list[tuple[str, bool]]:
         ("respondenter/", ("view_respondents", True)),
         ("svar.csv", ("export_answers", False)),
         ("svar.csv?identifiers=1", ("export_answers", True)),
+        ("svar/sav/", ("export_answers", False)),
+        ("svar/dta/?kommune=1", ("export_answers", False)),
         ("links.csv", ("export_links", True)),
         ("status.csv", ("export_status", False)),
     ],

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from samspil.register.models import ValueReport
+from tests.browser import BROWSER_TIMEOUT_MS
 from tests.register.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,7 @@ def test_a_volunteer_finds_the_right_contact_on_a_phone_without_logging_in(
         bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     page.goto(f"{live_server.url}/register/")
     expect(page.get_by_role("heading", name="Find den rette kontakt")).to_be_visible()
     axe(page)
@@ -70,7 +71,7 @@ def test_a_volunteer_finds_the_right_contact_on_a_phone_without_logging_in(
 def _login(browser, live_server, username):  # type: ignore[no-untyped-def]
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     page.goto(f"{live_server.url}/login/?next=/register/mine/")
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(PASSWORD)

@@ -48,7 +48,8 @@ def test_serve_demo_fills_the_register_and_prints_its_logins(monkeypatch, capsys
     from samspil.fieldwork import cli
 
     settings.DEMO = True
-    monkeypatch.setattr(cli, "run_gunicorn", lambda *args, **kwargs: None)
+    # the port is ready at once: serve prints its lines
+    monkeypatch.setattr(cli, "run_gunicorn", lambda *args, **kwargs: kwargs["on_ready"]())
     assert cli.main(["serve", "--demo", "--port", "8765"]) == 0
     out = capsys.readouterr().out
     assert "register: http://127.0.0.1:8765/register/ (logins demo-aarhus, demo-forening" in out

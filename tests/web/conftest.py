@@ -3,6 +3,7 @@ on loopback (aiosmtpd); the browser fixtures are in tests/browser.py."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -86,6 +87,21 @@ class Mailbox:
     messages: list[Message] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered with 550
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # From this many messages on, DATA is not answered until release(): a sender held
+    # mid-round for as long as a test needs, however busy the machine.
+    hold_from: int | None = None
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def holding(self) -> bool:
+        with self.lock:
+            return (
+                self.hold_from is not None
+                and len(self.messages) >= self.hold_from
+                and not self.released.is_set()
+            )
 
     def to(self, address: str) -> list[Message]:
         with self.lock:
@@ -109,6 +125,8 @@ class _Collector:
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.box.lock:
             self.box.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        while self.box.holding():
+            await asyncio.sleep(0.05)
         return "250 OK"
 
 
@@ -130,6 +148,7 @@ def smtp_server(settings) -> Iterator[Mailbox]:  # type: ignore[no-untyped-def]
     try:
         yield box
     finally:
+        box.release()
         controller.stop()
 
 

@@ -12,6 +12,7 @@ import re
 import pytest
 import yaml
 from playwright.sync_api import expect
+from tests.browser import BROWSER_TIMEOUT_MS
 
 from samspil.fieldwork import actions, worker
 from samspil.fieldwork.models import Respondent
@@ -251,7 +252,7 @@ def test_invite_remind_complete_cycle_from_the_researcher_pages(
     worker.run_queued_tasks()  # the worker's part
     # The page refreshes the round's progress by itself while it is sending.
     expect(page.locator("#rounds tbody tr").nth(0).locator("td.sent")).to_have_text(
-        "4", timeout=20000
+        "4", timeout=BROWSER_TIMEOUT_MS
     )
     assert len(smtp_server.messages) == 4
 

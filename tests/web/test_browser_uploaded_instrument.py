@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.browser import BROWSER_TIMEOUT_MS
 from tests.web.conftest import RESPONDENTS_CSV
 
 from samspil.fieldwork.models import Respondent, Study
@@ -26,7 +27,6 @@ def _forward(page) -> None:  # type: ignore[no-untyped-def]
 def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     browser, page, live_server, researcher, smtp_server, mail_text, tmp_path
 ):
-    page.set_default_timeout(60000)  # a loaded CI machine: the first page compiles templates
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Brugernavn").fill("forsker")
     page.get_by_label("Adgangskode").fill("hemmelig-123")
@@ -69,7 +69,7 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     answer = context.new_page()
     answer.goto(link.group(0))
     answer.get_by_role("link", name="Start").click()
-    answer.set_default_timeout(60000)
+    answer.set_default_timeout(BROWSER_TIMEOUT_MS)
     answer.get_by_label("Ja", exact=True).check()
     _forward(answer)  # the same page again, now with the question that depends on "Ja"
     answer.get_by_label("Skole").check()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -119,6 +119,18 @@ def test_bad_input_exits_2_naming_file_row_column(tmp_path, capsys):
     )
 
 
+def test_a_command_run_in_process_keeps_the_log_handlers_it_found(capsys):
+    """Django is set up once per process: a second set-up would bind new log handlers to
+    the sys.stderr of the moment (in a test, a capture stream pytest closes afterwards, so
+    that aiosmtpd's later log lines failed with "I/O operation on closed file")."""
+    import logging
+
+    before = list(logging.getLogger().handlers)
+    assert main(["study", "status", "999"]) == 2
+    assert logging.getLogger().handlers == before
+    assert all(a is b for a, b in zip(logging.getLogger().handlers, before, strict=True))
+
+
 def test_demo_only_in_demo_mode(settings):
     from django.core.exceptions import ImproperlyConfigured
 
@@ -141,8 +153,6 @@ def test_demo_only_in_demo_mode(settings):
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -172,34 +182,111 @@ def test_serve_prepares_database_and_prints_demo_link(tmp_path):
     )
     try:
         lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stdout.readline() if process.stdout else ""
+        for line in process.stdout or []:  # ends when the process does
             lines.append(line)
             if "researcher login" in line:
                 break
         output = "".join(lines)
+        assert "researcher login" in output, output
+        # The links are printed once the port accepts connections: no retrying.
+        with socket.create_connection(("127.0.0.1", port), timeout=120):
+            pass
         link = next(x.split(": ", 1)[1].strip() for x in lines if x.startswith("respondent link"))
         assert f"http://127.0.0.1:{port}/login/ (user demo, password demo)" in output
         assert "samspil: e-mail worker started" in output  # SQLite: serve starts the worker
         assert (tmp_path / "data" / "samspil.sqlite3").exists()
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(link, timeout=5) as response:
-                    assert response.status == 200
-                    assert "Velkommen" in response.read().decode()
-                break
-            except urllib.error.HTTPError as exc:
-                pytest.fail(f"the server answered {exc.code}")
-            except OSError:  # not listening yet
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not answer")
+        # A generous bound: on a busy machine the first worker may take a while to start.
+        with urllib.request.urlopen(link, timeout=300) as response:
+            assert response.status == 200
+            assert "Velkommen" in response.read().decode()
         # An unknown link is counted in the database cache, whose table serve created.
         unknown = link.split("/s/", 1)[0] + "/s/" + "x" * 43 + "/"
         with pytest.raises(urllib.error.HTTPError) as rejected:
-            urllib.request.urlopen(unknown, timeout=5)
+            urllib.request.urlopen(unknown, timeout=300)
         assert rejected.value.code == 404
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        process.wait(timeout=120)
+
+
+def _archive_contents(path) -> object:  # type: ignore[no-untyped-def]
+    """What a researcher gets from an export file: its data and labels (the files carry
+    their time of writing, so the bytes differ from second to second)."""
+    suffix = path.suffix
+    if suffix in (".sav", ".dta"):
+        import pyreadstat
+
+        read = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
+        frame, meta = read(str(path), user_missing=True)
+        labels = (meta.column_names_to_labels, meta.variable_value_labels)
+        missing = (meta.missing_ranges, meta.missing_user_values, meta.variable_measure)
+        values = frame.astype(object).where(frame.notna(), None)  # NaN is not equal to NaN
+        return values.to_dict("list"), labels, missing, meta.original_variable_types
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book}
+    return path.read_text(encoding="utf-8")  # DDI: the same day's date in both
+
+
+@pytest.mark.parametrize("kommune", [False, True], ids=["anonymous", "with-kommune"])
+def test_a_studys_archive_exports_equal_samspil_export_of_its_answers(
+    tmp_path, capsys, study, researcher_client, kommune
+):
+    from samspil.cli import main as samspil
+    from samspil.exports import EXPORTERS
+
+    anna, bo, cecilie, _dan = study.respondents.order_by("row_number")
+    for respondent, answers in (
+        (anna, {"udf_vigtigste": "Klima, og ældre", "udf_by": 4, "inv_by": 9, "inv_klima": 2}),
+        (bo, {"udf_vigtigste": "", "udf_by": 1, "inv_by": 5}),
+        (cecilie, {"udf_klima": 3, "erf_lykkes": "Frivillige «hjælpere»\nto linjer"}),
+    ):
+        actions.do_save_page(respondent, actions.PageSave(answers, "nuvaerende", 2))
+    flags = ["--kommune"] if kommune else []
+    core_csv = tmp_path / "svar.csv"  # the study's answers in the core import format
+    assert main(["study", "export", str(study.pk), "--out", str(core_csv), *flags]) == 0
+    formats = [name for name in EXPORTERS if name != "csv"]
+    assert {"sav", "dta", "xlsx", "ddi"} <= set(formats)
+    for fmt in formats:
+        suffix = EXPORTERS[fmt].suffix
+        expected = tmp_path / f"expected.{suffix}"
+        args = ["export", "kd2024", "--data", str(core_csv), "--to", fmt, "--out", str(expected)]
+        assert samspil(args) == 0
+        from_study = tmp_path / f"study.{suffix}"
+        args = ["study", "export", str(study.pk), "--to", fmt, "--out", str(from_study)]
+        assert main([*args, *flags]) == 0
+        assert "3 respondents written" in capsys.readouterr().out
+        response = researcher_client.get(
+            f"/studier/{study.pk}/svar/{fmt}/" + ("?kommune=1" if kommune else "")
+        )
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f'.{suffix}"')
+        from_page = tmp_path / f"page.{suffix}"
+        from_page.write_bytes(response.content)
+        want = _archive_contents(expected)
+        assert _archive_contents(from_study) == want, fmt
+        assert _archive_contents(from_page) == want, fmt
+        text = str(want)  # no municipality unless asked for (DDI: no values, the variable)
+        assert ('name="kommune"' in text if fmt == "ddi" else "Aarhus" in text) == kommune
+        assert "@example.org" not in text and "Anna" not in text
+
+
+def test_the_study_page_offers_every_registered_export_format(study, researcher_client):
+    from samspil.exports import EXPORTERS
+
+    page = researcher_client.get(f"/studier/{study.pk}/").content.decode()
+    for name, exporter in EXPORTERS.items():
+        if name != "csv":  # the study's own CSV links stand above
+            assert f"/studier/{study.pk}/svar/{name}/" in page
+            assert f"{exporter.description} (.{exporter.suffix})" in page
+    assert researcher_client.get(f"/studier/{study.pk}/svar/nope/").status_code == 404
+
+
+def test_study_export_refuses_identifiers_in_an_archive_format(tmp_path, capsys, study):
+    out = tmp_path / "svar.sav"
+    args = ["study", "export", str(study.pk), "--to", "sav", "--out", str(out)]
+    assert main([*args, "--identifiers"]) == 2
+    assert "--identifiers is for CSV exports only, not sav" in capsys.readouterr().err
+    assert not out.exists()

@@ -47,6 +47,7 @@ def test_serve_turns_debug_on_only_with_the_debug_option(tmp_path):
         "import sys; import samspil.fieldwork.cli as c\n"
         "def fake(*a, **k):\n"
         "    from django.conf import settings; print('DEBUG', settings.DEBUG)\n"
+        "    k['on_ready']()\n"
         "c.run_gunicorn = fake\n"
         "sys.exit(c.main(sys.argv[1:]))\n"
     )

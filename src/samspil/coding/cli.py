@@ -32,9 +32,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     group.set_defaults(func=lambda _args: _usage(group))
     commands = group.add_subparsers(dest="coding_command", metavar="COMMAND")
 
-    show = commands.add_parser("codebook", help="print a codebook as CSV or JSON")
-    show.add_argument("codebook", metavar="ID", help="bundled codebook id or YAML file")
-    show.add_argument("--format", choices=["csv", "json"], default="csv")
+    show = commands.add_parser(
+        "codebook",
+        help="list the codes for open answers in a coding codebook, one row each",
+        description="One row per code of a coding codebook for open answers: variable, "
+        "theme, code, description, code_id. (`samspil codebook` lists a questionnaire's "
+        "variables instead.)",
+    )
+    show.add_argument(
+        "codebook", metavar="CODEBOOK", help="a bundled codebook id (e.g. kd2024) or a YAML file"
+    )
+    show.add_argument(
+        "--format", choices=["csv", "json"], default="csv", help="output format (default csv)"
+    )
     show.set_defaults(func=codebook_command)
 
     agree = commands.add_parser(
@@ -43,7 +53,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     agree.add_argument(
         "file", metavar="FILE", help="CSV with columns respondent_id,variable,coder,code"
     )
-    agree.add_argument("--codebook", metavar="ID", help="check variables and codes against it")
+    agree.add_argument(
+        "--codebook",
+        metavar="CODEBOOK",
+        help="check variables and codes against this codebook (default: no check)",
+    )
     agree.set_defaults(func=agreement_command)
 
 

@@ -12,13 +12,14 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from samspil.errors import DomainError
 
 EXIT_BAD_INPUT = 2
+STUDY_HELP = "the study's number (on its page, and printed by `study create`)"
 
 
 def say(*parts: object, file: Any = None) -> None:
@@ -38,9 +39,11 @@ def setup_django(*, demo: bool = False, debug: bool = False) -> None:
     if debug:  # only ever from `samspil serve --debug`
         os.environ["SAMSPIL_DEBUG"] = "1"
     import django
+    from django.apps import apps
     from django.conf import settings
 
-    django.setup()
+    if not apps.ready:  # once per process: setup() again would rebuild the log handlers
+        django.setup()
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         Path(str(database["NAME"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -105,30 +108,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.BASE_URL = base
         os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
     worker = start_worker_process() if _wants_worker(args) else None
-    say(f"samspil: serving on {base}/ (database ready)")
+    lines = [f"samspil: serving on {base}/ (database ready)"]
     if settings.DEBUG:
-        say("samspil: DEBUG is on: error pages show settings and code; never expose this server")
+        lines.append(
+            "samspil: DEBUG is on: error pages show settings and code; never expose this server"
+        )
     if args.demo:
-        from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
+        lines += _demo_lines(base)
 
-        study, url = ensure_demo_study(base)
-        say(f"demo study {study.pk}: {study.name}")
-        say(f"respondent link: {url}")
-        say(f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})")
-        try:  # the register's synthetic actors and collaborations (issue 11)
-            from samspil.register.demo import ensure_demo_register
-        except ImportError:
-            pass
-        else:
-            for line in ensure_demo_register():
-                say(line.replace("/register/", f"{base}/register/", 1))
-    sys.stdout.flush()
+    def ready() -> None:
+        # Printed by gunicorn's when_ready hook: the port listens, so a link printed here
+        # is answered (by the first worker once it has started).
+        for line in lines:
+            say(line)
+        sys.stdout.flush()
+
     try:
-        run_gunicorn(host, port, workers=args.workers, threads=args.threads)
+        run_gunicorn(host, port, workers=args.workers, threads=args.threads, on_ready=ready)
     finally:
         if worker is not None:
             stop_worker_process(worker)
     return 0
+
+
+def _demo_lines(base: str) -> list[str]:
+    """Make the demo study (and the register's demo data); the lines that show them."""
+    from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
+
+    study, url = ensure_demo_study(base)
+    lines = [
+        f"demo study {study.pk}: {study.name}",
+        f"respondent link: {url}",
+        f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})",
+    ]
+    try:  # the register's synthetic actors and collaborations (issue 11)
+        from samspil.register.demo import ensure_demo_register
+    except ImportError:
+        return lines
+    return lines + [
+        line.replace("/register/", f"{base}/register/", 1) for line in ensure_demo_register()
+    ]
 
 
 def _wants_worker(args: argparse.Namespace) -> bool:
@@ -171,7 +190,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
+def run_gunicorn(
+    host: str,
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve the web application with gunicorn until stopped; ``on_ready`` runs once the
+    port accepts connections (gunicorn's ``when_ready``)."""
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
@@ -198,6 +226,7 @@ def run_gunicorn(host: str, port: int, *, workers: int, threads: int) -> None:
                 "control_socket_disable": True,  # one shared path per user; not needed
                 "timeout": 60,
                 "graceful_timeout": 10,
+                "when_ready": lambda _arbiter: on_ready() if on_ready else None,
             }.items():
                 if key in self.cfg.settings:  # control_socket_disable: newer gunicorn only
                     self.cfg.set(key, value)
@@ -385,20 +414,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise BadInput(f"--out {out}: the folder {out.parent} does not exist")
-    frame = export.answers_frame(
+    count = export.write_answers(
         study,
-        identifiers=args.identifiers,
+        args.to,
+        out,
+        kommune=args.kommune,
         include_not_started=args.include_not_started,
-        kommune=args.kommune or None,
+        identifiers=args.identifiers,
+        excel=args.excel,
     )
-    from samspil.spreadsheet import write_csv
-
-    write_csv(frame, out, excel=args.excel)
     _audit(
-        "export_answers", study, target=out.name, detail=f"{len(frame)} respondents",
+        "export_answers", study, target=out.name, detail=f"{count} respondents",
         identifiers=args.identifiers,
     )  # fmt: skip
-    say(f"{len(frame)} respondents written to {out}")
+    say(f"{count} respondents written to {out}")
     return 0
 
 
@@ -418,11 +447,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``serve``, ``worker`` and ``study`` to the main parser's sub-commands."""
+    from samspil.exports import EXPORTERS
+
     p = subparsers.add_parser("serve", help="run the web application (prepares the database)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     p.add_argument(
         "--demo", action="store_true", help="create the demo study and the demo/demo login"
     )
@@ -440,7 +471,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_serve))
 
     p = subparsers.add_parser("worker", help="send queued e-mail rounds (run beside serve)")
-    p.add_argument("--interval", type=float, default=1.0, help="seconds between queue polls")
+    p.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between queue polls (default 1.0)"
+    )
     p.add_argument("--once", action="store_true", help="run what is due now, then stop")
     p.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
     p.set_defaults(func=_handler(cmd_worker))
@@ -450,18 +483,28 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("create", help="create a study and import its respondents")
     p.add_argument(
-        "--instrument", required=True, help="bundled instrument id (e.g. kd2024) or a file"
+        "--instrument",
+        required=True,
+        metavar="INSTRUMENT",
+        help="the questionnaire: bundled id (e.g. kd2024), YAML or XLSForm file",
     )
-    p.add_argument("--name", required=True)
+    p.add_argument("--name", required=True, help="the study's name on its pages")
     p.add_argument("--respondents", required=True, help="CSV or XLSX: name, email, kommune ...")
-    p.add_argument("--researcher", action="append", help="user name with access (repeatable)")
-    p.add_argument("--population-noun", help="plural noun for the summary sentence")
+    p.add_argument(
+        "--researcher",
+        action="append",
+        help="user name with access (repeatable; default none: only administrators see it)",
+    )
+    p.add_argument(
+        "--population-noun",
+        help="plural noun for the summary sentence (default: the questionnaire's)",
+    )
     p.add_argument("--open", action="store_true", help="open the study right away")
     p.set_defaults(func=_handler(cmd_create))
 
     p = sub.add_parser("import", help="add respondents from a CSV or XLSX file")
-    p.add_argument("study")
-    p.add_argument("file")
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
+    p.add_argument("file", help="CSV or XLSX: name, email, kommune ...")
     p.set_defaults(func=_handler(cmd_import))
 
     for name, handler, text in (
@@ -469,20 +512,22 @@ def register(subparsers: Any) -> None:
         ("close", cmd_close, "close the study: personal links stop working"),
     ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("study")
+        p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
         p.set_defaults(func=_handler(handler))
 
     p = sub.add_parser("links", help="CSV of respondents and their personal URLs")
-    p.add_argument("study")
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--base-url", help="site address (default SAMSPIL_BASE_URL)")
     p.set_defaults(func=_handler(cmd_links))
 
     p = sub.add_parser(
         "remind", help="queue the next round (invitation, then reminders 1-3) to non-completed"
     )
-    p.add_argument("study")
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--base-url", help="site address for the links (default SAMSPIL_BASE_URL)")
-    p.add_argument("--at", help="send from this local date and time, e.g. '2026-03-01 09:00'")
+    p.add_argument(
+        "--at", help="send from this local date and time, e.g. '2026-03-01 09:00' (default now)"
+    )
     p.add_argument("--wait", action="store_true", help="send now from this process and wait")
     p.add_argument(
         "--force",
@@ -492,17 +537,34 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_remind))
 
     p = sub.add_parser("status", help="response figures, overall and per municipality")
-    p.add_argument("study")
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--csv", action="store_true", help="the per-municipality table as CSV")
     p.set_defaults(func=_handler(cmd_status))
 
-    p = sub.add_parser("export", help="answers in the core import format (CSV)")
-    p.add_argument("study")
-    p.add_argument("--out", required=True)
-    p.add_argument("--identifiers", action="store_true", help="add name, email and kommune")
+    p = sub.add_parser(
+        "export",
+        help="the answers in any export format, with the study's own questionnaire",
+        description="Write a study's answers to a file. CSV (the default) is the core import "
+        "format; sav, dta, xlsx and ddi are what `samspil export` writes from the same "
+        "answers with the study's frozen questionnaire (labels and missing values included).",
+    )
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.add_argument(
+        "--to",
+        choices=list(EXPORTERS),
+        default="csv",
+        help="export format (default csv): "
+        + ", ".join(f"{e.name} {e.description}" for e in EXPORTERS.values()),
+    )
+    p.add_argument(
+        "--identifiers", action="store_true", help="add name, email and kommune (CSV only)"
+    )
     p.add_argument("--kommune", action="store_true", help="add kommune (left out by default)")
     p.add_argument(
-        "--excel", action="store_true", help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5"
+        "--excel",
+        action="store_true",
+        help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5 (CSV only)",
     )
     p.add_argument(
         "--include-not-started", action="store_true", help="also respondents with no answers"
@@ -510,9 +572,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_handler(cmd_export))
 
     p = sub.add_parser("report", help="make the data report from the study's answers")
-    p.add_argument("study")
+    p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--report", help="report id (default: the instrument id)")
+    p.add_argument(
+        "--report",
+        help="report id (default: the study's own definition, else the questionnaire's)",
+    )
     p.set_defaults(func=_handler(cmd_report))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import Count
 
+from samspil.errors import DomainError
 from samspil.fieldwork.models import MessageLog, Respondent, Study
 from samspil.responses import Responses, StudyInfo
 
@@ -85,6 +86,45 @@ def answers_csv(
     return csv_text(frame, excel=excel)
 
 
+def write_answers(
+    study: Study,
+    fmt: str,
+    path: Path,
+    *,
+    kommune: bool = False,
+    include_not_started: bool = False,
+    identifiers: bool = False,
+    excel: bool = False,
+) -> int:
+    """Write the study's answers to ``path`` in export format ``fmt`` (a registered
+    exporter, ``samspil.exports``); returns the number of respondents written.
+
+    ``csv`` is the core import format above (``identifiers`` and ``excel`` are for it
+    only); every other format is ``samspil export`` of the answers with the study's frozen
+    questionnaire, its labels and missing values included."""
+    from samspil.exports import EXPORTERS, export
+
+    if fmt not in EXPORTERS:
+        raise DomainError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORTERS)}")
+    if fmt == "csv":
+        from samspil.spreadsheet import write_csv
+
+        frame = answers_frame(
+            study,
+            identifiers=identifiers,
+            include_not_started=include_not_started,
+            kommune=kommune or None,
+        )
+        write_csv(frame, path, excel=excel)
+        return len(frame)
+    for flag, given in (("--identifiers", identifiers), ("--excel", excel)):
+        if given:
+            raise DomainError(f"{flag} is for CSV exports only, not {fmt}")
+    responses = study_responses(study, include_not_started=include_not_started, kommune=kommune)
+    export(responses, fmt, path)
+    return len(responses.data)
+
+
 def study_info(study: Study) -> StudyInfo:
     """What the report's method chapter says about the fieldwork, incl. the response table
     per municipality (``group,invited,opened,started,completed``)."""
@@ -127,18 +167,20 @@ def study_info(study: Study) -> StudyInfo:
     )
 
 
-def study_responses(study: Study, *, include_not_started: bool = False) -> Responses:
+def study_responses(
+    study: Study, *, include_not_started: bool = False, kommune: bool = True
+) -> Responses:
     """The study's answers as a ``Responses``: the study's FROZEN instrument (later edits
     to a bundled file do not reach it), answers in the core's shape (codes and numbers as
-    floats, open answers as text) and the study's metadata."""
+    floats, open answers as text) and the study's metadata. ``kommune`` stays in by
+    default, for the breakdowns by municipality (reports never print it per row)."""
     instrument = study.instrument
-    # kommune stays in for the breakdowns by municipality (reports never print it per row)
-    frame = answers_frame(study, include_not_started=include_not_started, kommune=True)
-    names = [v.name for v in instrument.variables]
-    extra = ["kommune"] if "kommune" not in names else []
+    frame = answers_frame(study, include_not_started=include_not_started, kommune=kommune)
+    names = [v.name for v in instrument.variables if v.name in frame.columns]
+    extra = ["kommune"] if kommune and "kommune" not in names else []
     data = frame[["respondent_id", *extra, *names]].copy()
     for var in instrument.variables:
-        if var.kind != "text":
+        if var.kind != "text" and var.name in data.columns:
             data[var.name] = pd.to_numeric(data[var.name]).astype(float)
     return Responses(
         instrument=instrument,

@@ -45,6 +45,11 @@ urlpatterns = [
     ),
     path("studier/<int:study_id>/status.csv", views.study_status_csv, name="study_status_csv"),
     path("studier/<int:study_id>/svar.csv", views.study_answers_csv, name="study_answers_csv"),
+    path(
+        "studier/<int:study_id>/svar/<slug:fmt>/",
+        views.study_answers_file,
+        name="study_answers_file",
+    ),
     path("studier/<int:study_id>/links.csv", views.study_links_csv, name="study_links_csv"),
     path("studier/<int:study_id>/rapport/", views.study_report, name="study_report"),
     path(

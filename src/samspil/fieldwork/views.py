@@ -332,8 +332,16 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             if study.rounds_sent <= LAST_ROUND
             else "",
             "first_section": instrument.sections[0].id if instrument.sections else "",
+            "exporters": _archive_exporters(),
         },
     )
+
+
+def _archive_exporters() -> list[Any]:
+    """The registered export formats the study page offers beside its own CSV."""
+    from samspil.exports import EXPORTERS
+
+    return [exporter for name, exporter in EXPORTERS.items() if name != "csv"]
 
 
 @login_required
@@ -617,6 +625,39 @@ def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
     )
     text = export.answers_csv(study, identifiers=identifiers, kommune=kommune, excel=excel)
     return _csv_response(text, f"study-{study.pk}-svar{suffix}{'-excel' if excel else ''}.csv")
+
+
+@login_required
+@require_GET
+def study_answers_file(request: HttpRequest, study_id: int, fmt: str) -> HttpResponse:
+    """The answers in a registered export format (``samspil.exports``: SPSS, Stata, Excel,
+    DDI, ...) from the study's frozen questionnaire, as ``samspil study export --to``;
+    ``?kommune=1`` keeps the municipality. Never with name and e-mail."""
+    import tempfile
+
+    from samspil.exports import EXPORTERS
+
+    study = _get_study_for_user(request, study_id)
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise Http404
+    kommune = request.GET.get("kommune") == "1"
+    filename = f"study-{study.pk}-svar{'-med-kommune' if kommune else ''}.{exporter.suffix}"
+    record_event(request.user, "export_answers", study=study, target=filename)
+    with tempfile.TemporaryDirectory(prefix="samspil-export-") as folder:
+        path = Path(folder) / filename
+        export.write_answers(study, fmt, path, kommune=kommune)
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=_content_type(filename))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _content_type(filename: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 @login_required

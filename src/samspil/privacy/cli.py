@@ -146,7 +146,9 @@ def register(subparsers: Any) -> None:
     privacy = subparsers.add_parser("privacy", help="personal data: record of processing")
     sub = privacy.add_subparsers(dest="privacy_command", required=True, metavar="COMMAND")
     p = sub.add_parser("record", help="the installation's record of processing (GDPR art. 30)")
-    p.add_argument("--format", choices=["md", "csv"], default="md")
+    p.add_argument(
+        "--format", choices=["md", "csv"], default="md", help="Markdown or CSV (default md)"
+    )
     p.set_defaults(func=_handler(cmd_record))
     p = sub.add_parser(
         "anonymise-due", help="anonymise every study whose retention date has come (for cron)"
@@ -168,6 +170,6 @@ def register(subparsers: Any) -> None:
         p = study_sub.add_parser(
             "anonymise", help="remove names, e-mails, links and e-mail log now; keep answers"
         )
-        p.add_argument("study")
+        p.add_argument("study", metavar="STUDY", help="the study's number (on its page)")
         p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         p.set_defaults(func=_handler(cmd_anonymise))

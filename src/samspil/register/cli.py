@@ -135,22 +135,38 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("import", help="import civil actors from CSV or XLSX (all or nothing)")
     p.add_argument("--actors", required=True, help="CSV/XLSX: " + "name,type,kommune,cvr,...")
-    p.add_argument("--review", help="also write the rows to review (duplicates) to this CSV")
+    p.add_argument(
+        "--review",
+        help="also write the rows to review (duplicates) to this CSV (default: none written)",
+    )
     p.set_defaults(func=_handler(cmd_import))
 
     p = sub.add_parser("export", help="open data: HSDS, Popolo or CSV files in a folder")
-    p.add_argument("--format", required=True, choices=["hsds", "popolo", "csv"])
+    p.add_argument(
+        "--format", required=True, choices=["hsds", "popolo", "csv"], help="open-data format"
+    )
     p.add_argument("--out", required=True, help="output folder (made if missing)")
     p.set_defaults(func=_handler(cmd_export))
 
     p = sub.add_parser("tables", help="fc2015 tables 5.1, 5.3, 5.4, 5.6 from the collaborations")
     p.add_argument("--kommune", help="one municipality (name or code); default the country")
-    p.add_argument("--survey", help="a survey report folder: its figures go beside the register's")
+    p.add_argument(
+        "--survey",
+        help="a survey report folder: its figures go beside the register's (default: none)",
+    )
     p.add_argument("--out", required=True, help="output folder (made if missing)")
     p.set_defaults(func=_handler(cmd_tables))
 
     p = sub.add_parser("respondents", help="a study's respondent list drawn from the register")
-    p.add_argument("kind", choices=["contact-points", "actors"])
-    p.add_argument("--kommune", action="append", help="limit to a municipality (repeatable)")
+    p.add_argument(
+        "kind",
+        choices=["contact-points", "actors"],
+        help="whom to invite: contact points or actors",
+    )
+    p.add_argument(
+        "--kommune",
+        action="append",
+        help="limit to a municipality (repeatable; default: every municipality)",
+    )
     p.add_argument("--out", required=True, help="CSV for samspil study create --respondents")
     p.set_defaults(func=_handler(cmd_respondents))
