@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from samspil.fieldwork.models import Municipality, Unit
-from samspil.register import access
+from samspil.register import access, freshness
 from samspil.register.access import require
 from samspil.register.models import (
     Assessment,
@@ -31,6 +31,7 @@ from samspil.register.models import (
     Membership,
     Organization,
     Party,
+    Service,
     ValueReport,
 )
 from samspil.register.taxonomy import taxonomy
@@ -94,10 +95,24 @@ def _assign(obj: Any, fields: Iterable[str], values: Mapping[str, Any]) -> None:
 
 def update_actor(user: Any, actor: Organization, values: Mapping[str, Any]) -> Organization:
     require(access.can_edit_actor(user, actor))
+    old_email = actor.email
     _assign(actor, ACTOR_FIELDS, values)
     actor.full_clean()
+    _stamp(actor, user, old_email)
     actor.save()
+    Service.objects.filter(organization=actor).update(
+        verified_at=actor.verified_at, verified_by=actor.verified_by
+    )
     return actor
+
+
+def _stamp(record: Organization | Contact, user: Any, old_email: str) -> None:
+    """Saved by someone with the right to edit it: the record is confirmed (freshness), and
+    a changed e-mail address is reachable until the mail server says otherwise."""
+    record.verified_at = timezone.now()
+    record.verified_by = freshness.user_label(user)
+    if record.email != old_email:
+        record.unreachable_at = None
 
 
 def save_contact(user: Any, contact: Contact, values: Mapping[str, Any]) -> Contact:
@@ -108,8 +123,10 @@ def save_contact(user: Any, contact: Contact, values: Mapping[str, Any]) -> Cont
         require(
             contact.municipality_id is not None and unit.municipality_id == contact.municipality_id
         )
+    old_email = contact.email
     _assign(contact, CONTACT_FIELDS, values)
     contact.full_clean()
+    _stamp(contact, user, old_email)
     contact.save()
     return contact
 

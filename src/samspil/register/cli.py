@@ -111,9 +111,16 @@ def cmd_respondents(args: argparse.Namespace) -> int:
 
     from samspil.register.tables import RESPONDENT_COLUMNS, respondent_rows
 
-    rows = respondent_rows(args.kind, _municipalities(args.kommune))
+    if args.confirmed_within is not None and args.confirmed_within < 1:
+        raise BadInput(
+            f"--confirmed-within {args.confirmed_within}: give a number of months (1 or more)"
+        )
+    rows = respondent_rows(args.kind, _municipalities(args.kommune), args.confirmed_within)
     if not rows:
-        raise BadInput("no contacts with an e-mail address match")
+        within = (
+            f" confirmed within {args.confirmed_within} months" if args.confirmed_within else ""
+        )
+        raise BadInput(f"no contacts with an e-mail address{within} match")
     with open(args.out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=RESPONDENT_COLUMNS)
         writer.writeheader()
@@ -125,6 +132,25 @@ def cmd_respondents(args: argparse.Namespace) -> int:
         identifiers=True,
     )
     say(f"{len(rows)} respondents written to {args.out} (samspil study create --respondents)")
+    return 0
+
+
+def cmd_freshness(args: argparse.Namespace) -> int:
+    from samspil.register.freshness import MARK_MONTHS, shares
+
+    rows = shares(_municipalities(args.kommune))
+    if not rows:
+        raise BadInput("the register has no actors or contact points")
+    say(f"{'kommune':<20} {'records':>8} {'confirmed':>10} {'share':>7}")
+    say(f"(confirmed: within {MARK_MONTHS} months)")
+    total = confirmed = 0
+    for row in rows:
+        total += row.records
+        confirmed += row.confirmed
+        say(f"{row.municipality:<20} {row.records:>8} {row.confirmed:>10} {row.share:>7.0%}")
+    if len(rows) > 1:
+        share = confirmed / total if total else 0.0
+        say(f"{'all':<20} {total:>8} {confirmed:>10} {share:>7.0%}")
     return 0
 
 
@@ -153,4 +179,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("kind", choices=["contact-points", "actors"])
     p.add_argument("--kommune", action="append", help="limit to a municipality (repeatable)")
     p.add_argument("--out", required=True, help="CSV for samspil study create --respondents")
+    p.add_argument(
+        "--confirmed-within",
+        type=int,
+        metavar="MONTHS",
+        help="only records confirmed within this many months (e.g. 12)",
+    )
     p.set_defaults(func=_handler(cmd_respondents))
+
+    p = sub.add_parser("freshness", help="per municipality: the share confirmed within 12 months")
+    p.add_argument("--kommune", action="append", help="one municipality (name or code; repeatable)")
+    p.set_defaults(func=_handler(cmd_freshness))

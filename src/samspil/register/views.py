@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samspil.fieldwork.models import Municipality
-from samspil.register import access, actions, forms, overview
+from samspil.register import access, actions, forms, freshness, overview
 from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (
     Collaboration,
@@ -51,7 +51,11 @@ def search(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         # Only the columns the page shows, as values (not the search text, the largest).
         contacts = Contact.objects.filter(municipality__isnull=False)
-        actors = Organization.objects.filter(confirmed=True).values(*ACTOR_VALUES)
+        everyone = Organization.objects.filter(confirmed=True)
+        if not access.is_researcher(request.user):
+            # Unconfirmed for 24 months: off the public search (freshness).
+            contacts, everyone = freshness.public(contacts), freshness.public(everyone)
+        actors = everyone.values(*ACTOR_VALUES)
         if data["kommune"]:
             # The municipality's key in the same query (the planner then uses the
             # municipality + name index rather than a join on the code).
@@ -79,6 +83,9 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
     contacts = municipality.contact_points.order_by("topic", "pk")  # type: ignore[attr-defined]
     can_edit = access.can_edit_municipality(request.user, municipality)
+    actors = municipality.actors.filter(confirmed=True)  # type: ignore[attr-defined]
+    if not (can_edit or access.is_researcher(request.user)):
+        contacts, actors = freshness.public(contacts), freshness.public(actors)
     by_area: list[tuple[str, list[dict[str, Any]]]] = []
     rows = contact_items(request.user, contacts, can_edit=can_edit)
     for term in taxonomy().areas:
@@ -94,7 +101,7 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
         {
             "municipality": municipality,
             "by_area": by_area,
-            "actor_count": municipality.actors.filter(confirmed=True).count(),  # type: ignore[attr-defined]
+            "actor_count": actors.count(),
             "can_edit": can_edit,
             "can_see_overview": can_edit or access.is_researcher(request.user),
         },
@@ -120,6 +127,7 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
             "contacts": contacts,
             "collaborations": collaborations,
             "can_edit": can_edit,
+            "unconfirmed": freshness.is_unconfirmed(actor.verified_at),
         },
     )
 
