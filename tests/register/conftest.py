@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.web.conftest import _clear_cache  # noqa: F401
+from tests.web.conftest import _clear_cache, mail_text, smtp_server  # noqa: F401
 
 PASSWORD = "hemmelig-register-1"
 

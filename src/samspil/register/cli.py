@@ -154,6 +154,48 @@ def cmd_freshness(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_confirmations(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from samspil.register import confirmation
+    from samspil.register.models import ConfirmationRound, ConfirmationSchedule
+
+    municipalities = _municipalities(args.kommune)
+    if (args.day or args.send) and not municipalities:
+        raise BadInput("--day and --send need --kommune")
+    if args.day:
+        try:
+            day = dt.datetime.strptime(f"2000-{args.day}", "%Y-%m-%d").date()
+        except ValueError:
+            raise BadInput(
+                f"--day {args.day}: give the month and day as MM-DD, e.g. 03-01"
+            ) from None
+        for municipality in municipalities:
+            ConfirmationSchedule.objects.update_or_create(
+                municipality=municipality, defaults={"month": day.month, "day": day.day}
+            )
+            say(f"{municipality.name}: confirmation e-mails every year on {day:%d.%m.}")
+    if args.send:
+        for municipality in municipalities:
+            mail_round, created = confirmation.schedule_round(municipality)
+            state = "queued" if created else "already started this year"
+            say(f"{municipality.name}: the confirmation round of {mail_round.year} {state}")
+    rounds = ConfirmationRound.objects.select_related("municipality").order_by(
+        "municipality__name", "-year"
+    )
+    if municipalities:
+        rounds = rounds.filter(municipality__in=municipalities)
+    for mail_round in rounds:
+        counts = confirmation.round_counts(mail_round)
+        say(
+            f"{mail_round.municipality.name} {mail_round.year}: {mail_round.status}, "
+            f"{counts.get('sent', 0)} sent, {counts.get('failed', 0) + counts.get('unknown', 0)} "
+            f"failed, {counts.get('pending', 0) + counts.get('sending', 0)} waiting, "
+            f"{counts['confirmed']} confirmed"
+        )
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``register`` to the main parser's sub-commands."""
     parser = subparsers.add_parser("register", help="the register of actors and collaborations")
@@ -190,3 +232,11 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("freshness", help="per municipality: the share confirmed within 12 months")
     p.add_argument("--kommune", action="append", help="one municipality (name or code; repeatable)")
     p.set_defaults(func=_handler(cmd_freshness))
+
+    p = sub.add_parser(
+        "confirmations", help="the yearly e-mails asking actors and contact points to confirm"
+    )
+    p.add_argument("--kommune", action="append", help="a municipality (name or code; repeatable)")
+    p.add_argument("--day", help="the day of the year to send them, MM-DD (e.g. 03-01)")
+    p.add_argument("--send", action="store_true", help="send this year's round now")
+    p.set_defaults(func=_handler(cmd_confirmations))

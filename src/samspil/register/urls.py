@@ -33,6 +33,7 @@ urlpatterns = [
     path("register/mine/", views.mine, name="register_mine"),
     path("register/tilmeld/", views.signup, name="register_signup"),
     path("register/bekraeft/<str:token>/", views.confirm, name="register_confirm"),
+    path("register/stadig-rigtigt/<str:token>/", views.still_right, name="register_still_right"),
     path("register/invitation/<str:token>/", views.accept, name="register_accept"),
     path("register/inviter/", views.invite, name="register_invite"),
     path("register/samarbejde/ny/", views.collaboration_new, name="register_collaboration_new"),

@@ -191,6 +191,38 @@ def _void_link(request: HttpRequest) -> HttpResponse:
     )
 
 
+def still_right(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation e-mail's link: the page asks once more and its button confirms (a
+    GET changes nothing, so a mail filter that opens links does not confirm or use it up).
+    The link works once."""
+    from samspil.register import confirmation
+
+    try:
+        delivery = confirmation.delivery_for_token(token)
+    except LookupError:
+        return _void_link(request)
+    record = delivery.record
+    if request.method == "POST":
+        try:
+            confirmation.confirm_by_link(token)
+        except LookupError:
+            return _void_link(request)
+        return render(
+            request,
+            "register/message.html",
+            {
+                "title": _("Thank you"),
+                "text": _("The information is confirmed. We will ask again in a year."),
+            },
+        )
+    edit = (
+        reverse("register_actor_edit", args=[record.uuid])
+        if isinstance(record, Organization)
+        else reverse("register_contact_edit", args=[record.uuid])
+    )
+    return render(request, "register/still_right.html", {"record": record, "edit_url": edit})
+
+
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         actions.confirm_registration(token)
