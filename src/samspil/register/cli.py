@@ -196,6 +196,18 @@ def cmd_confirmations(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cvr(args: argparse.Namespace) -> int:
+    from samspil.register.cvr_update import update_from_cvr
+
+    outcome = update_from_cvr(Path(args.file))
+    for line in outcome.changes:
+        say(line)
+    for line in outcome.unmatched:
+        say(line, file=sys.stderr)
+    say(f"{outcome.actors} actors changed from {args.file}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add ``register`` to the main parser's sub-commands."""
     parser = subparsers.add_parser("register", help="the register of actors and collaborations")
@@ -232,6 +244,10 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("freshness", help="per municipality: the share confirmed within 12 months")
     p.add_argument("--kommune", action="append", help="one municipality (name or code; repeatable)")
     p.set_defaults(func=_handler(cmd_freshness))
+
+    p = sub.add_parser("cvr", help="update actors' names, addresses and status from a CVR export")
+    p.add_argument("file", help="CSV/XLSX: cvr,name,address,postcode,city,status")
+    p.set_defaults(func=_handler(cmd_cvr))
 
     p = sub.add_parser(
         "confirmations", help="the yearly e-mails asking actors and contact points to confirm"

@@ -133,6 +133,12 @@ class Organization(Verified, Reachable):
     # until then it is on no public page (search, municipality, its own page). The database
     # default serves the importer, which writes rows without Django.
     confirmed = models.BooleanField(default=True, db_default=True, editable=False)
+    # The company's status in the CVR register as last read by ``samspil register cvr``
+    # (e.g. "NORMAL", "OPHØRT"); ``ceased`` when the company has ceased.
+    cvr_status = models.CharField(
+        _("status in CVR"), max_length=60, blank=True, default="", db_default="", editable=False
+    )
+    ceased = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,7 @@
 """Freshness: when each actor, contact point and service was last confirmed (``verified_at``,
 ``verified_by``), e-mail addresses the mail server refused (``unreachable_at``), and the
-yearly confirmation rounds.
+yearly confirmation rounds; an actor's company status as the CVR register gives it
+(``cvr_status``, ``ceased``: ``samspil register cvr``).
 
 Existing rows get their last-saved time as ``verified_at`` (services their actor's) and an
 empty ``verified_by`` ("before confirmations were recorded"): the last save is the best
@@ -275,6 +276,23 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("mail_round", "contact"), name="register_confirmation_once_contact"
             ),
+        ),
+        migrations.AddField(
+            model_name="organization",
+            name="cvr_status",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                editable=False,
+                max_length=60,
+                verbose_name="status in CVR",
+            ),
+        ),
+        migrations.AddField(
+            model_name="organization",
+            name="ceased",
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
