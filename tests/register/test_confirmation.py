@@ -133,3 +133,36 @@ def test_the_round_starts_on_the_municipalitys_day(
     assert confirmation.queue_due_rounds(dt.date(2027, 3, 2)) == 0  # once a year
     assert main(["register", "confirmations", "--kommune", "751", "--day", "13-40"]) == 2
     assert "--day 13-40: give the month and day as MM-DD" in capsys.readouterr().err
+
+
+def test_a_studys_refused_invitation_marks_the_register_address_not_reachable(
+    study, smtp_server, send_round, aarhus, fast_mail
+):
+    from samspil.fieldwork.models import Delivery
+
+    anna = Contact.objects.create(municipality=aarhus, title="Direktør", email="Anna@example.org")
+    bo = make_actor(aarhus, "Bos Forening", email="bo@example.org")
+    smtp_server.refuse.update({"anna@example.org", "bo@example.org"})
+    progress = send_round(study)
+    assert progress.failed == 2
+    assert confirmation.feed_study_bounces() == 2
+    anna.refresh_from_db()
+    bo.refresh_from_db()
+    assert anna.unreachable_at is not None and bo.unreachable_at is not None
+    assert confirmation.feed_study_bounces() == 0  # once
+    # Confirmed since the bounce (a corrected or re-checked address): not marked again.
+    freshness.confirm(bo, "formand")
+    assert confirmation.feed_study_bounces() == 0
+    # A failure that is not a refusal (a connection error) marks nothing.
+    Delivery.objects.filter(respondent__email="anna@example.org").update(
+        error="ConnectionRefusedError: [Errno 111] Connection refused"
+    )
+    Contact.objects.filter(pk=anna.pk).update(unreachable_at=None)
+    assert confirmation.feed_study_bounces() == 0
+
+
+def test_the_smtp_code_is_read_from_a_study_deliverys_error():
+    read = confirmation.study_bounce_code
+    assert read("SMTPRecipientsRefused: {'a@example.org': (550, b'5.1.1 unknown')}") == 550
+    assert read("SMTPDataError: (554, b'5.7.1 rejected')") == 554
+    assert read("SMTPServerDisconnected: Connection unexpectedly closed") is None

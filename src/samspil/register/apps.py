@@ -15,3 +15,5 @@ class RegisterConfig(AppConfig):
 
         housekeeping(confirmation.queue_due_rounds)
         housekeeping(confirmation.recover)
+        # A study's invitations refused for good mark the register's addresses.
+        housekeeping(confirmation.feed_study_bounces)
