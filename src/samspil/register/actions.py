@@ -18,12 +18,14 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from samspil.fieldwork.models import Municipality, Unit
 from samspil.register import access, freshness
 from samspil.register.access import require
 from samspil.register.models import (
     Assessment,
+    Change,
     Collaboration,
     Contact,
     History,
@@ -96,14 +98,70 @@ def _assign(obj: Any, fields: Iterable[str], values: Mapping[str, Any]) -> None:
 def update_actor(user: Any, actor: Organization, values: Mapping[str, Any]) -> Organization:
     require(access.can_edit_actor(user, actor))
     old_email = actor.email
+    before = _values(actor, ACTOR_FIELDS)
     _assign(actor, ACTOR_FIELDS, values)
     actor.full_clean()
     _stamp(actor, user, old_email)
     actor.save()
+    _record_change(user, before, actor, ACTOR_FIELDS, organization=actor)
     Service.objects.filter(organization=actor).update(
         verified_at=actor.verified_at, verified_by=actor.verified_by
     )
     return actor
+
+
+PERSONAL_FIELDS = ("name", "email", "phone")  # a contact's: recorded as changed, no values
+
+
+def _values(obj: Any, fields: Iterable[str]) -> dict[str, str]:
+    """The fields as the history shows them: text (choices by their Danish label, lists
+    joined, yes/no, a unit by its name), in the interface's language (Danish)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _texts(obj, fields)
+
+
+def _texts(obj: Any, fields: Iterable[str]) -> dict[str, str]:
+    shown = {}
+    for name in fields:
+        value = getattr(obj, name)
+        display = getattr(obj, f"get_{name}_display", None)
+        if display is not None and value not in (None, ""):
+            value = display()
+        if isinstance(value, bool):
+            text = str(_("Yes") if value else _("No"))
+        elif isinstance(value, list):
+            text = ", ".join(
+                taxonomy().label("areas", v) if name == "areas" else str(v) for v in value
+            )
+        elif value is None:
+            text = ""
+        else:
+            text = str(value)
+        shown[name] = text
+    return shown
+
+
+def _record_change(
+    user: Any, before: Mapping[str, str], obj: Any, fields: Iterable[str], **owner: Any
+) -> None:
+    """A :class:`Change` row with the fields that differ (none: no row)."""
+    after = _values(obj, fields)
+    personal = isinstance(obj, Contact)
+    changed = []
+    for name in fields:
+        if before[name] == after[name]:
+            continue
+        if personal and name in PERSONAL_FIELDS:
+            changed.append({"field": name, "old": "", "new": "", "personal": True})
+        else:
+            changed.append({"field": name, "old": before[name], "new": after[name]})
+    if changed:
+        Change.objects.create(
+            user=user if getattr(user, "pk", None) else None, fields=changed, **owner
+        )
 
 
 def _stamp(record: Organization | Contact, user: Any, old_email: str) -> None:
@@ -124,10 +182,14 @@ def save_contact(user: Any, contact: Contact, values: Mapping[str, Any]) -> Cont
             contact.municipality_id is not None and unit.municipality_id == contact.municipality_id
         )
     old_email = contact.email
+    new = contact.pk is None
+    before = _values(contact, CONTACT_FIELDS)
     _assign(contact, CONTACT_FIELDS, values)
     contact.full_clean()
     _stamp(contact, user, old_email)
     contact.save()
+    if not new:
+        _record_change(user, before, contact, CONTACT_FIELDS, contact=contact)
     return contact
 
 
@@ -217,9 +279,11 @@ def update_collaboration(
     user: Any, collaboration: Collaboration, values: Mapping[str, Any]
 ) -> Collaboration:
     require(access.can_edit_collaboration(user, collaboration))
+    before = _values(collaboration, COLLABORATION_FIELDS)
     _assign(collaboration, COLLABORATION_FIELDS, values)
     collaboration.full_clean()
     collaboration.save()
+    _record_change(user, before, collaboration, COLLABORATION_FIELDS, collaboration=collaboration)
     return collaboration
 
 

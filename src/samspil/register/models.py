@@ -670,3 +670,32 @@ class ConfirmationDelivery(models.Model):
     @property
     def record(self) -> Organization | Contact:
         return self.organization or self.contact  # type: ignore[return-value]
+
+
+class Change(models.Model):
+    """One saved change to a civil actor, a contact or a collaboration: who, when, and each
+    changed field with its old and new value as text (value reports keep their own
+    :class:`History`). Shown to the record's own people and researchers, never publicly.
+    A contact's name, e-mail and phone are recorded as changed without their values, so
+    that removing a person's data removes it from the history too."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    fields = models.JSONField(default=list)  # [{"field": name, "old": text, "new": text}]
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {', '.join(f['field'] for f in self.fields)}"

@@ -128,8 +128,26 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
             "collaborations": collaborations,
             "can_edit": can_edit,
             "unconfirmed": freshness.is_unconfirmed(actor.verified_at),
+            "changes": changes(actor) if can_edit or access.is_researcher(request.user) else [],
         },
     )
+
+
+def changes(record: Any) -> list[dict[str, Any]]:
+    """A record's history for its own people and researchers: when, who, and each changed
+    field by its Danish name with the old and new value."""
+    model = type(record)
+    rows = []
+    for change in record.changes.select_related("user")[:50]:
+        fields = []
+        for item in change.fields:
+            try:
+                label = str(model._meta.get_field(item["field"]).verbose_name)
+            except Exception:  # a field since removed
+                label = item["field"]
+            fields.append({"label": label, **item})
+        rows.append({"at": change.at, "user": change.user, "fields": fields})
+    return rows
 
 
 # -- accounts -----------------------------------------------------------------------------
@@ -361,6 +379,7 @@ def _contact_form(
             "unit_form": unit_form,
             "consent": consent,
             "municipality": municipality,
+            "changes": changes(contact) if contact.pk else [],
         },
     )
 
@@ -480,6 +499,7 @@ def collaboration_partner_new(request: HttpRequest, collab_id: str) -> HttpRespo
 @login_required
 def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
     collaboration = _collaboration(request, collab_id)
+    can_edit = access.can_edit_collaboration(request.user, collaboration)
     return render(
         request,
         "register/collaboration.html",
@@ -489,7 +509,10 @@ def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
                 "organization", "municipality", "unit"
             ),  # type: ignore[attr-defined]
             "reports": collaboration.reports.all(),  # type: ignore[attr-defined]
-            "can_edit": access.can_edit_collaboration(request.user, collaboration),
+            "can_edit": can_edit,
+            "changes": changes(collaboration)
+            if can_edit or access.is_researcher(request.user)
+            else [],
         },
     )
 

@@ -1,7 +1,8 @@
 """Freshness: when each actor, contact point and service was last confirmed (``verified_at``,
 ``verified_by``), e-mail addresses the mail server refused (``unreachable_at``), and the
 yearly confirmation rounds; an actor's company status as the CVR register gives it
-(``cvr_status``, ``ceased``: ``samspil register cvr``).
+(``cvr_status``, ``ceased``: ``samspil register cvr``); the history of changes to actors,
+contacts and collaborations (``Change``).
 
 Existing rows get their last-saved time as ``verified_at`` (services their actor's) and an
 empty ``verified_by`` ("before confirmations were recorded"): the last save is the best
@@ -15,6 +16,7 @@ the full-text triggers: they are created again (samspil.register.search, idempot
 import django.db.models.deletion
 import django.db.models.functions.datetime
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 from samspil.register import search
@@ -37,6 +39,7 @@ def recreate_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("fieldwork", "0008_study_report_definition"),
         ("register", "0005_unconfirmed_actor_two_approvers"),
     ]
@@ -293,6 +296,61 @@ class Migration(migrations.Migration):
             model_name="organization",
             name="ceased",
             field=models.BooleanField(db_default=False, default=False, editable=False),
+        ),
+        migrations.CreateModel(
+            name="Change",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("fields", models.JSONField(default=list)),
+                (
+                    "collaboration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="register.collaboration",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="register.contact",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="register.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-at", "-pk"],
+            },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
