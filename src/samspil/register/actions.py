@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -113,7 +113,7 @@ def update_actor(user: Any, actor: Organization, values: Mapping[str, Any]) -> O
 PERSONAL_FIELDS = ("name", "email", "phone")  # a contact's: recorded as changed, no values
 
 
-def _values(obj: Any, fields: Iterable[str]) -> dict[str, str]:
+def _values(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     """The fields as the history shows them: text (choices by their Danish label, lists
     joined, yes/no, a unit by its name), in the interface's language (Danish)."""
     from django.conf import settings
@@ -123,10 +123,25 @@ def _values(obj: Any, fields: Iterable[str]) -> dict[str, str]:
         return _texts(obj, fields)
 
 
-def _texts(obj: Any, fields: Iterable[str]) -> dict[str, str]:
-    shown = {}
+RAW = "raw:"  # _values' keys of the stored values (beside the shown texts)
+
+
+def _raw(value: Any) -> Any:
+    """A field's value as JSON: a unit by its key, a date as ISO text."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _texts(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
     for name in fields:
         value = getattr(obj, name)
+        shown[f"{RAW}{name}"] = _raw(value)
         display = getattr(obj, f"get_{name}_display", None)
         if display is not None and value not in (None, ""):
             value = display()
@@ -145,7 +160,7 @@ def _texts(obj: Any, fields: Iterable[str]) -> dict[str, str]:
 
 
 def _record_change(
-    user: Any, before: Mapping[str, str], obj: Any, fields: Iterable[str], **owner: Any
+    user: Any, before: Mapping[str, Any], obj: Any, fields: Iterable[str], **owner: Any
 ) -> None:
     """A :class:`Change` row with the fields that differ (none: no row)."""
     after = _values(obj, fields)
@@ -157,11 +172,48 @@ def _record_change(
         if personal and name in PERSONAL_FIELDS:
             changed.append({"field": name, "old": "", "new": "", "personal": True})
         else:
-            changed.append({"field": name, "old": before[name], "new": after[name]})
+            changed.append(
+                {
+                    "field": name,
+                    "old": before[name],
+                    "new": after[name],
+                    "raw": before[f"{RAW}{name}"],  # the stored value before, to restore
+                }
+            )
     if changed:
         Change.objects.create(
             user=user if getattr(user, "pk", None) else None, fields=changed, **owner
         )
+
+
+def restore(user: Any, change: Change) -> Any:
+    """Put the record back as it was before ``change``: every field changed by it or later
+    gets its value from before (a new change in the history; a contact's name, e-mail and
+    phone are not kept and stay as they are). The record's own people only."""
+    record: Any = change.organization or change.contact or change.collaboration
+    owner: dict[str, Any] = {
+        "organization_id": change.organization_id,
+        "contact_id": change.contact_id,
+        "collaboration_id": change.collaboration_id,
+    }
+    later = Change.objects.filter(**owner, pk__gte=change.pk).order_by("-pk")
+    values: dict[str, Any] = {}
+    for each in later:
+        for item in each.fields:
+            if "raw" in item:
+                values[item["field"]] = item["raw"]
+    model = type(record)
+    for name, value in list(values.items()):
+        field = model._meta.get_field(name)
+        if name == "unit":
+            values[name] = Unit.objects.filter(pk=value).first() if value else None
+        elif isinstance(field, models.DateField) and value:
+            values[name] = dt.date.fromisoformat(value)
+    if isinstance(record, Organization):
+        return update_actor(user, record, values)
+    if isinstance(record, Contact):
+        return save_contact(user, record, values)
+    return update_collaboration(user, record, values)  # type: ignore[arg-type]
 
 
 def _stamp(record: Organization | Contact, user: Any, old_email: str) -> None:

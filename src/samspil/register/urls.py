@@ -30,6 +30,11 @@ urlpatterns = [
         views.contact_forget,
         name="register_contact_forget",
     ),
+    path(
+        "register/aendring/<int:change_id>/gendan/",
+        views.change_restore,
+        name="register_change_restore",
+    ),
     path("register/mine/", views.mine, name="register_mine"),
     path("register/tilmeld/", views.signup, name="register_signup"),
     path("register/bekraeft/<str:token>/", views.confirm, name="register_confirm"),

@@ -24,6 +24,7 @@ from samspil.fieldwork.models import Municipality
 from samspil.register import access, actions, forms, freshness, overview
 from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (
+    Change,
     Collaboration,
     Contact,
     Membership,
@@ -129,6 +130,7 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
             "can_edit": can_edit,
             "unconfirmed": freshness.is_unconfirmed(actor.verified_at),
             "changes": changes(actor) if can_edit or access.is_researcher(request.user) else [],
+            "can_restore": can_edit,
         },
     )
 
@@ -146,8 +148,31 @@ def changes(record: Any) -> list[dict[str, Any]]:
             except Exception:  # a field since removed
                 label = item["field"]
             fields.append({"label": label, **item})
-        rows.append({"at": change.at, "user": change.user, "fields": fields})
+        restorable = any("raw" in item for item in change.fields)
+        rows.append(
+            {
+                "id": change.pk,
+                "at": change.at,
+                "user": change.user,
+                "fields": fields,
+                "restorable": restorable,
+            }
+        )
     return rows
+
+
+@login_required
+@require_POST
+def change_restore(request: HttpRequest, change_id: int) -> HttpResponse:
+    """Put a record back as it was before one of its changes (its own people only)."""
+    change = get_object_or_404(Change, pk=change_id)
+    actions.restore(request.user, change)
+    messages.success(request, _("The earlier version is restored."))
+    if change.organization is not None:
+        return redirect("register_actor", actor_id=change.organization.uuid)
+    if change.contact is not None:
+        return redirect("register_contact_edit", contact_id=change.contact.uuid)
+    return redirect("register_collaboration", collab_id=change.collaboration.uuid)  # type: ignore[union-attr]
 
 
 # -- accounts -----------------------------------------------------------------------------
@@ -380,6 +405,7 @@ def _contact_form(
             "consent": consent,
             "municipality": municipality,
             "changes": changes(contact) if contact.pk else [],
+            "can_restore": True,  # the page is for those who may edit the contact
         },
     )
 
@@ -513,6 +539,7 @@ def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
             "changes": changes(collaboration)
             if can_edit or access.is_researcher(request.user)
             else [],
+            "can_restore": can_edit,
         },
     )
 
