@@ -86,8 +86,11 @@ def test_unconfirmed_records_are_marked_at_12_months_hidden_at_24_and_restored_b
 
 
 def test_the_hsds_export_carries_confirmation_dates_marks_and_leaves_out_stale_records(
-    tmp_path, club, odense_club
+    tmp_path, club, odense_club, contacts
 ):
+    Contact.objects.filter(pk=contacts[2].pk).update(
+        verified_at=timezone.now() - dt.timedelta(days=400)
+    )
     from tests.register.test_import_export import _hsds_fields
 
     Service.objects.create(organization=club, name="Lektiecafé")
@@ -114,7 +117,7 @@ def test_the_hsds_export_carries_confirmation_dates_marks_and_leaves_out_stale_r
     assert {"Boldklubben Øst", "Odense Roklub"} <= names and "Gamle Forening" not in names
     attributes = list(csv.DictReader((out / "attributes.csv").open(encoding="utf-8")))
     marked = {a["link_id"] for a in attributes if a["link_type"] == "verification"}
-    assert marked == {str(odense_club.uuid)}
+    assert marked == {str(odense_club.uuid), str(contacts[2].uuid)}
     terms = {
         t["code"]: t for t in csv.DictReader((out / "taxonomy_terms.csv").open(encoding="utf-8"))
     }
@@ -164,3 +167,8 @@ def test_respondents_confirmed_within_takes_only_fresh_records(tmp_path, capsys,
     assert "peter@example.org" in emails
     assert main([*args, "--confirmed-within", "0"]) == 2
     assert "--confirmed-within 0" in capsys.readouterr().err
+    # An address the mail server refused for good is not on the next list.
+    Contact.objects.filter(email="karen@example.org").update(unreachable_at=timezone.now())
+    assert main(args) == 0
+    emails = {r["email"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert emails == {"peter@example.org", "frivillig@odense.example"}

@@ -176,6 +176,7 @@ def _hsds_contacts() -> Iterator[dict[str, Any]]:
             "department": department,
             "email": person["email"],
             "_phone": person["phone"],
+            "_unconfirmed": freshness.is_unconfirmed(contact.verified_at),
         }
 
 
@@ -323,6 +324,9 @@ def export_hsds(out: Path) -> dict[str, int]:
         marked = actors.filter(verified_at__lt=freshness.mark_before())
         for uid in marked.values_list("uuid", flat=True).iterator(chunk_size=2000):
             yield _attribute("organization", uid, "verification", UNCONFIRMED)
+        for contact in contacts:
+            if contact["_unconfirmed"]:
+                yield _attribute("contact", contact["id"], "verification", UNCONFIRMED)
         for service in services:  # a service's areas of work
             for code in service["_areas"]:
                 yield _attribute("service", service["id"], "areas", code)

@@ -68,15 +68,17 @@ def respondent_rows(
 ) -> list[dict[str, str]]:
     """A respondent list for ``samspil study create --respondents``: municipal contact
     points (a survey of managers) or the actors' contacts (an association survey). Only
-    contacts with an e-mail address; the register keeps personal data for this use, so
-    the file is internal (not open data). ``confirmed_within``: only records confirmed
+    contacts with an e-mail address not known to be unreachable; the register keeps
+    personal data for this use, so the file is internal (not open data). ``confirmed_within``: only records confirmed
     within that many months (an actor by its own date)."""
     from samspil.register import freshness
 
     codes = {m.pk for m in municipalities} if municipalities else None
     rows: list[dict[str, str]] = []
     if kind == "contact-points":
-        contacts = Contact.objects.filter(municipality__isnull=False).exclude(email="")
+        contacts = Contact.objects.filter(
+            municipality__isnull=False, unreachable_at__isnull=True
+        ).exclude(email="")
         if codes:
             contacts = contacts.filter(municipality_id__in=codes)
         if confirmed_within is not None:
@@ -106,8 +108,11 @@ def respondent_rows(
         .prefetch_related("contacts")
         .order_by("municipality__name", "name")
     ):
-        contact = next((c for c in a.contacts.all() if c.email), None)  # type: ignore[attr-defined]
-        email = contact.email if contact else a.email
+        contact = next(
+            (c for c in a.contacts.all() if c.email and c.unreachable_at is None),  # type: ignore[attr-defined]
+            None,
+        )
+        email = contact.email if contact else ("" if a.unreachable_at else a.email)
         if not email:
             continue
         rows.append(
