@@ -69,8 +69,9 @@ def respondent_rows(
     """A respondent list for ``samspil study create --respondents``: municipal contact
     points (a survey of managers) or the actors' contacts (an association survey). Only
     contacts with an e-mail address not known to be unreachable; the register keeps
-    personal data for this use, so the file is internal (not open data). ``confirmed_within``: only records confirmed
-    within that many months (an actor by its own date)."""
+    personal data for this use, so the file is internal (not open data).
+    ``confirmed_within``: only records confirmed within that many months (an actor by its
+    own date)."""
     from samspil.register import freshness
 
     codes = {m.pk for m in municipalities} if municipalities else None
