@@ -85,6 +85,7 @@ def test_a_permanent_smtp_failure_marks_the_address_not_reachable(
     assert Contact.objects.get(email="karen@example.org").unreachable_at is None
     failed = ConfirmationDelivery.objects.get(contact=private)
     assert failed.status == ConfirmationDelivery.Status.FAILED and "550" in failed.error
+    assert "peter@example.org" not in failed.error  # the error keeps no address
     assert main(["register", "confirmations", "--kommune", "Aarhus"]) == 0
     out = capsys.readouterr().out
     assert "1 sent, 1 failed, 0 waiting, 0 confirmed" in out

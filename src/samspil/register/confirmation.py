@@ -320,7 +320,11 @@ def deliver(message: EmailMessage, connection: BaseEmailBackend) -> tuple[bool, 
     try:
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:500], permanent(exc)
+        # The server's answer names the address: kept without it (erasure leaves none).
+        error = re.sub(
+            re.escape(message.to[0]), "[address]", f"{type(exc).__name__}: {exc}", flags=re.I
+        )
+        return False, error[:500], permanent(exc)
     return True, "", False
 
 
