@@ -42,7 +42,8 @@ def test_a_new_record_is_confirmed_when_it_is_made_and_when_its_people_save_it(c
     with time_machine.travel(months_later(5), tick=False):
         actions.update_actor(rep, club, {"name": "Boldklubben Øst af 1921"})
         club.refresh_from_db()
-        assert club.verified_at == timezone.now() and club.verified_by == "formand"
+        assert club.verified_at == timezone.now() and club.verified_by == "redigering"
+        assert club.verified_user == rep  # a key, not a copy of the name or address
         service.refresh_from_db()
         assert service.verified_at == club.verified_at  # an actor's services with it
 

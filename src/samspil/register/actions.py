@@ -105,7 +105,9 @@ def update_actor(user: Any, actor: Organization, values: Mapping[str, Any]) -> O
     actor.save()
     _record_change(user, before, actor, ACTOR_FIELDS, organization=actor)
     Service.objects.filter(organization=actor).update(
-        verified_at=actor.verified_at, verified_by=actor.verified_by
+        verified_at=actor.verified_at,
+        verified_by=actor.verified_by,
+        verified_user=actor.verified_user,
     )
     return actor
 
@@ -220,7 +222,8 @@ def _stamp(record: Organization | Contact, user: Any, old_email: str) -> None:
     """Saved by someone with the right to edit it: the record is confirmed (freshness), and
     a changed e-mail address is reachable until the mail server says otherwise."""
     record.verified_at = timezone.now()
-    record.verified_by = freshness.user_label(user)
+    record.verified_by = freshness.EDITED
+    record.verified_user = user if getattr(user, "pk", None) else None
     if record.email != old_email:
         record.unreachable_at = None
 

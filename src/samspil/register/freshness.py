@@ -58,13 +58,21 @@ def confirmed_within(queryset: QuerySet[Any], months: int) -> QuerySet[Any]:
     return queryset.filter(verified_at__gte=months_before(timezone.now(), months))
 
 
-def confirm(record: Any, by: str) -> None:
-    """Stamp ``record`` (an Organization, Contact or Service) as confirmed now by ``by``;
-    an actor's services are confirmed with it, and a confirmed address is reachable."""
+EDITED = "redigering"  # verified_by of a record confirmed by saving it
+
+
+def confirm(record: Any, by: str, user: Any = None) -> None:
+    """Stamp ``record`` (an Organization, Contact or Service) as confirmed now, ``by`` how
+    (and by which ``user``); an actor's services are confirmed with it, and a confirmed
+    address is reachable."""
     from samspil.register.models import Organization, Service
 
     now = timezone.now()
-    values: dict[str, Any] = {"verified_at": now, "verified_by": by[:200]}
+    values: dict[str, Any] = {
+        "verified_at": now,
+        "verified_by": by[:200],
+        "verified_user": user if getattr(user, "pk", None) else None,
+    }
     model = type(record)
     reachable = {} if model is Service else {"unreachable_at": None}
     model.objects.filter(pk=record.pk).update(**values, **reachable)
@@ -72,11 +80,6 @@ def confirm(record: Any, by: str) -> None:
         Service.objects.filter(organization=record).update(**values)
     for name, value in {**values, **reachable}.items():
         setattr(record, name, value)
-
-
-def user_label(user: Any) -> str:
-    """Who confirmed, as ``verified_by`` keeps it: the user's name."""
-    return str(getattr(user, "username", "") or user)
 
 
 @dataclass

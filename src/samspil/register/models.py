@@ -54,8 +54,9 @@ def validate_cvr(value: str) -> None:
 
 
 class Verified(models.Model):
-    """When the record was last confirmed as right (``verified_at``) and by whom
-    (``verified_by``: a user name, or the confirmation e-mail's link). A record is confirmed
+    """When the record was last confirmed as right (``verified_at``), how (``verified_by``:
+    "redigering" when saved by someone with the right to edit it, whose account is
+    ``verified_user``, or the confirmation e-mail's link). A record is confirmed
     when it is created (the database default serves the importer), when someone with the
     right to edit it saves it, and when the confirmation e-mail's link is used
     (docs/register.md, "Freshness")."""
@@ -65,6 +66,16 @@ class Verified(models.Model):
     )
     verified_by = models.CharField(
         _("confirmed by"), max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    # The user who confirmed by saving (none for the e-mail's link or before 0006): a key,
+    # not a copy of their name or address, so a deleted account leaves nothing behind.
+    verified_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     class Meta:

@@ -352,5 +352,20 @@ class Migration(migrations.Migration):
                 "ordering": ["-at", "-pk"],
             },
         ),
+        migrations.AddField(
+            model_name='contact',
+            name='verified_user',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='organization',
+            name='verified_user',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='service',
+            name='verified_user',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
