@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.web.conftest import _clear_cache  # noqa: F401
+from tests.web.conftest import (  # noqa: F401
+    _clear_cache,
+    mail_text,
+    researcher,
+    send_round,
+    smtp_server,
+    study,
+)
 
 PASSWORD = "hemmelig-register-1"
 

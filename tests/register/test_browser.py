@@ -161,3 +161,41 @@ def test_staff_and_association_record_a_collaboration_and_both_approve_its_value
     for page in (employee, association):
         page.wait_for_load_state("networkidle")
         page.context.close()
+
+
+def test_an_unconfirmed_actor_is_marked_and_one_click_on_the_e_mails_link_confirms_it(
+    browser, live_server, club, axe
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samspil.register import confirmation, freshness
+    from samspil.register.models import ConfirmationDelivery, ConfirmationRound, Organization
+
+    Organization.objects.filter(pk=club.pk).update(
+        verified_at=timezone.now() - dt.timedelta(days=400)
+    )
+    mail_round = ConfirmationRound.objects.create(municipality=club.municipality, year=2026)
+    delivery = ConfirmationDelivery.objects.create(mail_round=mail_round, organization=club)
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    page.goto(f"{live_server.url}/register/aktoer/{club.uuid}/")
+    expect(page.locator("main")).to_contain_text("Ikke bekræftet")
+    axe(page)
+    _no_sideways_scroll(page)
+    page.goto(f"{live_server.url}/register/stadig-rigtigt/{confirmation.token(delivery)}/")
+    expect(page.get_by_role("heading", name="Bekræft oplysningerne")).to_be_visible()
+    axe(page)
+    _no_sideways_scroll(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ja, oplysningerne er rigtige").click()
+    expect(page.get_by_role("heading", name="Tak")).to_be_visible()
+    axe(page)
+    assert not freshness.is_unconfirmed(Organization.objects.get(pk=club.pk).verified_at)
+    page.goto(f"{live_server.url}/register/aktoer/{club.uuid}/")
+    expect(page.locator("main")).not_to_contain_text("Ikke bekræftet")
+    context.close()

@@ -101,8 +101,12 @@ def person_sight(user: Any) -> PersonSight:
 
 def can_see_actor(user: Any, actor: Organization) -> bool:
     """An actor's page: public once confirmed (a self-registration is not until its e-mailed
-    link is opened); before that only researchers see it."""
-    return actor.confirmed or is_researcher(user) or can_edit_actor(user, actor)
+    link is opened) and while confirmed within 24 months (samspil.register.freshness);
+    otherwise only researchers and its own people see it."""
+    from samspil.register.freshness import is_hidden
+
+    public = actor.confirmed and not is_hidden(actor.verified_at)
+    return public or is_researcher(user) or can_edit_actor(user, actor)
 
 
 def can_edit_municipality(user: Any, municipality: Municipality | int | None) -> bool:

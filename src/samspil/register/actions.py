@@ -15,15 +15,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from samspil.fieldwork.models import Municipality, Unit
-from samspil.register import access
+from samspil.register import access, freshness
 from samspil.register.access import require
 from samspil.register.models import (
     Assessment,
+    Change,
     Collaboration,
     Contact,
     History,
@@ -31,6 +33,7 @@ from samspil.register.models import (
     Membership,
     Organization,
     Party,
+    Service,
     ValueReport,
 )
 from samspil.register.taxonomy import taxonomy
@@ -94,10 +97,135 @@ def _assign(obj: Any, fields: Iterable[str], values: Mapping[str, Any]) -> None:
 
 def update_actor(user: Any, actor: Organization, values: Mapping[str, Any]) -> Organization:
     require(access.can_edit_actor(user, actor))
+    old_email = actor.email
+    before = _values(actor, ACTOR_FIELDS)
     _assign(actor, ACTOR_FIELDS, values)
     actor.full_clean()
+    _stamp(actor, user, old_email)
     actor.save()
+    _record_change(user, before, actor, ACTOR_FIELDS, organization=actor)
+    Service.objects.filter(organization=actor).update(
+        verified_at=actor.verified_at,
+        verified_by=actor.verified_by,
+        verified_user=actor.verified_user,
+    )
     return actor
+
+
+PERSONAL_FIELDS = ("name", "email", "phone")  # a contact's: recorded as changed, no values
+
+
+def _values(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The fields as the history shows them: text (choices by their Danish label, lists
+    joined, yes/no, a unit by its name), in the interface's language (Danish)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _texts(obj, fields)
+
+
+RAW = "raw:"  # _values' keys of the stored values (beside the shown texts)
+
+
+def _raw(value: Any) -> Any:
+    """A field's value as JSON: a unit by its key, a date as ISO text."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _texts(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        shown[f"{RAW}{name}"] = _raw(value)
+        display = getattr(obj, f"get_{name}_display", None)
+        if display is not None and value not in (None, ""):
+            value = display()
+        if isinstance(value, bool):
+            text = str(_("Yes") if value else _("No"))
+        elif isinstance(value, list):
+            text = ", ".join(
+                taxonomy().label("areas", v) if name == "areas" else str(v) for v in value
+            )
+        elif value is None:
+            text = ""
+        else:
+            text = str(value)
+        shown[name] = text
+    return shown
+
+
+def _record_change(
+    user: Any, before: Mapping[str, Any], obj: Any, fields: Iterable[str], **owner: Any
+) -> None:
+    """A :class:`Change` row with the fields that differ (none: no row)."""
+    after = _values(obj, fields)
+    personal = isinstance(obj, Contact)
+    changed = []
+    for name in fields:
+        if before[name] == after[name]:
+            continue
+        if personal and name in PERSONAL_FIELDS:
+            changed.append({"field": name, "old": "", "new": "", "personal": True})
+        else:
+            changed.append(
+                {
+                    "field": name,
+                    "old": before[name],
+                    "new": after[name],
+                    "raw": before[f"{RAW}{name}"],  # the stored value before, to restore
+                }
+            )
+    if changed:
+        Change.objects.create(
+            user=user if getattr(user, "pk", None) else None, fields=changed, **owner
+        )
+
+
+def restore(user: Any, change: Change) -> Any:
+    """Put the record back as it was before ``change``: every field changed by it or later
+    gets its value from before (a new change in the history; a contact's name, e-mail and
+    phone are not kept and stay as they are). The record's own people only."""
+    record: Any = change.organization or change.contact or change.collaboration
+    owner: dict[str, Any] = {
+        "organization_id": change.organization_id,
+        "contact_id": change.contact_id,
+        "collaboration_id": change.collaboration_id,
+    }
+    later = Change.objects.filter(**owner, pk__gte=change.pk).order_by("-pk")
+    values: dict[str, Any] = {}
+    for each in later:
+        for item in each.fields:
+            if "raw" in item:
+                values[item["field"]] = item["raw"]
+    model = type(record)
+    for name, value in list(values.items()):
+        field = model._meta.get_field(name)
+        if name == "unit":
+            values[name] = Unit.objects.filter(pk=value).first() if value else None
+        elif isinstance(field, models.DateField) and value:
+            values[name] = dt.date.fromisoformat(value)
+    if isinstance(record, Organization):
+        return update_actor(user, record, values)
+    if isinstance(record, Contact):
+        return save_contact(user, record, values)
+    return update_collaboration(user, record, values)  # type: ignore[arg-type]
+
+
+def _stamp(record: Organization | Contact, user: Any, old_email: str) -> None:
+    """Saved by someone with the right to edit it: the record is confirmed (freshness), and
+    a changed e-mail address is reachable until the mail server says otherwise."""
+    record.verified_at = timezone.now()
+    record.verified_by = freshness.EDITED
+    record.verified_user = user if getattr(user, "pk", None) else None
+    if record.email != old_email:
+        record.unreachable_at = None
 
 
 def save_contact(user: Any, contact: Contact, values: Mapping[str, Any]) -> Contact:
@@ -108,9 +236,15 @@ def save_contact(user: Any, contact: Contact, values: Mapping[str, Any]) -> Cont
         require(
             contact.municipality_id is not None and unit.municipality_id == contact.municipality_id
         )
+    old_email = contact.email
+    new = contact.pk is None
+    before = _values(contact, CONTACT_FIELDS)
     _assign(contact, CONTACT_FIELDS, values)
     contact.full_clean()
+    _stamp(contact, user, old_email)
     contact.save()
+    if not new:
+        _record_change(user, before, contact, CONTACT_FIELDS, contact=contact)
     return contact
 
 
@@ -200,9 +334,11 @@ def update_collaboration(
     user: Any, collaboration: Collaboration, values: Mapping[str, Any]
 ) -> Collaboration:
     require(access.can_edit_collaboration(user, collaboration))
+    before = _values(collaboration, COLLABORATION_FIELDS)
     _assign(collaboration, COLLABORATION_FIELDS, values)
     collaboration.full_clean()
     collaboration.save()
+    _record_change(user, before, collaboration, COLLABORATION_FIELDS, collaboration=collaboration)
     return collaboration
 
 

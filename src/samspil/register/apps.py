@@ -6,3 +6,14 @@ class RegisterConfig(AppConfig):
     label = "register"
     verbose_name = "Register"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The yearly confirmation rounds start on their day, and rounds interrupted by a
+        # stopped worker are resumed, by every running worker once a minute (freshness).
+        from samspil.fieldwork.worker import housekeeping
+        from samspil.register import confirmation
+
+        housekeeping(confirmation.queue_due_rounds)
+        housekeeping(confirmation.recover)
+        # A study's invitations refused for good mark the register's addresses.
+        housekeeping(confirmation.feed_study_bounces)

@@ -111,9 +111,16 @@ def cmd_respondents(args: argparse.Namespace) -> int:
 
     from samspil.register.tables import RESPONDENT_COLUMNS, respondent_rows
 
-    rows = respondent_rows(args.kind, _municipalities(args.kommune))
+    if args.confirmed_within is not None and args.confirmed_within < 1:
+        raise BadInput(
+            f"--confirmed-within {args.confirmed_within}: give a number of months (1 or more)"
+        )
+    rows = respondent_rows(args.kind, _municipalities(args.kommune), args.confirmed_within)
     if not rows:
-        raise BadInput("no contacts with an e-mail address match")
+        within = (
+            f" confirmed within {args.confirmed_within} months" if args.confirmed_within else ""
+        )
+        raise BadInput(f"no contacts with an e-mail address{within} match")
     with open(args.out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=RESPONDENT_COLUMNS)
         writer.writeheader()
@@ -125,6 +132,79 @@ def cmd_respondents(args: argparse.Namespace) -> int:
         identifiers=True,
     )
     say(f"{len(rows)} respondents written to {args.out} (samspil study create --respondents)")
+    return 0
+
+
+def cmd_freshness(args: argparse.Namespace) -> int:
+    from samspil.register.freshness import MARK_MONTHS, shares
+
+    rows = shares(_municipalities(args.kommune))
+    if not rows:
+        raise BadInput("the register has no actors or contact points")
+    say(f"{'kommune':<20} {'records':>8} {'confirmed':>10} {'share':>7}")
+    say(f"(confirmed: within {MARK_MONTHS} months)")
+    total = confirmed = 0
+    for row in rows:
+        total += row.records
+        confirmed += row.confirmed
+        say(f"{row.municipality:<20} {row.records:>8} {row.confirmed:>10} {row.share:>7.0%}")
+    if len(rows) > 1:
+        share = confirmed / total if total else 0.0
+        say(f"{'all':<20} {total:>8} {confirmed:>10} {share:>7.0%}")
+    return 0
+
+
+def cmd_confirmations(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from samspil.register import confirmation
+    from samspil.register.models import ConfirmationRound, ConfirmationSchedule
+
+    municipalities = _municipalities(args.kommune)
+    if (args.day or args.send) and not municipalities:
+        raise BadInput("--day and --send need --kommune")
+    if args.day:
+        try:
+            day = dt.datetime.strptime(f"2000-{args.day}", "%Y-%m-%d").date()
+        except ValueError:
+            raise BadInput(
+                f"--day {args.day}: give the month and day as MM-DD, e.g. 03-01"
+            ) from None
+        for municipality in municipalities:
+            ConfirmationSchedule.objects.update_or_create(
+                municipality=municipality, defaults={"month": day.month, "day": day.day}
+            )
+            say(f"{municipality.name}: confirmation e-mails every year on {day:%d.%m.}")
+    if args.send:
+        for municipality in municipalities:
+            mail_round, created = confirmation.schedule_round(municipality)
+            state = "queued" if created else "already started this year"
+            say(f"{municipality.name}: the confirmation round of {mail_round.year} {state}")
+    rounds = ConfirmationRound.objects.select_related("municipality").order_by(
+        "municipality__name", "-year"
+    )
+    if municipalities:
+        rounds = rounds.filter(municipality__in=municipalities)
+    for mail_round in rounds:
+        counts = confirmation.round_counts(mail_round)
+        say(
+            f"{mail_round.municipality.name} {mail_round.year}: {mail_round.status}, "
+            f"{counts.get('sent', 0)} sent, {counts.get('failed', 0) + counts.get('unknown', 0)} "
+            f"failed, {counts.get('pending', 0) + counts.get('sending', 0)} waiting, "
+            f"{counts['confirmed']} confirmed"
+        )
+    return 0
+
+
+def cmd_cvr(args: argparse.Namespace) -> int:
+    from samspil.register.cvr_update import update_from_cvr
+
+    outcome = update_from_cvr(Path(args.file))
+    for line in outcome.changes:
+        say(line)
+    for line in outcome.unmatched:
+        say(line, file=sys.stderr)
+    say(f"{outcome.actors} actors changed from {args.file}")
     return 0
 
 
@@ -169,4 +249,26 @@ def register(subparsers: Any) -> None:
         help="limit to a municipality (repeatable; default: every municipality)",
     )
     p.add_argument("--out", required=True, help="CSV for samspil study create --respondents")
+    p.add_argument(
+        "--confirmed-within",
+        type=int,
+        metavar="MONTHS",
+        help="only records confirmed within this many months (e.g. 12)",
+    )
     p.set_defaults(func=_handler(cmd_respondents))
+
+    p = sub.add_parser("freshness", help="per municipality: the share confirmed within 12 months")
+    p.add_argument("--kommune", action="append", help="one municipality (name or code; repeatable)")
+    p.set_defaults(func=_handler(cmd_freshness))
+
+    p = sub.add_parser("cvr", help="update actors' names, addresses and status from a CVR export")
+    p.add_argument("file", help="CSV/XLSX: cvr,name,address,postcode,city,status")
+    p.set_defaults(func=_handler(cmd_cvr))
+
+    p = sub.add_parser(
+        "confirmations", help="the yearly e-mails asking actors and contact points to confirm"
+    )
+    p.add_argument("--kommune", action="append", help="a municipality (name or code; repeatable)")
+    p.add_argument("--day", help="the day of the year to send them, MM-DD (e.g. 03-01)")
+    p.add_argument("--send", action="store_true", help="send this year's round now")
+    p.set_defaults(func=_handler(cmd_confirmations))

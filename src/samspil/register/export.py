@@ -15,6 +15,12 @@ Personal data leave the register only when public: a contact who names a person 
 their recorded consent is exported with function, topic and unit but no name, e-mail or
 phone. A self-registered actor is left out until its e-mailed link is opened. Value
 reports and assessments are not open data and are not exported.
+
+Freshness (samspil.register.freshness): records unconfirmed for 24 months are left out;
+those unconfirmed for 12 months are marked "ikke bekræftet": in HSDS by the attribute of
+the term ``ikke_bekraeftet`` (taxonomy ``verification``), in the CSV files by the
+``verified_at`` and ``status`` columns of freshness.csv. HSDS services carry their
+confirmation date as ``assured_date`` (``assurer_email`` stays empty: it would name a person).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from samspil.fieldwork.models import Municipality
+from samspil.register import freshness
 from samspil.register.models import (
     Collaboration,
     Contact,
@@ -40,6 +47,7 @@ from samspil.register.models import (
 from samspil.register.taxonomy import taxonomy
 
 FORMATS = ("hsds", "popolo", "csv")
+UNCONFIRMED = "ikke_bekraeftet"  # the HSDS taxonomy term of a record marked unconfirmed
 NAMESPACE = uuid.UUID("6c1f0b7e-5d0b-4d43-9d52-6a6e2f3c9a11")  # samspil's own ids
 
 HSDS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -114,11 +122,14 @@ def public_contact(contact: Contact) -> dict[str, str]:
 
 def _actors() -> QuerySet[Organization]:
     """The actors in open data: a self-registration only once confirmed, as on the pages."""
-    return Organization.objects.filter(confirmed=True)
+    return freshness.public(Organization.objects.filter(confirmed=True))
 
 
 def _contacts() -> Iterator[Contact]:
-    contacts = Contact.objects.exclude(organization__confirmed=False)
+    contacts = freshness.public(Contact.objects.exclude(organization__confirmed=False))
+    contacts = contacts.exclude(
+        organization__isnull=False, organization__verified_at__lt=freshness.hide_before()
+    )
     return contacts.select_related("municipality", "unit").order_by("pk").iterator()
 
 
@@ -171,12 +182,15 @@ def _hsds_contacts() -> Iterator[dict[str, Any]]:
             "department": department,
             "email": person["email"],
             "_phone": person["phone"],
+            "_unconfirmed": freshness.is_unconfirmed(contact.verified_at),
         }
 
 
 def _hsds_services() -> Iterator[dict[str, Any]]:
     """What actors offer (HSDS service; ``_areas`` become attributes)."""
-    services = Service.objects.filter(organization__confirmed=True)
+    services = freshness.public(
+        Service.objects.filter(organization__confirmed=True), "organization__"
+    )
     services = services.select_related("organization").order_by("pk")
     for service in services.iterator(chunk_size=2000):
         yield {
@@ -185,6 +199,7 @@ def _hsds_services() -> Iterator[dict[str, Any]]:
             "name": service.name,
             "description": service.description,
             "status": service.status,
+            "assured_date": service.verified_at.date().isoformat() if service.verified_at else "",
             "_areas": service.areas,
         }
 
@@ -292,6 +307,16 @@ def export_hsds(out: Path) -> dict[str, int]:
         for kind in ("actor_types", "areas")
         for t in taxonomy().terms(kind)
     ]
+    terms.append(
+        {
+            "id": _id("term", "verification", UNCONFIRMED),
+            "code": UNCONFIRMED,
+            "name": "ikke bekræftet",
+            "description": "Ikke bekræftet af aktøren eller kommunen i over 12 måneder",
+            "taxonomy": "verification",
+            "language": "da",
+        }
+    )
     counts["taxonomy_terms.csv"] = _write_csv(
         out / "taxonomy_terms.csv", HSDS_COLUMNS["taxonomy_terms.csv"], terms
     )
@@ -302,6 +327,12 @@ def export_hsds(out: Path) -> dict[str, int]:
         ):
             for kind, code in [("actor_types", actor_type)] + [("areas", a) for a in areas]:
                 yield _attribute("organization", uid, kind, code)
+        marked = actors.filter(verified_at__lt=freshness.mark_before())
+        for uid in marked.values_list("uuid", flat=True).iterator(chunk_size=2000):
+            yield _attribute("organization", uid, "verification", UNCONFIRMED)
+        for contact in contacts:
+            if contact["_unconfirmed"]:
+                yield _attribute("contact", contact["id"], "verification", UNCONFIRMED)
         for service in services:  # a service's areas of work
             for code in service["_areas"]:
                 yield _attribute("service", service["id"], "areas", code)
@@ -412,6 +443,35 @@ def _membership(m: Membership, collab: Collaboration, member_id: str) -> dict[st
 # -- flat CSV -----------------------------------------------------------------------------
 
 
+def _freshness_rows() -> Iterator[dict[str, Any]]:
+    """Each exported actor and contact point with its confirmation date and state."""
+    cut = freshness.mark_before()
+
+    def state(at: Any) -> str:
+        return "bekræftet" if at is not None and at >= cut else "ikke bekræftet"
+
+    for a in _actors().select_related("municipality").order_by("pk").iterator(chunk_size=2000):
+        yield {
+            "kind": "aktør",
+            "id": str(a.uuid),
+            "name": a.name,
+            "kommune": a.municipality.code,
+            "verified_at": a.verified_at.isoformat() if a.verified_at else "",
+            "status": state(a.verified_at),
+        }
+    for c in _contacts():
+        if c.municipality_id is None:
+            continue
+        yield {
+            "kind": "kontaktpunkt",
+            "id": str(c.uuid),
+            "name": c.title or c.topic,
+            "kommune": c.municipality.code,  # type: ignore[union-attr]
+            "verified_at": c.verified_at.isoformat() if c.verified_at else "",
+            "status": state(c.verified_at),
+        }
+
+
 def export_csv(out: Path) -> dict[str, int]:
     from samspil.register.importer import COLUMNS
 
@@ -456,6 +516,11 @@ def export_csv(out: Path) -> dict[str, int]:
         out / "contact_points.csv",
         ("id", "kommune", "unit", "topic", "areas", "title", "name", "email", "phone"),
         contact_rows(),
+    )
+    counts["freshness.csv"] = _write_csv(
+        out / "freshness.csv",
+        ("kind", "id", "name", "kommune", "verified_at", "status"),
+        _freshness_rows(),
     )
     collab_columns = (
         "id", "title", "form", "initiative", "organisation", "character", "fixed_meetings",

@@ -16,19 +16,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from samspil.register import access
+from samspil.register import access, freshness
 from samspil.register.models import Contact
 from samspil.register.taxonomy import taxonomy
 
 CONTACT_VALUES = (
     "uuid", "title", "topic", "areas", "unit__name", "name", "email", "phone", "personal",
-    "consent_at", "organization_id", "municipality_id",
+    "consent_at", "organization_id", "municipality_id", "verified_at",
 )  # fmt: skip
-ACTOR_VALUES = ("uuid", "name", "actor_type", "areas", "municipality__name")
+ACTOR_VALUES = ("uuid", "name", "actor_type", "areas", "municipality__name", "verified_at")
 
 
 def contact_items(
@@ -45,6 +46,7 @@ def contact_items(
     hidden = _("The person's details are shown only with their consent.")
     word = {"municipality": _("Municipality"), "edit": _("Edit")}
     items = []
+    now = timezone.now()
     sight: access.PersonSight | None = None
     for c in contacts.values(*fields):
         shown = Contact.public_person(c["personal"], c["consent_at"])
@@ -55,6 +57,8 @@ def contact_items(
         html = [f"<strong>{heading}</strong>"]
         if c["title"] and c["topic"]:
             html.append(f": {escape(c['topic'])}")
+        if freshness.is_unconfirmed(c["verified_at"], now):
+            html.append(unconfirmed_mark())
         if c["unit__name"]:
             html.append(f"<br>{escape(c['unit__name'])}")
         if c.get("municipality__name"):
@@ -88,6 +92,12 @@ def _person(contact: Mapping[str, Any]) -> str:
     return "".join(html)
 
 
+def unconfirmed_mark() -> str:
+    """The "ikke bekræftet" mark of a record unconfirmed for 12 months (freshness)."""
+    title = escape(_("Not confirmed by the actor or the municipality for over 12 months."))
+    return f' <span class="unconfirmed" title="{title}">({escape(_("not confirmed"))})</span>'
+
+
 def actor_items(actors: Iterable[Mapping[str, Any]]) -> list[SafeString]:
     """One <li> per civil actor (values of ``ACTOR_VALUES``): its page, municipality, type
     and areas."""
@@ -95,6 +105,7 @@ def actor_items(actors: Iterable[Mapping[str, Any]]) -> list[SafeString]:
     placeholder = "00000000-0000-0000-0000-000000000000"
     url = reverse("register_actor", args=[placeholder])  # once, not once per actor
     items = []
+    now = timezone.now()
     for a in actors:
         areas = ", ".join(tax.label("areas", code) for code in a["areas"])
         kind = ": ".join(p for p in (tax.label("actor_types", a["actor_type"]), areas) if p)
@@ -103,6 +114,7 @@ def actor_items(actors: Iterable[Mapping[str, Any]]) -> list[SafeString]:
         items.append(
             mark_safe(
                 f'<li><a href="{href}">{escape(a["name"])}</a>, {where}'
+                f"{unconfirmed_mark() if freshness.is_unconfirmed(a['verified_at'], now) else ''}"
                 f'<br><span class="help">{escape(kind)}</span></li>'
             )
         )

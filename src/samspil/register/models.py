@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.fieldwork.models import Municipality, Unit
@@ -51,6 +53,47 @@ def validate_cvr(value: str) -> None:
         raise ValidationError(str(exc)) from None
 
 
+class Verified(models.Model):
+    """When the record was last confirmed as right (``verified_at``), how (``verified_by``:
+    "redigering" when saved by someone with the right to edit it, whose account is
+    ``verified_user``, or the confirmation e-mail's link). A record is confirmed
+    when it is created (the database default serves the importer), when someone with the
+    right to edit it saves it, and when the confirmation e-mail's link is used
+    (docs/register.md, "Freshness")."""
+
+    verified_at = models.DateTimeField(
+        _("confirmed on"), null=True, default=timezone.now, db_default=Now(), editable=False
+    )
+    verified_by = models.CharField(
+        _("confirmed by"), max_length=200, blank=True, default="", db_default="", editable=False
+    )
+    # The user who confirmed by saving (none for the e-mail's link or before 0006): a key,
+    # not a copy of their name or address, so a deleted account leaves nothing behind.
+    verified_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Reachable(models.Model):
+    """An e-mail address the mail server refused for good (SMTP 5xx): set by the
+    confirmation round, cleared when the address changes or the record is confirmed."""
+
+    unreachable_at = models.DateTimeField(
+        _("e-mail not reachable since"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
 def _labels(kind: str, codes: list[str]) -> list[str]:
     return [taxonomy().label(kind, code) for code in codes]
 
@@ -71,7 +114,7 @@ def actor_search_text(actor: Any, municipality: str, address: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-class Organization(models.Model):
+class Organization(Verified, Reachable):
     """A civil actor (HSDS organization)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -101,6 +144,12 @@ class Organization(models.Model):
     # until then it is on no public page (search, municipality, its own page). The database
     # default serves the importer, which writes rows without Django.
     confirmed = models.BooleanField(default=True, db_default=True, editable=False)
+    # The company's status in the CVR register as last read by ``samspil register cvr``
+    # (e.g. "NORMAL", "OPHØRT"); ``ceased`` when the company has ceased.
+    cvr_status = models.CharField(
+        _("status in CVR"), max_length=60, blank=True, default="", db_default="", editable=False
+    )
+    ceased = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,7 +187,7 @@ class Organization(models.Model):
         )
 
 
-class Service(models.Model):
+class Service(Verified):
     """What an actor offers (HSDS service)."""
 
     class Status(models.TextChoices):
@@ -185,7 +234,7 @@ class Location(models.Model):
         return f"{self.address_1}, {self.postal_code} {self.city}"
 
 
-class Contact(models.Model):
+class Contact(Verified, Reachable):
     """A contact (HSDS contact): an actor's contact person, or a municipality's contact
     point for a topic (then ``municipality`` is set and ``unit`` usually too).
 
@@ -535,3 +584,129 @@ class History(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.event}"
+
+
+class ConfirmationSchedule(models.Model):
+    """The day of the year a municipality's actors and contact points are asked to confirm
+    their records (``samspil register confirmations --kommune K --day MM-DD``)."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="confirmation_schedule"
+    )
+    month = models.PositiveSmallIntegerField()
+    day = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.day:02d}-{self.month:02d}"
+
+
+class ConfirmationRound(models.Model):
+    """One yearly confirmation round of a municipality: an e-mail to each of its actors and
+    contact points, sent by the worker at most once (:mod:`samspil.register.confirmation`)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        SENDING = "sending", _("sending")
+        DONE = "done", _("done")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="confirmation_rounds"
+    )
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    base_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="register_one_confirmation_round_a_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"
+
+
+class ConfirmationDelivery(models.Model):
+    """One confirmation e-mail: to an actor or a contact point. Claimed before it is sent
+    (pending -> sending), then sent or failed; never pending again (at most once). Its link
+    confirms once (``used_at``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        UNKNOWN = "unknown", _("interrupted")
+
+    mail_round = models.ForeignKey(
+        ConfirmationRound, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    worker_id = models.CharField(max_length=100, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organization__isnull=False) & Q(contact__isnull=True))
+                | (Q(organization__isnull=True) & Q(contact__isnull=False)),
+                name="register_confirmation_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["mail_round", "organization"], name="register_confirmation_once_actor"
+            ),
+            models.UniqueConstraint(
+                fields=["mail_round", "contact"], name="register_confirmation_once_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mail_round_id}/{self.pk} {self.status}"
+
+    @property
+    def record(self) -> Organization | Contact:
+        return self.organization or self.contact  # type: ignore[return-value]
+
+
+class Change(models.Model):
+    """One saved change to a civil actor, a contact or a collaboration: who, when, and each
+    changed field with its old and new value as text (value reports keep their own
+    :class:`History`). Shown to the record's own people and researchers, never publicly.
+    A contact's name, e-mail and phone are recorded as changed without their values, so
+    that removing a person's data removes it from the history too."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    fields = models.JSONField(default=list)  # [{"field": name, "old": text, "new": text}]
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {', '.join(f['field'] for f in self.fields)}"

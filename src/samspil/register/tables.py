@@ -62,18 +62,28 @@ RESPONDENT_COLUMNS = ("navn", "email", "kommune", "enhed", "område")
 
 
 def respondent_rows(
-    kind: str, municipalities: Iterable[Municipality] | None = None
+    kind: str,
+    municipalities: Iterable[Municipality] | None = None,
+    confirmed_within: int | None = None,
 ) -> list[dict[str, str]]:
     """A respondent list for ``samspil study create --respondents``: municipal contact
     points (a survey of managers) or the actors' contacts (an association survey). Only
-    contacts with an e-mail address; the register keeps personal data for this use, so
-    the file is internal (not open data)."""
+    contacts with an e-mail address not known to be unreachable; the register keeps
+    personal data for this use, so the file is internal (not open data).
+    ``confirmed_within``: only records confirmed within that many months (an actor by its
+    own date)."""
+    from samspil.register import freshness
+
     codes = {m.pk for m in municipalities} if municipalities else None
     rows: list[dict[str, str]] = []
     if kind == "contact-points":
-        contacts = Contact.objects.filter(municipality__isnull=False).exclude(email="")
+        contacts = Contact.objects.filter(
+            municipality__isnull=False, unreachable_at__isnull=True
+        ).exclude(email="")
         if codes:
             contacts = contacts.filter(municipality_id__in=codes)
+        if confirmed_within is not None:
+            contacts = freshness.confirmed_within(contacts, confirmed_within)
         for c in contacts.select_related("municipality", "unit").order_by(
             "municipality__name", "pk"
         ):
@@ -92,13 +102,18 @@ def respondent_rows(
     actors = Organization.objects.all()
     if codes:
         actors = actors.filter(municipality_id__in=codes)
+    if confirmed_within is not None:
+        actors = freshness.confirmed_within(actors, confirmed_within)
     for a in (
         actors.select_related("municipality")
         .prefetch_related("contacts")
         .order_by("municipality__name", "name")
     ):
-        contact = next((c for c in a.contacts.all() if c.email), None)  # type: ignore[attr-defined]
-        email = contact.email if contact else a.email
+        contact = next(
+            (c for c in a.contacts.all() if c.email and c.unreachable_at is None),  # type: ignore[attr-defined]
+            None,
+        )
+        email = contact.email if contact else ("" if a.unreachable_at else a.email)
         if not email:
             continue
         rows.append(

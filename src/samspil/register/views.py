@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samspil.fieldwork.models import Municipality
-from samspil.register import access, actions, forms, overview
+from samspil.register import access, actions, forms, freshness, overview
 from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (
+    Change,
     Collaboration,
     Contact,
     Membership,
@@ -51,7 +52,11 @@ def search(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         # Only the columns the page shows, as values (not the search text, the largest).
         contacts = Contact.objects.filter(municipality__isnull=False)
-        actors = Organization.objects.filter(confirmed=True).values(*ACTOR_VALUES)
+        everyone = Organization.objects.filter(confirmed=True)
+        if not access.is_researcher(request.user):
+            # Unconfirmed for 24 months: off the public search (freshness).
+            contacts, everyone = freshness.public(contacts), freshness.public(everyone)
+        actors = everyone.values(*ACTOR_VALUES)
         if data["kommune"]:
             # The municipality's key in the same query (the planner then uses the
             # municipality + name index rather than a join on the code).
@@ -79,6 +84,9 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
     contacts = municipality.contact_points.order_by("topic", "pk")  # type: ignore[attr-defined]
     can_edit = access.can_edit_municipality(request.user, municipality)
+    actors = municipality.actors.filter(confirmed=True)  # type: ignore[attr-defined]
+    if not (can_edit or access.is_researcher(request.user)):
+        contacts, actors = freshness.public(contacts), freshness.public(actors)
     by_area: list[tuple[str, list[dict[str, Any]]]] = []
     rows = contact_items(request.user, contacts, can_edit=can_edit)
     for term in taxonomy().areas:
@@ -94,7 +102,7 @@ def municipality_page(request: HttpRequest, code: int) -> HttpResponse:
         {
             "municipality": municipality,
             "by_area": by_area,
-            "actor_count": municipality.actors.filter(confirmed=True).count(),  # type: ignore[attr-defined]
+            "actor_count": actors.count(),
             "can_edit": can_edit,
             "can_see_overview": can_edit or access.is_researcher(request.user),
         },
@@ -120,8 +128,51 @@ def actor_page(request: HttpRequest, actor_id: str) -> HttpResponse:
             "contacts": contacts,
             "collaborations": collaborations,
             "can_edit": can_edit,
+            "unconfirmed": freshness.is_unconfirmed(actor.verified_at),
+            "changes": changes(actor) if can_edit or access.is_researcher(request.user) else [],
+            "can_restore": can_edit,
         },
     )
+
+
+def changes(record: Any) -> list[dict[str, Any]]:
+    """A record's history for its own people and researchers: when, who, and each changed
+    field by its Danish name with the old and new value."""
+    model = type(record)
+    rows = []
+    for change in record.changes.select_related("user")[:50]:
+        fields = []
+        for item in change.fields:
+            try:
+                label = str(model._meta.get_field(item["field"]).verbose_name)
+            except Exception:  # a field since removed
+                label = item["field"]
+            fields.append({"label": label, **item})
+        restorable = any("raw" in item for item in change.fields)
+        rows.append(
+            {
+                "id": change.pk,
+                "at": change.at,
+                "user": change.user,
+                "fields": fields,
+                "restorable": restorable,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def change_restore(request: HttpRequest, change_id: int) -> HttpResponse:
+    """Put a record back as it was before one of its changes (its own people only)."""
+    change = get_object_or_404(Change, pk=change_id)
+    actions.restore(request.user, change)
+    messages.success(request, _("The earlier version is restored."))
+    if change.organization is not None:
+        return redirect("register_actor", actor_id=change.organization.uuid)
+    if change.contact is not None:
+        return redirect("register_contact_edit", contact_id=change.contact.uuid)
+    return redirect("register_collaboration", collab_id=change.collaboration.uuid)  # type: ignore[union-attr]
 
 
 # -- accounts -----------------------------------------------------------------------------
@@ -181,6 +232,38 @@ def _void_link(request: HttpRequest) -> HttpResponse:
         },
         status=404,
     )
+
+
+def still_right(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation e-mail's link: the page asks once more and its button confirms (a
+    GET changes nothing, so a mail filter that opens links does not confirm or use it up).
+    The link works once."""
+    from samspil.register import confirmation
+
+    try:
+        delivery = confirmation.delivery_for_token(token)
+    except LookupError:
+        return _void_link(request)
+    record = delivery.record
+    if request.method == "POST":
+        try:
+            confirmation.confirm_by_link(token)
+        except LookupError:
+            return _void_link(request)
+        return render(
+            request,
+            "register/message.html",
+            {
+                "title": _("Thank you"),
+                "text": _("The information is confirmed. We will ask again in a year."),
+            },
+        )
+    edit = (
+        reverse("register_actor_edit", args=[record.uuid])
+        if isinstance(record, Organization)
+        else reverse("register_contact_edit", args=[record.uuid])
+    )
+    return render(request, "register/still_right.html", {"record": record, "edit_url": edit})
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -321,6 +404,8 @@ def _contact_form(
             "unit_form": unit_form,
             "consent": consent,
             "municipality": municipality,
+            "changes": changes(contact) if contact.pk else [],
+            "can_restore": True,  # the page is for those who may edit the contact
         },
     )
 
@@ -440,6 +525,7 @@ def collaboration_partner_new(request: HttpRequest, collab_id: str) -> HttpRespo
 @login_required
 def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
     collaboration = _collaboration(request, collab_id)
+    can_edit = access.can_edit_collaboration(request.user, collaboration)
     return render(
         request,
         "register/collaboration.html",
@@ -449,7 +535,11 @@ def collaboration_page(request: HttpRequest, collab_id: str) -> HttpResponse:
                 "organization", "municipality", "unit"
             ),  # type: ignore[attr-defined]
             "reports": collaboration.reports.all(),  # type: ignore[attr-defined]
-            "can_edit": access.can_edit_collaboration(request.user, collaboration),
+            "can_edit": can_edit,
+            "changes": changes(collaboration)
+            if can_edit or access.is_researcher(request.user)
+            else [],
+            "can_restore": can_edit,
         },
     )
 
