@@ -121,10 +121,12 @@ def _identity_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--identity",
         choices=IDENTITY_METHODS,
-        help="how the requester's identity was checked (required)",
+        help="how the requester's identity was checked (no default: it must be given)",
     )
-    p.add_argument("--identity-note", default="", help="how, for --identity other")
-    p.add_argument("--study", action="append", help="only this study (repeatable)")
+    p.add_argument("--identity-note", default="", help="how, for --identity other (default: none)")
+    p.add_argument(
+        "--study", action="append", help="only this study (repeatable; default: every study)"
+    )
 
 
 def cmd_anonymise_due(args: argparse.Namespace) -> int:

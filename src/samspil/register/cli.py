@@ -253,12 +253,16 @@ def register(subparsers: Any) -> None:
         "--confirmed-within",
         type=int,
         metavar="MONTHS",
-        help="only records confirmed within this many months (e.g. 12)",
+        help="only records confirmed within this many months, e.g. 12 (default: all)",
     )
     p.set_defaults(func=_handler(cmd_respondents))
 
     p = sub.add_parser("freshness", help="per municipality: the share confirmed within 12 months")
-    p.add_argument("--kommune", action="append", help="one municipality (name or code; repeatable)")
+    p.add_argument(
+        "--kommune",
+        action="append",
+        help="one municipality (name or code; repeatable; default: all)",
+    )
     p.set_defaults(func=_handler(cmd_freshness))
 
     p = sub.add_parser("cvr", help="update actors' names, addresses and status from a CVR export")
@@ -268,7 +272,13 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser(
         "confirmations", help="the yearly e-mails asking actors and contact points to confirm"
     )
-    p.add_argument("--kommune", action="append", help="a municipality (name or code; repeatable)")
-    p.add_argument("--day", help="the day of the year to send them, MM-DD (e.g. 03-01)")
+    p.add_argument(
+        "--kommune",
+        action="append",
+        help="a municipality (name or code; repeatable; default: none)",
+    )
+    p.add_argument(
+        "--day", help="the day of the year to send them, MM-DD, e.g. 03-01 (default: unchanged)"
+    )
     p.add_argument("--send", action="store_true", help="send this year's round now")
     p.set_defaults(func=_handler(cmd_confirmations))
