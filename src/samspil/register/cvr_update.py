@@ -17,8 +17,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from samspil.importing import DataImportError, Problem, read_table
+from samspil.importing import DataImportError, Problem
 from samspil.register.cvr import CvrError, clean_cvr
+from samspil.register.importer import read_with_columns
 from samspil.register.models import Location, Organization
 
 COLUMNS = ("cvr", "name", "address", "postcode", "city", "status")
@@ -58,20 +59,9 @@ class Outcome:
 
 def read_rows(path: Path) -> list[Row]:
     """The file's rows, checked; DataImportError (file, row, column) when any is bad."""
-    table = read_table(path).frame
+    table = read_with_columns(path, COLUMNS, lower=True)
     file = str(path)
-    header = [str(c).strip().lower() for c in table.columns]
-    problems = [
-        Problem(file, 1, c, "required column is missing") for c in COLUMNS if c not in header
-    ]
-    problems += [
-        Problem(file, 1, c, f"unknown column (the columns are {','.join(COLUMNS)})")
-        for c in header
-        if c not in COLUMNS
-    ]
-    if problems:
-        raise DataImportError(problems)
-    table.columns = header
+    problems: list[Problem] = []
     rows: list[Row] = []
     seen: dict[str, int] = {}
     for number, record in enumerate(table.to_dict("records"), start=2):

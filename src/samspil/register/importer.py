@@ -28,7 +28,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -132,23 +132,32 @@ class _Problems:
         return problems
 
 
-def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """The file's valid rows (one per actor: ``row`` is the file's row number, ``type``
-    and ``areas`` are codes, ``municipality`` the Municipality), and every problem found."""
+def read_with_columns(path: Path, columns: Sequence[str], *, lower: bool = False) -> pd.DataFrame:
+    """A register file whose header is exactly ``columns`` (any order; with ``lower``, in
+    any case); DataImportError naming each missing or unknown column."""
     table = read_table(path).frame
     file = str(path)
     header = [str(c).strip() for c in table.columns]
+    header = [c.lower() for c in header] if lower else header
     problems = [
-        Problem(file, 1, c, "required column is missing") for c in COLUMNS if c not in header
+        Problem(file, 1, c, "required column is missing") for c in columns if c not in header
     ]
     problems += [
-        Problem(file, 1, c, f"unknown column (the columns are {','.join(COLUMNS)})")
+        Problem(file, 1, c, f"unknown column (the columns are {','.join(columns)})")
         for c in header
-        if c not in COLUMNS
+        if c not in columns
     ]
     if problems:
         raise DataImportError(problems)
     table.columns = header
+    return table
+
+
+def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file's valid rows (one per actor: ``row`` is the file's row number, ``type``
+    and ``areas`` are codes, ``municipality`` the Municipality), and every problem found."""
+    table = read_with_columns(path, COLUMNS)
+    file = str(path)
     cells = pd.DataFrame({c: _text(table[c]) for c in COLUMNS}, index=table.index)
     cells.insert(0, "row", range(2, len(cells) + 2))  # row 1 is the header, as in a spreadsheet
     cells = cells[(cells[list(COLUMNS)] != "").any(axis=1)]
