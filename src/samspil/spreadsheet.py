@@ -305,7 +305,8 @@ class _Scan:
         if self.dimension is None:
             return
         rows, columns = self.dimension
-        if rows > max(self.last_row, 1) + 1000 or columns > max(self.last_column, 1) + 100:
+        # Old writers declare Excel 97-2003's full width (A:IV, 256 columns): harmless.
+        if rows > max(self.last_row, 1) + 1000 or columns > max(self.last_column, 256) + 100:
             raise SpreadsheetError(
                 f"the sheet declares {rows:,} rows and {columns:,} columns, but its cells "
                 f"end at row {self.last_row:,}, column {self.last_column:,}"
