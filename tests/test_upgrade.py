@@ -149,6 +149,8 @@ def test_a_database_of_an_earlier_release_migrates_and_exports_the_same_answers_
     assert len(answers) == 2 * len(manifest["studies"]) >= 2
     for path in answers:
         assert (after / path.name).read_bytes() == path.read_bytes(), path.name
+    # The fixture holds real answers: text with Danish letters, quotes and a line break.
+    assert 'æøå, ""citat""; linje\nto' in answers[0].read_text(encoding="utf-8")
 
     problems: list[str] = []
     folders = sorted(expected.glob("register-*"))
