@@ -22,6 +22,9 @@ def test_the_study_page_refuses_to_open_a_study_without_controller_and_says_what
     researcher_client, researcher
 ):
     study = actions.do_create_study("Uden ansvarlig", "kd2024", researchers=[researcher])
+    page = researcher_client.get(f"/studier/{study.pk}/").content.decode()
+    assert "Undersøgelsen kan endnu ikke åbnes eller sende e-mails." in page
+    assert "Udfyld: dataansvarlig, kontakt ved spørgsmål om oplysningerne, underskrift" in page
     response = researcher_client.post(f"/studier/{study.pk}/aabn/", follow=True)
     assert MISSING_DA in response.content.decode()
     study.refresh_from_db()
@@ -37,6 +40,8 @@ def test_the_study_page_refuses_to_open_a_study_without_controller_and_says_what
     researcher_client.post(f"/studier/{study.pk}/aabn/")
     study.refresh_from_db()
     assert study.status == Study.Status.OPEN
+    page = researcher_client.get(f"/studier/{study.pk}/").content.decode()
+    assert 'id="controller-missing"' not in page
 
 
 def test_a_study_whose_controller_was_emptied_sends_no_round_and_no_test_link(
