@@ -36,6 +36,11 @@ def test_an_uploaded_xlsform_becomes_a_study_frozen_from_the_upload(researcher_c
     assert "Samarbejder foreningen med kommunen eller kommunale institutioner?" in html
     # opening freezes the uploaded questionnaire as it was, not a bundled file
     before = study.instrument_sha256
+    Study.objects.filter(pk=study.pk).update(
+        privacy_controller="Testuniversitetet", privacy_contact="dpo@example.org"
+    )
+    study.mail_signature = "Forskerne"
+    study.save(update_fields=["mail_signature"])
     actions.do_open_study(study)
     study.refresh_from_db()
     assert study.instrument_sha256 == before and study.is_open
@@ -130,13 +135,13 @@ def test_study_create_with_an_xlsform_file_keeps_the_file_when_the_study_opens(t
         str(form),
         "--name",
         "Fil",
-        "--respondents",
         "--controller",
         "Testuniversitetet",
         "--privacy-contact",
         "dpo@example.org",
         "--signature",
         "Forskerne",
+        "--respondents",
     ]
     assert main([*args, str(people), "--open"]) == 0
     study = Study.objects.get(name="Fil")
