@@ -31,7 +31,14 @@ def create() -> None:
 
     call_command("migrate", verbosity=0)
     ensure_municipalities()
-    study = actions.do_create_study("Sletning", "kd2024", researchers=[])
+    study = actions.do_create_study(
+        "Sletning",
+        "kd2024",
+        researchers=[],
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
+    )
     actions.do_import_respondents(study, read_respondents("liste.csv", RESPONDENTS.encode()))
     study = actions.do_open_study(study)
     person = study.respondents.get(email=EMAIL)

@@ -68,3 +68,15 @@ def test_researcher_privacy_pages_are_accessible(page, live_server, study, resea
     page.goto(f"{live_server.url}/studier/{study.pk}/log/")
     assert page.get_by_role("cell", name="søgte efter en person").is_visible()
     axe(page)
+
+
+def test_the_accessibility_statement_is_reached_from_the_footer_and_is_accessible_at_390px(
+    page, live_server, study, axe
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/privatliv/{study.privacy_key}/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Tilgængelighedserklæring").click()
+    assert page.get_by_role("heading", name="Tilgængelighedserklæring", level=1).is_visible()
+    assert page.get_by_role("heading", name="Håndhævelsesprocedure").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    axe(page)

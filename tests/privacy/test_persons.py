@@ -165,7 +165,14 @@ def test_after_an_erasure_the_response_table_does_not_show_which_municipality_wi
 
     rows = [f"Aarhus {i},aarhus{i}@example.org,Aarhus" for i in range(6)]
     rows += [f"Direktør {m},{m.lower()}@example.org,{m}" for m in SMALL]
-    study = actions.do_create_study("Tilbagetrukket", "kd2024", researchers=[researcher])
+    study = actions.do_create_study(
+        "Tilbagetrukket",
+        "kd2024",
+        researchers=[researcher],
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
+    )
     csv = "navn,email,kommune\n" + "\n".join(rows) + "\n"
     actions.do_import_respondents(study, read_respondents("liste.csv", csv.encode()))
     actions.do_open_study(study)

@@ -41,7 +41,14 @@ def create() -> None:
     user = get_user_model().objects.create_user("forsker", password=PASSWORD, is_staff=True)
     ids = []
     for name, rows in (("Backup A", 12), ("Backup B", 30)):
-        study = actions.do_create_study(name, "kd2024", researchers=[user])
+        study = actions.do_create_study(
+            name,
+            "kd2024",
+            researchers=[user],
+            controller="Testuniversitetet",
+            contact="dpo@example.org",
+            signature="Forskerne",
+        )
         prefix = name[-1].lower()
         actions.do_import_respondents(study, read_respondents("l.csv", _respondents(rows, prefix)))
         ids.append(actions.do_open_study(study).pk)

@@ -61,7 +61,14 @@ def study(db, researcher):  # type: ignore[no-untyped-def]
     from samspil.fieldwork import actions
     from samspil.fieldwork.respondents_import import read_respondents
 
-    s = actions.do_create_study("KD 2024 test", "kd2024", researchers=[researcher])
+    s = actions.do_create_study(
+        "KD 2024 test",
+        "kd2024",
+        researchers=[researcher],
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
+    )
     actions.do_import_respondents(s, read_respondents("liste.csv", RESPONDENTS_CSV.encode()))
     return actions.do_open_study(s)
 

@@ -169,7 +169,15 @@ SMALL = {
 def test_keyboard_only_with_error_summary(page, live_server, tmp_path, axe):
     path = tmp_path / "lille.yaml"
     path.write_text(yaml.safe_dump(SMALL, allow_unicode=True), encoding="utf-8")
-    study = actions.do_open_study(actions.do_create_study("Lille", str(path)))
+    study = actions.do_open_study(
+        actions.do_create_study(
+            "Lille",
+            str(path),
+            controller="Testuniversitetet",
+            contact="dpo@example.org",
+            signature="Forskerne",
+        )
+    )
     person = Respondent.objects.create(study=study, email="k@example.org")
     page.goto(f"{live_server.url}/s/{person.token}/side/a/")
 

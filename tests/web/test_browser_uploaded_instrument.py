@@ -57,6 +57,13 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     csv.write_text(RESPONDENTS_CSV, encoding="utf-8")
     page.get_by_label("Liste over respondenter").set_input_files(str(csv))
     page.get_by_role("button", name="Importér respondenter").click()
+    page.get_by_role("button", name="Åbn undersøgelsen").click()  # no controller yet: refused
+    assert page.get_by_role("alert").filter(has_text="før undersøgelsen åbnes").is_visible()
+    Study.objects.filter(name="Foreninger 2026").update(
+        privacy_controller="Testuniversitetet",
+        privacy_contact="dpo@example.org",
+        mail_signature="Forskerne",
+    )
     page.get_by_role("button", name="Åbn undersøgelsen").click()
     page.get_by_role("button", name="Send invitation").click()
     run_queued_tasks()  # the worker's part

@@ -32,6 +32,12 @@ def test_create_links_remind_status_export(tmp_path, capsys, smtp_server, mail_t
                 "kd2024",
                 "--name",
                 "CLI",
+                "--controller",
+                "Testuniversitetet",
+                "--privacy-contact",
+                "dpo@example.org",
+                "--signature",
+                "Forskerne",
                 "--respondents",
                 str(file),
             ]

@@ -154,7 +154,15 @@ def test_known_bad_answers_get_their_danish_message(question, value, message):
 def fuzz_respondent(tmp_path: Path, researcher):  # type: ignore[no-untyped-def]
     path = tmp_path / "fuzz.yaml"
     path.write_text(yaml.safe_dump(fuzz_instrument(), allow_unicode=True), encoding="utf-8")
-    study = actions.do_open_study(actions.do_create_study("Fuzz", str(path)))
+    study = actions.do_open_study(
+        actions.do_create_study(
+            "Fuzz",
+            str(path),
+            controller="Testuniversitetet",
+            contact="dpo@example.org",
+            signature="Forskerne",
+        )
+    )
     return Respondent.objects.create(study=study, email="fuzz@example.org", name="Fuzz")
 
 

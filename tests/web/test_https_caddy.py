@@ -82,6 +82,8 @@ def site(tmp_path: Path) -> Iterator[dict[str, object]]:
 
     (tmp_path / "liste.csv").write_text(ENGLISH, encoding="utf-8")
     study = samspil("study", "create", "--instrument", "kd2024", "--name", "HTTPS",
+                    "--controller", "Testuniversitetet", "--privacy-contact", "dpo@example.org",
+                    "--signature", "Forskerne",
                     "--respondents", str(tmp_path / "liste.csv"), "--open").strip()  # fmt: skip
     link = re.search(rf"{re.escape(base)}/s/[^,\s]+", samspil("study", "links", study))
     assert link, "a personal link"

@@ -273,7 +273,7 @@ def test_too_long_mail_note_is_refused_and_nothing_is_saved(researcher_client, s
     )
     assert "højst have 2000 tegn (den har 2001)" in response.content.decode()
     study.refresh_from_db()
-    assert study.mail_note == "" and study.mail_signature == ""
+    assert study.mail_note == "" and study.mail_signature == "Forskerne"  # as before
 
 
 def test_mail_texts_need_a_researcher_of_the_study(client, other_researcher, study):

@@ -73,6 +73,8 @@ class Site:
         (self.tmp / "liste.csv").write_text("navn,email,kommune\n" + rows, encoding="utf-8")
         out = self.run(
             "study", "create", "--instrument", "kd2024", "--name", "Kill -9",
+            "--controller", "Testuniversitetet", "--privacy-contact", "dpo@example.org",
+            "--signature", "Forskerne",
             "--respondents", str(self.tmp / "liste.csv"), "--open",
         )  # fmt: skip
         return int(out.strip())

@@ -24,7 +24,14 @@ def _answer_all(study: Study, udf_by: list[float]) -> None:
 
 @pytest.fixture
 def earlier(db, researcher):  # type: ignore[no-untyped-def]
-    s = actions.do_create_study("KD 2021", "kd2024", researchers=[researcher])
+    s = actions.do_create_study(
+        "KD 2021",
+        "kd2024",
+        researchers=[researcher],
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
+    )
     actions.do_import_respondents(s, read_respondents("liste.csv", RESPONDENTS_CSV.encode()))
     return actions.do_open_study(s)
 
@@ -72,7 +79,14 @@ PANEL_CSV = (
 def _round(researcher, name: str, rows: list[str]) -> Study:  # type: ignore[no-untyped-def]
     header, *lines = PANEL_CSV.splitlines()
     text = "\n".join([header, *(lines[i] for i in rows)]) + "\n"
-    s = actions.do_create_study(name, "kd2024", researchers=[researcher])
+    s = actions.do_create_study(
+        name,
+        "kd2024",
+        researchers=[researcher],
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
+    )
     actions.do_import_respondents(s, read_respondents("liste.csv", text.encode()))
     return actions.do_open_study(s)
 

@@ -52,7 +52,20 @@ def test_two_remind_runs_at_once_send_each_respondent_one_reminder(site, smtp_se
 def test_a_second_remind_within_the_hour_is_refused_unless_forced(tmp_path, capsys):
     file = tmp_path / "liste.csv"
     file.write_text("navn,email,kommune\nA,a@example.org,Odense\n", encoding="utf-8")
-    create = ["study", "create", "--instrument", "kd2024", "--name", "Påmindelser"]
+    create = [
+        "study",
+        "create",
+        "--instrument",
+        "kd2024",
+        "--name",
+        "Påmindelser",
+        "--controller",
+        "Testuniversitetet",
+        "--privacy-contact",
+        "dpo@example.org",
+        "--signature",
+        "Forskerne",
+    ]
     assert main([*create, "--respondents", str(file), "--open"]) == 0
     study_id = int(capsys.readouterr().out.strip())
     assert main(["study", "remind", str(study_id)]) == 0  # the invitation

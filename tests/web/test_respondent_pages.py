@@ -90,7 +90,14 @@ SMALL = {
 def small_study(tmp_path: Path, researcher):  # type: ignore[no-untyped-def]
     path = tmp_path / "lille.yaml"
     path.write_text(yaml.safe_dump(SMALL, allow_unicode=True), encoding="utf-8")
-    study = actions.do_create_study("Lille", str(path), researchers=[researcher])
+    study = actions.do_create_study(
+        "Lille",
+        str(path),
+        researchers=[researcher],
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
+    )
     actions.do_open_study(study)
     return study
 

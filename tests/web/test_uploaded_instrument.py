@@ -36,6 +36,11 @@ def test_an_uploaded_xlsform_becomes_a_study_frozen_from_the_upload(researcher_c
     assert "Samarbejder foreningen med kommunen eller kommunale institutioner?" in html
     # opening freezes the uploaded questionnaire as it was, not a bundled file
     before = study.instrument_sha256
+    Study.objects.filter(pk=study.pk).update(
+        privacy_controller="Testuniversitetet", privacy_contact="dpo@example.org"
+    )
+    study.mail_signature = "Forskerne"
+    study.save(update_fields=["mail_signature"])
     actions.do_open_study(study)
     study.refresh_from_db()
     assert study.instrument_sha256 == before and study.is_open
@@ -92,7 +97,13 @@ def test_a_date_question_from_an_xlsform_is_a_date_input_and_saves_iso_dates(
         ],
     )
     study = actions.do_create_study(
-        "Dato", resolve(path), researchers=[researcher], upload_name="dato.xlsx"
+        "Dato",
+        resolve(path),
+        researchers=[researcher],
+        upload_name="dato.xlsx",
+        controller="Testuniversitetet",
+        contact="dpo@example.org",
+        signature="Forskerne",
     )
     actions.do_import_respondents(
         study, read_respondents("l.csv", b"navn,email,kommune\nA,a@example.org,Odense\n")
@@ -117,7 +128,21 @@ def test_study_create_with_an_xlsform_file_keeps_the_file_when_the_study_opens(t
     write_xlsform(edited, form)
     people = tmp_path / "liste.csv"
     people.write_text("navn,email,kommune\nA,a@example.org,Odense\n", encoding="utf-8")
-    args = ["study", "create", "--instrument", str(form), "--name", "Fil", "--respondents"]
+    args = [
+        "study",
+        "create",
+        "--instrument",
+        str(form),
+        "--name",
+        "Fil",
+        "--controller",
+        "Testuniversitetet",
+        "--privacy-contact",
+        "dpo@example.org",
+        "--signature",
+        "Forskerne",
+        "--respondents",
+    ]
     assert main([*args, str(people), "--open"]) == 0
     study = Study.objects.get(name="Fil")
     assert study.instrument_upload == "fo2016.xlsx" and study.is_open

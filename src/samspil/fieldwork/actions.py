@@ -58,6 +58,29 @@ def default_population_noun(population: str) -> str:
     return head[:1].lower() + head[1:] if head else "respondenter"
 
 
+#: The fields a study must have before it opens or sends anything: who is responsible
+#: for the data, whom to ask about them, and who signs the e-mails (the notice names them).
+CONTROLLER_FIELDS = ("privacy_controller", "privacy_contact", "mail_signature")
+
+
+def missing_controller_fields(study: Study) -> list[str]:
+    """The labels of the controller fields the study has left empty, in form order."""
+    labels = {field.name: str(field.verbose_name) for field in Study._meta.fields}
+    return [
+        labels[name] for name in CONTROLLER_FIELDS if not str(getattr(study, name) or "").strip()
+    ]
+
+
+def require_controller(study: Study, doing: str) -> None:
+    """Refuse ``doing`` (e.g. "opening the study") while a controller field is empty."""
+    missing = missing_controller_fields(study)
+    if missing:
+        raise ActionError(
+            _("Fill in %(fields)s before %(doing)s.")
+            % {"fields": ", ".join(missing), "doing": doing}
+        )
+
+
 def do_create_study(
     name: str,
     instrument_ref: str | Instrument,
@@ -66,10 +89,14 @@ def do_create_study(
     population_noun: str = "",
     is_demo: bool = False,
     upload_name: str = "",
+    controller: str = "",
+    contact: str = "",
+    signature: str = "",
 ) -> Study:
     """A new study in preparation with its own frozen copy of the questionnaire
     (``instrument_ref``: a bundled id, an instrument file, or an ``Instrument``;
-    ``upload_name``: the file name of a questionnaire the researcher uploaded)."""
+    ``upload_name``: the file name of a questionnaire the researcher uploaded;
+    ``controller``, ``contact``, ``signature``: see :data:`CONTROLLER_FIELDS`)."""
     instrument = (
         instrument_ref if isinstance(instrument_ref, Instrument) else resolve(instrument_ref)
     )  # InstrumentError names the unknown instrument
@@ -82,6 +109,9 @@ def do_create_study(
         instrument_upload=upload_name[:200],
         population_noun=population_noun.strip() or default_population_noun(instrument.population),
         is_demo=is_demo,
+        privacy_controller=controller.strip()[:200],
+        privacy_contact=contact.strip()[:254],
+        mail_signature=signature.strip()[:500],
     )
     study.freeze_instrument(instrument)
     with transaction.atomic():
@@ -159,6 +189,7 @@ def do_open_study(study: Study) -> Study:
             return study
         if study.anonymised_at is not None:
             raise ActionError(_("The study is anonymised; it cannot be opened again."))
+        require_controller(study, _("opening the study"))
         if study.opened_at is None:
             if study.instrument_id in bundled_ids() or not study.instrument_json:
                 study.freeze_instrument()
@@ -280,6 +311,7 @@ def do_send_round(
             locked = Study.objects.select_for_update().get(pk=study.pk)
             if locked.status != Study.Status.OPEN:
                 raise ActionError(_("Open the study before sending e-mails."))
+            require_controller(locked, _("sending e-mails"))
             number = locked.rounds_sent
             if expected_round is not None and number != expected_round:
                 raise ActionError(_("This round has already been started."))
@@ -348,6 +380,7 @@ def do_send_test_link(study: Study, email: str, *, base_url: str | None = None) 
     """Create a test respondent and e-mail them the link (works in draft studies too)."""
     if study.status == Study.Status.CLOSED:
         raise ActionError(_("The study is closed."))
+    require_controller(study, _("sending e-mails"))
     respondent = do_create_test_respondent(study, email)
     message = mail.build_message(respondent, 0, test=True, base_url=base_url)
     ok, error = _send(message)

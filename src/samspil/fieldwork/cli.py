@@ -245,6 +245,21 @@ def cmd_create(args: argparse.Namespace) -> int:
     from samspil.fieldwork.respondents_import import read_respondents
     from samspil.web.access import is_researcher
 
+    if args.open:
+        missing = [
+            option
+            for option, value in (
+                ("--controller", args.controller),
+                ("--privacy-contact", args.privacy_contact),
+                ("--signature", args.signature),
+            )
+            if not (value or "").strip()
+        ]
+        if missing:
+            raise BadInput(
+                "--open: a study opens only with its data controller, contact for questions "
+                f"about the data and e-mail signature; missing: {', '.join(missing)}"
+            )
     path = Path(args.respondents)
     try:
         data = path.read_bytes()
@@ -266,6 +281,9 @@ def cmd_create(args: argparse.Namespace) -> int:
             population_noun=args.population_noun or "",
             # a questionnaire file (not a bundled id) is kept as uploaded: opening keeps it
             upload_name=Path(args.instrument).name if Path(args.instrument).suffix else "",
+            controller=args.controller or "",
+            contact=args.privacy_contact or "",
+            signature=args.signature or "",
         )
         rows = read_respondents(str(path), data)  # all or nothing: raises before any import
         actions.do_import_respondents(study, rows)
@@ -499,7 +517,26 @@ def register(subparsers: Any) -> None:
         "--population-noun",
         help="plural noun for the summary sentence (default: the questionnaire's)",
     )
-    p.add_argument("--open", action="store_true", help="open the study right away")
+    p.add_argument(
+        "--controller",
+        help="the data controller named in the privacy notice, e.g. a university "
+        "(needed before the study opens)",
+    )
+    p.add_argument(
+        "--privacy-contact",
+        metavar="CONTACT",
+        help="e-mail or telephone for questions about the data (needed before the study opens)",
+    )
+    p.add_argument(
+        "--signature",
+        help="signature of the e-mails, e.g. the researchers' names (needed before the study "
+        "opens)",
+    )
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="open the study right away (needs --controller, --privacy-contact, --signature)",
+    )
     p.set_defaults(func=_handler(cmd_create))
 
     p = sub.add_parser("import", help="add respondents from a CSV or XLSX file")

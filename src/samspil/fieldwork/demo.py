@@ -45,6 +45,9 @@ def ensure_demo_study(base_url: str | None = None) -> tuple[Study, str]:
                 "Demo: kommunaldirektører 2024 (syntetiske respondenter)",
                 "kd2024",
                 is_demo=True,
+                controller="Demoinstitut for samspilsforskning (fiktivt)",
+                contact="demo-dpo@example.org",
+                signature="Med venlig hilsen\nDemoforskerne",
             )
             ensure_municipalities()
             municipalities = {m.name: m for m in Municipality.objects.all()}

@@ -333,6 +333,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             else "",
             "first_section": instrument.sections[0].id if instrument.sections else "",
             "exporters": _archive_exporters(),
+            "missing_controller": actions.missing_controller_fields(study),
         },
     )
 

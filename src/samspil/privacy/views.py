@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +25,24 @@ from samspil.privacy.retention import anonymise_study
 from samspil.privacy.templatetags.privacy_tags import retention_context
 
 # -- public -------------------------------------------------------------------------------
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The installation's accessibility statement (tilgængelighedserklæring), from
+    ``settings.ACCESSIBILITY``; public, linked from every page's footer."""
+    facts = settings.ACCESSIBILITY
+    return render(
+        request,
+        "privacy/accessibility.html",
+        {
+            **facts,
+            "site": settings.BASE_URL or request.build_absolute_uri("/").rstrip("/"),
+            "known_issues_lines": [
+                line.strip() for line in facts.get("known_issues", "").split("|") if line.strip()
+            ],
+        },
+    )
 
 
 @require_GET

@@ -208,6 +208,17 @@ MAIL_PER_MINUTE: int = env_int("SAMSPIL_MAIL_PER_MINUTE", 600, minimum=0)
 # message log) are removed, unless the study sets its own date (docs/privacy.md).
 RETENTION_DAYS: int = env_int("SAMSPIL_RETENTION_DAYS", 180, minimum=0)
 
+# The accessibility statement (/tilgaengelighed/, linked from every page's footer), in the
+# structure Danish public bodies publish: who runs the site, how far it complies
+# (full, partial, none), the known problems, when the statement was made, whom to write to.
+ACCESSIBILITY: dict[str, str] = {
+    "organisation": env_str("SAMSPIL_ACCESSIBILITY_ORGANISATION"),
+    "contact": env_str("SAMSPIL_ACCESSIBILITY_CONTACT"),
+    "status": env_choice("SAMSPIL_ACCESSIBILITY_STATUS", "partial", ("full", "partial", "none")),
+    "known_issues": env_str("SAMSPIL_ACCESSIBILITY_ISSUES"),  # several: separated by |
+    "prepared": env_str("SAMSPIL_ACCESSIBILITY_DATE"),
+}
+
 # -- limits and security ------------------------------------------------------------------
 
 MAX_UPLOAD_MB: int = env_int("SAMSPIL_MAX_UPLOAD_MB", 5, minimum=1)
