@@ -520,17 +520,18 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--controller",
         help="the data controller named in the privacy notice, e.g. a university "
-        "(needed before the study opens)",
+        "(default: none; needed before the study opens)",
     )
     p.add_argument(
         "--privacy-contact",
         metavar="CONTACT",
-        help="e-mail or telephone for questions about the data (needed before the study opens)",
+        help="e-mail or telephone for questions about the data "
+        "(default: none; needed before the study opens)",
     )
     p.add_argument(
         "--signature",
-        help="signature of the e-mails, e.g. the researchers' names (needed before the study "
-        "opens)",
+        help="signature of the e-mails, e.g. the researchers' names "
+        "(default: none; needed before the study opens)",
     )
     p.add_argument(
         "--open",
