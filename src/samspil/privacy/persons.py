@@ -20,7 +20,7 @@ from samspil.privacy.audit import _EMAIL, actor_of, record_event
 from samspil.privacy.models import PersonRequest
 from samspil.privacy.notice import notice_text, retention_until
 from samspil.privacy.retention import delete_admin_log
-from samspil.privacy.scrub import after_erasure
+from samspil.web.scrub import after_erasure
 
 
 class IdentityNotChecked(DomainError):

@@ -29,7 +29,7 @@ from django.utils import timezone
 from samspil.fieldwork.models import Delivery, MessageLog, Respondent, Study
 from samspil.privacy.audit import record_event
 from samspil.privacy.notice import retention_until
-from samspil.privacy.scrub import after_erasure
+from samspil.web.scrub import after_erasure
 
 
 def delete_admin_log(model: type, object_ids: list[int]) -> None:

@@ -269,7 +269,7 @@ def remove_personal_data(user: Any, contact: Contact) -> Contact:
     contact.name = contact.email = contact.phone = ""
     contact.consent_at = None
     contact.save()
-    from samspil.privacy.scrub import after_erasure
+    from samspil.web.scrub import after_erasure
 
     after_erasure(search_index=True)  # the search index and the database files too
     from samspil.privacy.audit import record_event
