@@ -193,3 +193,25 @@ def test_respondent_page_never_answers_500(client, fuzz_respondent, form):
     if not fuzz_respondent.is_completed:
         again = client.get(page)  # the stored answers render back
         assert again.status_code == 200, again.status_code
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [("2.185", 2185.0), ("1.234,5", 1234.5), ("2,5", 2.5), ("12", 12.0), ("0,25", 0.25)],
+)
+def test_a_number_typed_the_danish_way_is_read_the_danish_way(value, stored):
+    """The questionnaire speaks Danish: the comma is the decimal mark and a point only
+    separates thousands, so 2.185 members are 2185, never 2.185."""
+    data = {SHOWN_FIELD: ["q_number_2"], "q_number_2": [value]}
+    result = read_page(SECTION, {}, data)
+    assert not result.errors, result.errors
+    assert next(iter(result.answers.values())) == stored
+
+
+def test_a_number_with_a_point_as_decimal_mark_is_refused_not_guessed():
+    data = {SHOWN_FIELD: ["q_number_2"], "q_number_2": ["2.5"]}
+    result = read_page(SECTION, {}, data)
+    assert result.errors["q_number_2"] == [
+        "Skriv decimaltal med komma, fx 2,5 (punktum skiller tusinder: 2.185 er 2185)."
+    ]
+    assert all(v is None for v in result.answers.values())

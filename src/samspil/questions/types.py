@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field, model_validator
 
+from samspil.numbers import parse_number
 from samspil.questions.base import (
     IDENT,
     Condition,
@@ -146,21 +147,13 @@ def clean_text(raw: str) -> str | None:
     return text[:TEXT_LIMIT] or None
 
 
-def read_number(raw: str) -> float | None:
-    """A typed number (decimal comma or point); None for anything else, infinity and
-    not-a-number included."""
-    try:
-        number = float(raw.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _coerce(var: Variable, raw: str) -> tuple[object, str | None]:
     if var.kind == "text":
         return clean_text(raw), None
-    number = read_number(raw)
-    if number is None:
+    number, problem = parse_number(raw, ",")
+    if problem and problem.startswith("is ambiguous"):
+        return None, "Skriv decimaltal med komma, fx 2,5 (punktum skiller tusinder: 2.185 er 2185)."
+    if problem or not math.isfinite(number):
         return None, "Angiv et tal."
     problem = var.value_error(number)
     return (None, "Vælg et af svarene.") if problem else (number, None)
