@@ -157,3 +157,24 @@ def test_welch_p_equals_scipy_when_one_wave_has_no_variance():
     b = pd.Series([4.0] * 12)
     assert welch_p(a, b) == pytest.approx(ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
     assert np.isnan(welch_p(b, b))
+
+
+def test_controlled_difference_gives_no_p_value_from_a_fit_that_did_not_converge():
+    """Under quasi-separation (every member of the group answered yes) statsmodels stops
+    without a maximum; a likelihood-ratio p-value from that fit would be invented."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(1)
+    group = np.r_[np.ones(30), np.zeros(30)]
+    control = rng.integers(0, 2, 60).astype(float)
+    outcome = np.r_[np.ones(30), (rng.random(30) < 0.5).astype(float)]
+    x = sm.add_constant(pd.DataFrame({"group": group, "control": control}))
+    with pytest.warns(ConvergenceWarning):  # statsmodels itself says the fit failed
+        fit = sm.Logit(outcome, x).fit(disp=False, maxiter=200)
+    assert fit.mle_retvals["converged"] is False
+    result = analysis.controlled_difference(
+        pd.Series(outcome), pd.DataFrame({"group": group}), pd.DataFrame({"control": control})
+    )
+    assert np.isnan(result["p"]) and np.isnan(result["lr"])
+    assert result["n"] == 60

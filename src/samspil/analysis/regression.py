@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -46,10 +47,12 @@ def controlled_difference(
     dummy columns in a logistic regression of ``outcome`` (0/1; NaN = not in the base) on
     groups + ``controls`` (dummy columns), against the model with the controls only.
 
-    Returns ``p`` (NaN when the model cannot be fitted, e.g. perfect separation), ``lr``
+    Returns ``p`` (NaN when a model cannot be fitted or its fit does not converge, e.g.
+    (quasi-)perfect separation), ``lr``
     (the test statistic), ``df`` and ``n`` (complete cases)."""
     import statsmodels.api as sm
     from scipy.special import chdtrc
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     data = pd.concat([outcome.rename("__y"), groups, controls], axis=1).dropna().astype(float)
     result = {"p": np.nan, "lr": np.nan, "df": float(groups.shape[1]), "n": float(len(data))}
@@ -59,10 +62,16 @@ def controlled_difference(
     full_x = sm.add_constant(data[[*groups.columns, *controls.columns]], has_constant="add")
     reduced_x = sm.add_constant(data[list(controls.columns)], has_constant="add")
     try:
-        full = sm.Logit(y, full_x).fit(disp=False, maxiter=200)
-        reduced = sm.Logit(y, reduced_x).fit(disp=False, maxiter=200)
+        with warnings.catch_warnings():
+            # a fit that does not converge is reported as NaN below, not as a warning
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", PerfectSeparationWarning)
+            full = sm.Logit(y, full_x).fit(disp=False, maxiter=200)
+            reduced = sm.Logit(y, reduced_x).fit(disp=False, maxiter=200)
     except (np.linalg.LinAlgError, ValueError, RuntimeError):
         return result
+    if not (full.mle_retvals.get("converged", True) and reduced.mle_retvals.get("converged", True)):
+        return result  # e.g. (quasi-)separation: the likelihoods are not maxima
     lr = max(0.0, 2 * (full.llf - reduced.llf))
     result.update(lr=float(lr), p=float(chdtrc(groups.shape[1], lr)))
     return result

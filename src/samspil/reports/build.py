@@ -663,7 +663,11 @@ def _controls_note(
         else:
             result = analysis.controlled_difference(outcome, _dummies(groups, "group"), controls)
             p_values.update({(_label(block, var), label): result["p"] for label in groups})
-            parts.append(f"{_label(block, var)}: p = {number(result['p'], 3)}")
+            p = result["p"]
+            shown = (
+                f"p = {number(p, 3)}" if p == p else "kan ikke beregnes (modellen konvergerer ikke)"
+            )
+            parts.append(f"{_label(block, var)}: {shown}")
     titles = ", ".join(grouping.TITLES[kind].lower() for kind in block.controls)
     answers = "/".join(_cat_label(block, variables[0], c) for c in codes)
     text = (
