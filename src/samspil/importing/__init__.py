@@ -29,7 +29,7 @@ from samspil.importing.table import (
     sniff_separator,
 )
 from samspil.instruments import Instrument
-from samspil.numbers import PATTERNS, parse_number
+from samspil.numerals import PATTERNS, parse_number
 from samspil.questions.base import Variable, plain
 
 if TYPE_CHECKING:

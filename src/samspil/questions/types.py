@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import Field, model_validator
 
-from samspil.numbers import parse_number
+from samspil.numerals import parse_number
 from samspil.questions.base import (
     IDENT,
     Condition,
