@@ -61,7 +61,8 @@ def test_a_municipality_is_matched_by_name_code_and_known_spelling():
     assert municipality_code("Københavns Kommune") == 101
     assert municipality_code(" aarhus  kommune ") == 751
     assert municipality_code("Lyngby") == 173
-    assert municipality_code("0851") is None and municipality_code("851") == 851
+    assert municipality_code("0851") == municipality_code("851") == 851
+    assert municipality_code("0101") == 101 and municipality_code("999") is None
     assert municipality_code(400.0) == 400
     assert municipality_code("Demokommune 01") is None
     assert municipality_code(None) is None

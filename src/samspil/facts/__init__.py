@@ -72,6 +72,7 @@ def _codes() -> dict[str, int]:
         lookup[normalise(str(name))] = int(code)
         lookup[str(code)] = int(code)
         lookup[f"{code:03d}"] = int(code)
+        lookup[f"{code:04d}"] = int(code)  # as DAWA and DST write it ("0101")
     by_name = {normalise(str(n)): int(c) for c, n in zip(frame["code"], frame["name"], strict=True)}
     for variant, canonical in VARIANTS.items():
         lookup[variant] = by_name[normalise(canonical)]
