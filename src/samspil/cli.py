@@ -152,6 +152,8 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
         previous_label=args.previous_label or "",
         match=args.match,
         weights=args.weights,
+        population=args.population,
+        rake=_margins(args.rake),
         codes=_read_columns(args.codes, CODES_COLUMNS),
         attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
         quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
@@ -165,6 +167,13 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     for result in output.skipped:
         print(f"left out {result.block.label}: {result.skipped}", file=sys.stderr)
     return 0
+
+
+def _margins(text: str | None) -> list[str] | None:
+    """``--rake region,size`` as a list (None when not given)."""
+    if text is None:
+        return None
+    return [m.strip() for m in text.split(",") if m.strip()]
 
 
 def _report_spec(ref: str) -> tuple[ReportSpec, Instrument | None]:
@@ -191,6 +200,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from samspil.exports import EXPORTERS, export
 
     responses = _read_responses(_instrument(args.instrument), args.data)
+    if args.rake:  # the raking weight travels with the answers as a variable of its own
+        from samspil.reports.groups import ATTRIBUTE_COLUMNS
+        from samspil.reports.population import with_raking
+
+        attributes = _read_columns(args.attributes, ATTRIBUTE_COLUMNS)
+        responses = with_raking(responses, _margins(args.rake) or [], attributes)
     suffix = EXPORTERS[args.to].suffix
     out = Path(args.out) if args.out else Path(f"{responses.instrument.id}.{suffix}")
     export(responses, args.to, out, excel=args.excel)
@@ -316,6 +331,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="a weight per respondent: a number variable of the questionnaire (under sample:) "
         "in the data; shares, percentages and means are weighted (default: unweighted)",
     )
+    p.add_argument(
+        "--population",
+        choices=["kommuner"],
+        help="add a table of the respondents against the population (kommuner: Denmark's 98 "
+        "municipalities, by region, size band and --attributes) with chi-square tests "
+        "(default: only where the report definition has one)",
+    )
+    p.add_argument(
+        "--rake",
+        metavar="MARGINS",
+        help="weight the tables with raking weights to the population's margins, e.g. "
+        "region,size (numbers of municipalities; size and the --attributes types need "
+        "--attributes where no populations are bundled) (default: unweighted)",
+    )
     p.add_argument("--authors", help="the cover's authors, separated by ';' or ',' (default: none)")
     p.add_argument("--institution", help="the cover's and colophon's institution (default: none)")
     p.add_argument("--date", help="the cover's month, e.g. 'Maj 2024' or 2024-05 (default now)")
@@ -342,6 +371,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument(
         "--excel", action="store_true", help="CSV for Danish Excel: UTF-8 with BOM, ';', 1,5"
+    )
+    p.add_argument(
+        "--rake",
+        metavar="MARGINS",
+        help="add the raking weight rakingvaegt to the export, as samspil report --rake "
+        "(default: none)",
+    )
+    p.add_argument(
+        "--attributes",
+        help="municipality attributes for --rake size (default: none)",
     )
     p.set_defaults(func=cmd_export)
 

@@ -67,7 +67,8 @@ def test_every_closed_question_table_of_chapters_4_to_10_is_made(kd2024_report):
         "figur_7_3",
         "figur_8_1",
         "figur_9_3",
-    }, "only the coded open answers need --codes"
+        "tabel_10_3",
+    }, "only the coded open answers need --codes, and real municipalities tabel_10_3"
 
 
 def test_html_is_self_contained_and_in_danish_number_format(kd2024_report):

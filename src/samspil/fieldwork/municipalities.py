@@ -34,27 +34,7 @@ MUNICIPALITIES: tuple[tuple[int, str], ...] = (
     (851, "Aalborg"), (860, "Hjørring"),
 )  # fmt: skip
 
-# Spellings seen in lists and reports, normalised (lower case, no "kommune").
-VARIANTS: dict[str, str] = {
-    "københavns": "København",
-    "kobenhavn": "København",
-    "lyngby": "Lyngby-Taarbæk",
-    "høje taastrup": "Høje-Taastrup",
-    "faaborg midtfyn": "Faaborg-Midtfyn",
-    "ikast brande": "Ikast-Brande",
-    "ringkøbing skjern": "Ringkøbing-Skjern",
-    "nordfyn": "Nordfyns",
-    "vesthimmerland": "Vesthimmerlands",
-    "århus": "Aarhus",
-    "ålborg": "Aalborg",
-    "åbenrå": "Aabenraa",
-    "bornholms regionskommune": "Bornholm",
-    "bornholms": "Bornholm",
-}
+# The name matching lives in the pure core (samspil.facts), shared with the reports.
+from samspil.facts import VARIANTS, normalise  # noqa: E402
 
-
-def normalise(name: str) -> str:
-    text = " ".join(name.replace("\u00a0", " ").split()).lower()
-    if text.endswith(" kommune"):
-        text = text[: -len(" kommune")]
-    return text
+__all__ = ["MUNICIPALITIES", "VARIANTS", "normalise"]

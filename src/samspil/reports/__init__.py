@@ -11,7 +11,7 @@ The instrument is never reloaded here.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,6 +88,41 @@ def check_weights(responses: Responses, column: str, previous: bool) -> None:
         )
 
 
+def with_population(
+    spec: ReportSpec,
+    responses: Responses,
+    *,
+    population: str | None,
+    rake: Sequence[str] | None,
+    weights: str | None,
+    attributes: pd.DataFrame | None,
+) -> tuple[ReportSpec, Responses, str | None]:
+    """``--population kommuner`` and ``--rake MARGINS``: the definition with a
+    representativeness table, the answers with the raking weight (a number variable
+    ``rakingvaegt``), and the weight column the tables use."""
+    from samspil.errors import DomainError
+    from samspil.reports.population import (
+        POPULATIONS,
+        RAKE_COLUMN,
+        with_population_block,
+        with_raking,
+    )
+
+    if population is not None and population not in POPULATIONS:
+        raise DomainError(
+            f"--population {population}: unknown population; known: {', '.join(POPULATIONS)}"
+        )
+    if rake:
+        if weights is not None and weights != RAKE_COLUMN:
+            raise DomainError("--rake with --weights: give one of them")
+        if weights is None:  # not raked already (make_report, then compute)
+            responses = with_raking(responses, rake, attributes)
+        weights = RAKE_COLUMN
+    if population is not None or rake:
+        spec = with_population_block(spec)
+    return spec, responses, weights
+
+
 def compute(
     spec: ReportSpec | str,
     responses: Responses,
@@ -100,12 +135,19 @@ def compute(
     previous_label: str = "",
     match: str | None = None,
     weights: str | None = None,
+    population: str | None = None,
+    rake: Sequence[str] | None = None,
 ) -> tuple[ReportSpec, list[Result]]:
     """Every block of the definition computed from the answers; with ``previous`` (the
     previous wave, items matched by variable name) comparable tables get it beside, its
     changes tested as a panel when units are matched on ``match`` (default ``kommune``
-    when both waves have it; "none": independent samples)."""
+    when both waves have it; "none": independent samples). ``population`` ("kommuner")
+    adds the representativeness table; ``rake`` (margins, e.g. region, size) weights the
+    tables with raking weights to the population (see :func:`with_population`)."""
     spec = report_spec(spec, responses)
+    spec, responses, weights = with_population(
+        spec, responses, population=population, rake=rake, weights=weights, attributes=attributes
+    )
     if weights is not None:
         check_weights(responses, weights, previous is not None)
     inputs = Inputs(
@@ -145,6 +187,8 @@ def make_report(
     previous_label: str = "",
     match: str | None = None,
     weights: str | None = None,
+    population: str | None = None,
+    rake: Sequence[str] | None = None,
     meta: Meta | None = None,
     study: StudyInfo | None = None,
     pdf: PdfElsewhere | None = None,
@@ -155,6 +199,10 @@ def make_report(
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)
+    spec = report_spec(spec, responses)
+    spec, responses, weights = with_population(
+        spec, responses, population=population, rake=rake, weights=weights, attributes=attributes
+    )
     spec, results = compute(
         spec,
         responses,

@@ -309,8 +309,15 @@ def weights_text(data: pd.DataFrame, column: str) -> str:
     """The method chapter's note on the weighting (``--weights``)."""
     w = data[column].astype(float).to_numpy()
     n_eff = weighted.effective_n(w)
+    source = f"variablen {column} fra datasættet"
+    if column == "rakingvaegt":  # --rake (samspil.reports.population)
+        margins = data.attrs.get("raked_to") or "populationens fordelinger"
+        source = (
+            f"rakingvægte ({column}): vægte, der ved iterativ tilpasning (raking) giver "
+            f"besvarelserne samme fordeling på {margins} som landets kommuner"
+        )
     return (
-        f"Tallene er vægtet med variablen {column} fra datasættet (vægte fra "
+        f"Tallene er vægtet med {source} (vægte fra "
         f"{number(w.min(), 2)} til {number(w.max(), 2)}). Procenter, andele, gennemsnit og "
         "standardafvigelser i fordelinger, tabeller med gennemsnit, spørgsmål med flere "
         "svarmuligheder og talspørgsmål er vægtede; antallet af besvarelser er det faktiske. "
@@ -822,3 +829,7 @@ def question_table(block: Block, inputs: Inputs) -> Result:
     if kind not in TABLE_KINDS or kind == "question":
         raise Skip(f"Spørgsmålet {block.question} har ingen tabel.")
     return TABLE_KINDS[kind].build(block, inputs)
+
+
+# the population's table kind ("representativeness") registers itself like the ones above
+from samspil.reports import population as _population  # noqa: E402, F401
