@@ -193,8 +193,6 @@ def representativeness_table(block: Block, inputs: Inputs) -> Result:
     """Respondents against the population (the 98 municipalities; the attributes file's),
     per characteristic, with a chi-square goodness-of-fit test of each; with weights, the
     weighted percentages beside."""
-    from samspil.analysis.representativeness import representativeness
-
     found, unmatched = characteristics(inputs.data, inputs.attributes)
     if not found:
         where = (
@@ -205,6 +203,33 @@ def representativeness_table(block: Block, inputs: Inputs) -> Result:
             f"98 kommuner{where}."
         )
     weights = inputs.weight_values
+    data, tests, small = _characteristic_tables(found, weights)
+    note = _representativeness_note(
+        found, tests, small, answered=int(len(inputs.data) - unmatched), unmatched=unmatched
+    )
+    if weights is not None:
+        note += " Vægtet pct.: besvarelsernes andel med vægtene."
+    columns = [
+        Column("group", _header(block, "Kendetegn"), "text"),
+        Column("category", "", "text"),
+        Column("population", "Kommuner", "int"),
+        Column("population_pct", "Pct. af kommunerne", "pct"),
+        Column("respondents", "Besvarelser", "int"),
+        Column("respondents_pct", "Pct. af besvarelserne", "pct"),
+    ]
+    if weights is not None:
+        columns.append(Column("weighted_pct", "Vægtet pct.", "pct"))
+    note = f"{block.note} {note}".strip() if block.note else note
+    return Result(block, data, columns, note, weighted=weights is not None)
+
+
+def _characteristic_tables(
+    found: list[Characteristic], weights: pd.Series | None
+) -> tuple[pd.DataFrame, list[str], bool]:
+    """One table of every characteristic, stacked; each test's words for the note; and
+    whether some category expects fewer than 5 answers."""
+    from samspil.analysis.representativeness import representativeness
+
     frames, tests, small = [], [], False
     for c in found:
         table = representativeness(c.respondents, c.population, c.order)
@@ -220,17 +245,23 @@ def representativeness_table(block: Block, inputs: Inputs) -> Result:
             table["weighted_pct"] = _weighted_pct(c.respondents, weights, c.order)
         small = small or bool((table.loc[table["population"] > 0, "expected"] < 5).any())
         p = table.attrs["p"]
+        title = c.title[:1].lower() + c.title[1:]
         tests.append(
-            f"{c.title[:1].lower() + c.title[1:]}: χ² = {number(table.attrs['chi2'], 2)} "
+            f"{title}: χ² = {number(table.attrs['chi2'], 2)} "
             f"(df = {table.attrs['df']}), p = {number(p, 3)}"
             if p == p
-            else f"{c.title[:1].lower() + c.title[1:]}: ingen test"
+            else f"{title}: ingen test"
         )
         frames.append(table)
     data = pd.concat(frames, ignore_index=True)
     if weights is not None:
         data.attrs["n_eff"] = weighted.effective_n(weights.to_numpy(dtype=float))
-    answered = int(len(inputs.data) - unmatched)
+    return data, tests, small
+
+
+def _representativeness_note(
+    found: list[Characteristic], tests: list[str], small: bool, *, answered: int, unmatched: int
+) -> str:
     names = {c.name for c in found}
     whom = (
         "landets kommuner" if "region" in names else "kommunerne i filen med deres karakteristika"
@@ -258,20 +289,7 @@ def representativeness_table(block: Block, inputs: Inputs) -> Result:
             f" {unmatched} {'besvarelse' if unmatched == 1 else 'besvarelser'} kunne ikke "
             "knyttes til en kommune og indgår ikke."
         )
-    if weights is not None:
-        note += " Vægtet pct.: besvarelsernes andel med vægtene."
-    columns = [
-        Column("group", _header(block, "Kendetegn"), "text"),
-        Column("category", "", "text"),
-        Column("population", "Kommuner", "int"),
-        Column("population_pct", "Pct. af kommunerne", "pct"),
-        Column("respondents", "Besvarelser", "int"),
-        Column("respondents_pct", "Pct. af besvarelserne", "pct"),
-    ]
-    if weights is not None:
-        columns.append(Column("weighted_pct", "Vægtet pct.", "pct"))
-    note = f"{block.note} {note}".strip() if block.note else note
-    return Result(block, data, columns, note, weighted=weights is not None)
+    return note
 
 
 SOURCE_REGIONS = "lov om regioner (2005)"
