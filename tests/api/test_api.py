@@ -133,6 +133,12 @@ def test_a_revoked_token_is_refused_and_only_its_owner_revokes_it(
     assert "tilbagekaldt" in client.get("/api-noegler/").content.decode()
 
 
+def test_the_study_list_links_researchers_to_their_tokens(client, researcher):
+    client.force_login(researcher)
+    html = client.get("/studier/").content.decode()
+    assert 'href="/api-noegler/"' in html and "API-nøgler" in html
+
+
 def test_coders_have_no_token_page(client, django_user_model):
     coder = django_user_model.objects.create_user("koder", password="hemmelig-000")
     client.force_login(coder)
