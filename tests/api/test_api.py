@@ -230,6 +230,18 @@ def test_the_tables_of_a_study_without_answers_are_empty(client, researcher, stu
     assert response.status_code == 200 and response.json() == []
 
 
+def test_tables_a_stored_definition_cannot_make_answer_409_with_the_reason(
+    client, researcher, answered
+):
+    answered.report_definition = {"id": "gammel", "instrument": "kd2024", "chapters": "x"}
+    answered.save()
+    response = client.get(
+        f"/api/v1/studies/{answered.pk}/tables/", **bearer(make_token(researcher, "studies"))
+    )
+    assert response.status_code == 409
+    assert "report definition" in response.json()["detail"]
+
+
 def test_the_answers_are_the_export_without_identifiers(client, researcher, answered):
     raw = make_token(researcher, "answers")
     data = client.get(f"/api/v1/studies/{answered.pk}/answers/", **bearer(raw)).json()
