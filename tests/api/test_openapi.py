@@ -51,6 +51,22 @@ def test_openapi_description_is_served_and_names_every_endpoint(client):
     assert paths["/api/v1/studies/"]["get"]["security"] == [{"TokenAuth": []}]
 
 
+@pytest.fixture
+def _keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """Requests go through the WSGI application itself, whose request signals would close
+    the database connection inside the test's transaction (PostgreSQL); Django's test
+    client leaves them out the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_keep_the_test_connection")
 def test_every_operation_answers_as_its_openapi_description_says(
     researcher,
     answered,
