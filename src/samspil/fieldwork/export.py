@@ -199,27 +199,47 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``).
     """
     from samspil.reports import make_report
-    from samspil.reports.default import default_spec, has_bundled_spec
 
     out.mkdir(parents=True, exist_ok=True)
     if study.withdrawn_count and not options.get("banner"):
         options["banner"] = withdrawn_note(study.withdrawn_count)
     responses = study_responses(study)
-    if report_id:
-        spec: Any = report_id
-    elif study.report_definition:
-        from samspil.reports.spec import spec_from_data
-
-        # checked again: a definition stored before a rule was added must meet it too
-        spec = spec_from_data(study.report_definition, "report definition")
-    elif not study.instrument_upload and has_bundled_spec(study.instrument_id):
-        spec = study.instrument_id
-    else:
-        spec = default_spec(responses.instrument)
+    spec = study_report_spec(study, responses, report_id)
     if study.previous is not None and "previous" not in options:
         options["previous"] = study_responses(study.previous)
         options["previous_label"] = previous_label(study.previous)
     return make_report(spec, responses, out, **options)
+
+
+def study_report_spec(study: Study, responses: Responses, report_id: str = "") -> Any:
+    """The study report's definition (see :func:`make_study_report`): an id or a spec."""
+    from samspil.reports.default import default_spec, has_bundled_spec
+
+    if report_id:
+        return report_id
+    if study.report_definition:
+        from samspil.reports.spec import spec_from_data
+
+        # checked again: a definition stored before a rule was added must meet it too
+        return spec_from_data(study.report_definition, "report definition")
+    if not study.instrument_upload and has_bundled_spec(study.instrument_id):
+        return study.instrument_id
+    return default_spec(responses.instrument)
+
+
+def study_report_tables(study: Study) -> list[Any]:
+    """The study report's computed tables (``samspil.reports.build.Result``), the numbers
+    ``make_study_report`` writes to ``tables/*.csv``, without writing any file."""
+    from samspil.reports import compute
+
+    responses = study_responses(study)
+    spec = study_report_spec(study, responses)
+    options: dict[str, Any] = {}
+    if study.previous is not None:
+        options["previous"] = study_responses(study.previous)
+        options["previous_label"] = previous_label(study.previous)
+    _spec, results = compute(spec, responses, **options)
+    return [r for r in results if not r.skipped]
 
 
 def previous_label(study: Study) -> str:

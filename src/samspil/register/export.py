@@ -120,6 +120,12 @@ def public_contact(contact: Contact) -> dict[str, str]:
     return {"name": "", "email": "", "phone": ""}
 
 
+def public_actors() -> QuerySet[Organization]:
+    """The actors in open data: a self-registration only once confirmed, as on the pages;
+    not those unconfirmed for 24 months (samspil.register.freshness)."""
+    return _actors()
+
+
 def _actors() -> QuerySet[Organization]:
     """The actors in open data: a self-registration only once confirmed, as on the pages."""
     return freshness.public(Organization.objects.filter(confirmed=True))
@@ -144,17 +150,22 @@ def export(fmt: str, out: Path) -> dict[str, int]:
 # -- HSDS ---------------------------------------------------------------------------------
 
 
+def hsds_organization(actor: Organization) -> dict[str, Any]:
+    """An actor as an HSDS organization (the export's row; the API's object)."""
+    return {
+        "id": str(actor.uuid),
+        "name": actor.name,
+        "alternate_name": actor.alternate_name,
+        "description": actor.description or taxonomy().label("actor_types", actor.actor_type),
+        "email": actor.email,
+        "website": actor.website,
+        "tax_id": actor.tax_id,
+    }
+
+
 def _hsds_organizations() -> Iterator[dict[str, Any]]:
     for actor in _actors().order_by("pk").iterator(chunk_size=2000):
-        yield {
-            "id": str(actor.uuid),
-            "name": actor.name,
-            "alternate_name": actor.alternate_name,
-            "description": actor.description or taxonomy().label("actor_types", actor.actor_type),
-            "email": actor.email,
-            "website": actor.website,
-            "tax_id": actor.tax_id,
-        }
+        yield hsds_organization(actor)
     for municipality in Municipality.objects.filter(contact_points__isnull=False).distinct():
         yield {
             "id": municipality_uuid(municipality),
@@ -186,22 +197,63 @@ def _hsds_contacts() -> Iterator[dict[str, Any]]:
         }
 
 
-def _hsds_services() -> Iterator[dict[str, Any]]:
-    """What actors offer (HSDS service; ``_areas`` become attributes)."""
+def public_services() -> QuerySet[Service]:
+    """The services in open data: those of the actors in open data."""
     services = freshness.public(
         Service.objects.filter(organization__confirmed=True), "organization__"
     )
-    services = services.select_related("organization").order_by("pk")
-    for service in services.iterator(chunk_size=2000):
-        yield {
-            "id": str(service.uuid),
-            "organization_id": str(service.organization.uuid),
-            "name": service.name,
-            "description": service.description,
-            "status": service.status,
-            "assured_date": service.verified_at.date().isoformat() if service.verified_at else "",
-            "_areas": service.areas,
-        }
+    return services.select_related("organization")
+
+
+def hsds_service(service: Service) -> dict[str, Any]:
+    """A service as an HSDS service (``_areas`` become attributes)."""
+    return {
+        "id": str(service.uuid),
+        "organization_id": str(service.organization.uuid),
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "assured_date": service.verified_at.date().isoformat() if service.verified_at else "",
+        "_areas": service.areas,
+    }
+
+
+def _hsds_services() -> Iterator[dict[str, Any]]:
+    """What actors offer (HSDS service; ``_areas`` become attributes)."""
+    for service in public_services().order_by("pk").iterator(chunk_size=2000):
+        yield hsds_service(service)
+
+
+def public_locations() -> QuerySet[Location]:
+    """The actors' addresses in open data: those of the actors in open data."""
+    return Location.objects.select_related(
+        "organization__municipality", "unit__municipality"
+    ).filter(organization__in=_actors())
+
+
+def hsds_location(loc: Location) -> dict[str, Any]:
+    """An actor's address as an HSDS location."""
+    return {
+        "id": str(loc.uuid),
+        "location_type": "physical",
+        "organization_id": str(loc.organization.uuid),  # type: ignore[union-attr]
+        "name": loc.organization.name,  # type: ignore[union-attr]
+    }
+
+
+def hsds_address(loc: Location) -> dict[str, Any]:
+    """The HSDS address of a location."""
+    return {
+        "id": _id("address", loc.uuid),
+        "location_id": str(loc.uuid),
+        "address_1": loc.address_1,
+        "city": loc.city,
+        # HSDS requires state_province; Denmark has none: the municipality.
+        "state_province": loc.organization.municipality.name,  # type: ignore[union-attr]
+        "postal_code": loc.postal_code,
+        "country": loc.country,
+        "address_type": "physical",
+    }
 
 
 def _attribute(entity: str, link_id: object, kind: str, code: str) -> dict[str, Any]:
@@ -240,41 +292,16 @@ def export_hsds(out: Path) -> dict[str, int]:
     counts["services.csv"] = _write_csv(
         out / "services.csv", HSDS_COLUMNS["services.csv"], services
     )
-    locations = list(
-        Location.objects.select_related("organization__municipality", "unit__municipality")
-        .filter(organization__isnull=False, organization__confirmed=True)
-        .order_by("pk")
-    )
+    locations = list(public_locations().order_by("pk"))
     counts["locations.csv"] = _write_csv(
         out / "locations.csv",
         HSDS_COLUMNS["locations.csv"],
-        (
-            {
-                "id": str(loc.uuid),
-                "location_type": "physical",
-                "organization_id": str(loc.organization.uuid),  # type: ignore[union-attr]
-                "name": loc.organization.name,  # type: ignore[union-attr]
-            }
-            for loc in locations
-        ),
+        (hsds_location(loc) for loc in locations),
     )
     counts["addresses.csv"] = _write_csv(
         out / "addresses.csv",
         HSDS_COLUMNS["addresses.csv"],
-        (
-            {
-                "id": _id("address", loc.uuid),
-                "location_id": str(loc.uuid),
-                "address_1": loc.address_1,
-                "city": loc.city,
-                # HSDS requires state_province; Denmark has none: the municipality.
-                "state_province": loc.organization.municipality.name,  # type: ignore[union-attr]
-                "postal_code": loc.postal_code,
-                "country": loc.country,
-                "address_type": "physical",
-            }
-            for loc in locations
-        ),
+        (hsds_address(loc) for loc in locations),
     )
     contacts = list(_hsds_contacts())
     counts["contacts.csv"] = _write_csv(

@@ -235,6 +235,10 @@ BAD_TOKEN_WINDOW: int = env_int("SAMSPIL_BAD_TOKEN_WINDOW", 600, minimum=1)
 LOGIN_FAILURE_LIMIT: int = env_int("SAMSPIL_LOGIN_LIMIT", 5, minimum=1)
 LOGIN_ADDRESS_FAILURE_LIMIT: int = env_int("SAMSPIL_LOGIN_ADDRESS_LIMIT", 20, minimum=1)
 LOGIN_FAILURE_WINDOW: int = env_int("SAMSPIL_LOGIN_WINDOW", 900, minimum=1)
+# The read API (docs/api.md): requests allowed per token (or, without one, per client
+# address) within the window; past that the answer is 429 with Retry-After.
+API_RATE_LIMIT: int = env_int("SAMSPIL_API_RATE_LIMIT", 600, minimum=1)
+API_RATE_WINDOW: int = env_int("SAMSPIL_API_RATE_WINDOW", 60, minimum=1)
 # Request header (as in request.META) holding the client address behind a reverse proxy,
 # e.g. HTTP_X_FORWARDED_FOR. Empty: use REMOTE_ADDR.
 CLIENT_IP_HEADER: str = env_str("SAMSPIL_CLIENT_IP_HEADER")

@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path
 
-from samspil.web import views
+from samspil.web import apiviews, views
+from samspil.web.api import api
 from samspil.web.login import ThrottledAdminLoginForm
 
 
@@ -31,6 +32,9 @@ urlpatterns = [
     path("", include("samspil.privacy.urls")),
     path("", include("samspil.register.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api-noegler/", apiviews.token_page, name="api_tokens"),
+    path("api-noegler/<int:token_id>/tilbagekald/", apiviews.token_revoke, name="api_token_revoke"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("drift/", views.operations, name="operations"),
