@@ -196,7 +196,9 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     The report definition: ``report_id`` if given, else one the researcher uploaded, else
     the bundled one named after a bundled instrument, else (an uploaded questionnaire, or
     one without a definition) the default report made from the study's own frozen
-    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``).
+    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``); the
+    study's weighting (``Study.rake``) is the default of ``rake``, its previous round that
+    of ``previous``.
     """
     from samspil.reports import make_report
     from samspil.reports.default import default_spec, has_bundled_spec
@@ -216,6 +218,8 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
         spec = study.instrument_id
     else:
         spec = default_spec(responses.instrument)
+    if study.rake and "rake" not in options:  # the study's weighting (Study.rake)
+        options["rake"] = study.rake.split(",")
     if study.previous is not None and "previous" not in options:
         options["previous"] = study_responses(study.previous)
         options["previous_label"] = previous_label(study.previous)
