@@ -427,7 +427,7 @@ def raking_weights_table(block: Block, inputs: Inputs) -> Result:
         Column("population_pct", "Pct. af kommunerne", "pct"),
         Column("respondents", "Besvarelser", "int"),
         Column("respondents_pct", "Pct. af besvarelserne", "pct"),
-        Column("weight", "Vægt" if len(margins) == 1 else "Gns. vægt", "num"),
+        Column("weight", "Vægt" if len(margins) == 1 else "Gns. vægt", "p"),  # 2 decimals
     ]
     note = (
         "Rakingvægtene giver besvarelserne samme fordeling som landets kommuner på "
