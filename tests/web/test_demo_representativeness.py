@@ -155,3 +155,11 @@ def test_a_four_digit_municipality_code_is_found_as_the_facts_write_it(db):
     assert lookup["0101"] == lookup["101"]
     rows = read_respondents("liste.csv", b"navn,email,kommune\nA,a@example.org,0461\n")
     assert rows[0].municipality.name == "Odense"
+
+
+def test_only_a_researcher_of_the_study_can_set_its_weighting(client, other_researcher, study):
+    client.force_login(other_researcher)
+    response = client.post(f"/studier/{study.pk}/vaegtning/", {"rake": "region"})
+    assert response.status_code == 404
+    study.refresh_from_db()
+    assert study.rake == ""
