@@ -192,6 +192,34 @@ def test_a_raked_report_says_so_under_the_tables_and_in_the_method_chapter(raked
     assert "Chi-i-anden-test af, om besvarelserne fordeler sig som kommunerne" in html
 
 
+def test_the_raking_weights_table_equals_post_stratification_computed_here(raked):
+    _, data, out = raked
+    table = pd.read_csv(out / "tables" / "rakingvaegte.csv")
+    assert table["category"].tolist() == list(REGION_SIZES)
+    # one margin: raking is post-stratification, weight = population share / sample share
+    population = pd.Series(REGION_SIZES) / 98
+    sample = data["region"].value_counts(normalize=True).reindex(list(REGION_SIZES))
+    weight = population / sample
+    weight = weight / (weight * sample).sum()  # mean 1 over the respondents
+    assert table["population_pct"].tolist() == pytest.approx((population * 100).tolist())
+    assert table["respondents_pct"].tolist() == pytest.approx((sample * 100).tolist())
+    assert table["weight"].tolist() == pytest.approx(weight.tolist(), rel=1e-6)
+    assert table["weight"].tolist() == pytest.approx(
+        data.groupby("region")["w"].mean().reindex(list(REGION_SIZES)).tolist(), rel=1e-6
+    )
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Rakingvægtene" in html and "poststratificering" in html
+
+
+def test_rake_with_a_previous_wave_is_refused_naming_rake(raked, run_cli, tmp_path):
+    folder, _, _ = raked
+    args = ["report", folder / "kommunal.yaml", "--data", folder / "svar.csv"]
+    code, _, err = run_cli(
+        *args, "--previous", folder / "svar.csv", "--rake", "region", "--out", tmp_path / "o"
+    )
+    assert code == 2 and "--rake with --previous" in err and "--weights" not in err
+
+
 def test_the_raking_weight_travels_with_the_exports(raked, run_cli, tmp_path):
     folder, data, _ = raked
     for fmt in ("csv", "sav", "dta"):

@@ -164,8 +164,26 @@ def do_link_previous(study: Study, previous: Study | None) -> Study:
     report puts beside its own."""
     if previous is not None and previous.pk == study.pk:
         raise DomainError(_("A study cannot be its own previous round."))
+    if previous is not None and study.rake:
+        raise DomainError(NOT_WEIGHTED_WITH_PREVIOUS)
     study.previous = previous
     study.save(update_fields=["previous"])
+    return study
+
+
+NOT_WEIGHTED_WITH_PREVIOUS = _(
+    "A weighted report cannot compare with a previous round (the comparison of rounds is "
+    "not weighted): remove the previous round or the weighting."
+)
+
+
+def do_set_rake(study: Study, rake: str) -> Study:
+    """Weight the study's report with raking weights to the margins ``rake`` (e.g.
+    "region", as ``samspil report --rake``); "" leaves the report unweighted."""
+    if rake and study.previous_id is not None:
+        raise DomainError(NOT_WEIGHTED_WITH_PREVIOUS)
+    study.rake = rake
+    study.save(update_fields=["rake"])
     return study
 
 

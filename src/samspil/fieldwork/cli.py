@@ -453,7 +453,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
 
     study = _study(args.study)
-    result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
+    options: dict[str, Any] = {}
+    if args.population:
+        options["population"] = args.population
+    if args.rake is not None:  # else the study's own weighting
+        margins = [m.strip() for m in args.rake.split(",") if m.strip()]
+        options["rake"] = [] if margins == ["none"] else margins
+    result = export.make_study_report(study, Path(args.out), report_id=args.report or "", **options)
     folder = getattr(result, "folder", args.out)
     _audit("make_report", study, target=Path(str(folder)).name)
     say(f"report for study {study.pk} written to {folder}")
@@ -615,6 +621,19 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--report",
         help="report id (default: the study's own definition, else the questionnaire's)",
+    )
+    p.add_argument(
+        "--population",
+        choices=["kommuner"],
+        help="add a table of the respondents against the population (kommuner: Denmark's 98 "
+        "municipalities, by region) with chi-square tests (default: only where the report "
+        "definition has one, or the report is raked)",
+    )
+    p.add_argument(
+        "--rake",
+        metavar="MARGINS",
+        help="weight the tables with raking weights to the population's margins, e.g. region; "
+        "none: unweighted (default: the study's weighting as set on its page)",
     )
     p.set_defaults(func=_handler(cmd_report))
 

@@ -1,4 +1,5 @@
-"""A demo study for trying samspil: kd2024 with ten clearly synthetic respondents.
+"""A demo study for trying samspil: kd2024 with ten clearly synthetic respondents, its
+report weighted to the regions (raking).
 
 Only in demo mode (settings.DEMO, on by default in development, impossible in production):
 it also creates the researcher login demo/demo.
@@ -62,6 +63,8 @@ def ensure_demo_study(base_url: str | None = None) -> tuple[Study, str]:
                 for n, name in enumerate(DEMO_MUNICIPALITIES)
             ]
             actions.do_import_respondents(study, rows)
+            # the report raked to the regions: weighted tables and the weights' table
+            actions.do_set_rake(study, "region")
             study = actions.do_open_study(study)
         study.researchers.add(user)
     # The first respondent who has not completed yet, so the link shows the questionnaire.

@@ -196,7 +196,9 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     The report definition: ``report_id`` if given, else one the researcher uploaded, else
     the bundled one named after a bundled instrument, else (an uploaded questionnaire, or
     one without a definition) the default report made from the study's own frozen
-    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``).
+    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``); the
+    study's weighting (``Study.rake``) is the default of ``rake``, its previous round that
+    of ``previous``.
     """
     from samspil.reports import make_report
 
@@ -205,10 +207,19 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
         options["banner"] = withdrawn_note(study.withdrawn_count)
     responses = study_responses(study)
     spec = study_report_spec(study, responses, report_id)
+    return make_report(spec, responses, out, **study_report_options(study, options))
+
+
+def study_report_options(study: Study, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``options`` with the study's own defaults added: its weighting (``Study.rake``) for
+    ``rake``, its previous round for ``previous``."""
+    options = dict(options or {})
+    if study.rake and "rake" not in options:
+        options["rake"] = study.rake.split(",")
     if study.previous is not None and "previous" not in options:
         options["previous"] = study_responses(study.previous)
         options["previous_label"] = previous_label(study.previous)
-    return make_report(spec, responses, out, **options)
+    return options
 
 
 def study_report_spec(study: Study, responses: Responses, report_id: str = "") -> Any:
@@ -234,11 +245,7 @@ def study_report_tables(study: Study) -> list[Any]:
 
     responses = study_responses(study)
     spec = study_report_spec(study, responses)
-    options: dict[str, Any] = {}
-    if study.previous is not None:
-        options["previous"] = study_responses(study.previous)
-        options["previous_label"] = previous_label(study.previous)
-    _spec, results = compute(spec, responses, **options)
+    _spec, results = compute(spec, responses, **study_report_options(study))
     return [r for r in results if not r.skipped]
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samspil.fieldwork.models import Study
+from samspil.fieldwork.models import RAKE_CHOICES, Study
 from samspil.instruments import InstrumentError, bundled_ids, load_bytes
 from samspil.instruments.xlsform import XLSFORM_LIMITS
 from samspil.web.uploads import check_table_upload, check_upload_size, check_xlsx_upload
@@ -114,6 +114,21 @@ class PreviousRoundForm(forms.Form):
     def __init__(self, *args: Any, studies: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["previous"].queryset = studies  # type: ignore[attr-defined]
+
+
+class RakeForm(forms.Form):
+    """How the study's report is weighted (samspil.reports.population)."""
+
+    rake = forms.ChoiceField(
+        choices=RAKE_CHOICES,
+        required=False,
+        label=_("Weighting of the report"),
+        help_text=_(
+            "Raking weights give the respondents the same distribution over the regions as "
+            "the country's 98 municipalities; the report's tables are then weighted and a "
+            "table shows the weights."
+        ),
+    )
 
 
 class ReportDefinitionForm(forms.Form):

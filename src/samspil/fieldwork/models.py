@@ -69,6 +69,7 @@ def municipality_lookup() -> dict[str, Municipality]:
         lookup[normalise(m.name)] = m
         lookup[str(m.code)] = m
         lookup[f"{m.code:03d}"] = m
+        lookup[f"{m.code:04d}"] = m  # as the bundled facts, DAWA and DST write it ("0101")
     by_name = {m.name: m for m in lookup.values()}
     for variant, canonical in VARIANTS.items():
         if canonical in by_name:
@@ -97,6 +98,14 @@ class Unit(models.Model):
 def new_privacy_key() -> str:
     """The random part of a study's public privacy-notice address."""
     return secrets.token_urlsafe(12)
+
+
+# The report's weighting: raking to the country's 98 municipalities (samspil.reports.
+# population). Size bands need populations the bundled facts do not have yet.
+RAKE_CHOICES = [
+    ("", _("Not weighted")),
+    ("region", _("Weighted to the municipalities' distribution over the regions (raking)")),
+]
 
 
 class Study(models.Model):
@@ -185,6 +194,11 @@ class Study(models.Model):
     # A report definition the researcher uploaded (ReportSpec as JSON); empty: the bundled
     # one of a bundled questionnaire, else the default report of the study's questionnaire.
     report_definition = models.JSONField(default=dict, blank=True)
+    # The margins the study's report is raked to (samspil.reports.population, as
+    # `samspil report --rake`), comma-separated; empty: the report is not weighted.
+    rake = models.CharField(
+        _("weighting of the report"), max_length=40, blank=True, choices=RAKE_CHOICES
+    )
     # The previous round of the same survey: its report puts that round beside this one
     # (items matched by variable name; samspil.reports.waves).
     previous = models.ForeignKey(

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("studier/<int:study_id>/mailtekster/", views.study_mail_texts, name="study_mail_texts"),
     path("studier/<int:study_id>/forrige-runde/", views.study_previous, name="study_previous"),
+    path("studier/<int:study_id>/vaegtning/", views.study_rake, name="study_rake"),
     path(
         "studier/<int:study_id>/rapportdefinition/",
         views.study_report_definition,

@@ -35,6 +35,7 @@ from samspil.fieldwork.access import (
 from samspil.fieldwork.forms import (
     MailTextsForm,
     PreviousRoundForm,
+    RakeForm,
     ReportDefinitionForm,
     RespondentUploadForm,
     SendRoundForm,
@@ -321,6 +322,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "test_form": TestLinkForm(),
             "mail_form": MailTextsForm(instance=study),
             "definition_form": ReportDefinitionForm(instrument=instrument),
+            "rake_form": RakeForm(initial={"rake": study.rake}),
             "previous_form": PreviousRoundForm(
                 initial={"previous": study.previous_id},
                 studies=studies_for_user(request).exclude(pk=study.pk),
@@ -455,8 +457,29 @@ def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
     form = PreviousRoundForm(request.POST, studies=studies_for_user(request).exclude(pk=study.pk))
     if form.is_valid():
-        actions.do_link_previous(study, form.cleaned_data["previous"])
-        messages.success(request, _("The previous round has been saved."))
+        try:
+            actions.do_link_previous(study, form.cleaned_data["previous"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The previous round has been saved."))
+    else:
+        _form_errors(request, form)
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_rake(request: HttpRequest, study_id: int) -> HttpResponse:
+    study = _get_study_for_user(request, study_id)
+    form = RakeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_set_rake(study, form.cleaned_data["rake"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The weighting of the report has been saved."))
     else:
         _form_errors(request, form)
     return redirect("study_detail", study_id=study.pk)

@@ -83,8 +83,9 @@ def check_weights(responses: Responses, column: str, previous: bool) -> None:
             f"weight (respondent_id {shown})"
         )
     if previous:
+        option = "--rake" if responses.data.attrs.get("raked_margins") else "--weights"
         raise DomainError(
-            "--weights with --previous: the comparison of waves is not weighted; leave one out"
+            f"{option} with --previous: the comparison of waves is not weighted; leave one out"
         )
 
 
@@ -119,7 +120,7 @@ def with_population(
             responses = with_raking(responses, rake, attributes)
         weights = RAKE_COLUMN
     if population is not None or rake:
-        spec = with_population_block(spec)
+        spec = with_population_block(spec, raking=bool(rake))
     return spec, responses, weights
 
 

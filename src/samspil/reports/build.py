@@ -100,7 +100,7 @@ def build(
             if absent:  # a partial file makes a partial table, and says so
                 names = ", ".join(absent)
                 result.note = f"{result.note} Ikke i data og derfor udeladt: {names}.".strip()
-            if inputs.weights:
+            if inputs.weights and block.kind != "raking_weights":  # the weights themselves
                 result.note = f"{result.note} {_weight_note(result, inputs.weights)}".strip()
             result.note = quotes(result.note)
             result.columns = [

@@ -328,19 +328,122 @@ def with_raking(
     data = responses.data.copy()
     data[RAKE_COLUMN] = weights.to_numpy()
     data.attrs["raked_to"] = titles
+    data.attrs["raked_margins"] = [RAKE_NAMES.get(m, m) for m in margins]
     return replace(responses, instrument=extended, data=data)
 
 
-def with_population_block(spec: ReportSpec) -> ReportSpec:
+def with_population_block(spec: ReportSpec, *, raking: bool = False) -> ReportSpec:
     """``--population kommuner``: the definition with a representativeness table, in an
-    appendix chapter of its own, unless it has one."""
-    if any(b.kind == "representativeness" for b in spec.blocks):
-        return spec
-    block = Block(
-        id="repraesentativitet",
-        label="Bilagstabel R.1",
-        title="Besvarelserne sammenholdt med landets kommuner",
-        kind="representativeness",
+    appendix chapter of its own, unless it has one; with ``raking`` (``--rake``) also the
+    table of the raking weights, right after it."""
+    if not any(b.kind == "representativeness" for b in spec.blocks):
+        block = Block(
+            id="repraesentativitet",
+            label="Bilagstabel R.1",
+            title="Besvarelserne sammenholdt med landets kommuner",
+            kind="representativeness",
+        )
+        chapter = Chapter(id="repraesentativitet", title="Hvem har svaret", blocks=[block])
+        spec = spec.model_copy(update={"chapters": [*spec.chapters, chapter]})
+    if raking and not any(b.kind == "raking_weights" for b in spec.blocks):
+        spec = _with_weights_block(spec)
+    return spec
+
+
+def _with_weights_block(spec: ReportSpec) -> ReportSpec:
+    """The raking weights' table after the (first) representativeness table, labelled as
+    the next table of its chapter when the definition is numbered (else "<its label>a")."""
+    from samspil.reports.spec import numbered_chapters
+
+    chapters = []
+    placed = False
+    for chapter in spec.chapters:
+        blocks = []
+        for b in chapter.blocks:
+            blocks.append(b)
+            if b.kind == "representativeness" and not placed:
+                placed = True
+                label = "Bilagstabel R.2" if b.label == "Bilagstabel R.1" else f"{b.label}a"
+                if spec.numbered and b.label.startswith("Tabel "):
+                    label = "Tabel 0.0"  # numbered below
+                blocks.append(
+                    Block(
+                        id=_free_id(spec, "rakingvaegte"),
+                        label=label,
+                        title="Rakingvægtene",
+                        kind="raking_weights",
+                    )
+                )
+        chapters.append(chapter.model_copy(update={"blocks": blocks}))
+    if spec.numbered:
+        chapters = numbered_chapters(chapters)
+    return spec.model_copy(update={"chapters": chapters})
+
+
+def _free_id(spec: ReportSpec, wanted: str) -> str:
+    taken = {n for b in spec.blocks for n in (b.id, b.figure_id)}
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted}_{n}"
+    return name
+
+
+@register_table_kind("raking_weights")
+def raking_weights_table(block: Block, inputs: Inputs) -> Result:
+    """The raking weights (``--rake``) per category of each margin: the share of the
+    population's municipalities, the share of the respondents, and the respondents' mean
+    weight (with one margin every respondent of a category has this weight: the
+    population's share over the respondents' share, as post-stratification gives)."""
+    margins = inputs.data.attrs.get("raked_margins")
+    if inputs.weights != RAKE_COLUMN or not margins:
+        raise Skip("Tallene er ikke vægtet med rakingvægte (--rake).")
+    weights = inputs.data[RAKE_COLUMN].astype(float)
+    found = {c.name: c for c in characteristics(inputs.data, inputs.attributes)[0]}
+    rows, left_out = [], False
+    for name in margins:
+        c = found[name]
+        population = c.population.value_counts()
+        present = [k for k in c.order if (c.respondents == k).any() and population.get(k, 0)]
+        total = sum(int(population.get(k, 0)) for k in c.order)
+        left_out = left_out or len(present) < sum(1 for k in c.order if population.get(k, 0))
+        for i, category in enumerate(present):
+            chosen = c.respondents == category
+            rows.append(
+                {
+                    "characteristic": c.title,
+                    "group": c.title if i == 0 else "",
+                    "category": category,
+                    "population_pct": int(population[category]) / total * 100,
+                    "respondents": int(chosen.sum()),
+                    "respondents_pct": float(chosen.mean()) * 100,
+                    "weight": float(weights[chosen].mean()),
+                }
+            )
+    data = pd.DataFrame(rows)
+    columns = [
+        Column("group", _header(block, "Kendetegn"), "text"),
+        Column("category", "", "text"),
+        Column("population_pct", "Pct. af kommunerne", "pct"),
+        Column("respondents", "Besvarelser", "int"),
+        Column("respondents_pct", "Pct. af besvarelserne", "pct"),
+        Column("weight", "Vægt" if len(margins) == 1 else "Gns. vægt", "p"),  # 2 decimals
+    ]
+    note = (
+        "Rakingvægtene giver besvarelserne samme fordeling som landets kommuner på "
+        f"{inputs.data.attrs.get('raked_to', '')}. "
+        + (
+            "Med én fordeling er vægten kommunernes andel delt med besvarelsernes andel "
+            "(poststratificering), så vægtene i gennemsnit er 1."
+            if len(margins) == 1
+            else "Vægten er besvarelsernes gennemsnitlige vægt i kategorien; vægtene er i "
+            "gennemsnit 1."
+        )
     )
-    chapter = Chapter(id="repraesentativitet", title="Hvem har svaret", blocks=[block])
-    return spec.model_copy(update={"chapters": [*spec.chapters, chapter]})
+    if left_out:
+        note += (
+            " Kategorier uden besvarelser er udeladt; de øvrige kategoriers andele er "
+            "forholdsmæssigt forhøjet."
+        )
+    note = f"{block.note} {note}".strip() if block.note else note
+    return Result(block, data, columns, note)
