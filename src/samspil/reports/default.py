@@ -184,8 +184,7 @@ def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> R
                     title="Åbne spørgsmål",
                     kind="open_answers",
                     variables=open_variables,
-                    note="Tabellen viser, hvor mange der har skrevet et svar. Svarene "
-                    "kan kodes i kodningsværktøjet.",
+                    note="Tabellen viser, hvor mange der har skrevet et svar.",
                 )
             )
         if blocks:

@@ -210,6 +210,7 @@ def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
             {
                 "title": _runs(ch.title),
                 "paragraphs": [_runs(p) for p in ch.paragraphs],
+                "text": [[kind, _runs(text)] for kind, text in ch.text],
                 "parts": parts,
                 "items": [_item(it, scenes, files) for it in ch.items],
             }

@@ -198,6 +198,12 @@ def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes], alts: dict[str, st
     w.heading(plain(ch.title), 1)
     for text in ch.paragraphs:
         _runs(w.paragraph(), text)
+    for kind, text in ch.text:  # front matter
+        if kind == "h":
+            w.heading(plain(text), 2)
+        else:
+            style = {"li": "List Bullet", "ol": "List Number"}.get(kind)
+            _runs(w.paragraph(style=style), text)
     for heading, lines, g in ch.parts:
         w.heading(plain(heading), 3)
         for line in lines:
