@@ -138,12 +138,14 @@ def add_front_matter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--foreword",
         metavar="FILE",
-        help="a foreword in Markdown, placed before chapter 1 (default: none)",
+        help="a foreword in Markdown, placed before chapter 1 (default: none; a study's: "
+        "the one uploaded on its page)",
     )
     p.add_argument(
         "--summary",
         metavar="FILE",
-        help="the main findings in Markdown, placed before chapter 1 (default: none)",
+        help="the main findings in Markdown, placed before chapter 1 (default: none; a "
+        "study's: the one uploaded on its page)",
     )
 
 

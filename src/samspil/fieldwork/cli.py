@@ -451,9 +451,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
+    from samspil.reports.frontmatter import read_markdown
 
     study = _study(args.study)
-    result = export.make_study_report(study, Path(args.out), report_id=args.report or "")
+    front = {
+        name: read_markdown(path, f"--{name}")
+        for name, path in (("foreword", args.foreword), ("summary", args.summary))
+        if path
+    }
+    result = export.make_study_report(study, Path(args.out), report_id=args.report or "", **front)
     folder = getattr(result, "folder", args.out)
     _audit("make_report", study, target=Path(str(folder)).name)
     say(f"report for study {study.pk} written to {folder}")
@@ -616,6 +622,9 @@ def register(subparsers: Any) -> None:
         "--report",
         help="report id (default: the study's own definition, else the questionnaire's)",
     )
+    from samspil.cli import add_front_matter_options
+
+    add_front_matter_options(p)  # default: the study's own (uploaded on the study page)
     p.set_defaults(func=_handler(cmd_report))
 
 

@@ -191,35 +191,31 @@ def study_responses(
 
 
 def make_study_report(study: Study, out: Path, *, report_id: str = "", **options: Any) -> object:
-    """Build the data report for a study (samspil.reports) from ``study_responses``.
+    """Build the data report for a study, as every path makes it
+    (:func:`samspil.web.studyreport.make_source_report`: the study page, the coding
+    workbench, ``samspil study report``). ``options`` go to ``make_report`` as they are
+    (e.g. ``formats``)."""
+    from samspil.web.studyreport import make_source_report
 
-    The report definition: ``report_id`` if given, else one the researcher uploaded, else
-    the bundled one named after a bundled instrument, else (an uploaded questionnaire, or
-    one without a definition) the default report made from the study's own frozen
-    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``).
-    """
-    from samspil.reports import make_report
-    from samspil.reports.default import default_spec, has_bundled_spec
+    return make_source_report("study", study, out, report_id=report_id, **options)
 
-    out.mkdir(parents=True, exist_ok=True)
-    if study.withdrawn_count and not options.get("banner"):
-        options["banner"] = withdrawn_note(study.withdrawn_count)
-    responses = study_responses(study)
-    if report_id:
-        spec: Any = report_id
-    elif study.report_definition:
-        from samspil.reports.spec import spec_from_data
 
-        # checked again: a definition stored before a rule was added must meet it too
-        spec = spec_from_data(study.report_definition, "report definition")
-    elif not study.instrument_upload and has_bundled_spec(study.instrument_id):
-        spec = study.instrument_id
-    else:
-        spec = default_spec(responses.instrument)
-    if study.previous is not None and "previous" not in options:
-        options["previous"] = study_responses(study.previous)
-        options["previous_label"] = previous_label(study.previous)
-    return make_report(spec, responses, out, **options)
+def report_basis(study: Study) -> Any:
+    """What the study says about its report: the definition the researcher uploaded, a
+    bundled questionnaire (its bundled definition applies), the foreword and summary, the
+    previous round, the note on withdrawn answers."""
+    from samspil.web.studyreport import ReportBasis
+
+    previous = study.previous
+    return ReportBasis(
+        definition=dict(study.report_definition or {}),
+        bundled=not study.instrument_upload,
+        foreword=study.foreword,
+        summary=study.summary,
+        banner=withdrawn_note(study.withdrawn_count) if study.withdrawn_count else "",
+        previous=study_responses(previous) if previous is not None else None,
+        previous_label=previous_label(previous) if previous is not None else "",
+    )
 
 
 def previous_label(study: Study) -> str:

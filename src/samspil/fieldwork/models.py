@@ -185,6 +185,10 @@ class Study(models.Model):
     # A report definition the researcher uploaded (ReportSpec as JSON); empty: the bundled
     # one of a bundled questionnaire, else the default report of the study's questionnaire.
     report_definition = models.JSONField(default=dict, blank=True)
+    # The researcher's foreword and summary of main findings (Markdown, read as a safe
+    # subset: samspil.reports.frontmatter), placed before the report's first chapter.
+    foreword = models.TextField(blank=True, default="")
+    summary = models.TextField(blank=True, default="")
     # The previous round of the same survey: its report puts that round beside this one
     # (items matched by variable name; samspil.reports.waves).
     previous = models.ForeignKey(
