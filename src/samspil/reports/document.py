@@ -56,6 +56,9 @@ class Meta:
     summary: str = ""  # the main findings in the researcher's Markdown (--summary)
 
 
+LANDSCAPE_COLUMNS = 9
+
+
 @dataclass
 class Grid:
     """A table as text cells: one header row, body rows; the first column names the row."""
@@ -68,6 +71,12 @@ class Grid:
     @property
     def wide(self) -> bool:
         return len(self.header) > 6
+
+    @property
+    def landscape(self) -> bool:
+        """Too many number columns for a portrait page's width (the previous wave beside
+        this one: 10-14 columns): the PDF and Word set it on a landscape page."""
+        return self.numeric and len(self.header) >= LANDSCAPE_COLUMNS
 
 
 @dataclass

@@ -6,6 +6,7 @@ the note under each, page numbers in the footer and a contents field Word fills 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ class Word:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self._ids: dict[str, str] = {}
+        self.landscape = False  # the current section is a landscape one
 
     def style_id(self, name: str) -> str:
         if name not in self._ids:
@@ -129,13 +131,14 @@ def _widths(table: Any, g: Grid) -> None:
     width: the PDF's rule (:func:`samspil.reports.typst_pdf.column_widths`)."""
     from docx.shared import Pt
 
-    from samspil.reports.typst_pdf import TEXT_WIDTH, column_widths
+    from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, TEXT_WIDTH, column_widths
 
     widths = column_widths(g)
     if widths is None:
         return
+    page = LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH  # a wide table's landscape page
     table.autofit = False
-    for column, width in zip(table.columns, [TEXT_WIDTH - sum(widths), *widths], strict=True):
+    for column, width in zip(table.columns, [page - sum(widths), *widths], strict=True):
         column.width = Pt(width)
         for cell in column.cells:
             cell.width = Pt(width)
@@ -160,10 +163,23 @@ def _note(w: Word, text: str) -> None:
         run.font.size = Pt(8)
 
 
+NUMBERED = re.compile(r"^(Tabel|Figur|Bilagstabel) ((?:\d+\.)*)(\d+)$")
+
+
 def _caption(w: Word, label: str, title: str) -> None:
+    """The caption in Word's Caption style; a numbered label ("Tabel 4.2") as Word's
+    caption field (``SEQ Tabel \\r 2``: the report definition's number, kept when the
+    fields are updated), so Word's list of tables and figures finds it."""
     paragraph = w.paragraph(style="Caption")
     paragraph.paragraph_format.keep_with_next = True
-    _runs(paragraph, f"{label}. {title}")
+    found = NUMBERED.match(label)
+    if found:
+        kind, chapter, number = found.groups()
+        paragraph.add_run(f"{kind} {chapter}")
+        _field(paragraph, f"SEQ {kind} \\r {number} \\* ARABIC", number)
+        _runs(paragraph, f". {title}")
+    else:
+        _runs(paragraph, f"{label}. {title}")
 
 
 def _item(w: Word, it: Item, figures: dict[str, bytes], alts: dict[str, str]) -> None:
@@ -194,7 +210,10 @@ def _item(w: Word, it: Item, figures: dict[str, bytes], alts: dict[str, str]) ->
 
 
 def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes], alts: dict[str, str]) -> None:
-    w.doc.add_page_break()
+    if w.landscape:
+        _section(w, landscape=False)  # a new page, portrait again
+    else:
+        w.doc.add_page_break()
     w.heading(plain(ch.title), 1)
     for text in ch.paragraphs:
         _runs(w.paragraph(), text)
@@ -210,8 +229,32 @@ def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes], alts: dict[str, st
             _note(w, line)
         if g is not None:
             _grid(w, g)
-    for it in ch.items:
+    for i, it in enumerate(ch.items):
+        wide = _landscape(it)
+        if wide and (i == 0 or not _landscape(ch.items[i - 1])):
+            _section(w, landscape=True)  # wide tables on a landscape page, together
         _item(w, it, figures, alts)
+        if wide and i + 1 < len(ch.items) and not _landscape(ch.items[i + 1]):
+            _section(w, landscape=False)  # (at a chapter's end: the next chapter's page)
+
+
+def _landscape(it: Item) -> bool:
+    return it.grid is not None and it.grid.landscape and not it.skipped
+
+
+def _section(w: Word, *, landscape: bool) -> None:
+    """A new section on a new page, landscape or portrait A4 with the PDF's margins
+    (the footer's page number carries on)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    w.landscape = landscape
+    section = w.doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(297), Mm(210)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+    section.left_margin = section.right_margin = Mm(18)
 
 
 LANGUAGE = "da-DK"
