@@ -301,7 +301,7 @@ def write_docx(
     w = Word(doc)
     # Word's document properties hold at most 255 characters each
     doc.core_properties.title = pub.title[:255]
-    doc.core_properties.author = (", ".join(pub.authors) or "samspil")[:255]
+    doc.core_properties.author = (", ".join(pub.authors) or pub.institution)[:255]
     doc.core_properties.language = LANGUAGE
     normal = doc.styles["Normal"]
     normal.font.name = "Liberation Sans"
