@@ -120,6 +120,13 @@ def hyphenate_word(word: str) -> str:
 WORD = re.compile(r"[^\W\d_]+")
 
 
+@cache
+def _wrong(word: str) -> bool:
+    """Whether the patterns alone would break ``word`` where Danish does not allow it."""
+    patterns = {p for p in _danish().positions(word.lower()) if 1 < p < len(word) - 1}
+    return not patterns <= set(break_points(word))
+
+
 def misbroken(text: str) -> list[tuple[str, bool]]:
     """``text`` in pieces, each with whether it is a word the Danish patterns alone would
     break where :func:`break_points` does not allow (the PDF sets those unhyphenated:
@@ -128,10 +135,7 @@ def misbroken(text: str) -> list[tuple[str, bool]]:
     last = 0
     for found in WORD.finditer(text):
         word = found[0]
-        if len(word) < 5:
-            continue
-        patterns = {p for p in _danish().positions(word.lower()) if 1 < p < len(word) - 1}
-        if patterns <= set(break_points(word)):
+        if len(word) < 5 or not _wrong(word):
             continue
         if found.start() > last:
             out.append((text[last : found.start()], False))
