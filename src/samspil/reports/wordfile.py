@@ -9,6 +9,7 @@ import io
 import re
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from samspil.reports.document import Chapter, Grid, Item, Publication, plain, runs
 
@@ -105,53 +106,50 @@ def _contents(w: Word, pub: Publication) -> None:
             paragraph._p.append(char("end"))
 
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 has no such characters
+
+
 def _grid(w: Word, g: Grid) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    table = w.doc.add_table(rows=1 + len(g.rows), cols=len(g.header))
-    table._tbl.tblPr.style = w.style_id(TABLE_STYLE)
-    _widths(table, g)
-    size = Pt(7.5) if g.wide else Pt(8.5)
-    for r, values in enumerate([g.header, *g.rows]):
-        cells = table.rows[r].cells
-        for c, value in enumerate(values):
-            paragraph = cells[c].paragraphs[0]
-            run = paragraph.add_run(plain(value) if r == 0 else value)
-            run.font.size = size
-            if r == 0 or (g.total and r == len(g.rows)):
-                run.bold = True
-            if c > 0 and g.numeric:  # numbers and their headings right-aligned
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_header(table)
-
-
-def _widths(table: Any, g: Grid) -> None:
-    """Number columns as wide as their content, the row headings the rest of the text
-    width: the PDF's rule (:func:`samspil.reports.typst_pdf.column_widths`)."""
-    from docx.shared import Pt
+    """A Word table, written as one piece of XML (python-docx's cell-by-cell calls took
+    most of a large report's Word time): the table style, header row repeated on every
+    page, bold header and total row, numbers right-aligned, columns sized by content."""
+    from docx.oxml import parse_xml
 
     from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, TEXT_WIDTH, column_widths
 
     widths = column_widths(g)
-    if widths is None:
-        return
     page = LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH  # a wide table's landscape page
-    table.autofit = False
-    for column, width in zip(table.columns, [page - sum(widths), *widths], strict=True):
-        column.width = Pt(width)
-        for cell in column.cells:
-            cell.width = Pt(width)
-
-
-def _repeat_header(table: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    if widths is None:  # a text table: equal columns, Word fits them to their content
+        points = [page / len(g.header)] * len(g.header)
+    else:
+        points = [page - sum(widths), *widths]
+    twips = [round(p * 20) for p in points]
+    size = 15 if g.wide else 17  # half-points: 7.5 and 8.5 pt
+    layout = '<w:tblLayout w:type="fixed"/>' if widths is not None else ""
+    out = [
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="{w.style_id(TABLE_STYLE)}"/>'
+        f'<w:tblW w:type="auto" w:w="0"/>{layout}<w:tblLook w:firstColumn="1" '
+        'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+        'w:val="04A0"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{t}"/>' for t in twips),
+        "</w:tblGrid>",
+    ]
+    last = len(g.rows)
+    for r, values in enumerate([g.header, *g.rows]):
+        bold = "<w:b/>" if r == 0 or (g.total and r == last) else ""
+        out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr>")
+        for c, value in enumerate(values):
+            text = escape(NOT_XML.sub("", plain(value) if r == 0 else value))
+            right = '<w:pPr><w:jc w:val="right"/></w:pPr>' if c > 0 and g.numeric else ""
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[c]}"/></w:tcPr><w:p>{right}'
+                f'<w:r><w:rPr>{bold}<w:sz w:val="{size}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
+            )
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    w.doc.element.body._insert_tbl(parse_xml("".join(out)))
 
 
 def _note(w: Word, text: str) -> None:
