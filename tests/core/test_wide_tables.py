@@ -120,3 +120,21 @@ def test_word_tables_repeat_their_header_row_and_figures_fit_the_text_width(wide
     for shape in doc.inline_shapes:
         assert shape.width <= Mm(210 - 36)
         assert shape._inline.docPr.get("descr")
+
+
+def test_a_cell_with_a_control_character_still_gives_a_word_file(tmp_path):
+    """An open answer with a control character (a pasted bell, a form feed) would make the
+    XML of the Word file invalid; the character is dropped, the rest of the cell kept."""
+    from datetime import date
+
+    from docx import Document
+
+    from samspil.reports.document import Chapter, Grid, Item, Publication
+    from samspil.reports.wordfile import write_docx
+
+    grid = Grid(["Svar", "Antal"], [["Et svar\x07 med klokke\x0c", "3"]])
+    chapter = Chapter("kap-1", "1. Svar", items=[Item("t", "Tabel 1.1", "Svar", grid=grid)])
+    pub = Publication("Titel", "Undertitel", [], "", "Maj 2024", date(2024, 5, 1), "", [chapter])
+    path = write_docx(pub, {}, tmp_path / "r.docx")
+    cells = [c.text for t in Document(str(path)).tables for c in t.rows[1].cells]
+    assert cells == ["Et svar med klokke", "3"]
