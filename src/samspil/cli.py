@@ -122,9 +122,32 @@ def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame |
 def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from samspil.reports import Meta
     from samspil.reports.document import cover_date
+    from samspil.reports.frontmatter import read_markdown
 
     authors = [a.strip() for a in re.split(r"[;,]", args.authors or "") if a.strip()]
-    return Meta(authors=authors, institution=args.institution or "", date=cover_date(args.date))
+    return Meta(
+        authors=authors,
+        institution=args.institution or "",
+        date=cover_date(args.date),
+        foreword=read_markdown(args.foreword, "--foreword") if args.foreword else "",
+        summary=read_markdown(args.summary, "--summary") if args.summary else "",
+    )
+
+
+def add_front_matter_options(p: argparse.ArgumentParser) -> None:
+    """``--foreword FILE`` and ``--summary FILE`` (``samspil report``, ``study report``)."""
+    p.add_argument(
+        "--foreword",
+        metavar="FILE",
+        help="a foreword in Markdown, placed before chapter 1 (default: none; a study's: "
+        "the one uploaded on its page)",
+    )
+    p.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="the main findings in Markdown, placed before chapter 1 (default: none; a "
+        "study's: the one uploaded on its page)",
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -349,6 +372,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--authors", help="the cover's authors, separated by ';' or ',' (default: none)")
     p.add_argument("--institution", help="the cover's and colophon's institution (default: none)")
     p.add_argument("--date", help="the cover's month, e.g. 'Maj 2024' or 2024-05 (default now)")
+    add_front_matter_options(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from samspil.reports.document import Grid
 from samspil.reports.figures import text_width
-from samspil.reports.typst_pdf import ROW_HEADS, TEXT_WIDTH, column_widths
+from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, ROW_HEADS, TEXT_WIDTH, column_widths
 
 
 def test_number_columns_are_as_wide_as_their_content_and_the_row_headings_take_the_rest():
@@ -20,7 +20,8 @@ def test_a_wide_table_keeps_room_for_its_row_headings():
     g = Grid(header, [["Et spørgsmål", *["12,7%"] * 12]])
     widths = column_widths(g) or []
     assert len(widths) == 12
-    assert sum(widths) <= TEXT_WIDTH * (1 - ROW_HEADS) + 0.5
+    assert sum(widths) <= LANDSCAPE_WIDTH * (1 - ROW_HEADS) + 0.5  # on a landscape page
+    assert sum(column_widths(g, TEXT_WIDTH) or []) <= TEXT_WIDTH * (1 - ROW_HEADS) + 0.5
     assert column_widths(Grid(["Variabel", "Tekst"], [["a", "b"]], numeric=False)) is None
 
 

@@ -422,10 +422,15 @@ def do_make_report(project: CodingProject, out: Path, *, pdf: PdfElsewhere | Non
     """Build the data report with the theme figures from the final codes and the quotes;
     ``pdf`` as in ``make_report`` (the web app's worker lays the PDF out later)."""
     from samspil.reports import make_report
+    from samspil.reports.default import chosen_spec
+    from samspil.web.studyreport import make_source_report
 
     responses, codes, quotes = report_tables(project)
+    options: dict[str, Any] = {"codes": codes, "quotes": quotes, "formats": REPORT_FORMATS}
+    if project.study is not None:  # the study's report, as its page makes it
+        return make_source_report(
+            "study", project.study, out, responses=responses, pdf=pdf, **options
+        )
     out.mkdir(parents=True, exist_ok=True)
-    report_id = responses.instrument.id
-    return make_report(
-        report_id, responses, out, codes=codes, quotes=quotes, formats=REPORT_FORMATS, pdf=pdf
-    )
+    spec = chosen_spec(responses.instrument)  # an uploaded data file: the same rule
+    return make_report(spec, responses, out, pdf=pdf, **options)

@@ -197,6 +197,21 @@ def do_set_report_definition(study: Study, spec: Any) -> Study:
     return study
 
 
+def do_set_front_matter(
+    study: Study, *, foreword: str | None = None, summary: str | None = None
+) -> Study:
+    """Keep the report's foreword and/or summary (Markdown); ``""`` removes one, ``None``
+    leaves it as it is."""
+    fields: list[str] = []
+    if foreword is not None:
+        study.foreword, fields = foreword, [*fields, "foreword"]
+    if summary is not None:
+        study.summary, fields = summary, [*fields, "summary"]
+    if fields:
+        study.save(update_fields=fields)
+    return study
+
+
 def do_open_study(study: Study) -> Study:
     """Open (or re-open) the study. The instrument is frozen on first opening: a bundled
     questionnaire is copied again then (edits during preparation count); an uploaded one

@@ -9,6 +9,12 @@ def _study_responses(study: Any) -> Any:
     return study_responses(study)
 
 
+def _report_basis(study: Any) -> Any:
+    from samspil.fieldwork.export import report_basis
+
+    return report_basis(study)
+
+
 class FieldworkConfig(AppConfig):
     name = "samspil.fieldwork"
     label = "fieldwork"
@@ -20,4 +26,4 @@ class FieldworkConfig(AppConfig):
         from samspil.fieldwork.access import studies_for_user
         from samspil.web.sources import ResponseSource, register_source
 
-        register_source(ResponseSource("study", studies_for_user, _study_responses))
+        register_source(ResponseSource("study", studies_for_user, _study_responses, _report_basis))

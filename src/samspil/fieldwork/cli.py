@@ -451,9 +451,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
+    from samspil.reports.frontmatter import read_markdown
 
     study = _study(args.study)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {
+        name: read_markdown(path, f"--{name}")
+        for name, path in (("foreword", args.foreword), ("summary", args.summary))
+        if path
+    }
     if args.population:
         options["population"] = args.population
     if args.rake is not None:  # else the study's own weighting
@@ -635,6 +640,9 @@ def register(subparsers: Any) -> None:
         help="weight the tables with raking weights to the population's margins, e.g. region; "
         "none: unweighted (default: the study's weighting as set on its page)",
     )
+    from samspil.cli import add_front_matter_options
+
+    add_front_matter_options(p)  # default: the study's own (uploaded on the study page)
     p.set_defaults(func=_handler(cmd_report))
 
 

@@ -191,62 +191,40 @@ def study_responses(
 
 
 def make_study_report(study: Study, out: Path, *, report_id: str = "", **options: Any) -> object:
-    """Build the data report for a study (samspil.reports) from ``study_responses``.
+    """Build the data report for a study, as every path makes it
+    (:func:`samspil.web.studyreport.make_source_report`: the study page, the coding
+    workbench, ``samspil study report``). ``options`` go to ``make_report`` as they are
+    (e.g. ``formats``)."""
+    from samspil.web.studyreport import make_source_report
 
-    The report definition: ``report_id`` if given, else one the researcher uploaded, else
-    the bundled one named after a bundled instrument, else (an uploaded questionnaire, or
-    one without a definition) the default report made from the study's own frozen
-    questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``); the
-    study's weighting (``Study.rake``) is the default of ``rake``, its previous round that
-    of ``previous``.
-    """
-    from samspil.reports import make_report
-
-    out.mkdir(parents=True, exist_ok=True)
-    if study.withdrawn_count and not options.get("banner"):
-        options["banner"] = withdrawn_note(study.withdrawn_count)
-    responses = study_responses(study)
-    spec = study_report_spec(study, responses, report_id)
-    return make_report(spec, responses, out, **study_report_options(study, options))
+    return make_source_report("study", study, out, report_id=report_id, **options)
 
 
-def study_report_options(study: Study, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``options`` with the study's own defaults added: its weighting (``Study.rake``) for
-    ``rake``, its previous round for ``previous``."""
-    options = dict(options or {})
-    if study.rake and "rake" not in options:
-        options["rake"] = study.rake.split(",")
-    if study.previous is not None and "previous" not in options:
-        options["previous"] = study_responses(study.previous)
-        options["previous_label"] = previous_label(study.previous)
-    return options
+def report_basis(study: Study) -> Any:
+    """What the study says about its report: the definition the researcher uploaded, a
+    bundled questionnaire (its bundled definition applies), the foreword and summary, the
+    previous round, the note on withdrawn answers."""
+    from samspil.web.studyreport import ReportBasis
 
-
-def study_report_spec(study: Study, responses: Responses, report_id: str = "") -> Any:
-    """The study report's definition (see :func:`make_study_report`): an id or a spec."""
-    from samspil.reports.default import default_spec, has_bundled_spec
-
-    if report_id:
-        return report_id
-    if study.report_definition:
-        from samspil.reports.spec import spec_from_data
-
-        # checked again: a definition stored before a rule was added must meet it too
-        return spec_from_data(study.report_definition, "report definition")
-    if not study.instrument_upload and has_bundled_spec(study.instrument_id):
-        return study.instrument_id
-    return default_spec(responses.instrument)
+    previous = study.previous
+    return ReportBasis(
+        definition=dict(study.report_definition or {}),
+        bundled=not study.instrument_upload,
+        foreword=study.foreword,
+        summary=study.summary,
+        banner=withdrawn_note(study.withdrawn_count) if study.withdrawn_count else "",
+        previous=study_responses(previous) if previous is not None else None,
+        previous_label=previous_label(previous) if previous is not None else "",
+        rake=tuple(study.rake.split(",")) if study.rake else (),
+    )
 
 
 def study_report_tables(study: Study) -> list[Any]:
     """The study report's computed tables (``samspil.reports.build.Result``), the numbers
-    ``make_study_report`` writes to ``tables/*.csv``, without writing any file."""
-    from samspil.reports import compute
+    ``make_study_report`` writes to ``tables/*.csv``, without writing any file (the API)."""
+    from samspil.web.studyreport import source_report_tables
 
-    responses = study_responses(study)
-    spec = study_report_spec(study, responses)
-    _spec, results = compute(spec, responses, **study_report_options(study))
-    return [r for r in results if not r.skipped]
+    return source_report_tables("study", study)
 
 
 def previous_label(study: Study) -> str:

@@ -131,6 +131,53 @@ class RakeForm(forms.Form):
     )
 
 
+class FrontMatterForm(forms.Form):
+    """The report's foreword and summary of main findings: Markdown files (checked like
+    every upload: size, then UTF-8 text), either or both."""
+
+    foreword = forms.FileField(
+        label=_("Foreword (Markdown)"),
+        required=False,
+        help_text=_("Placed before the report's first chapter, under the heading “Forord”."),
+    )
+    summary = forms.FileField(
+        label=_("Summary of main findings (Markdown)"),
+        required=False,
+        help_text=_(
+            "Placed after the foreword, under the heading “Sammenfatning”. A heading "
+            "at the top of the file (# Hovedresultater) becomes the chapter's title."
+        ),
+    )
+
+    def _markdown(self, name: str) -> str | None:
+        from samspil.reports.frontmatter import MAX_BYTES, FrontMatterError, markdown_text
+
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        check_upload_size(upload)
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: a foreword or summary may be at most 100 kB.")
+            )
+        try:
+            return markdown_text(upload.read(), upload.name or "upload")
+        except FrontMatterError:
+            raise forms.ValidationError(_("Save the file as UTF-8 text.")) from None
+
+    def clean_foreword(self) -> str | None:
+        return self._markdown("foreword")
+
+    def clean_summary(self) -> str | None:
+        return self._markdown("summary")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and cleaned.get("foreword") is None and cleaned.get("summary") is None:
+            raise forms.ValidationError(_("Choose a foreword or a summary file."))
+        return cleaned
+
+
 class ReportDefinitionForm(forms.Form):
     """A report definition (YAML, as `samspil report-definition` writes it) for the study's
     questionnaire; every problem is listed on the page."""

@@ -199,6 +199,10 @@ class Study(models.Model):
     rake = models.CharField(
         _("weighting of the report"), max_length=40, blank=True, choices=RAKE_CHOICES
     )
+    # The researcher's foreword and summary of main findings (Markdown, read as a safe
+    # subset: samspil.reports.frontmatter), placed before the report's first chapter.
+    foreword = models.TextField(blank=True, default="")
+    summary = models.TextField(blank=True, default="")
     # The previous round of the same survey: its report puts that round beside this one
     # (items matched by variable name; samspil.reports.waves).
     previous = models.ForeignKey(

@@ -35,6 +35,11 @@ urlpatterns = [
     path("studier/<int:study_id>/forrige-runde/", views.study_previous, name="study_previous"),
     path("studier/<int:study_id>/vaegtning/", views.study_rake, name="study_rake"),
     path(
+        "studier/<int:study_id>/forord-og-sammenfatning/",
+        views.study_front_matter,
+        name="study_front_matter",
+    ),
+    path(
         "studier/<int:study_id>/rapportdefinition/",
         views.study_report_definition,
         name="study_report_definition",

@@ -33,6 +33,7 @@ from samspil.fieldwork.access import (
     studies_for_user,
 )
 from samspil.fieldwork.forms import (
+    FrontMatterForm,
     MailTextsForm,
     PreviousRoundForm,
     RakeForm,
@@ -323,6 +324,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "mail_form": MailTextsForm(instance=study),
             "definition_form": ReportDefinitionForm(instrument=instrument),
             "rake_form": RakeForm(initial={"rake": study.rake}),
+            "front_form": FrontMatterForm(),
             "previous_form": PreviousRoundForm(
                 initial={"previous": study.previous_id},
                 studies=studies_for_user(request).exclude(pk=study.pk),
@@ -446,6 +448,27 @@ def study_report_definition(request: HttpRequest, study_id: int) -> HttpResponse
         actions.do_set_report_definition(study, spec)
         record_event(request.user, "report_definition", study=study, target=f"report {spec.id}")
         messages.success(request, _("The report definition has been saved."))
+    else:
+        _form_errors(request, form, one_per_error=True)
+    return redirect("study_detail", study_id=study.pk)
+
+
+@login_required
+@require_POST
+def study_front_matter(request: HttpRequest, study_id: int) -> HttpResponse:
+    """Upload (or remove) the report's foreword and summary of main findings."""
+    study = _get_study_for_user(request, study_id)
+    remove = request.POST.get("remove")
+    if remove in ("foreword", "summary"):
+        actions.do_set_front_matter(study, **{remove: ""})
+        messages.success(request, _("The text has been removed from the report."))
+        return redirect("study_detail", study_id=study.pk)
+    form = FrontMatterForm(request.POST, request.FILES)
+    if form.is_valid():
+        actions.do_set_front_matter(
+            study, foreword=form.cleaned_data["foreword"], summary=form.cleaned_data["summary"]
+        )
+        messages.success(request, _("The report's foreword and summary have been saved."))
     else:
         _form_errors(request, form, one_per_error=True)
     return redirect("study_detail", study_id=study.pk)

@@ -184,8 +184,7 @@ def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> R
                     title="Åbne spørgsmål",
                     kind="open_answers",
                     variables=open_variables,
-                    note="Tabellen viser, hvor mange der har skrevet et svar. Svarene "
-                    "kan kodes i kodningsværktøjet.",
+                    note="Tabellen viser, hvor mange der har skrevet et svar.",
                 )
             )
         if blocks:
@@ -244,3 +243,26 @@ def report_spec(ref: str) -> ReportSpec:
     if has_bundled_spec(ref):
         return load_spec(ref)
     return default_spec(resolve(ref), ref)
+
+
+def chosen_spec(
+    instrument: Instrument,
+    *,
+    report_id: str = "",
+    definition: dict[str, object] | None = None,
+    bundled: bool = True,
+) -> ReportSpec | str:
+    """The report definition of a study's report, by one rule wherever it is made (the
+    study page, the coding workbench, ``samspil study report``): ``report_id`` if given,
+    else the ``definition`` the researcher uploaded (checked again: one stored before a
+    rule was added must meet it too), else the bundled one named after a ``bundled``
+    questionnaire, else the default report of the questionnaire itself."""
+    if report_id:
+        return report_id
+    if definition:
+        from samspil.reports.spec import spec_from_data
+
+        return spec_from_data(definition, "report definition")
+    if bundled and has_bundled_spec(instrument.id):
+        return instrument.id
+    return default_spec(instrument)

@@ -23,7 +23,7 @@ from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result, base_rule, census_text, weights_text
 from samspil.reports.formatting import quotes
-from samspil.reports.spec import ReportSpec, TableStyle
+from samspil.reports.spec import Colophon, ReportSpec, TableStyle
 from samspil.responses import StudyInfo
 
 DECIMALS = 1
@@ -52,6 +52,11 @@ class Meta:
     date: str = ""  # as printed on the cover, e.g. "Maj 2024"
     banner: str = ""
     weights: str = ""  # the column the tables are weighted with (--weights), if any
+    foreword: str = ""  # the researcher's Markdown (--foreword), before chapter 1
+    summary: str = ""  # the main findings in the researcher's Markdown (--summary)
+
+
+LANDSCAPE_COLUMNS = 9
 
 
 @dataclass
@@ -66,6 +71,12 @@ class Grid:
     @property
     def wide(self) -> bool:
         return len(self.header) > 6
+
+    @property
+    def landscape(self) -> bool:
+        """Too many number columns for a portrait page's width (the previous wave beside
+        this one: 10-14 columns): the PDF and Word set it on a landscape page."""
+        return self.numeric and len(self.header) >= LANDSCAPE_COLUMNS
 
 
 @dataclass
@@ -105,6 +116,10 @@ class Chapter:
     appendix: bool = False
     # Appendix questionnaire: (heading, paragraphs) runs rendered as sub-headings
     parts: list[tuple[str, list[str], Grid | None]] = field(default_factory=list)
+    # Front matter (foreword, summary): the researcher's text as ("p" | "h" | "li", text)
+    # blocks (samspil.reports.frontmatter), set after the paragraphs
+    text: list[tuple[str, str]] = field(default_factory=list)
+    front: bool = False
 
 
 @dataclass
@@ -117,17 +132,46 @@ class Publication:
     made: datetime.date
     banner: str
     chapters: list[Chapter]
+    colophon_facts: Colophon = field(default_factory=Colophon)
+
+    @property
+    def year(self) -> int:
+        return self.colophon_facts.year or self.made.year
+
+    @property
+    def citation(self) -> str:
+        """The citation suggestion: the definition's own, else authors (year): title.
+        subtitle. publisher. URL."""
+        facts = self.colophon_facts
+        if facts.citation:
+            return facts.citation
+        who = join_names(self.authors) + " " if self.authors else ""
+        publisher = facts.publisher or self.institution
+        parts = [f"{who}({self.year}): {plain(self.title)}"]
+        parts += [plain(p) for p in (self.subtitle, publisher, facts.url) if p]
+        return ". ".join(p.rstrip(".") for p in parts) + "."
 
     @property
     def colophon(self) -> list[str]:
-        lines = [f"{self.title}. {self.subtitle}."]
+        """The colophon's lines: title and subtitle, authors, publisher and year, ISBN,
+        URL, the citation suggestion, the licence, and the one sentence naming the
+        software the report was made with."""
+        facts = self.colophon_facts
+        lines = [f"{self.title}. {self.subtitle}." if self.subtitle else f"{self.title}."]
         if self.authors:
             lines.append("Forfattere: " + join_names(self.authors) + ".")
-        if self.institution:
-            lines.append(f"Udgivet af {self.institution}, {self.date.lower()}.")
+        publisher = facts.publisher or self.institution
+        lines.append(f"Udgivet af {publisher}, {self.year}." if publisher else f"{self.year}.")
+        if facts.isbn:
+            lines.append(f"ISBN: {facts.isbn}")
+        if facts.url:
+            lines.append(f"URL: {facts.url}")
+        lines.append(f"Citér som: {self.citation}")
+        if facts.licence:
+            lines.append(f"Licens: {facts.licence}")
         lines.append(
-            f"Dannet med samspil den {long_date(self.made)}. Alle tabeller og figurer er "
-            "beregnet fra de indlæste besvarelser."
+            f"Tabeller og figurer er beregnet fra de indlæste besvarelser med samspil den "
+            f"{long_date(self.made)}."
         )
         return lines
 
@@ -585,8 +629,10 @@ def publication(
     meta = meta or Meta()
     made = made or date.today()
     by_block = {r.block.id: r for r in results}
-    chapters = [method_chapter(spec, instrument, data, study, meta.weights)]
-    chapters[0].paragraphs = [quotes(p) for p in chapters[0].paragraphs]  # ”x”, as notes
+    chapters = front_chapters(meta)
+    method = method_chapter(spec, instrument, data, study, meta.weights)
+    method.paragraphs = [quotes(p) for p in method.paragraphs]  # ”x”, as notes
+    chapters.append(method)
     for ch in spec.chapters:
         chapters.append(
             Chapter(
@@ -611,4 +657,20 @@ def publication(
         made=made,
         banner=meta.banner,
         chapters=chapters,
+        colophon_facts=spec.colophon,
     )
+
+
+def front_chapters(meta: Meta) -> list[Chapter]:
+    """The foreword and the summary of main findings, from the researcher's Markdown."""
+    from samspil.reports.frontmatter import FOREWORD, SUMMARY, blocks, titled
+
+    out = []
+    for anchor, default, text in (
+        ("forord", FOREWORD, meta.foreword),
+        ("sammenfatning", SUMMARY, meta.summary),
+    ):
+        title, found = titled(default, blocks(text))
+        if found:
+            out.append(Chapter(anchor, title, text=found, front=True))
+    return out

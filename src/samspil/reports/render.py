@@ -90,10 +90,26 @@ def item_html(it: Item, figures: dict[str, str]) -> str:
     return "".join(parts) + "</section>"
 
 
+def text_html(blocks: list[tuple[str, str]]) -> str:
+    """Front matter's text blocks: paragraphs, sub-headings, lists (every text escaped)."""
+    out = []
+    for i, (kind, text) in enumerate(blocks):
+        before = blocks[i - 1][0] if i else ""
+        after = blocks[i + 1][0] if i + 1 < len(blocks) else ""
+        if kind in ("li", "ol"):
+            tag = "ul" if kind == "li" else "ol"
+            out.append((f"<{tag}>" if before != kind else "") + f"<li>{_text(text)}</li>")
+            out.append(f"</{tag}>" if after != kind else "")
+        else:
+            out.append(f"<h3>{_text(text)}</h3>" if kind == "h" else f"<p>{_text(text)}</p>")
+    return "".join(out)
+
+
 def chapter_html(ch: Chapter, figures: dict[str, str]) -> str:
-    cls = "chapter appendix" if ch.appendix else "chapter"
+    cls = "chapter appendix" if ch.appendix else "chapter front" if ch.front else "chapter"
     parts = [f'<section class="{cls}"><h2 id="{html.escape(ch.id)}">{_text(ch.title)}</h2>']
     parts += [f"<p>{_text(p)}</p>" for p in ch.paragraphs]
+    parts.append(text_html(ch.text))
     for heading, lines, g in ch.parts:
         parts.append(f'<div class="keep"><h3>{_text(heading)}</h3>')
         parts += [f'<p class="codes">{_text(line)}</p>' for line in lines]

@@ -178,6 +178,38 @@ class TableStyle(Strict):
     percent_sign: bool = Field(default=True, description="False: bare numbers, as fc2015.")
 
 
+class Colophon(Strict):
+    """What the colophon says beside the title, authors and institution (all optional)."""
+
+    year: int | None = Field(
+        default=None, ge=1900, le=2200, description="Year of publication (default: this year)."
+    )
+    publisher: str = Field(default="", description="Publisher, if not the institution.")
+    isbn: str = Field(default="", description="ISBN, e.g. 978-87-93119-41-5 (checked).")
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$", description="Where it is published.")
+    licence: str = Field(default="", description="A licence line, e.g. CC BY 4.0.")
+    citation: str = Field(
+        default="", description="The citation suggestion (default: made from the fields)."
+    )
+
+    @model_validator(mode="after")
+    def _isbn(self) -> Colophon:
+        if self.isbn and not isbn_valid(self.isbn):
+            raise ValueError(f"isbn {self.isbn!r} is not a valid ISBN-10 or ISBN-13")
+        return self
+
+
+def isbn_valid(text: str) -> bool:
+    """An ISBN-10 or ISBN-13 with a right check digit (hyphens and spaces ignored)."""
+    digits = re.sub(r"[- ]", "", text.upper())
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        values = [10 if d == "X" else int(d) for d in digits]
+        return sum((10 - i) * v for i, v in enumerate(values)) % 11 == 0
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        return sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(digits)) % 10 == 0
+    return False
+
+
 class ReportSpec(Strict):
     id: str = Field(pattern=IDENT)
     instrument: str = Field(
@@ -188,6 +220,7 @@ class ReportSpec(Strict):
     subtitle: str = "Datarapport"
     authors: list[str] = Field(default_factory=list, description="Cover (else --authors).")
     institution: str = Field(default="", description="Cover and colophon (else --institution).")
+    colophon: Colophon = Field(default_factory=Colophon)
     min_cell: int = Field(default=5, ge=1)
     table_style: TableStyle = Field(default_factory=TableStyle)
     numbered: bool = Field(

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from samspil.reports.document import Grid, Item, Publication, runs
 from samspil.reports.figures import FONT_FILES, text_width
+from samspil.reports.hyphenate import misbroken
 
 if TYPE_CHECKING:
     from samspil.reports.figures import Scene
@@ -126,24 +127,39 @@ def _printable(value: Any) -> Any:
 
 
 def _runs(text: str) -> list[list[str]]:
+    """A heading's (or the cover's, the colophon's) runs: never hyphenated."""
     return [[style, part] for style, part in runs(text)]
 
 
+def _body(text: str) -> list[list[str]]:
+    """Body text's runs, which Typst hyphenates, except the words its Danish patterns
+    would break where Danish does not allow it (mistrivsel, grundejerforeninger: see
+    :mod:`samspil.reports.hyphenate`): those get style ``n`` added (never hyphenated)."""
+    out: list[list[str]] = []
+    for style, part in runs(text):
+        for words, wrong in misbroken(part):
+            out.append([style + "n" if wrong else style, words])
+    return out
+
+
 TEXT_WIDTH = 493.0  # points: the A4 page's text width (174 mm), as the template sets it
+LANDSCAPE_WIDTH = 739.8  # points: a landscape A4 page's (261 mm)
 ROW_HEADS = 0.3  # the row heading column keeps at least this share of the width
 PADDING = 8.0  # a cell's inset, left and right together
 BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular face
 
 
-def column_widths(g: Grid) -> list[float] | None:
+def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
     """Widths in points of a number table's columns after the first, by content: each as
     wide as its widest cell or its heading set in about two lines (at least its longest
     word, at most 70 points); the first column (the row
     headings) takes the rest, at least :data:`ROW_HEADS` of the page. When the numbers need
     more, they share what is left in proportion (their headings wrap further). None for a
-    text table: the template sizes those itself."""
+    text table: the template sizes those itself. ``page``: the text width (default: a
+    landscape page's for a :attr:`~Grid.landscape` table, else a portrait page's)."""
     if not g.numeric or len(g.header) < 2:
         return None
+    page = page or (LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH)
     size = 7.0 if g.wide else 8.0
     widths = []
     for j in range(1, len(g.header)):
@@ -154,7 +170,7 @@ def column_widths(g: Grid) -> list[float] | None:
         two_lines = text_width(g.header[j], size) * BOLD / 2  # a heading in about two lines
         heading = min(max(longest, two_lines), 70.0)
         widths.append(max(widest, heading) + PADDING + 1)
-    room = TEXT_WIDTH * (1 - ROW_HEADS)
+    room = page * (1 - ROW_HEADS)
     if sum(widths) > room:
         widths = [w * room / sum(widths) for w in widths]
     return [math.floor(w * 10) / 10 for w in widths]
@@ -162,27 +178,29 @@ def column_widths(g: Grid) -> list[float] | None:
 
 def _grid(g: Grid) -> dict[str, Any]:
     return {
-        "header": g.header,
-        "rows": g.rows,
+        "header": [_body(h) for h in g.header],
+        "rows": [[_body(c) for c in row] for row in g.rows],
         "total": g.total,
         "numeric": g.numeric,
         "widths": column_widths(g),
+        "landscape": g.landscape,
     }
 
 
 def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "landscape": it.grid is not None and it.grid.landscape and it.skipped is None,
         "label": it.label,
         "title": _runs(it.title),
         "skipped": it.skipped,
         "table_shown": it.table_shown,
         "grid": _grid(it.grid) if it.grid is not None else None,
-        "note": _runs(it.note),
+        "note": _body(it.note),
         "figure": None,
         "figure_label": it.figure_label,
-        "caption": _runs(it.caption),
-        "numbers_note": _runs(it.numbers_note),
-        "quotes": list(it.quotes),
+        "caption": _body(it.caption),
+        "numbers_note": _body(it.numbers_note),
+        "quotes": [_body(q) for q in it.quotes],
     }
     scene = scenes.get(it.figure) if it.figure else None
     if scene is not None:
@@ -202,14 +220,15 @@ def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
             parts.append(
                 {
                     "heading": _runs(heading),
-                    "lines": [_runs(line) for line in lines],
+                    "lines": [_body(line) for line in lines],
                     "grid": _grid(g) if g is not None else None,
                 }
             )
         chapters.append(
             {
                 "title": _runs(ch.title),
-                "paragraphs": [_runs(p) for p in ch.paragraphs],
+                "paragraphs": [_body(p) for p in ch.paragraphs],
+                "text": [[kind, _runs(t) if kind == "h" else _body(t)] for kind, t in ch.text],
                 "parts": parts,
                 "items": [_item(it, scenes, files) for it in ch.items],
             }

@@ -6,8 +6,10 @@ the note under each, page numbers in the footer and a contents field Word fills 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from samspil.reports.document import Chapter, Grid, Item, Publication, plain, runs
 
@@ -21,6 +23,7 @@ class Word:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self._ids: dict[str, str] = {}
+        self.landscape = False  # the current section is a landscape one
 
     def style_id(self, name: str) -> str:
         if name not in self._ids:
@@ -103,52 +106,50 @@ def _contents(w: Word, pub: Publication) -> None:
             paragraph._p.append(char("end"))
 
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 has no such characters
+
+
 def _grid(w: Word, g: Grid) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    """A Word table, written as one piece of XML (python-docx's cell-by-cell calls took
+    most of a large report's Word time): the table style, header row repeated on every
+    page, bold header and total row, numbers right-aligned, columns sized by content."""
+    from docx.oxml import parse_xml
 
-    table = w.doc.add_table(rows=1 + len(g.rows), cols=len(g.header))
-    table._tbl.tblPr.style = w.style_id(TABLE_STYLE)
-    _widths(table, g)
-    size = Pt(7.5) if g.wide else Pt(8.5)
-    for r, values in enumerate([g.header, *g.rows]):
-        cells = table.rows[r].cells
-        for c, value in enumerate(values):
-            paragraph = cells[c].paragraphs[0]
-            run = paragraph.add_run(plain(value) if r == 0 else value)
-            run.font.size = size
-            if r == 0 or (g.total and r == len(g.rows)):
-                run.bold = True
-            if c > 0 and g.numeric:  # numbers and their headings right-aligned
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_header(table)
-
-
-def _widths(table: Any, g: Grid) -> None:
-    """Number columns as wide as their content, the row headings the rest of the text
-    width: the PDF's rule (:func:`samspil.reports.typst_pdf.column_widths`)."""
-    from docx.shared import Pt
-
-    from samspil.reports.typst_pdf import TEXT_WIDTH, column_widths
+    from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, TEXT_WIDTH, column_widths
 
     widths = column_widths(g)
-    if widths is None:
-        return
-    table.autofit = False
-    for column, width in zip(table.columns, [TEXT_WIDTH - sum(widths), *widths], strict=True):
-        column.width = Pt(width)
-        for cell in column.cells:
-            cell.width = Pt(width)
-
-
-def _repeat_header(table: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    page = LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH  # a wide table's landscape page
+    if widths is None:  # a text table: equal columns, Word fits them to their content
+        points = [page / len(g.header)] * len(g.header)
+    else:
+        points = [page - sum(widths), *widths]
+    twips = [round(p * 20) for p in points]
+    size = 15 if g.wide else 17  # half-points: 7.5 and 8.5 pt
+    layout = '<w:tblLayout w:type="fixed"/>' if widths is not None else ""
+    out = [
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="{w.style_id(TABLE_STYLE)}"/>'
+        f'<w:tblW w:type="auto" w:w="0"/>{layout}<w:tblLook w:firstColumn="1" '
+        'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+        'w:val="04A0"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{t}"/>' for t in twips),
+        "</w:tblGrid>",
+    ]
+    last = len(g.rows)
+    for r, values in enumerate([g.header, *g.rows]):
+        bold = "<w:b/>" if r == 0 or (g.total and r == last) else ""
+        out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr>")
+        for c, value in enumerate(values):
+            text = escape(NOT_XML.sub("", plain(value) if r == 0 else value))
+            right = '<w:pPr><w:jc w:val="right"/></w:pPr>' if c > 0 and g.numeric else ""
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[c]}"/></w:tcPr><w:p>{right}'
+                f'<w:r><w:rPr>{bold}<w:sz w:val="{size}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
+            )
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    w.doc.element.body._insert_tbl(parse_xml("".join(out)))
 
 
 def _note(w: Word, text: str) -> None:
@@ -160,10 +161,23 @@ def _note(w: Word, text: str) -> None:
         run.font.size = Pt(8)
 
 
+NUMBERED = re.compile(r"^(Tabel|Figur|Bilagstabel) ((?:\d+\.)*)(\d+)$")
+
+
 def _caption(w: Word, label: str, title: str) -> None:
+    """The caption in Word's Caption style; a numbered label ("Tabel 4.2") as Word's
+    caption field (``SEQ Tabel \\r 2``: the report definition's number, kept when the
+    fields are updated), so Word's list of tables and figures finds it."""
     paragraph = w.paragraph(style="Caption")
     paragraph.paragraph_format.keep_with_next = True
-    _runs(paragraph, f"{label}. {title}")
+    found = NUMBERED.match(label)
+    if found:
+        kind, chapter, number = found.groups()
+        paragraph.add_run(f"{kind} {chapter}")
+        _field(paragraph, f"SEQ {kind} \\r {number} \\* ARABIC", number)
+        _runs(paragraph, f". {title}")
+    else:
+        _runs(paragraph, f"{label}. {title}")
 
 
 def _item(w: Word, it: Item, figures: dict[str, bytes], alts: dict[str, str]) -> None:
@@ -194,18 +208,51 @@ def _item(w: Word, it: Item, figures: dict[str, bytes], alts: dict[str, str]) ->
 
 
 def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes], alts: dict[str, str]) -> None:
-    w.doc.add_page_break()
+    if w.landscape:
+        _section(w, landscape=False)  # a new page, portrait again
+    else:
+        w.doc.add_page_break()
     w.heading(plain(ch.title), 1)
     for text in ch.paragraphs:
         _runs(w.paragraph(), text)
+    for kind, text in ch.text:  # front matter
+        if kind == "h":
+            w.heading(plain(text), 2)
+        else:
+            style = {"li": "List Bullet", "ol": "List Number"}.get(kind)
+            _runs(w.paragraph(style=style), text)
     for heading, lines, g in ch.parts:
         w.heading(plain(heading), 3)
         for line in lines:
             _note(w, line)
         if g is not None:
             _grid(w, g)
-    for it in ch.items:
+    for i, it in enumerate(ch.items):
+        wide = _landscape(it)
+        if wide and (i == 0 or not _landscape(ch.items[i - 1])):
+            _section(w, landscape=True)  # wide tables on a landscape page, together
         _item(w, it, figures, alts)
+        if wide and i + 1 < len(ch.items) and not _landscape(ch.items[i + 1]):
+            _section(w, landscape=False)  # (at a chapter's end: the next chapter's page)
+
+
+def _landscape(it: Item) -> bool:
+    return it.grid is not None and it.grid.landscape and not it.skipped
+
+
+def _section(w: Word, *, landscape: bool) -> None:
+    """A new section on a new page, landscape or portrait A4 with the PDF's margins
+    (the footer's page number carries on)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    w.landscape = landscape
+    section = w.doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(297), Mm(210)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+    section.left_margin = section.right_margin = Mm(18)
 
 
 LANGUAGE = "da-DK"
@@ -252,7 +299,7 @@ def write_docx(
     w = Word(doc)
     # Word's document properties hold at most 255 characters each
     doc.core_properties.title = pub.title[:255]
-    doc.core_properties.author = (", ".join(pub.authors) or "samspil")[:255]
+    doc.core_properties.author = (", ".join(pub.authors) or pub.institution)[:255]
     doc.core_properties.language = LANGUAGE
     normal = doc.styles["Normal"]
     normal.font.name = "Liberation Sans"

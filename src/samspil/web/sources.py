@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from samspil.responses import Responses
+    from samspil.web.studyreport import ReportBasis
 
 __all__ = ["SOURCES", "ResponseSource", "register_source", "source"]
 
@@ -30,6 +31,8 @@ class ResponseSource:
     name: str  # e.g. "study"
     visible: Callable[[HttpRequest], QuerySet[Any]]  # the objects a request may see
     responses: Callable[[Any], Responses]  # one object's answers
+    # what one object says about its report (samspil.web.studyreport): None, nothing
+    report_basis: Callable[[Any], ReportBasis] | None = None
 
 
 SOURCES: dict[str, ResponseSource] = {}
