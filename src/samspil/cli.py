@@ -44,6 +44,7 @@ COMMAND_MODULES: list[str] = [
     "samspil.privacy.cli",
     "samspil.register.cli",
     "samspil.backup",
+    "samspil.web.accounts_cli",
 ]
 
 
