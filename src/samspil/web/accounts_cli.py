@@ -30,14 +30,15 @@ def _setup_django() -> None:
     import django
     from django.apps import apps
     from django.conf import settings
-    from django.core.management import call_command
+
+    from samspil.web.migrating import migrate_database
 
     if not apps.ready:
         django.setup()
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         Path(str(database["NAME"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_database()  # not at the same time as a server starting
 
 
 def read_password(password_file: str | None) -> str:
