@@ -120,7 +120,7 @@ def register(subparsers: Any) -> None:
         "--password-file",
         metavar="FILE",
         help="read the password from the file's first line (- for standard input) "
-        "instead of a prompt; never give it as an argument",
+        "(default: ask twice at a prompt); never give the password as an argument",
     )
     p.add_argument("--admin", action="store_true", help="also an administrator (the /admin/ pages)")
     p.set_defaults(func=cmd_createresearcher)
