@@ -62,7 +62,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "to-servere-en-database-42"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SAVES: dict[str, list[float]] = {"A": [], "B": []}
-FAILED_AT: list[float] = []  # when each failed request ended
+FAILED_AT: list[float] = []
+CAUSES: Counter[str] = (
+    Counter()
+)  # why requests failed (the connection's error)  # when each failed request ended
 QUIT_AT: list[float] = []  # when the load was stopped (requests under way are cut off)
 
 
@@ -83,6 +86,9 @@ def _saved(request_type: str, name: str, response_time: float, context: Any = No
            exception: Any = None, **kw: Any) -> None:  # fmt: skip
     if exception is not None:
         FAILED_AT.append(time.monotonic())
+        response = kw.get("response")
+        cause = getattr(response, "error", None) or exception
+        CAUSES[f"{name}: {type(cause).__name__}: {cause}"[:160]] += 1
     elif name == "POST page (save)" and context:
         SAVES[context["server"]].append(response_time)
 
@@ -347,8 +353,8 @@ def main() -> int:
         print(f"requests: {total.num_requests} ({total.num_requests / elapsed:.1f}/s), "
               f"errors: {errors} (and {cut_off} under way when the load stopped, "
               "cut off by Locust: not counted as sent)")  # fmt: skip
-        for error in stats.errors.values():
-            print(f"error: {error.method} {error.name}: {error.error} ({error.occurrences}x)")
+        for cause, count in CAUSES.most_common():
+            print(f"error: {cause} ({count}x)")
         print(f"page saves: A n={len(SAVES['A'])} p95={p95(SAVES['A']):.0f} ms, "
               f"B n={len(SAVES['B'])} p95={p95(SAVES['B']):.0f} ms, "
               f"both p95={save.get_response_time_percentile(0.95):.0f} ms")  # fmt: skip
