@@ -45,6 +45,7 @@ COMMAND_MODULES: list[str] = [
     "samspil.register.cli",
     "samspil.backup",
     "samspil.web.api_cli",
+    "samspil.web.accounts_cli",
 ]
 
 

@@ -91,3 +91,11 @@ def test_operations_page_is_for_researchers_only(client, django_user_model):
     coder = django_user_model.objects.create_user("koder", password="hemmelig-789")
     client.force_login(coder)
     assert client.get("/drift/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_researcher_pages_link_to_the_operations_page(researcher_client):
+    from django.urls import reverse
+
+    page = researcher_client.get(reverse("study_list")).content.decode()
+    assert '<a href="/drift/">Drift</a>' in page

@@ -47,10 +47,9 @@ def setup_django(*, demo: bool = False, debug: bool = False) -> None:
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         Path(str(database["NAME"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    from django.core.management import call_command
+    from samspil.web.migrating import migrate_database
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    migrate_database()  # one process at a time (several servers may start together)
 
 
 def _handler(function: Any, *, demo: bool = False) -> Any:

@@ -1,0 +1,75 @@
+"""Migrations one process at a time (samspil.web.migrating): servers started together on an
+empty database, or a command run while a server starts, all find it migrated."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MIGRATE = (
+    "import django; django.setup(); "
+    "from samspil.web.migrating import migrate_database; migrate_database(); "
+    "from django.db import connection; "
+    "print(len(connection.introspection.table_names()))"
+)
+
+
+def _migrate_together(
+    url: str, tmp_path: Path, n: int = 3
+) -> list[subprocess.CompletedProcess[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "SAMSPIL_DATA_DIR": str(tmp_path / "data"),
+            "DJANGO_SETTINGS_MODULE": "samspil.web.settings",
+        }
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n)
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=600)
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return results
+
+
+@pytest.mark.slow
+def test_processes_migrating_an_empty_sqlite_database_together_all_succeed(tmp_path):
+    results = _migrate_together(f"sqlite:///{tmp_path / 'data' / 'samspil.sqlite3'}", tmp_path)
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-2000:] for r in results]
+    assert len({r.stdout for r in results}) == 1  # every one sees the same tables
+
+
+@pytest.mark.slow
+def test_processes_migrating_an_empty_postgresql_database_together_all_succeed(tmp_path):
+    base = os.environ.get("SAMSPIL_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("needs the PostgreSQL server of the test command (SAMSPIL_TEST_POSTGRES_URL)")
+    import psycopg
+
+    name = f"samspil_migrate_{secrets.token_hex(4)}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        results = _migrate_together(base.rsplit("/", 1)[0] + "/" + name, tmp_path)
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-2000:] for r in results]
+    assert len({r.stdout for r in results}) == 1
