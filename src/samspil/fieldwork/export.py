@@ -21,6 +21,7 @@ from django.db.models import Count
 
 from samspil.errors import DomainError
 from samspil.fieldwork.models import MessageLog, Respondent, Study
+from samspil.fieldwork.monitoring import completed_per_day, mailing_days
 from samspil.responses import Responses, StudyInfo
 
 
@@ -164,6 +165,8 @@ def study_info(study: Study) -> StudyInfo:
         rounds_sent=rounds,
         response=response,
         withdrawn=study.withdrawn_count,
+        daily=completed_per_day(study),
+        mailings=mailing_days(study),
     )
 
 

@@ -317,6 +317,7 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "counts": counts,
             "rows": rows,
             "summary": monitoring.summary_sentence(study, counts),
+            "curve": monitoring.response_curve(study, counts),
             "upload_form": RespondentUploadForm(),
             "test_form": TestLinkForm(),
             "mail_form": MailTextsForm(instance=study),
