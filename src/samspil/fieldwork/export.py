@@ -202,27 +202,31 @@ def make_study_report(study: Study, out: Path, *, report_id: str = "", **options
     questionnaire. ``options`` go to ``make_report`` as they are (e.g. ``formats``).
     """
     from samspil.reports import make_report
-    from samspil.reports.default import default_spec, has_bundled_spec
 
     out.mkdir(parents=True, exist_ok=True)
     if study.withdrawn_count and not options.get("banner"):
         options["banner"] = withdrawn_note(study.withdrawn_count)
     responses = study_responses(study)
-    if report_id:
-        spec: Any = report_id
-    elif study.report_definition:
-        from samspil.reports.spec import spec_from_data
-
-        # checked again: a definition stored before a rule was added must meet it too
-        spec = spec_from_data(study.report_definition, "report definition")
-    elif not study.instrument_upload and has_bundled_spec(study.instrument_id):
-        spec = study.instrument_id
-    else:
-        spec = default_spec(responses.instrument)
+    spec = report_id or study_spec(study, responses)
     if study.previous is not None and "previous" not in options:
         options["previous"] = study_responses(study.previous)
         options["previous_label"] = previous_label(study.previous)
     return make_report(spec, responses, out, **options)
+
+
+def study_spec(study: Study, responses: Responses) -> Any:
+    """The study's report definition: one the researcher uploaded, else the bundled one
+    named after a bundled questionnaire, else the default report of its questionnaire."""
+    from samspil.reports.default import default_spec, has_bundled_spec
+
+    if study.report_definition:
+        from samspil.reports.spec import spec_from_data
+
+        # checked again: a definition stored before a rule was added must meet it too
+        return spec_from_data(study.report_definition, "report definition")
+    if not study.instrument_upload and has_bundled_spec(study.instrument_id):
+        return study.instrument_id
+    return default_spec(responses.instrument)
 
 
 def previous_label(study: Study) -> str:

@@ -9,6 +9,12 @@ urlpatterns = [
     path("s/<str:token>/", views.questionnaire_start, name="respondent_start"),
     path("s/<str:token>/side/<slug:section_id>/", views.questionnaire_page, name="respondent_page"),
     path("s/<str:token>/tak/", views.questionnaire_done, name="respondent_done"),
+    path("s/<str:token>/rapport/", views.municipal_report_page, name="respondent_municipal_report"),
+    path(
+        "s/<str:token>/rapport/<slug:folder>/<str:filename>",
+        views.municipal_report_file,
+        name="respondent_municipal_report_file",
+    ),
     # Researcher side.
     path("", views.index, name="index"),
     path("login/", views.LoginView.as_view(), name="login"),
@@ -52,6 +58,16 @@ urlpatterns = [
     ),
     path("studier/<int:study_id>/links.csv", views.study_links_csv, name="study_links_csv"),
     path("studier/<int:study_id>/rapport/", views.study_report, name="study_report"),
+    path(
+        "studier/<int:study_id>/kommunerapporter/",
+        views.study_municipal_reports,
+        name="study_municipal_reports",
+    ),
+    path(
+        "studier/<int:study_id>/kommunerapporter/<slug:folder>/<str:filename>",
+        views.study_municipal_report_file,
+        name="study_municipal_report_file",
+    ),
     path(
         "studier/<int:study_id>/rapport/<str:filename>",
         views.study_report_file,
