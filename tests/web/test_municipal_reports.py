@@ -220,3 +220,34 @@ def test_the_worker_makes_every_municipalitys_report_on_closing_and_serves_one_q
         elapsed = time.perf_counter() - started
         assert got.status_code == 200 and body.startswith(b"%PDF")
         print(f"one municipality's PDF served in {elapsed:.3f} s")
+
+
+def test_a_municipalitys_contact_point_in_the_register_gets_only_its_own_report(
+    client, closed, django_user_model
+):
+    """Confirmed staff of a municipality in the register (asked through the platform's
+    registry, samspil.web.municipal_staff) fetch their own municipality's report."""
+    from django.utils import timezone
+
+    from samspil.register.models import Party
+
+    aarhus = _by_town(closed, "Aarhus").municipality
+    staff = django_user_model.objects.create_user("kontakt", password="hemmelig-789")
+    Party.objects.create(user=staff, municipality=aarhus, confirmed_at=timezone.now())
+    client.force_login(staff)
+    html = client.get("/kommunerapporter/").content.decode()
+    own = f"/kommunerapporter/{closed.pk}/aarhus/report.pdf"
+    assert own in html and "albertslund" not in html
+    got = client.get(own)
+    assert b"".join(got.streaming_content) == b"report.pdf of Aarhus"
+    assert client.get(f"/kommunerapporter/{closed.pk}/albertslund/report.pdf").status_code == 404
+    assert client.get(f"/kommunerapporter/{closed.pk}/aarhus/index.csv").status_code == 404
+    assert MunicipalReportDownload.objects.get(study=closed, municipality=aarhus).count == 1
+    # not confirmed yet, or another municipality's staff: nothing
+    Party.objects.filter(user=staff).update(confirmed_at=None)
+    assert client.get(own).status_code == 404
+    assert "aarhus" not in client.get("/kommunerapporter/").content.decode()
+    # nor once the study no longer promises it
+    Party.objects.filter(user=staff).update(confirmed_at=timezone.now())
+    Study.objects.filter(pk=closed.pk).update(municipal_reports=False)
+    assert client.get(own).status_code == 404

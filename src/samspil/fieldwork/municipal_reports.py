@@ -180,3 +180,41 @@ def overview(study: Study) -> list[MunicipalRow]:
         files = [(fmt, FILES[fmt]) for fmt in FORMATS if (base / folder / FILES[fmt]).is_file()]
         rows.append(MunicipalRow(name, folder, respondents, downloads.get(name, 0), files))
     return rows
+
+
+@dataclass(frozen=True)
+class StaffReport:
+    """A closed study's report of one of the user's municipalities (for its staff)."""
+
+    study: Study
+    municipality: Municipality
+    folder: str  # "" while not made, or when nobody from the municipality answered
+    files: list[tuple[str, str]]
+
+
+def open_to_staff() -> Any:
+    """The studies whose municipal reports a municipality's staff may fetch: closed, with
+    the promise, not anonymised."""
+    return Study.objects.filter(
+        status=Study.Status.CLOSED, municipal_reports=True, anonymised_at__isnull=True
+    )
+
+
+def staff_reports(municipality_ids: set[int]) -> list[StaffReport]:
+    """Every report of those municipalities in the studies open to staff."""
+    if not municipality_ids:
+        return []
+    towns = list(Municipality.objects.filter(pk__in=municipality_ids).order_by("name"))
+    found = []
+    for study in open_to_staff().order_by("-closed_at"):
+        index = report_index(study)
+        for town in towns:
+            folder = index.get(town.name, ("", 0))[0]
+            base = municipal_dir(study) / folder
+            files = (
+                [(fmt, FILES[fmt]) for fmt in FORMATS if (base / FILES[fmt]).is_file()]
+                if folder
+                else []
+            )
+            found.append(StaffReport(study, town, folder, files))
+    return found

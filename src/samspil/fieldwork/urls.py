@@ -20,6 +20,12 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("studier/", views.study_list, name="study_list"),
+    path("kommunerapporter/", views.staff_municipal_reports, name="staff_municipal_reports"),
+    path(
+        "kommunerapporter/<int:study_id>/<slug:folder>/<str:filename>",
+        views.staff_municipal_report_file,
+        name="staff_municipal_report_file",
+    ),
     path("studier/<int:study_id>/", views.study_detail, name="study_detail"),
     path("studier/<int:study_id>/respondenter/", views.study_respondents, name="study_respondents"),
     path("studier/<int:study_id>/aabn/", views.study_open, name="study_open"),

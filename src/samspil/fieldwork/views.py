@@ -845,3 +845,44 @@ def study_municipal_report_file(
         raise Http404
     record_event(request.user, "download_report", study=study, target=f"{folder}/{filename}")
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{folder}-{filename}")
+
+
+@login_required
+@require_GET
+def staff_municipal_reports(request: HttpRequest) -> HttpResponse:
+    """A municipality's contact points (its confirmed staff in the register, asked through
+    the platform): their own municipality's reports of every closed study promising them."""
+    from samspil.fieldwork import municipal_reports as mr
+    from samspil.web.municipal_staff import municipalities_of
+
+    return render(
+        request,
+        "samspil/research/staff_reports.html",
+        {"reports": mr.staff_reports(municipalities_of(request.user))},
+    )
+
+
+@login_required
+@require_GET
+def staff_municipal_report_file(
+    request: HttpRequest, study_id: int, folder: str, filename: str
+) -> HttpResponseBase:
+    """One file of a report of the user's own municipality; anything else is 404."""
+    from samspil.fieldwork import municipal_reports as mr
+    from samspil.web.municipal_staff import municipalities_of
+
+    study = mr.open_to_staff().filter(pk=study_id).first()
+    if study is None:
+        raise Http404
+    own = {
+        r.municipality.pk: r
+        for r in mr.staff_reports(municipalities_of(request.user))
+        if r.study.pk == study.pk and r.folder == folder
+    }
+    path = mr.report_file(study, folder, filename)
+    if not own or path is None:
+        raise Http404
+    mr.count_download(study, next(iter(own.values())).municipality)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response
