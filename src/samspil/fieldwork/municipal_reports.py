@@ -64,17 +64,21 @@ def is_queued(study: Study) -> bool:
 def make_municipal_reports(study: Study) -> int:
     """Write every municipality's report for ``study`` (replacing an earlier set); returns
     the number of municipalities."""
-    from samspil.fieldwork.export import study_responses, study_spec
+    from samspil.fieldwork.export import previous_label, study_responses, study_spec
 
     responses = study_responses(study)
     spec = study_spec(study, responses)
+    options: dict[str, Any] = {}
+    if study.previous is not None:  # each municipality's change beside the others'
+        options["previous"] = study_responses(study.previous)
+        options["previous_label"] = previous_label(study.previous)
     final = municipal_dir(study)
     final.parent.mkdir(parents=True, exist_ok=True)
     tag = secrets.token_hex(4)
     work = final.with_name(f".{final.name}.new-{tag}")
     old = final.with_name(f".{final.name}.old-{tag}")
     try:
-        index = WRITER()(spec, responses, None, work, formats=FORMATS)
+        index = WRITER()(spec, responses, None, work, formats=FORMATS, **options)
         if final.exists():
             final.rename(old)
         work.rename(final)
