@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_respondent_downloads_their_own_municipalitys_report_and_is_refused_another(
-    page, live_server, study, settings, tmp_path, monkeypatch, axe
+    browser, page, live_server, study, researcher, settings, tmp_path, monkeypatch, axe
 ):
     settings.DATA_DIR = tmp_path
     monkeypatch.setattr(mr, "WRITER", lambda: fake_writer)
@@ -45,3 +45,18 @@ def test_a_respondent_downloads_their_own_municipalitys_report_and_is_refused_an
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).not_to_contain_text("Albertslund")
     assert mr.report_index(study)["Albertslund"] == ("albertslund", 1)  # it does exist
+
+    # The researcher sees every municipality's report and Aarhus's one download.
+    context = browser.new_context(bypass_csp=True)
+    research = context.new_page()
+    research.goto(f"{live_server.url}/login/")
+    research.get_by_label("Brugernavn").fill("forsker")
+    research.get_by_label("Adgangskode").fill("hemmelig-123")
+    research.get_by_role("button", name="Log ind").click()
+    research.goto(f"{live_server.url}/studier/{study.pk}/#municipal-reports")
+    table = research.get_by_role("table", name="Kommunernes rapporter")
+    expect(table.get_by_role("row", name="Aarhus")).to_contain_text("PDF · DOCX · XLSX")
+    expect(table.get_by_role("row", name="Aarhus").locator(".downloads")).to_have_text("1")
+    expect(table.get_by_role("row", name="Albertslund").locator(".downloads")).to_have_text("0")
+    axe(research)
+    context.close()

@@ -75,6 +75,7 @@ def test_a_respondents_token_opens_only_their_own_municipalitys_report(client, c
     page = client.get(f"/s/{aarhus.token}/rapport/")
     html = page.content.decode()
     assert page.status_code == 200 and "Aarhus" in html
+    assert "no-store" in page["Cache-Control"]
     assert "/aarhus/report.pdf" in html and "/aarhus/report.docx" in html
     assert "/aarhus/tables.xlsx" in html
     assert "albertslund" not in html and "koebenhavn" not in html
