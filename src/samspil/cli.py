@@ -169,6 +169,12 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     previous = None
     if args.previous:
         previous = _read_previous(args, responses.instrument)
+    if args.by:
+        from samspil.reports.municipal import report_by_kommune
+
+        index = report_by_kommune(spec, responses, previous, args, formats, _report_meta(args))
+        print(f"{spec.id}: {len(index)} municipalities' reports in {args.out} (index.csv)")
+        return 0
     output = make_report(
         spec,
         responses,
@@ -325,7 +331,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--min-cell",
         type=int,
         default=None,
-        help="suppress groups below this N (default: the report definition's)",
+        help="suppress groups below this N (default: the report definition's; 5 with --by)",
+    )
+    p.add_argument(
+        "--by",
+        choices=["kommune"],
+        help="one report per municipality that answered, into OUT/<municipality>/, with "
+        "OUT/index.csv (default: one national report)",
     )
     p.add_argument(
         "--formats",

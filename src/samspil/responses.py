@@ -35,6 +35,11 @@ class StudyInfo:
     # (counts); the method chapter's response table (Bilagstabel 1.1) is made from it.
     response: pd.DataFrame | None = None
     withdrawn: int = 0  # respondents erased on request (art. 17) before this was made
+    # The response curve (samspil.analysis.response_curve): questionnaires completed per
+    # day (columns ``date,responses``), and the mailings as (round, first day sent), round
+    # 0 the invitation and 1-3 the reminders.
+    daily: pd.DataFrame | None = None
+    mailings: tuple[tuple[int, date], ...] = ()
 
 
 @dataclass

@@ -146,6 +146,25 @@ def synthetic_codes(data: pd.DataFrame, codebook_id: str, *, seed: int = 7) -> p
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
+def demo_facts() -> pd.DataFrame:
+    """Region and population of the demo municipalities, as ``samspil.facts`` gives them
+    for the real ones: Demokommune NN lies in the region of the NN-th municipality by code
+    and has the population of the bundled demo attributes (fc2015_kommuner_demo.csv)."""
+    from samspil.facts import municipality_facts
+
+    regions = municipality_facts().sort_values("code")["region"].tolist()
+    attributes = pd.read_csv(demo_file("fc2015_kommuner_demo.csv"))
+    population = dict(zip(attributes["kommune"], attributes["population"], strict=True))
+    names = municipalities(len(regions))
+    return pd.DataFrame(
+        {
+            "kommune": names,
+            "region": regions,
+            "population": pd.array([population.get(n) for n in names], dtype="Int64"),
+        }
+    )
+
+
 def demo_file(name: str) -> Path:
     return Path(str(DATA / name))
 

@@ -4,13 +4,17 @@ Researchers are accounts with staff status (or superusers); only they create stu
 coding projects. Other accounts (coders) reach only the coding projects they code.
 A researcher sees a study when they are a superuser or one of its researchers. A personal
 link (token) gives access to that respondent's own answers only, while the study is open
-(test respondents also while it is a draft). Unknown and closed links look the same.
+(test respondents also while it is a draft). Unknown and closed links look the same;
+when the study gives each municipality its own report, a closed study's link opens that
+respondent's own municipality's report and nothing else (``_report_link_works``).
 Failed look-ups are counted per client address (samspil.web.throttle: atomic, so parallel
 guesses cannot slip past the count); once SAMSPIL_BAD_TOKEN_LIMIT have failed within
 SAMSPIL_BAD_TOKEN_WINDOW seconds the address gets 429 for every link, the right one too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
@@ -30,14 +34,19 @@ class TooManyAttempts(Exception):
     """Too many bad links from this address: answered with 429."""
 
 
-def _get_respondent_for_token(request: HttpRequest, token: str) -> Respondent:
+def _get_respondent_for_token(
+    request: HttpRequest, token: str, works: Callable[[Respondent], bool] | None = None
+) -> Respondent:
+    """The respondent of a personal link that ``works`` for them (default: the study is
+    open); anything else is a counted failure."""
+    works = works or _link_works
     address = client_ip(request)
     if throttle.current(BAD_LINK, address).reached(settings.BAD_TOKEN_LIMIT):
         raise TooManyAttempts
     respondent = None
     if 20 <= len(token) <= 64:
         respondent = Respondent.objects.select_related("study").filter(token=token).first()
-    if respondent is None or not _link_works(respondent):
+    if respondent is None or not works(respondent):
         # Counted one by one, under a lock: only the first LIMIT failures get their 404.
         if throttle.note_failure(BAD_LINK, address, settings.BAD_TOKEN_WINDOW) > (
             settings.BAD_TOKEN_LIMIT
@@ -55,6 +64,25 @@ def _link_works(respondent: Respondent) -> bool:
     if status == Study.Status.OPEN:
         return True
     return respondent.is_test and status == Study.Status.DRAFT
+
+
+def _report_link_works(respondent: Respondent) -> bool:
+    """After the study closes, a personal link opens its municipality's own report (and
+    nothing else), when the study gives each municipality its own report: not for test
+    respondents, nor those without a municipality, nor once the study is anonymised."""
+    study = respondent.study
+    return (
+        study.status == Study.Status.CLOSED
+        and study.municipal_reports
+        and study.anonymised_at is None
+        and not respondent.is_test
+        and respondent.municipality_id is not None
+    )
+
+
+def _start_link_works(respondent: Respondent) -> bool:
+    """The personal link's first page: the questionnaire, or after closing the report."""
+    return _link_works(respondent) or _report_link_works(respondent)
 
 
 def _get_study_for_user(request: HttpRequest, study_id: int) -> Study:

@@ -151,11 +151,18 @@ def do_import_respondents(study: Study, rows: list[RespondentRow]) -> list[Respo
         return Respondent.objects.bulk_create(respondents)
 
 
-def do_set_mail_texts(study: Study, *, note: str, signature: str) -> Study:
-    """The study's own paragraph and signature for the invitation and reminders."""
+def do_set_mail_texts(
+    study: Study, *, note: str, signature: str, municipal_reports: bool | None = None
+) -> Study:
+    """The study's own paragraph and signature for the invitation and reminders, and
+    whether each municipality gets its own report (the invitation then promises it)."""
     study.mail_note = note.strip()
     study.mail_signature = signature.strip()
-    study.save(update_fields=["mail_note", "mail_signature"])
+    fields = ["mail_note", "mail_signature"]
+    if municipal_reports is not None:
+        study.municipal_reports = municipal_reports
+        fields.append("municipal_reports")
+    study.save(update_fields=fields)
     return study
 
 
@@ -238,6 +245,10 @@ def do_close_study(study: Study) -> Study:
         study.status = Study.Status.CLOSED
         study.closed_at = timezone.now()
         study.save(update_fields=["status", "closed_at"])
+    if study.municipal_reports:
+        from samspil.fieldwork.municipal_reports import queue_municipal_reports
+
+        queue_municipal_reports(study)
     return study
 
 

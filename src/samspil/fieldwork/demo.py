@@ -50,6 +50,9 @@ def ensure_demo_study(base_url: str | None = None) -> tuple[Study, str]:
                 contact="demo-dpo@example.org",
                 signature="Med venlig hilsen\nDemoforskerne",
             )
+            # each municipality gets its own report once the demo study is closed
+            study.municipal_reports = True
+            study.save(update_fields=["municipal_reports"])
             ensure_municipalities()
             municipalities = {m.name: m for m in Municipality.objects.all()}
             rows = [

@@ -21,6 +21,7 @@ from django.db.models import Count
 
 from samspil.errors import DomainError
 from samspil.fieldwork.models import MessageLog, Respondent, Study
+from samspil.fieldwork.monitoring import completed_per_day, mailing_days
 from samspil.responses import Responses, StudyInfo
 
 
@@ -164,6 +165,8 @@ def study_info(study: Study) -> StudyInfo:
         rounds_sent=rounds,
         response=response,
         withdrawn=study.withdrawn_count,
+        daily=completed_per_day(study),
+        mailings=mailing_days(study),
     )
 
 
@@ -225,6 +228,18 @@ def study_report_tables(study: Study) -> list[Any]:
     from samspil.web.studyreport import source_report_tables
 
     return source_report_tables("study", study)
+
+
+def study_spec(study: Study, responses: Responses) -> Any:
+    """The study's report definition, by the one rule every report of a study follows
+    (:func:`samspil.reports.default.chosen_spec`)."""
+    from samspil.reports.default import chosen_spec
+
+    return chosen_spec(
+        responses.instrument,
+        definition=dict(study.report_definition or {}),
+        bundled=not study.instrument_upload,
+    )
 
 
 def previous_label(study: Study) -> str:

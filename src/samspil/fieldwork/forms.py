@@ -14,8 +14,11 @@ from samspil.web.uploads import check_table_upload, check_upload_size, check_xls
 class MailTextsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Study
-        fields = ["mail_note", "mail_signature"]
+        fields = ["mail_note", "mail_signature", "municipal_reports"]
         widgets = {
+            "municipal_reports": forms.CheckboxInput(
+                attrs={"aria-describedby": "id_municipal_reports-help"}
+            ),
             "mail_note": forms.Textarea(attrs={"rows": 4, "aria-describedby": "id_mail_note-help"}),
             "mail_signature": forms.Textarea(
                 attrs={"rows": 3, "aria-describedby": "id_mail_signature-help"}

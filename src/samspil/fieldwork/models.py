@@ -147,6 +147,14 @@ class Study(models.Model):
         max_length=500,
         help_text=_("Ends the invitation and the reminders, e.g. the researchers' names."),
     )
+    municipal_reports = models.BooleanField(
+        _("each municipality gets its own report"),
+        default=False,
+        help_text=_(
+            "The invitation promises it; after the study closes, each respondent's personal "
+            "link leads to their own municipality's report."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     rounds_sent = models.PositiveSmallIntegerField(
         default=0, help_text=_("0: nothing sent; 1: invitation; 2-4: invitation and reminders.")
@@ -461,3 +469,26 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class MunicipalReportDownload(models.Model):
+    """How often a municipality's own report was downloaded through its respondents'
+    personal links (one row per study and municipality; researchers' downloads are not
+    counted). A figure the next round's response rate can be set against."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="report_downloads")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "municipality"], name="report_download_once_per_municipality"
+            )
+        ]
+        verbose_name = _("download of a municipality's report")
+        verbose_name_plural = _("downloads of municipalities' reports")
+
+    def __str__(self) -> str:
+        return f"{self.count} of {self.municipality_id} in {self.study_id}"

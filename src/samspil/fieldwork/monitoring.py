@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils.formats import number_format
+import pandas as pd
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from samspil.fieldwork.models import Respondent, Study
+from samspil.fieldwork.models import MessageLog, Respondent, Study
 from samspil.spreadsheet import safe_row
 
 S = Respondent.Status
@@ -155,3 +158,126 @@ def status_csv(study: Study) -> str:
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}" if whole else ""
+
+
+# -- the response curve (issue 19: answers per day, mailings marked) ----------------------
+
+
+def completed_per_day(study: Study) -> pd.DataFrame:
+    """Questionnaires completed per local calendar day (``date,responses``), test
+    respondents left out; the plain data the core's ``response_curve`` takes."""
+    stamps = Respondent.objects.filter(
+        study=study, is_test=False, completed_at__isnull=False
+    ).values_list("completed_at", flat=True)
+    days = pd.Series([timezone.localtime(t).date() for t in stamps], dtype=object)
+    counts = days.value_counts().sort_index()
+    return pd.DataFrame({"date": list(counts.index), "responses": counts.to_numpy(dtype=int)})
+
+
+def mailing_days(study: Study) -> tuple[tuple[int, date], ...]:
+    """Each e-mail round sent (0: the invitation, 1-3: reminders) with the local day its
+    first message went out (test links left out)."""
+    rows = (
+        MessageLog.objects.filter(respondent__study=study, ok=True)
+        .exclude(kind=MessageLog.Kind.TEST)
+        .values("round")
+        .annotate(first=Min("sent_at"))
+        .order_by("round")
+    )
+    return tuple((r["round"], timezone.localtime(r["first"]).date()) for r in rows)
+
+
+def mailing_name(round_number: int) -> str:
+    if round_number == 0:
+        return _("Invitation")
+    return _("Reminder %(n)s") % {"n": round_number}
+
+
+@dataclass(frozen=True)
+class CurveDay:
+    day: date
+    label: str
+    responses: int
+    cumulative: int
+    rate: str
+    event: str
+    bar_x: float
+    bar_y: float
+    bar_height: float
+
+
+@dataclass(frozen=True)
+class ResponseCurve:
+    """The study page's response curve: the days (a table) and an SVG's geometry."""
+
+    days: list[CurveDay]
+    width: int
+    height: int
+    bar_width: float
+    line: str  # the polyline's points: the cumulative response rate
+    events: list[tuple[float, str]]  # (x, label) of each mailing
+    max_responses: int
+    invited: int
+
+
+CURVE_WIDTH, CURVE_HEIGHT, CURVE_TOP = 640, 200, 20
+
+
+def response_curve(study: Study, counts: Counts | None = None) -> ResponseCurve | None:
+    """The curve from the opening (or the first mailing or answer) to today (or the close),
+    as the core computes it; None before anything has happened."""
+    from samspil.analysis.response_curve import response_curve as curve_frame
+
+    c = counts or study_counts(study)
+    invited = c.invited or c.recipients
+    mailings = mailing_days(study)
+    start = timezone.localtime(study.opened_at).date() if study.opened_at else None
+    if study.closed_at:
+        end = timezone.localtime(study.closed_at).date()
+    elif study.status == Study.Status.OPEN:
+        end = timezone.localdate()
+    else:
+        end = None
+    events = [(day, str(mailing_name(n))) for n, day in mailings]
+    frame = curve_frame(completed_per_day(study), invited, events, start=start, end=end)
+    if not len(frame) or (start is None and not mailings and not frame["responses"].sum()):
+        return None
+    n = len(frame)
+    step = CURVE_WIDTH / n
+    plot = CURVE_HEIGHT - CURVE_TOP
+    peak = max(int(frame["responses"].max()), 1)
+    days = []
+    points = []
+    records = frame.to_dict("records")
+    for i, r in enumerate(records):
+        h = plot * r["responses"] / peak
+        days.append(
+            CurveDay(
+                day=r["date"],
+                label=date_format(r["date"], "SHORT_DATE_FORMAT"),
+                responses=int(r["responses"]),
+                cumulative=int(r["cumulative"]),
+                rate=percent(int(r["cumulative"]), invited),
+                event=str(r["event"]),
+                bar_x=round(i * step + step * 0.1, 2),
+                bar_y=round(CURVE_HEIGHT - h, 2),
+                bar_height=round(h, 2),
+            )
+        )
+        y = CURVE_HEIGHT - plot * (r["cumulative"] / invited if invited else 0)
+        points.append(f"{round(i * step + step / 2, 2)},{round(y, 2)}")
+    events_x = [
+        (round(i * step + step / 2, 2), str(r["event"]))
+        for i, r in enumerate(records)
+        if r["event"]
+    ]
+    return ResponseCurve(
+        days=days,
+        width=CURVE_WIDTH,
+        height=CURVE_HEIGHT,
+        bar_width=round(step * 0.8, 2),
+        line=" ".join(points),
+        events=events_x,
+        max_responses=peak,
+        invited=invited,
+    )

@@ -9,11 +9,23 @@ urlpatterns = [
     path("s/<str:token>/", views.questionnaire_start, name="respondent_start"),
     path("s/<str:token>/side/<slug:section_id>/", views.questionnaire_page, name="respondent_page"),
     path("s/<str:token>/tak/", views.questionnaire_done, name="respondent_done"),
+    path("s/<str:token>/rapport/", views.municipal_report_page, name="respondent_municipal_report"),
+    path(
+        "s/<str:token>/rapport/<slug:folder>/<str:filename>",
+        views.municipal_report_file,
+        name="respondent_municipal_report_file",
+    ),
     # Researcher side.
     path("", views.index, name="index"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("studier/", views.study_list, name="study_list"),
+    path("kommunerapporter/", views.staff_municipal_reports, name="staff_municipal_reports"),
+    path(
+        "kommunerapporter/<int:study_id>/<slug:folder>/<str:filename>",
+        views.staff_municipal_report_file,
+        name="staff_municipal_report_file",
+    ),
     path("studier/<int:study_id>/", views.study_detail, name="study_detail"),
     path("studier/<int:study_id>/respondenter/", views.study_respondents, name="study_respondents"),
     path("studier/<int:study_id>/aabn/", views.study_open, name="study_open"),
@@ -58,6 +70,16 @@ urlpatterns = [
     ),
     path("studier/<int:study_id>/links.csv", views.study_links_csv, name="study_links_csv"),
     path("studier/<int:study_id>/rapport/", views.study_report, name="study_report"),
+    path(
+        "studier/<int:study_id>/kommunerapporter/",
+        views.study_municipal_reports,
+        name="study_municipal_reports",
+    ),
+    path(
+        "studier/<int:study_id>/kommunerapporter/<slug:folder>/<str:filename>",
+        views.study_municipal_report_file,
+        name="study_municipal_report_file",
+    ),
     path(
         "studier/<int:study_id>/rapport/<str:filename>",
         views.study_report_file,

@@ -30,6 +30,8 @@ from samspil.fieldwork.access import (
     TooManyAttempts,
     _get_respondent_for_token,
     _get_study_for_user,
+    _report_link_works,
+    _start_link_works,
     studies_for_user,
 )
 from samspil.fieldwork.forms import (
@@ -82,13 +84,16 @@ def _form_errors(request: HttpRequest, form: Any, *, one_per_error: bool = False
 RespondentView = Callable[..., HttpResponse]
 
 
-def respondent_view(view: RespondentView) -> Callable[..., HttpResponse]:
-    """Resolve the personal link; unknown/closed links get the same plain 404 page."""
+def respondent_view(
+    view: RespondentView, works: Callable[[Respondent], bool] | None = None
+) -> Callable[..., HttpResponse]:
+    """Resolve the personal link; unknown/closed links get the same plain 404 page.
+    ``works``: when the link opens the view (default: while the study is open)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
         try:
-            respondent = _get_respondent_for_token(request, token)
+            respondent = _get_respondent_for_token(request, token, works)
         except TooManyAttempts:
             response = render(request, "samspil/429.html", status=429)
             response["Retry-After"] = str(settings.BAD_TOKEN_WINDOW)
@@ -112,9 +117,9 @@ def _language(instrument: Instrument) -> str:
     return instrument.language or settings.LANGUAGE_CODE
 
 
-@require_GET
-@respondent_view
-def questionnaire_start(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+def _start(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    if respondent.study.status == Study.Status.CLOSED:  # the link now opens the report
+        return redirect("respondent_municipal_report", token=respondent.token)
     if respondent.is_completed:
         return redirect("respondent_done", token=respondent.token)
     actions.do_mark_opened(respondent)
@@ -135,6 +140,9 @@ def questionnaire_start(request: HttpRequest, respondent: Respondent) -> HttpRes
             "lang": _language(instrument),
         },
     )
+
+
+questionnaire_start = require_GET(respondent_view(_start, _start_link_works))
 
 
 @respondent_view
@@ -319,6 +327,8 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "counts": counts,
             "rows": rows,
             "summary": monitoring.summary_sentence(study, counts),
+            "curve": monitoring.response_curve(study, counts),
+            **_municipal_context(study),
             "upload_form": RespondentUploadForm(),
             "test_form": TestLinkForm(),
             "mail_form": MailTextsForm(instance=study),
@@ -340,6 +350,14 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "missing_controller": actions.missing_controller_fields(study),
         },
     )
+
+
+def _municipal_context(study: Study) -> dict[str, Any]:
+    from samspil.fieldwork import municipal_reports as mr
+
+    if study.status != Study.Status.CLOSED:
+        return {}
+    return {"municipal_rows": mr.overview(study), "municipal_queued": mr.is_queued(study)}
 
 
 def _archive_exporters() -> list[Any]:
@@ -518,6 +536,7 @@ def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
             study,
             note=form.cleaned_data["mail_note"],
             signature=form.cleaned_data["mail_signature"],
+            municipal_reports=form.cleaned_data["municipal_reports"],
         )
         messages.success(request, _("The texts of the e-mails have been saved."))
     else:
@@ -772,3 +791,144 @@ def study_report_file(request: HttpRequest, study_id: int, filename: str) -> Htt
         raise Http404
     record_event(request.user, "download_report", study=study, target=filename)
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+
+
+# -- each municipality's own report (issue 21 item 4; docs/fieldwork.md) ------------------
+
+
+def _own_report(respondent: Respondent) -> tuple[str, list[tuple[str, str]]] | None:
+    """The respondent's municipality's report folder and its files, when made."""
+    from samspil.fieldwork import municipal_reports as mr
+
+    assert respondent.municipality is not None  # _report_link_works
+    entry = mr.report_index(respondent.study).get(respondent.municipality.name)
+    if entry is None:
+        return None
+    folder = entry[0]
+    base = mr.municipal_dir(respondent.study) / folder
+    files = [(fmt, mr.FILES[fmt]) for fmt in mr.FORMATS if (base / mr.FILES[fmt]).is_file()]
+    return folder, files
+
+
+def _municipal_report_page(request: HttpRequest, respondent: Respondent) -> HttpResponse:
+    from samspil.fieldwork import municipal_reports as mr
+
+    study = respondent.study
+    own = _own_report(respondent)
+    if own is None and not mr.report_index(study):
+        mr.queue_municipal_reports(study)  # none made yet (made on first request)
+    return render(
+        request,
+        "samspil/respondent/municipal_report.html",
+        {
+            "study": study,
+            "instrument": study.instrument,
+            "municipality": respondent.municipality,
+            "folder": own[0] if own else "",
+            "files": own[1] if own else [],
+            "made": bool(mr.report_index(study)),
+            "token": respondent.token,
+            "lang": _language(study.instrument),
+        },
+    )
+
+
+municipal_report_page = require_GET(respondent_view(_municipal_report_page, _report_link_works))
+
+
+def _municipal_report_file(
+    request: HttpRequest, respondent: Respondent, folder: str, filename: str
+) -> HttpResponseBase:
+    """One file of the respondent's OWN municipality's report; any other folder is 404."""
+    from samspil.fieldwork import municipal_reports as mr
+
+    own = _own_report(respondent)
+    if own is None or folder != own[0] or (filename not in dict(own[1]).values()):
+        return not_found(request)
+    path = mr.report_file(respondent.study, folder, filename)
+    if path is None:
+        return not_found(request)
+    assert respondent.municipality is not None
+    mr.count_download(respondent.study, respondent.municipality)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+municipal_report_file = require_GET(
+    respondent_view(_municipal_report_file, _report_link_works)  # type: ignore[arg-type]
+)
+
+
+@login_required
+@require_POST
+def study_municipal_reports(request: HttpRequest, study_id: int) -> HttpResponse:
+    """Make (again) every municipality's report of a closed study, in the worker."""
+    from samspil.fieldwork import municipal_reports as mr
+
+    study = _get_study_for_user(request, study_id)
+    if study.status != Study.Status.CLOSED:
+        messages.error(request, _("The municipalities' reports are made once the study is closed."))
+    elif mr.queue_municipal_reports(study):
+        record_event(request.user, "make_report", study=study, target="municipal reports")
+        messages.success(request, _("The municipalities' reports are being made."))
+    else:
+        messages.info(request, _("The municipalities' reports are already being made."))
+    return redirect(reverse("study_detail", args=[study.pk]) + "#municipal-reports")
+
+
+@login_required
+@require_GET
+def study_municipal_report_file(
+    request: HttpRequest, study_id: int, folder: str, filename: str
+) -> HttpResponseBase:
+    """Any municipality's report, for the study's researchers (not counted)."""
+    from samspil.fieldwork import municipal_reports as mr
+
+    study = _get_study_for_user(request, study_id)
+    path = mr.report_file(study, folder, filename)
+    if path is None:
+        raise Http404
+    record_event(request.user, "download_report", study=study, target=f"{folder}/{filename}")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{folder}-{filename}")
+
+
+@login_required
+@require_GET
+def staff_municipal_reports(request: HttpRequest) -> HttpResponse:
+    """A municipality's contact points (its confirmed staff in the register, asked through
+    the platform): their own municipality's reports of every closed study promising them."""
+    from samspil.fieldwork import municipal_reports as mr
+    from samspil.web.municipal_staff import municipalities_of
+
+    return render(
+        request,
+        "samspil/research/staff_reports.html",
+        {"reports": mr.staff_reports(municipalities_of(request.user))},
+    )
+
+
+@login_required
+@require_GET
+def staff_municipal_report_file(
+    request: HttpRequest, study_id: int, folder: str, filename: str
+) -> HttpResponseBase:
+    """One file of a report of the user's own municipality; anything else is 404."""
+    from samspil.fieldwork import municipal_reports as mr
+    from samspil.web.municipal_staff import municipalities_of
+
+    study = mr.open_to_staff().filter(pk=study_id).first()
+    if study is None:
+        raise Http404
+    own = {
+        r.municipality.pk: r
+        for r in mr.staff_reports(municipalities_of(request.user))
+        if r.study.pk == study.pk and r.folder == folder
+    }
+    path = mr.report_file(study, folder, filename)
+    if not own or path is None:
+        raise Http404
+    mr.count_download(study, next(iter(own.values())).municipality)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -17,3 +17,9 @@ class RegisterConfig(AppConfig):
         housekeeping(confirmation.recover)
         # A study's invitations refused for good mark the register's addresses.
         housekeeping(confirmation.feed_study_bounces)
+        # A municipality's confirmed staff are its contact points for the fieldwork's
+        # municipal reports (asked through the platform, samspil.web.municipal_staff).
+        from samspil.register.access import municipality_ids
+        from samspil.web.municipal_staff import register_staff_source
+
+        register_staff_source("register", municipality_ids)

@@ -466,10 +466,61 @@ def _study_paragraphs(chapter: Chapter, spec: ReportSpec, study: StudyInfo) -> N
                 + pooled,
             )
         )
+    _response_curve(chapter, study)
     if study.withdrawn:
         paragraphs.append(
             f"{study.withdrawn} besvarelser er slettet efter ønske fra respondenten og indgår ikke."
         )
+
+
+def mailing_label(round_number: int) -> str:
+    """ "Invitation", "1. påmindelse", ... (a study's e-mail rounds, in the report)."""
+    return "Invitation" if round_number == 0 else f"{round_number}. påmindelse"
+
+
+def _response_curve(chapter: Chapter, study: StudyInfo) -> None:
+    """Bilagstabel 1.2: the questionnaires completed per day and the cumulative response
+    rate, the invitation and each reminder marked (samspil.analysis.response_curve)."""
+    from samspil.analysis.response_curve import response_curve
+
+    if study.daily is None or (not len(study.daily) and not study.mailings):
+        return
+    invited = int(study.response["invited"].sum()) if study.response is not None else 0
+    events = [(day, mailing_label(n)) for n, day in sorted(study.mailings)]
+    curve = response_curve(study.daily, invited, events, start=study.opened, end=study.closed)
+    if not len(curve):
+        return
+    rows = [
+        [
+            long_date(r["date"]),
+            fmt.integer(r["responses"]),
+            fmt.integer(r["cumulative"]),
+            fmt.percent(r["rate"], DECIMALS),
+            str(r["event"]),
+        ]
+        for r in curve.to_dict("records")
+    ]
+    mailed = (
+        " Udsendelser: " + ", ".join(f"{label} {long_date(day)}" for day, label in events) + "."
+        if events
+        else ""
+    )
+    chapter.paragraphs.append(
+        "Bilagstabel 1.2 viser, hvor mange der svarede på hele spørgeskemaet hver dag, og "
+        "hvordan svarprocenten voksede under dataindsamlingen." + mailed
+    )
+    chapter.items.append(
+        Item(
+            "bilagstabel_1_2",
+            "Bilagstabel 1.2",
+            "Besvarelser over tid",
+            grid=Grid(["Dato", "Besvaret", "I alt", "Svarprocent", "Udsendelse"], rows),
+            note=(
+                "Besvaret: spørgeskemaer afsluttet den dag. I alt og svarprocent: afsluttede "
+                f"til og med dagen, af {fmt.integer(invited)} inviterede."
+            ),
+        )
+    )
 
 
 def _method_rules(

@@ -1,0 +1,641 @@
+"""Each municipality's own report: its answers beside everyone else's.
+
+``samspil report ID --data F --by kommune --out DIR`` writes one report per municipality
+that answered into ``DIR/<slug>/`` and ``DIR/index.csv`` (``kommune,folder,respondents``).
+Pure core: no Django.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from samspil.errors import DomainError
+from samspil.instruments import Instrument
+from samspil.questions.base import Variable
+from samspil.reports.build import Column, Inputs, Result, build
+from samspil.reports.document import Chapter, Publication
+from samspil.reports.errors import Skip
+from samspil.reports.publish import Job
+from samspil.reports.spec import Block, ReportSpec
+from samspil.responses import Responses
+
+__all__ = ["INDEX_COLUMNS", "municipality_slug", "write_municipality_reports"]
+
+INDEX_COLUMNS = ("kommune", "folder", "respondents")
+KEY = "kommune"
+DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+def municipality_slug(name: str) -> str:
+    """A folder name for a municipality: lower case ASCII, words joined by '-'
+    ("Høje-Taastrup" -> "hoeje-taastrup", "Lyngby-Taarbæk" -> "lyngby-taarbaek")."""
+    text = unicodedata.normalize("NFKD", str(name).translate(DANISH))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug or "kommune"
+
+
+def _responses(data: Responses | pd.DataFrame, instrument: Instrument | None) -> Responses:
+    if isinstance(data, Responses):
+        return data
+    if instrument is None:
+        raise TypeError("answers given as a DataFrame need their instrument")
+    return Responses(instrument, data)
+
+
+def municipalities(responses: Responses) -> pd.Series:
+    """Each respondent's municipality (stripped text; <NA> where not given); a clear
+    error when the answers carry no ``kommune``."""
+    data = responses.data
+    where = f"{responses.source}: " if responses.source else ""
+    if KEY not in data.columns:
+        raise DomainError(
+            f"--by kommune: {where}the answers have no column 'kommune' naming each "
+            "respondent's municipality"
+        )
+    names = data[KEY].astype("string").str.strip()
+    names = names.mask(names == "")
+    if names.isna().all():
+        raise DomainError(f"--by kommune: {where}no respondent has a municipality in 'kommune'")
+    return names
+
+
+# -- who is compared with whom ---------------------------------------------------------
+
+# Table kinds a municipality's report carries (a "question" block: its question's kind).
+# Breakdowns (crosstab), gaps, open answers and themes stay in the national report only.
+KINDS = ("distribution", "frequency", "summary", "multiple_response", "numeric", "bins")
+BY_CATEGORY = ("frequency", "bins")  # rows are answers, not items
+OWN = "Egen kommune"
+# the formats of a municipality's folder (figures are in its PDF, HTML and Word file)
+FORMATS = ("csv", "xlsx", "html", "pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison group: other municipalities' respondents (never the own)."""
+
+    key: str  # "others", "region" or "band"
+    label: str  # in tables: "Alle andre kommuner", "Andre kommuner i Region Sjælland", ...
+    short: str  # in figures
+    mask: pd.Series
+
+
+@dataclass
+class Place:
+    """One municipality: its rows of the answers and what it is compared with."""
+
+    name: str
+    own: pd.Series
+    comparisons: list[Comparison]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def respondents(self) -> int:
+        return int(self.own.sum())
+
+
+def facts_frame(facts: pd.DataFrame | None, attributes: pd.DataFrame | None) -> pd.DataFrame:
+    """Region and size band by municipality (``key``: its name in lower case). ``facts``
+    (columns ``kommune`` or ``name``, ``region``, ``population``) defaults to the bundled
+    municipality facts; an ``attributes`` file's population (--attributes) takes precedence,
+    so the size bands are those of the national report's breakdowns."""
+    from samspil.facts import municipality_facts, size_band
+
+    frame = municipality_facts() if facts is None else facts.copy()
+    if "kommune" not in frame.columns and "name" in frame.columns:
+        frame = frame.rename(columns={"name": "kommune"})
+    for column in ("region", "population"):
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    frame["key"] = frame["kommune"].astype(str).str.strip().str.casefold()
+    if attributes is not None and "population" in attributes.columns:
+        given = pd.to_numeric(attributes["population"], errors="coerce")
+        keys = attributes["kommune"].astype(str).str.strip().str.casefold()
+        population = dict(zip(keys, given, strict=True))
+        extra = [k for k in population if k not in set(frame["key"])]
+        frame = pd.concat(
+            [frame, pd.DataFrame({"key": extra, "kommune": extra})], ignore_index=True
+        )
+        frame["population"] = [
+            population.get(k, p) for k, p in zip(frame["key"], frame["population"], strict=True)
+        ]
+    frame["band"] = [size_band(p) for p in pd.to_numeric(frame["population"], errors="coerce")]
+    return frame.drop_duplicates("key").set_index("key")[["region", "band"]]
+
+
+def place(
+    name: str, names: pd.Series, facts: pd.DataFrame, hidden_bands: Collection[str] = ()
+) -> Place:
+    """The municipality ``name`` with its comparison groups: all others, the others in its
+    region and the others in its size band (each where the facts know it; else a note)."""
+    own = (names == name).fillna(False).astype(bool)
+    others = ~own
+    keys = names.str.casefold()
+    region_of = keys.map(facts["region"]).astype("string")
+    band_of = keys.map(facts["band"]).astype("string")
+    here = name.casefold()
+    region = facts["region"].get(here) if here in facts.index else None
+    band = facts["band"].get(here) if here in facts.index else None
+    comparisons = [Comparison("others", "Alle andre kommuner", "alle andre", others)]
+    notes = []
+    if isinstance(region, str) and region:
+        mask = (region_of == region).fillna(False).astype(bool) & others
+        label = f"Andre kommuner i {region}"
+        comparisons.append(Comparison("region", label, "andre i regionen", mask))
+    else:
+        notes.append("Kommunens region kendes ikke, så der er ingen sammenligning med regionen.")
+    if isinstance(band, str) and band and band not in hidden_bands:
+        mask = (band_of == band).fillna(False).astype(bool) & others
+        label = f"Andre kommuner med {band.lower()} indbyggere"
+        comparisons.append(Comparison("band", label, "andre af samme størrelse", mask))
+    elif isinstance(band, str) and band:
+        notes.append(
+            "Kommunens størrelsesgruppe er skjult i landsrapportens tabeller, så den vises "
+            "heller ikke her."
+        )
+    else:
+        notes.append(
+            "Kommunens indbyggertal kendes ikke, så der er ingen sammenligning med kommuner "
+            "af samme størrelse."
+        )
+    return Place(name, own, comparisons, notes)
+
+
+# -- disclosure control --------------------------------------------------------------------
+
+
+def answer_sets(kind: str, block: Block, variables: list[Variable], data: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """The respondents each figure of the block counts: per variable those who answered it
+    and those in the table's base (the categories shown, the scale). A reader can difference
+    any group's counts of either, so both must be safe."""
+    from samspil.reports.build import _categories
+
+    sets = []
+    for var in variables:
+        values = data[var.name]
+        sets.append(values.notna())
+        if kind in ("distribution", "frequency"):
+            sets.append(values.isin(_categories(block, var)))
+        elif kind == "summary":
+            sets.append(values.isin(var.substantive_codes))
+    if kind == "multiple_response":
+        sets = [pd.concat(sets, axis=1).any(axis=1)] if sets else []
+    return sets
+
+
+def _atoms_safe(sets: list[np.ndarray], base: np.ndarray, groups: list[np.ndarray], k: int) -> bool:
+    """Every non-empty cell of the partition the groups make of ``base`` (within each
+    set) has at least ``k`` respondents: no difference of shown counts isolates fewer."""
+    signature = np.zeros(len(base), dtype=np.int64)
+    for i, group in enumerate(groups):
+        signature += group.astype(np.int64) << i
+    for answered in sets:
+        counts = np.bincount(signature[answered & base])
+        if (counts[counts > 0] < k).any():
+            return False
+    return True
+
+
+def shown_comparisons(sets: list[pd.Series], municipality: Place, k: int) -> list[Comparison]:
+    """The comparison groups a table may show (docs/reports.md, "Each municipality's own
+    report"): none when fewer than ``k`` others answered; a region or size band only with at
+    least ``k`` others answering, and only where every cell of the partition the shown groups
+    make of the others has ``k`` or more (else the size band, then the region, is left out)."""
+    others, *extra = municipality.comparisons
+    arrays = [s.to_numpy(dtype=bool) for s in sets]
+    mask = {c.key: c.mask.to_numpy(dtype=bool) for c in municipality.comparisons}
+    if not arrays or any(int((s & mask["others"]).sum()) < k for s in arrays):
+        return []
+    big = [c for c in extra if all(int((s & mask[c.key]).sum()) >= k for s in arrays)]
+    for choice in (big, big[:1], big[1:], []):
+        if _atoms_safe(arrays, mask["others"], [mask[c.key] for c in choice], k):
+            return [others, *choice]
+    return [others]
+
+
+# -- the tables ----------------------------------------------------------------------------
+
+
+def effective_kind(block: Block, instrument: Instrument) -> str:
+    if block.kind == "question" and block.question:
+        return instrument.question(block.question).summary_kind
+    return block.kind
+
+
+def municipal_spec(spec: ReportSpec, instrument: Instrument) -> ReportSpec:
+    """The national definition with only the tables a municipality's report carries."""
+    chapters = []
+    for chapter in spec.chapters:
+        blocks = [b for b in chapter.blocks if effective_kind(b, instrument) in KINDS]
+        if blocks:
+            chapters.append(chapter.model_copy(update={"blocks": blocks}))
+    return spec.model_copy(update={"chapters": chapters})
+
+
+def _subset(data: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    return data[mask.to_numpy()].reset_index(drop=True)
+
+
+def _block_variables(block: Block, instrument: Instrument, data: pd.DataFrame) -> list[Variable]:
+    from samspil.reports.build import _variables
+
+    try:
+        return _variables(block, Inputs(instrument, data))
+    except (Skip, ValueError):
+        return []
+
+
+@dataclass
+class Parts:
+    """What one municipality's report is computed from (the same for every municipality)."""
+
+    spec: ReportSpec  # municipal_spec of the national definition
+    instrument: Instrument
+    data: pd.DataFrame
+    min_cell: int
+    previous: pd.DataFrame | None = None  # the previous wave's answers, with ``kommune``
+    previous_label: str = "forrige runde"
+
+
+def _build(parts: Parts, data: pd.DataFrame, min_cell: int = 1) -> dict[str, Result]:
+    inputs = Inputs(parts.instrument, data, min_cell=min_cell)
+    return {r.block.id: r for r in build(parts.spec, inputs)}
+
+
+def _label_column(result: Result) -> str:
+    return result.columns[0].name
+
+
+def _own_values(
+    kind: str, own: Result, rows: pd.DataFrame, variables: list[Variable]
+) -> list[object]:
+    """The ``own`` column, row by row of the own table: with one respondent its answer's
+    label (a number question: the number), else the own mean (scales, numbers) or share
+    (answers, options) computed over the own respondents (``rows``)."""
+    single = len(rows) == 1
+    if kind in BY_CATEGORY:
+        shares = own.data["percent"].tolist()
+        if not single:
+            return shares
+        chosen = [str(a) for a, s in zip(own.data["answer"], shares, strict=True) if s == s and s]
+        return [chosen[0] if chosen else "Ikke besvaret"] * len(own.data)
+    if kind == "multiple_response":
+        if not single:
+            return own.data["percent"].tolist()
+        values = [rows[v.name].iloc[0] for v in variables]
+        return ["" if v != v else ("Valgt" if v == 1 else "Ikke valgt") for v in values]
+    if kind == "numeric":
+        return own.data["mean"].tolist()
+    if not single:
+        return [_mean_on_scale(rows[v.name], v) for v in variables]
+    values = [rows[v.name].iloc[0] for v in variables]
+    return [
+        "Ikke besvaret" if v != v else v_.labels.get(int(v), str(v))
+        for v, v_ in zip(values, variables, strict=True)
+    ]
+
+
+OWN_FORMAT = {"summary": "num", "distribution": "num", "numeric": "num"}
+
+
+def municipal_result(
+    block: Block,
+    parts: Parts,
+    municipality: Place,
+    results: dict[str, dict[str, Result]],
+) -> Result:
+    """One table of the municipality's report: the comparison groups' rows (computed over
+    the others only), the ``own`` column beside, and a figure marking the own position."""
+    kind = effective_kind(block, parts.instrument)
+    own = results["own"][block.id]
+    if own.skipped or results["others"][block.id].skipped:
+        return Result(block=block, skipped=own.skipped or results["others"][block.id].skipped)
+    variables = _block_variables(block, parts.instrument, parts.data)
+    sets = answer_sets(kind, block, variables, parts.data)
+    shown = shown_comparisons(sets, municipality, parts.min_cell)
+    single = municipality.respondents == 1
+    rows = _subset(parts.data, municipality.own)
+    own_values = _own_values(kind, own, rows, [v for v in variables if v.name in rows])
+    label_col = _label_column(own)
+    own_by_label = dict(zip(own.data[label_col].astype(str), own_values, strict=True))
+    first = results["others"][block.id]
+    frames = []
+    for order, comparison in enumerate(shown):
+        frame = results[comparison.key][block.id].data.copy()
+        frame.insert(1, "group", comparison.label)
+        frame["own"] = pd.Series(
+            [own_by_label.get(str(v), "") for v in frame[label_col]],
+            index=frame.index,
+            dtype=object,
+        )
+        frame["_group"], frame["_row"] = order, range(len(frame))
+        frames.append(frame)
+    columns = list(first.columns)
+    columns.insert(1, Column("group", "Sammenlignet med", "text"))
+    own_fmt = "text" if single else OWN_FORMAT.get(kind, "pct")
+    columns.append(Column("own", OWN, own_fmt))  # type: ignore[arg-type]
+    note = _note(first.note, shown, municipality, parts.min_cell, single)
+    if not frames:
+        data = pd.DataFrame(columns=[c.name for c in columns])
+        return Result(block, data, columns, note)
+    data = pd.concat(frames, ignore_index=True)
+    keys = ["_group", "_row"] if kind in BY_CATEGORY else ["_row", "_group"]
+    data = data.sort_values(keys, kind="stable").drop(columns=["_group", "_row"])
+    data = data.drop(columns=[c for c in ("suppressed", "secondary") if c in data.columns])
+    figure = _figure_data(first, own, shown, results, label_col)
+    return Result(
+        block,
+        data.reset_index(drop=True),
+        columns,
+        note,
+        figure_data=figure,
+        scale=first.scale,
+    )
+
+
+def _mean_on_scale(values: pd.Series, var: Variable) -> float:
+    on_scale = values[values.isin(var.substantive_codes)]
+    if on_scale.empty:
+        answered = values.dropna()
+        return float(answered.iloc[0]) if len(answered) == 1 else float("nan")
+    return float(on_scale.mean())
+
+
+def _figure_data(
+    first: Result,
+    own: Result,
+    shown: list[Comparison],
+    results: dict[str, dict[str, Result]],
+    label_col: str,
+) -> pd.DataFrame | None:
+    """The figure's rows: for each item (or answer) the own municipality's bar first,
+    then each comparison group's, named in brackets: the own position is marked."""
+    if first.figure_data is None or not shown:
+        return None
+    sources = [(OWN.lower(), own.data)] + [
+        (c.short, results[c.key][first.block.id].data) for c in shown
+    ]
+    rows = []
+    for i, value in enumerate(first.data[label_col]):
+        for name, frame in sources:
+            if i < len(frame):
+                row = frame.iloc[i].to_dict()
+                row[label_col] = f"{value} ({name})"
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _note(national: str, shown: list[Comparison], municipality: Place, k: int, one: bool) -> str:
+    own = (
+        "Kolonnen ”Egen kommune” viser kommunens eget svar"
+        if one
+        else (
+            f"Kolonnen ”Egen kommune” viser kommunens egne {municipality.respondents} "
+            "besvarelser (gennemsnit eller andel)"
+        )
+    )
+    if not shown:
+        return f"{own}. Færre end {k} andre kommuner har svaret, så der vises ingen sammenligning."
+    left_out = [c for c in municipality.comparisons if c not in shown]
+    text = (
+        f"{own}; de øvrige tal er beregnet over de andre kommuners besvarelser alene, uden "
+        f"kommunens egne. {national}"
+    )
+    if left_out:
+        names = " og ".join(c.label.lower() for c in left_out)
+        text += (
+            f" Sammenligningen med {names} vises ikke: gruppen har færre end {k} besvarelser, "
+            "eller de viste tal ville tilsammen afsløre færre end {k} kommuners svar."
+        ).replace("{k}", str(k))
+    return text.strip()
+
+
+# -- one municipality's report -------------------------------------------------------------
+
+
+def municipality_results(parts: Parts, municipality: Place) -> list[Result]:
+    """Every table of the municipality's report (each comparison group built once)."""
+    results = {"own": _build(parts, _subset(parts.data, municipality.own))}
+    for comparison in municipality.comparisons:
+        results[comparison.key] = _build(parts, _subset(parts.data, comparison.mask))
+    return [municipal_result(b, parts, municipality, results) for b in parts.spec.blocks]
+
+
+def intro(municipality: Place, parts: Parts) -> list[str]:
+    """What the report compares with what, in plain Danish."""
+    k = parts.min_cell
+    n = municipality.respondents
+    answers = "kommunens svar" if n == 1 else f"kommunens {n} besvarelser"
+    groups = [c.label.lower() for c in municipality.comparisons]
+    listed = ", ".join(groups[:-1]) + (f" og {groups[-1]}" if len(groups) > 1 else groups[0])
+    return [
+        f"Denne rapport viser {answers} fra {municipality.name} ved siden af svarene fra de "
+        f"andre kommuner: {listed}. Kommunens egne svar står i kolonnen ”{OWN}”; alle "
+        "andre tal er beregnet over de andre kommuners besvarelser alene, uden kommunens "
+        "egne, og N tæller de andre kommuners besvarelser.",
+        f"For at ingen kommune skal kunne regne en anden kommunes svar ud, vises en "
+        f"sammenligningsgruppe kun, når mindst {k} andre har svaret, og en region eller "
+        "størrelsesgruppe udelades, hvis den sammen med de andre viste tal ville afsløre "
+        f"færre end {k} kommuners svar. Hvor det er sket, står det under tabellen.",
+        *municipality.notes,
+    ]
+
+
+@dataclass
+class MunicipalJob(Job):
+    """A :class:`~samspil.reports.publish.Job` whose publication is one municipality's."""
+
+    kommune: str = ""
+    intro: list[str] = field(default_factory=list)
+
+    @cached_property
+    def publication(self) -> Publication:
+        from samspil.reports.document import publication
+
+        made = publication(
+            self.spec,
+            self.results,
+            self.instrument,
+            self.data,
+            figures=set(self.scenes),
+            study=self.study,
+            meta=self.meta,
+        )
+        made.subtitle = f"{self.kommune} sammenlignet med de andre kommuner"
+        # the questionnaire and code list are the national report's appendices
+        made.chapters = [c for c in made.chapters if not c.appendix]
+        made.chapters.insert(
+            0, Chapter("kap-kommune", f"Om rapporten for {self.kommune}", self.intro)
+        )
+        return made
+
+
+def write_one(
+    parts: Parts, municipality: Place, out: Path, formats: Collection[str], meta: Any = None
+) -> list[Path]:
+    """Compute and write one municipality's report into ``out``."""
+    from samspil.reports.document import Meta
+    from samspil.reports.publish import publish
+
+    job = MunicipalJob(
+        parts.spec,
+        municipality_results(parts, municipality),
+        out,
+        parts.instrument,
+        parts.data,
+        meta=meta or Meta(),
+        kommune=municipality.name,
+        intro=intro(municipality, parts),
+    )
+    return publish(job, formats)
+
+
+def hidden_bands(spec: ReportSpec, responses: Responses, attributes: Any, k: int) -> set[str]:
+    """Size bands any national breakdown by size hides: never shown as a comparison."""
+    blocks = [b for b in spec.blocks if b.kind == "crosstab" and b.group_by == "size_band"]
+    if not blocks or attributes is None:
+        return set()
+    inputs = Inputs(responses.instrument, responses.data, attributes=attributes, min_cell=k)
+    hidden: set[str] = set()
+    for result in build(spec, inputs, kinds={"crosstab"}):
+        if not result.skipped and result.block.group_by == "size_band":
+            data = result.data
+            hidden |= {str(g).lower() for g in data.loc[data["suppressed"], "group"]}
+    return hidden
+
+
+def write_municipality_reports(
+    spec: ReportSpec | str,
+    data: Responses | pd.DataFrame,
+    instrument: Instrument | None,
+    out: Path,
+    *,
+    min_cell: int = 5,
+    kommuner: Sequence[str] | None = None,
+    previous: Responses | None = None,
+    formats: Collection[str] | None = None,
+    **report_options: Any,
+) -> pd.DataFrame:
+    """One report per municipality that answered (only those in ``kommuner`` when given)
+    into ``out/<slug>/``; returns the index (``kommune,folder,respondents``), also written
+    to ``out/index.csv``.
+
+    ``report_options``: ``facts`` (region and population by municipality, default the
+    bundled facts), ``attributes`` (--attributes: its population gives the size bands),
+    ``meta``, ``previous_label``, ``workers`` (processes, default 1)."""
+    from samspil.reports import report_spec
+    from samspil.reports.publish import check_formats
+
+    responses = _responses(data, instrument)
+    formats = FORMATS if formats is None else formats
+    check_formats(formats)
+    if min_cell < 1:
+        raise DomainError(f"--min-cell {min_cell}: must be 1 or more")
+    national = report_spec(spec, responses)
+    names = municipalities(responses)
+    counts = names.value_counts(sort=False)
+    chosen = sorted(counts.index) if kommuner is None else list(kommuner)
+    unknown = [k for k in chosen if k not in counts.index]
+    if unknown:
+        raise DomainError(f"--by kommune: no answers from {', '.join(map(str, unknown))}")
+    attributes = report_options.get("attributes")
+    facts = facts_frame(report_options.get("facts"), attributes)
+    hidden = hidden_bands(national, responses, attributes, min_cell)
+    parts = Parts(
+        municipal_spec(national, responses.instrument),
+        responses.instrument,
+        responses.data.assign(kommune=names),
+        min_cell,
+        previous=None if previous is None else previous.data,
+        previous_label=report_options.get("previous_label") or "forrige runde",
+    )
+    out = Path(out)
+    folders = _folders(chosen)
+    tasks = [(place(n, names, facts, hidden), out / folders[n]) for n in chosen]
+    meta = report_options.get("meta")
+    _run(parts, tasks, formats, meta, int(report_options.get("workers") or 1))
+    rows = [{"kommune": n, "folder": folders[n], "respondents": int(counts[n])} for n in chosen]
+    index = pd.DataFrame(rows, columns=list(INDEX_COLUMNS))
+    out.mkdir(parents=True, exist_ok=True)
+    index.to_csv(out / "index.csv", index=False)
+    return index
+
+
+def _folders(names: list[str]) -> dict[str, str]:
+    """A distinct folder per municipality (a clash of slugs gets -2, -3, ...)."""
+    seen: dict[str, int] = {}
+    folders = {}
+    for name in names:
+        slug = municipality_slug(name)
+        seen[slug] = seen.get(slug, 0) + 1
+        folders[name] = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+    return folders
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def _work(i: int) -> None:
+    parts, tasks, formats, meta = (_SHARED[k] for k in ("parts", "tasks", "formats", "meta"))
+    municipality, folder = tasks[i]
+    write_one(parts, municipality, folder, formats, meta)
+
+
+def _run(parts: Parts, tasks: list, formats: Collection[str], meta: Any, workers: int) -> None:  # type: ignore[type-arg]
+    """Write every municipality's report, in ``workers`` processes (forked, sharing the
+    answers) when more than one."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _SHARED.update(parts=parts, tasks=tasks, formats=formats, meta=meta)
+    try:
+        if workers <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for i in range(len(tasks)):
+                _work(i)
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(_work, range(len(tasks))))
+    finally:
+        _SHARED.clear()
+
+
+def report_by_kommune(  # type: ignore[no-untyped-def]
+    spec: ReportSpec, responses: Responses, previous: Responses | None, args, formats, meta
+) -> pd.DataFrame:
+    """``samspil report ... --by kommune``: the command line's side (the index)."""
+    from samspil.cli import _read_columns
+    from samspil.reports.groups import ATTRIBUTE_COLUMNS
+
+    if args.weights:
+        raise DomainError(
+            "--weights with --by kommune: the municipalities' reports are not "
+            "weighted; leave one out"
+        )
+    if args.banner and not meta.banner:
+        meta.banner = args.banner
+    chosen = formats if args.formats else FORMATS
+    index = write_municipality_reports(
+        spec,
+        responses,
+        None,
+        Path(args.out),
+        min_cell=5 if args.min_cell is None else args.min_cell,
+        previous=previous,
+        formats=chosen,
+        attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
+        previous_label=args.previous_label or "",
+        match=args.match,
+        meta=meta,
+    )
+    return index
