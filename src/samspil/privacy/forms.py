@@ -31,7 +31,10 @@ class PrivacyForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class EmailSearchForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the person"))
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class ConfirmForm(forms.Form):

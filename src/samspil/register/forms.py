@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -127,10 +129,31 @@ class SignupForm(ActorForm):
     )
     your_name = forms.CharField(label=_("Your name"), max_length=150)
     your_email = forms.EmailField(label=_("Your e-mail"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=10)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=10,
+        help_text=_("At least 10 characters; not a common password, nor close to your e-mail."),
+    )
 
     class Meta(ActorForm.Meta):
         fields = ["name", "actor_type", "municipality", "areas", "email", "website"]
+
+    def clean(self) -> dict[str, Any]:
+        """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), with the
+        account-to-be's e-mail and name for the similarity check."""
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            email = str(data.get("your_email") or "").strip().lower()
+            user = get_user_model()(
+                username=email, email=email, first_name=data.get("your_name") or ""
+            )
+            try:
+                validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
 
 
 class ContactForm(forms.ModelForm):
@@ -150,6 +173,7 @@ class ContactForm(forms.ModelForm):
 
 class UnitForm(forms.Form):
     name = forms.CharField(label=_("New unit"), max_length=200)
+    back = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ConsentForm(forms.Form):
@@ -316,6 +340,21 @@ class InviteForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
+    """An invited person's password, checked by Django's password validators against the
+    invited account (``user``)."""
+
     password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput, min_length=10
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=10,
+        help_text=_("At least 10 characters; not a common password, nor close to your e-mail."),
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password, self.user)
+        return password
