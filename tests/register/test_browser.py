@@ -91,7 +91,7 @@ def test_staff_and_association_record_a_collaboration_and_both_approve_its_value
     employee = _login(browser, live_server, "medarbejder")
     employee.get_by_role("link", name="Nyt samarbejde").click()
     employee.get_by_label("Titel").fill("Motion for ældre")
-    employee.get_by_label("Form:", exact=True).select_option(label="Partnerskab")
+    employee.get_by_label("Form (skal udfyldes)", exact=True).select_option(label="Partnerskab")
     employee.get_by_label("Initiativ").select_option(
         label="Lokale civile aktører inviterede kommunen"
     )
@@ -117,7 +117,7 @@ def test_staff_and_association_record_a_collaboration_and_both_approve_its_value
     employee.get_by_label("Deltagende borgere og frivillige").fill("40")
     employee.get_by_label("Frivillige timer").fill("300")
     goal = employee.get_by_role("group", name="Mål 1")
-    goal.get_by_label("Mål:", exact=True).fill("Flere ældre i bevægelse")
+    goal.get_by_label("Mål", exact=True).fill("Flere ældre i bevægelse")
     goal.get_by_label("Indikator").fill("Deltagere pr. uge")
     goal.get_by_label("Udgangspunkt").fill("10")
     goal.get_by_label("Målsætning").fill("30")

@@ -1,0 +1,99 @@
+"""Every privacy form in Debian's chromium at 390 px (issue 23, item 4): a mistake first,
+then a correct submission.
+
+The study's privacy form and the search for a person answer a mistake with the shared
+Danish error summary linking to the field (axe-clean, no sideways scroll). The forms in
+the table of found persons (identity check, erasure) and the anonymisation form mark their
+fields required, so the browser stops an empty submission; a mistake the browser cannot
+see (an "other" check without a description) comes back as an alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import assert_accessible, assert_mistake_shown, assert_no_sideways_scroll
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _submit(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def _login(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill("forsker")
+    page.locator("#id_password").fill("hemmelig-123")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log ind").click()
+
+
+def _refused_by_the_browser(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    url = page.url
+    assert page.locator(selector).evaluate("e => e.validity.valueMissing")
+    assert page.url == url
+
+
+def test_the_privacy_forms_show_a_mistake_then_save(phone, live_server, study, researcher):
+    _login(phone, live_server)
+
+    # The study's notice and retention: a date that has passed.
+    phone.goto(f"{live_server.url}/studier/{study.pk}/privatliv/")
+    phone.locator("#id_retention_date").fill("2020-01-01")
+    _submit(phone, "Gem")
+    assert_mistake_shown(phone, "id_retention_date", "Datoen er passeret")
+    later = dt.date.today() + dt.timedelta(days=400)
+    phone.locator("#id_retention_date").fill(later.isoformat())
+    _submit(phone, "Gem")
+    expect(phone.locator(".messages")).to_contain_text("Privatlivserklæringen er gemt")
+    study.refresh_from_db()
+    assert study.retention_date == later
+    assert_accessible(phone)
+    assert_no_sideways_scroll(phone)
+
+    # A person's requests: an address that is not one, then Anna's.
+    phone.goto(f"{live_server.url}/personer/")
+    phone.locator("#id_email").fill("anna-example.org")
+    _submit(phone, "Find")
+    assert_mistake_shown(phone, "id_email")
+    phone.locator("#id_email").fill("anna@example.org")
+    _submit(phone, "Find")
+    expect(phone.get_by_role("cell", name="Anna Testesen")).to_be_visible()
+    assert_accessible(phone)
+
+    # Erasure: no identity check (the browser stops it), then "other" without a note.
+    anna = study.respondents.get(email="anna@example.org")
+    row = phone.locator(f"form[action$='/personer/{anna.pk}/slet/']")
+    row.get_by_role("button", name="Slet personen og svarene").click()
+    _refused_by_the_browser(phone, f"#identity-{anna.pk}")
+    row.locator(f"#identity-{anna.pk}").select_option("other")
+    row.locator(f"#confirm-{anna.pk}").check()
+    with phone.expect_navigation():
+        row.get_by_role("button", name="Slet personen og svarene").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Beskriv, hvordan identiteten")
+    assert study.respondents.filter(pk=anna.pk).exists()
+    assert_accessible(phone)
+    phone.locator("#id_email").fill("anna@example.org")
+    _submit(phone, "Find")
+    row.locator(f"#identity-{anna.pk}").select_option("mitid")
+    row.locator(f"#confirm-{anna.pk}").check()
+    with phone.expect_navigation():
+        row.get_by_role("button", name="Slet personen og svarene").click()
+    expect(phone.locator(".messages")).to_contain_text("er slettet")
+    assert not study.respondents.filter(pk=anna.pk).exists()
+
+    # Anonymisation: unticked (the browser stops it), then ticked.
+    phone.goto(f"{live_server.url}/studier/{study.pk}/privatliv/")
+    phone.get_by_role("button", name="Anonymisér undersøgelsen").click()
+    _refused_by_the_browser(phone, "#id_confirm_anonymise")
+    phone.locator("#id_confirm_anonymise").check()
+    _submit(phone, "Anonymisér undersøgelsen")
+    expect(phone.locator(".messages")).to_contain_text("anonymiseret")
+    study.refresh_from_db()
+    assert study.anonymised_at is not None
+    assert_accessible(phone)
+    assert_no_sideways_scroll(phone)
