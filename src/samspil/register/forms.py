@@ -114,13 +114,19 @@ def _options(name: str, language: str, choices: Any) -> list[tuple[str, str]]:
 
 class ActorForm(forms.ModelForm):
     areas = area_field()
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example www.boldklubben.dk."),
+    )
     target_groups = ListField(label=_("Target groups (separate with ;)"), required=False)
 
     class Meta:
         model = Organization
         fields = [f for f in ACTOR_FIELDS if f != "alternate_name"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"tax_id": _("The 8 digits of the CVR number, if the actor has one.")}
 
 
 class SignupForm(ActorForm):
@@ -128,7 +134,10 @@ class SignupForm(ActorForm):
         label=_("Municipality"), queryset=Municipality.objects.order_by("name")
     )
     your_name = forms.CharField(label=_("Your name"), max_length=150)
-    your_email = forms.EmailField(label=_("Your e-mail"))
+    your_email = forms.EmailField(
+        label=_("Your e-mail"),
+        help_text=_("We send a link to confirm it. It is also your user name."),
+    )
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -162,6 +171,7 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = list(CONTACT_FIELDS)
+        help_texts = {"topic": _("What to ask about, for example: volunteers in elderly care.")}
 
     def __init__(self, *args: Any, municipality: Municipality | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,6 +302,10 @@ class ReportForm(forms.ModelForm):
             "local_outcome": forms.Textarea(attrs={"rows": 2}),
             "other_measure": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "municipal_costs": _("In whole kroner."),
+            "user_satisfaction": _("A number from 0 to 100, for example the share satisfied."),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -336,7 +350,10 @@ class AssessmentForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of the person to invite"))
+    email = forms.EmailField(
+        label=_("E-mail of the person to invite"),
+        help_text=_("The person gets a link to choose a password. It works once, for 14 days."),
+    )
 
 
 class PasswordForm(forms.Form):
