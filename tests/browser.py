@@ -117,7 +117,7 @@ def assert_mistake_shown(page, field_id: str, text: str = "") -> None:  # type: 
     expect(link.first).to_be_visible()
     if text:
         expect(summary).to_contain_text(text)
-    group = field_id.removesuffix("_0") if field_id.endswith("_0") else field_id
+    group = field_id.removesuffix("_0")  # a group of options: its first option
     problem = page.locator(f"#{group}-error")
     if problem.count():  # a field's own problem (a whole form's is in the summary only)
         expect(problem).to_be_visible()

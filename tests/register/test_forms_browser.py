@@ -184,6 +184,10 @@ def test_staff_create_and_edit_a_collaboration_and_add_a_partner_after_mistakes(
     _submit(phone, "Tilføj partneren")
     expect(phone.locator("main")).to_contain_text("Odense: Bidragyder")
     assert collaboration.memberships.count() == 3
+    axe_and_width(phone)  # the collaboration's page
+    for page in ("/register/mine/", "/register/kommune/751/overblik/"):
+        phone.goto(live_server.url + page)
+        axe_and_width(phone)
 
 
 def test_a_value_report_with_a_mistake_then_saved_reads_in_danish_formats(
