@@ -132,7 +132,10 @@ def world(django_user_model, staff, rep, club, collaboration, contacts, aarhus):
     mail_round = ConfirmationRound.objects.create(municipality=aarhus, year=2026)
     delivery = ConfirmationDelivery.objects.create(mail_round=mail_round, organization=club)
     _party, confirm_token = actions.register_actor(
-        "ny@example.org", "Solsikke-Marmelade-42", "Ny", {"name": "Ny forening", **_new_actor()}
+        "ny@example.org",
+        "Solsikke-Marmelade-42",
+        "Ny",
+        {"name": "Ny forening", "actor_type": "lokale", "municipality": aarhus},
     )
     values = {
         "code": aarhus.code,
@@ -149,12 +152,6 @@ def world(django_user_model, staff, rep, club, collaboration, contacts, aarhus):
         },
     }
     return values, actor_contact
-
-
-def _new_actor() -> dict[str, Any]:
-    from samspil.fieldwork.models import Municipality
-
-    return {"actor_type": "lokale", "municipality": Municipality.objects.get(code=751)}
 
 
 def _path(pattern: URLPattern, values: dict[str, Any]) -> str:
