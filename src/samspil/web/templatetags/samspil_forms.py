@@ -41,6 +41,9 @@ def error_items(*items: Any) -> list[dict[str, str]]:
     for item in items:
         if item is None or item == "":
             continue
+        if isinstance(item, list | tuple):
+            found += error_items(*item)
+            continue
         if isinstance(item, forms.BaseFormSet) and item.is_bound:
             first = _first_anchor(item.forms[0]) if item.forms else ""
             found += [{"anchor": first, "text": str(e)} for e in item.non_form_errors()]
@@ -51,14 +54,16 @@ def error_items(*items: Any) -> list[dict[str, str]]:
             found += [{"anchor": first, "text": str(e)} for e in form.non_field_errors()]
             for field in form:
                 for error in field.errors:
-                    label = str(field.label or "").rstrip(":")
-                    found.append(
-                        {
-                            "anchor": anchor(field),
-                            "text": f"{label}: {error}" if label else str(error),
-                        }
-                    )
+                    found.append({"anchor": anchor(field), "text": _named(field, str(error))})
     return found
+
+
+def _named(field: forms.BoundField, error: str) -> str:
+    """'Label: problem' ('Label? problem' when the label is a question or a sentence)."""
+    label = str(field.label or "").rstrip(":").strip()
+    if not label:
+        return error
+    return f"{label} {error}" if label.endswith((".", "?", "!")) else f"{label}: {error}"
 
 
 @register.inclusion_tag("samspil/forms/_error_summary.html")
