@@ -90,10 +90,16 @@ def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
             messages.success(request, _("The privacy notice has been saved."))
             return redirect("study_privacy", study_id=study.pk)
         study.refresh_from_db()
+    return _privacy_page(request, study, form, ConfirmForm(key="anonymise"))
+
+
+def _privacy_page(
+    request: HttpRequest, study: Study, form: PrivacyForm, confirm: ConfirmForm
+) -> HttpResponse:
     return render(
         request,
         "privacy/study_privacy.html",
-        {**_privacy_context(study), "form": form, "confirm_form": ConfirmForm()},
+        {**_privacy_context(study), "form": form, "confirm_form": confirm},
     )
 
 
@@ -101,14 +107,15 @@ def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_anonymise(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    if ConfirmForm(request.POST).is_valid():
-        kept = anonymise_study(study, user=request.user)
-        messages.success(
-            request,
-            _("The study is anonymised; %(n)s respondents' answers are kept.") % {"n": kept},
-        )
-    else:
-        messages.error(request, _("Tick the box to confirm."))
+    confirm = ConfirmForm(request.POST, key="anonymise")
+    if not confirm.is_valid():  # the page again, the problem beside the box
+        form = PrivacyForm(instance=study, initial={"privacy_text": notice_text(study)})
+        return _privacy_page(request, study, form, confirm)
+    kept = anonymise_study(study, user=request.user)
+    messages.success(
+        request,
+        _("The study is anonymised; %(n)s respondents' answers are kept.") % {"n": kept},
+    )
     return redirect("study_privacy", study_id=study.pk)
 
 
