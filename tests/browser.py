@@ -82,3 +82,50 @@ def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
         for v in result["violations"]
     ]
     assert not problems, "\n".join(problems)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A page 390 px wide, as a phone shows it (touch, mobile viewport)."""
+    context = browser.new_context(bypass_csp=True, viewport=PHONE, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(BROWSER_TIMEOUT_MS)
+    yield pg
+    pg.wait_for_load_state("networkidle")
+    context.close()
+
+
+def assert_no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"the page is {width}px wide on a {viewport}px screen"
+
+
+def assert_mistake_shown(page, field_id: str, text: str = "") -> None:  # type: ignore[no-untyped-def]
+    """The shared form's answer to a mistake: the Danish error summary at the top, its link
+    to the field (``field_id``: the input, or a group's first option), the problem beside
+    the field and named by it; the page axe-clean and without sideways scroll."""
+    from playwright.sync_api import expect
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("heading")).to_have_text("Ret venligst følgende")
+    link = summary.locator(f'a[href="#{field_id}"]')
+    expect(link.first).to_be_visible()
+    if text:
+        expect(summary).to_contain_text(text)
+    group = field_id.removesuffix("_0")  # a group of options: its first option
+    problem = page.locator(f"#{group}-error")
+    if problem.count():  # a field's own problem (a whole form's is in the summary only)
+        expect(problem).to_be_visible()
+        if not field_id.endswith("_0"):
+            described = page.locator(f"#{field_id}").get_attribute("aria-describedby") or ""
+            assert f"{group}-error" in described.split(), described
+            expect(page.locator(f"#{field_id}")).to_have_attribute("aria-invalid", "true")
+    link.first.click()
+    expect(page.locator(f"#{field_id}")).to_be_in_viewport()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)

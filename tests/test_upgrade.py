@@ -62,6 +62,10 @@ CHANGED: dict[tuple[str, str], Any] = {
     ("organizations.json", "email"): lambda before, after: before == "" and after is None,
     # migration register/0006_freshness: every service's verification date is its last save.
     ("services.csv", "assured_date"): lambda before, after: before == "" and len(after) == 10,
+    # issue 23 item 4 (migration register/0007_regforms_role_labels): roles in Danish only.
+    ("popolo.json", "label"): lambda before, after: (
+        before in ("Ansvarlig (lead)", "Bidragyder (funder)") and after == before.split(" (")[0]
+    ),
 }
 # Files whose rows may grow (every row before is still there, unchanged): the code's own lists.
 MORE_ROWS = {

@@ -129,7 +129,12 @@ def test_every_app_with_texts_has_a_danish_catalogue():
 
 # Which sources each catalogue covers: the web project's templates and the log-in throttle
 # are translated through fieldwork's catalogue (settings.LOCALE_PATHS).
-SOURCES = {"fieldwork": ["fieldwork", "web"], "coding_web": ["coding_web"]}
+SOURCES = {
+    "fieldwork": ["fieldwork", "web"],
+    "coding_web": ["coding_web"],
+    "register": ["register"],
+    "privacy": ["privacy"],
+}
 
 
 @pytest.mark.parametrize("app", sorted(SOURCES))

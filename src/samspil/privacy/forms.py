@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -31,11 +32,22 @@ class PrivacyForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class EmailSearchForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the person"))
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."))
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args: Any, key: str = "", **kwargs: Any) -> None:
+        # One per found person on a page: ``key`` keeps the field ids apart.
+        kwargs.setdefault("auto_id", f"id_%s-{key}" if key else "id_%s")
+        super().__init__(*args, **kwargs)
 
 
 class IdentityForm(forms.Form):
@@ -57,6 +69,12 @@ class IdentityForm(forms.Form):
         error_messages={"max_length": _("Describe the check in at most 200 characters.")},
     )
 
+    def __init__(self, *args: Any, key: str = "", **kwargs: Any) -> None:
+        # One per form on a page (the access export, each found person): ``key`` keeps the
+        # field ids apart.
+        kwargs.setdefault("auto_id", f"id_%s-{key}" if key else "id_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, object] | None:
         data = super().clean() or {}
         method, note = data.get("identity_check"), data.get("identity_note", "")
@@ -77,6 +95,3 @@ class IdentityForm(forms.Form):
             raise forms.ValidationError(
                 _("Say how the person's identity was checked before you go on.")
             ) from None
-
-    def first_error(self) -> str:
-        return str(next(iter(e for errors in self.errors.values() for e in errors)))

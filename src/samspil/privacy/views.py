@@ -4,6 +4,7 @@ and the audit log. Researcher pages need login; access goes through fieldwork.ac
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -89,10 +90,16 @@ def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
             messages.success(request, _("The privacy notice has been saved."))
             return redirect("study_privacy", study_id=study.pk)
         study.refresh_from_db()
+    return _privacy_page(request, study, form, ConfirmForm(key="anonymise"))
+
+
+def _privacy_page(
+    request: HttpRequest, study: Study, form: PrivacyForm, confirm: ConfirmForm
+) -> HttpResponse:
     return render(
         request,
         "privacy/study_privacy.html",
-        {**_privacy_context(study), "form": form, "confirm_form": ConfirmForm()},
+        {**_privacy_context(study), "form": form, "confirm_form": confirm},
     )
 
 
@@ -100,14 +107,15 @@ def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_anonymise(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    if ConfirmForm(request.POST).is_valid():
-        kept = anonymise_study(study, user=request.user)
-        messages.success(
-            request,
-            _("The study is anonymised; %(n)s respondents' answers are kept.") % {"n": kept},
-        )
-    else:
-        messages.error(request, _("Tick the box to confirm."))
+    confirm = ConfirmForm(request.POST, key="anonymise")
+    if not confirm.is_valid():  # the page again, the problem beside the box
+        form = PrivacyForm(instance=study, initial={"privacy_text": notice_text(study)})
+        return _privacy_page(request, study, form, confirm)
+    kept = anonymise_study(study, user=request.user)
+    messages.success(
+        request,
+        _("The study is anonymised; %(n)s respondents' answers are kept.") % {"n": kept},
+    )
     return redirect("study_privacy", study_id=study.pk)
 
 
@@ -126,16 +134,46 @@ def person_search(request: HttpRequest) -> HttpResponse:
             record_event(request.user, "find_person", study=study, detail="found")
         if not found:
             record_event(request.user, "find_person", detail="not found")
+    return _persons_page(request, form, found)
+
+
+def _persons_page(
+    request: HttpRequest,
+    form: EmailSearchForm,
+    found: list[persons.Respondent] | None,
+    bound: dict[str, IdentityForm | ConfirmForm] | None = None,
+) -> HttpResponse:
+    """The page of requests from a person: the search, and for the persons found the
+    access form and an erasure form each. ``bound``: the forms just submitted with a
+    mistake (keys ``access``, ``identity-<pk>``, ``confirm-<pk>``), shown with their
+    problems and the error summary."""
+    bound = bound or {}
+    rows = [
+        {
+            "respondent": r,
+            "identity": bound.get(f"identity-{r.pk}") or IdentityForm(key=str(r.pk)),
+            "confirm": bound.get(f"confirm-{r.pk}") or ConfirmForm(key=str(r.pk)),
+        }
+        for r in found or []
+    ]
     return render(
         request,
         "privacy/persons.html",
         {
             "form": form,
             "found": found,
-            "confirm_form": ConfirmForm(),
-            "identity_form": IdentityForm(),
+            "rows": rows,
+            "access_identity": bound.get("access") or IdentityForm(key="access"),
+            "bound": list(bound.values()),
         },
     )
+
+
+def _search_again(request: HttpRequest, email: str) -> tuple[EmailSearchForm, list[Any]]:
+    """The search as the researcher made it, for a page shown again with a mistake."""
+    form = EmailSearchForm({"email": email})
+    form.is_valid()
+    return form, list(persons.find_by_email(email, studies_for_user(request)))
 
 
 @login_required
@@ -145,10 +183,10 @@ def person_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter a valid e-mail address."))
         return redirect("privacy_persons")
-    identity = IdentityForm(request.POST)
-    if not identity.is_valid():
-        messages.error(request, identity.first_error())
-        return redirect("privacy_persons")
+    identity = IdentityForm(request.POST, key="access")
+    if not identity.is_valid():  # the page again, the problem beside the field
+        search, found = _search_again(request, form.cleaned_data["email"])
+        return _persons_page(request, search, found, {"access": identity})
     data = persons.access_export(
         form.cleaned_data["email"],
         studies_for_user(request),
@@ -172,13 +210,14 @@ def person_erase(request: HttpRequest, respondent_id: int) -> HttpResponse:
     )
     if respondent is None:
         raise Http404
-    identity = IdentityForm(request.POST)
-    if not identity.is_valid():
-        messages.error(request, identity.first_error())
-        return redirect("privacy_persons")
-    if not ConfirmForm(request.POST).is_valid():
-        messages.error(request, _("Tick the box to confirm."))
-        return redirect("privacy_persons")
+    key = str(respondent.pk)
+    identity = IdentityForm(request.POST, key=key)
+    confirm = ConfirmForm(request.POST, key=key)
+    if not all([identity.is_valid(), confirm.is_valid()]):  # the page again, with problems
+        search, found = _search_again(request, respondent.email)
+        return _persons_page(
+            request, search, found, {f"identity-{key}": identity, f"confirm-{key}": confirm}
+        )
     study_name = respondent.study.name
     persons.erase_respondent(respondent, user=request.user, identity=identity.identity())
     messages.success(

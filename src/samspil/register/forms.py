@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -112,13 +114,19 @@ def _options(name: str, language: str, choices: Any) -> list[tuple[str, str]]:
 
 class ActorForm(forms.ModelForm):
     areas = area_field()
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example www.boldklubben.dk."),
+    )
     target_groups = ListField(label=_("Target groups (separate with ;)"), required=False)
 
     class Meta:
         model = Organization
         fields = [f for f in ACTOR_FIELDS if f != "alternate_name"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"tax_id": _("The 8 digits of the CVR number, if the actor has one.")}
 
 
 class SignupForm(ActorForm):
@@ -126,11 +134,35 @@ class SignupForm(ActorForm):
         label=_("Municipality"), queryset=Municipality.objects.order_by("name")
     )
     your_name = forms.CharField(label=_("Your name"), max_length=150)
-    your_email = forms.EmailField(label=_("Your e-mail"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=10)
+    your_email = forms.EmailField(
+        label=_("Your e-mail"),
+        help_text=_("We send a link to confirm it. It is also your user name."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=10,
+        help_text=_("At least 10 characters; not a common password, nor close to your e-mail."),
+    )
 
     class Meta(ActorForm.Meta):
         fields = ["name", "actor_type", "municipality", "areas", "email", "website"]
+
+    def clean(self) -> dict[str, Any]:
+        """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), with the
+        account-to-be's e-mail and name for the similarity check."""
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            email = str(data.get("your_email") or "").strip().lower()
+            user = get_user_model()(
+                username=email, email=email, first_name=data.get("your_name") or ""
+            )
+            try:
+                validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
 
 
 class ContactForm(forms.ModelForm):
@@ -139,6 +171,7 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = list(CONTACT_FIELDS)
+        help_texts = {"topic": _("What to ask about, for example: volunteers in elderly care.")}
 
     def __init__(self, *args: Any, municipality: Municipality | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,6 +183,7 @@ class ContactForm(forms.ModelForm):
 
 class UnitForm(forms.Form):
     name = forms.CharField(label=_("New unit"), max_length=200)
+    back = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ConsentForm(forms.Form):
@@ -268,6 +302,10 @@ class ReportForm(forms.ModelForm):
             "local_outcome": forms.Textarea(attrs={"rows": 2}),
             "other_measure": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "municipal_costs": _("In whole kroner."),
+            "user_satisfaction": _("A number from 0 to 100, for example the share satisfied."),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -312,10 +350,28 @@ class AssessmentForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of the person to invite"))
+    email = forms.EmailField(
+        label=_("E-mail of the person to invite"),
+        help_text=_("The person gets a link to choose a password. It works once, for 14 days."),
+    )
 
 
 class PasswordForm(forms.Form):
+    """An invited person's password, checked by Django's password validators against the
+    invited account (``user``)."""
+
     password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput, min_length=10
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=10,
+        help_text=_("At least 10 characters; not a common password, nor close to your e-mail."),
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password, self.user)
+        return password

@@ -16,12 +16,14 @@ from django.db.models import Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samspil.fieldwork.models import Municipality
-from samspil.register import access, actions, forms, freshness, overview
+from samspil.register import access, actions, display, forms, freshness, overview
 from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (
     Change,
@@ -35,6 +37,15 @@ from samspil.register.search import filter_area, filter_text, first_by_name
 from samspil.register.taxonomy import taxonomy
 
 RESULTS = 20  # per list; a phone shows about this many
+OVERVIEW_NUMBERS = (
+    "collaborations",
+    "joint_reports",
+    "open_reports",
+    "participants",
+    "volunteer_hours",
+    "municipal_costs",
+    "goals_met",
+)
 
 
 # -- public -------------------------------------------------------------------------------
@@ -278,10 +289,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     """An invited person chooses a password (once: the link is void afterwards)."""
     try:
-        actions.party_for_token(token, actions.INVITE_SALT)
+        party = actions.party_for_token(token, actions.INVITE_SALT)
     except LookupError:
         return _void_link(request)
-    form = forms.PasswordForm(request.POST or None)
+    form = forms.PasswordForm(request.POST or None, user=party.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.accept_invitation(token, form.cleaned_data["password"])
@@ -389,7 +400,7 @@ def _contact_form(
     request: HttpRequest, contact: Contact, municipality: Municipality | None
 ) -> HttpResponse:
     form = forms.ContactForm(request.POST or None, instance=contact, municipality=municipality)
-    unit_form = forms.UnitForm(prefix="unit")
+    unit_form = forms.UnitForm(prefix="unit", initial={"back": request.path})
     consent = forms.ConsentForm(prefix="consent", initial={"consent_at": contact.consent_at})
     if request.method == "POST" and form.is_valid():
         actions.save_contact(request.user, contact, form.cleaned_data)
@@ -414,11 +425,13 @@ def _contact_form(
 @require_POST
 def unit_new(request: HttpRequest, code: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, code=code)
+    access.require(access.can_edit_municipality(request.user, municipality))
     form = forms.UnitForm(request.POST, prefix="unit")
-    if form.is_valid():
-        actions.save_unit(request.user, municipality, form.cleaned_data["name"])
-        messages.success(request, _("The unit has been added."))
-    back = request.POST.get("back", "")
+    if not form.is_valid():  # shown again on its own page, with the problem
+        return render(request, "register/form.html", {"form": form, "title": _("New unit")})
+    actions.save_unit(request.user, municipality, form.cleaned_data["name"])
+    messages.success(request, _("The unit has been added."))
+    back = form.cleaned_data["back"]
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("register_municipality", args=[code])
     return redirect(back)
@@ -428,10 +441,12 @@ def unit_new(request: HttpRequest, code: int) -> HttpResponse:
 @require_POST
 def contact_consent(request: HttpRequest, contact_id: str) -> HttpResponse:
     contact = get_object_or_404(Contact, uuid=contact_id)
+    access.require(access.can_edit_contact(request.user, contact))
     form = forms.ConsentForm(request.POST, prefix="consent")
-    if form.is_valid():
-        actions.record_consent(request.user, contact, form.cleaned_data["consent_at"])
-        messages.success(request, _("The consent has been recorded."))
+    if not form.is_valid():  # shown again on its own page, with the problem
+        return render(request, "register/form.html", {"form": form, "title": _("Record consent")})
+    actions.record_consent(request.user, contact, form.cleaned_data["consent_at"])
+    messages.success(request, _("The consent has been recorded."))
     return redirect("register_contact_edit", contact_id=contact.uuid)
 
 
@@ -635,12 +650,55 @@ def report_page(request: HttpRequest, collab_id: str, report_id: int) -> HttpRes
             "sides": access.approval_sides(request.user, report),
             "choices": access.approval_choices(request.user, report),
             "measures": [
-                (t.label, getattr(report, t.field) if getattr(report, t.field) != "" else None)
+                (t.label, _measure(t.field, getattr(report, t.field)))
                 for t in taxonomy().measures
                 if t.field
             ],
+            "indicators": [
+                {
+                    "goal": i.goal,
+                    "title": i.title,
+                    **{k: display.number(getattr(i, k)) for k in ("baseline", "target", "actual")},
+                }
+                for i in report.indicators.all()  # type: ignore[attr-defined]
+            ],
+            "history": history_lines(list(report.history.all())),  # type: ignore[attr-defined]
         },
     )
+
+
+def _measure(field: str, value: object) -> str:
+    """A measure in Danish: Ja/Nej, '45.000 kr.', '1.234', '87,5'; '-' when not given."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return display.measure(field, value) or "-"
+
+
+def history_lines(entries: list[Any]) -> list[str]:
+    """A value report's history in words: '7. december 2026 kl. 10:15: edited by Karen
+    Jensen (version 2)', the first save as 'created'."""
+    events = {
+        "created": _("created"),
+        "edited": _("edited"),
+        "assessed": _("assessed"),
+        "approved": _("approved by one side"),
+        "joint": _("approved by both sides: joint"),
+        "reopened": _("reopened: both sides must approve again"),
+    }
+    lines = []
+    for number, entry in enumerate(entries):
+        event = "created" if number == 0 and entry.event == "edited" else entry.event
+        values = {
+            "when": date_format(timezone.localtime(entry.at), "j. F Y \\k\\l. H:i"),
+            "event": events.get(event, event),
+            "version": entry.snapshot.get("version", ""),
+        }
+        if entry.user is not None:
+            values["who"] = entry.user.get_full_name() or entry.user.get_username()
+            lines.append(_("%(when)s: %(event)s by %(who)s (version %(version)s)") % values)
+        else:
+            lines.append(_("%(when)s: %(event)s (version %(version)s)") % values)
+    return lines
 
 
 @login_required
@@ -704,5 +762,14 @@ def overview_page(request: HttpRequest, code: int) -> HttpResponse:
     return render(
         request,
         "register/overview.html",
-        {"municipality": municipality, "rows": overview.by_area(municipality, since=start)},
+        {
+            "municipality": municipality,
+            "rows": [
+                {
+                    "label": r.label,
+                    **{k: display.number(getattr(r, k)) for k in OVERVIEW_NUMBERS},
+                }
+                for r in overview.by_area(municipality, since=start)
+            ],
+        },
     )
