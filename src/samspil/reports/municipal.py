@@ -246,9 +246,12 @@ def _subset(data: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     return data[mask.to_numpy()].reset_index(drop=True)
 
 
-def _block_variables(block: Block, instrument: Instrument, data: pd.DataFrame) -> list[Variable]:
+def block_variables(block: Block, instrument: Instrument, data: pd.DataFrame) -> list[Variable]:
     from samspil.reports.build import _variables
 
+    if block.variable and not block.variables and not block.question:  # bins
+        var = instrument.variable_map.get(block.variable)
+        return [var] if var is not None and var.name in data.columns else []
     try:
         return _variables(block, Inputs(instrument, data))
     except (Skip, ValueError):
@@ -320,7 +323,7 @@ def municipal_result(
     own = results["own"][block.id]
     if own.skipped or results["others"][block.id].skipped:
         return Result(block=block, skipped=own.skipped or results["others"][block.id].skipped)
-    variables = _block_variables(block, parts.instrument, parts.data)
+    variables = block_variables(block, parts.instrument, parts.data)
     sets = answer_sets(kind, block, variables, parts.data)
     shown = shown_comparisons(sets, municipality, parts.min_cell)
     single = municipality.respondents == 1
@@ -428,7 +431,99 @@ def municipality_results(parts: Parts, municipality: Place) -> list[Result]:
     results = {"own": _build(parts, _subset(parts.data, municipality.own))}
     for comparison in municipality.comparisons:
         results[comparison.key] = _build(parts, _subset(parts.data, comparison.mask))
-    return [municipal_result(b, parts, municipality, results) for b in parts.spec.blocks]
+    made = [municipal_result(b, parts, municipality, results) for b in parts.spec.blocks]
+    if parts.previous is not None:
+        add_changes(made, parts, municipality, results)
+    return made
+
+
+# -- the previous wave: the own change beside the others' ----------------------------------
+
+
+def key_figures(kind: str, result: Result, rows: pd.DataFrame, variables: list[Variable]):  # type: ignore[no-untyped-def]
+    """Each row's figure whose change is shown, by the row's label: the mean (scales,
+    numbers; a distribution's mean on its scale) or the share in percent (answers,
+    options)."""
+    if result.skipped or result.data.empty:
+        return {}
+    labels = result.data[_label_column(result)].astype(str)
+    if kind in ("summary", "numeric"):
+        values = result.data["mean"].tolist()
+    elif kind == "distribution":
+        present = [v for v in variables if v.name in rows.columns]
+        values = [_mean_on_scale(rows[v.name], v) for v in present]
+    else:
+        values = result.data["percent"].tolist()
+    return dict(zip(labels, values, strict=False))
+
+
+def add_changes(
+    made: list[Result], parts: Parts, municipality: Place, now: dict[str, dict[str, Result]]
+) -> None:
+    """With a previous wave: the column ``own_change`` (the own municipality's change) and,
+    on the rows of all others, ``change`` (theirs): the mean in points of the scale, a
+    share in percentage points. Municipalities are matched by name; the others' change is
+    left out (with a note) where fewer than ``--min-cell`` others answered either wave."""
+    assert parts.previous is not None
+    before = parts.previous
+    names = before["kommune"].astype("string").str.strip() if "kommune" in before else None
+    own_then = (
+        (names == municipality.name).fillna(False).to_numpy(bool)
+        if names is not None
+        else np.zeros(len(before), bool)
+    )
+    own_rows = _subset(parts.data, municipality.own)
+    then_rows = before[own_then].reset_index(drop=True)
+    others_rows = before[~own_then].reset_index(drop=True)
+    then = {"own": _build(parts, then_rows), "others": _build(parts, others_rows)}
+    label = parts.previous_label
+    for result in made:
+        if result.skipped or result.data.empty:
+            continue
+        block = result.block
+        kind = effective_kind(block, parts.instrument)
+        variables = block_variables(block, parts.instrument, parts.data)
+        own_now = key_figures(kind, now["own"][block.id], own_rows, variables)
+        own_before = key_figures(kind, then["own"][block.id], then_rows, variables)
+        others_now = key_figures(
+            kind, now["others"][block.id], _subset(parts.data, ~municipality.own), variables
+        )
+        others_before = key_figures(kind, then["others"][block.id], others_rows, variables)
+        sets = [
+            s for s in answer_sets(kind, block, [v for v in variables if v.name in before], before)
+        ]
+        enough = bool(sets) and all(
+            int((s.to_numpy(bool) & ~own_then).sum()) >= parts.min_cell for s in sets
+        )
+        keys = result.data[_label_column(result)].astype(str)
+        data = result.data
+        data["own_change"] = [_difference(own_now.get(k), own_before.get(k)) for k in keys]
+        others = data["group"] == "Alle andre kommuner"
+        data["change"] = [
+            _difference(others_now.get(k), others_before.get(k)) if o and enough else np.nan
+            for k, o in zip(keys, others, strict=True)
+        ]
+        unit = "procentpoint" if kind in BY_CATEGORY or kind == "multiple_response" else "point"
+        result.columns += [
+            Column("change", f"Ændring siden {label}", "num", missing=""),
+            Column("own_change", f"Egen ændring siden {label}", "num", missing=""),
+        ]
+        result.note += (
+            f" Ændringerne er fra {label} til denne runde i {unit} for de andre kommuner "
+            "samlet og for kommunen selv (matchet på kommunens navn)."
+        )
+        if not enough:
+            result.note += (
+                f" Færre end {parts.min_cell} andre kommuner svarede i {label}, så deres "
+                "ændring vises ikke."
+            )
+
+
+def _difference(now: object, then: object) -> float:
+    try:
+        return float(now) - float(then)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def intro(municipality: Place, parts: Parts) -> list[str]:
@@ -556,7 +651,7 @@ def write_municipality_reports(
         responses.instrument,
         responses.data.assign(kommune=names),
         min_cell,
-        previous=None if previous is None else previous.data,
+        previous=None if previous is None else _with_names(previous.data),
         previous_label=report_options.get("previous_label") or "forrige runde",
     )
     out = Path(out)
@@ -569,6 +664,15 @@ def write_municipality_reports(
     out.mkdir(parents=True, exist_ok=True)
     index.to_csv(out / "index.csv", index=False)
     return index
+
+
+def _with_names(data: pd.DataFrame) -> pd.DataFrame:
+    if "kommune" not in data.columns:
+        raise DomainError(
+            "--previous with --by kommune: the previous wave's answers have no "
+            "column 'kommune' to match the municipalities on"
+        )
+    return data.assign(kommune=data["kommune"].astype("string").str.strip())
 
 
 def _folders(names: list[str]) -> dict[str, str]:
