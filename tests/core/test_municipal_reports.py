@@ -424,3 +424,22 @@ def test_previous_wave_gives_own_change_beside_the_others_change(kd2024, facts, 
     assert row["own_change"] == pytest.approx(mean(own_now) - mean(own_then))
     assert row["change"] == pytest.approx(mean(others_now) - mean(others_then))
     assert "Ændring siden 2022" in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_size_band_hidden_nationally_is_not_shown(fc2015):
+    """A municipality alone in its size band: the national breakdown by size hides the
+    band, and no municipality's report shows it as a comparison group."""
+    from samspil.reports.municipal import facts_frame, hidden_bands, municipalities, place
+
+    attributes = pd.read_csv(demo.demo_file("fc2015_kommuner_demo.csv"))
+    lone = "Demokommune 44"
+    attributes["population"] = np.where(
+        attributes["kommune"] == lone, 80_000, attributes["population"].clip(upper=74_000)
+    )
+    hidden = hidden_bands(load_spec("fc2015"), fc2015, attributes, MIN_CELL)
+    assert "75.000 og derover" in hidden  # the band as samspil.facts.size_band names it
+    names = municipalities(fc2015)
+    facts = facts_frame(demo.demo_facts(), attributes)
+    shown = place(lone, names, facts, hidden)
+    assert [c.key for c in shown.comparisons] == ["others", "region"]
+    assert any("størrelsesgruppe er skjult" in note for note in shown.notes)

@@ -388,14 +388,13 @@ def _figure_data(
     sources = [(OWN.lower(), own.data)] + [
         (c.short, results[c.key][first.block.id].data) for c in shown
     ]
-    rows = []
-    for i, value in enumerate(first.data[label_col]):
-        for name, frame in sources:
-            if i < len(frame):
-                row = frame.iloc[i].to_dict()
-                row[label_col] = f"{value} ({name})"
-                rows.append(row)
-    return pd.DataFrame(rows)
+    frames = []
+    for order, (name, frame) in enumerate(sources):
+        frame = frame.reset_index(drop=True).assign(_row=range(len(frame)), _source=order)
+        frame[label_col] = frame[label_col].astype(str) + f" ({name})"
+        frames.append(frame)
+    rows = pd.concat(frames, ignore_index=True).sort_values(["_row", "_source"], kind="stable")
+    return rows.drop(columns=["_row", "_source"]).reset_index(drop=True)
 
 
 def _note(national: str, shown: list[Comparison], municipality: Place, k: int, one: bool) -> str:
@@ -546,12 +545,22 @@ def intro(municipality: Place, parts: Parts) -> list[str]:
     ]
 
 
+PNG_DPI = 150
+
+
 @dataclass
 class MunicipalJob(Job):
     """A :class:`~samspil.reports.publish.Job` whose publication is one municipality's."""
 
     kommune: str = ""
     intro: list[str] = field(default_factory=list)
+
+    def images(self, kind: str) -> dict[str, bytes]:
+        """As the national report's, the Word file's PNG at 150 dpi (a quarter of the
+        pixels of 300 dpi; each municipality's report is read on a screen or printed A4)."""
+        if kind == "png" and kind not in self._images:
+            self._images[kind] = {key: s.png(PNG_DPI) for key, s in self.scenes.items()}
+        return super().images(kind)
 
     @cached_property
     def publication(self) -> Publication:
@@ -605,7 +614,8 @@ def hidden_bands(spec: ReportSpec, responses: Responses, attributes: Any, k: int
     for result in build(spec, inputs, kinds={"crosstab"}):
         if not result.skipped and result.block.group_by == "size_band":
             data = result.data
-            hidden |= {str(g).lower() for g in data.loc[data["suppressed"], "group"]}
+            named = {shown: band for band, shown in result.block.group_labels.items()}
+            hidden |= {named.get(str(g), str(g)) for g in data.loc[data["suppressed"], "group"]}
     return hidden
 
 
