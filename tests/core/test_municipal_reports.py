@@ -211,6 +211,10 @@ def _vector(kind: str, frame: pd.DataFrame) -> np.ndarray:
     of these vectors."""
     if kind in ("frequency", "bins"):
         return np.array([frame.loc[frame["percent"].notna(), "n"].sum(), *frame["n"]], float)
+    if kind == "multiple_response":  # the base: those who chose at least one option
+        chosen = frame[frame["percent"] > 0]
+        base = round(chosen["n"].iloc[0] * 100 / chosen["percent"].iloc[0]) if len(chosen) else 0
+        return np.array([base, *frame["n"]], float)
     row = frame.iloc[0]
     if kind == "distribution":
         cats = [c for c in frame.columns if c not in ("item", "group", "n", "own")]
@@ -250,13 +254,15 @@ def _published(responses, municipality, folder, national, facts_by_name):
         table = _table(folder, block.id)
         label = table.columns[0]
         whole = national[block.id].data
-        per_table = kind in ("frequency", "bins")
+        per_table = kind in ("frequency", "bins", "multiple_response")
         keys = [None] if per_table else list(whole[label])
         variables = block_variables(block, instrument, data)
         by_label = {_label(block, v): v for v in variables}
         for key in keys:
             var = variables[0] if per_table else by_label[key]
             counted = _counted(kind, block, var, data).to_numpy()
+            if kind == "multiple_response":
+                counted = data[[v.name for v in variables]].notna().any(axis=1).to_numpy()
 
             def pick(frame: pd.DataFrame, key: object = key) -> pd.DataFrame:
                 return frame if key is None else frame[frame[frame.columns[0]] == key]
@@ -294,25 +300,41 @@ def _facts_by_name(facts: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _recovered(responses, facts, out, index) -> tuple[int, list]:
+    national = _national(responses)
+    by_name = _facts_by_name(facts)
+    checked = 0
+    recovered = []
+    for row in index.itertuples():
+        folder = out / row.folder
+        for block_id, key, rows in _published(responses, row.kommune, folder, national, by_name):
+            for who, value in rows:  # the reader's table rows are what they count
+                assert who.sum() == pytest.approx(value[0]), (row.kommune, block_id, key)
+            recovered += [(row.kommune, block_id, key) for _ in _attack(rows, MIN_CELL)]
+            checked += 1
+    return checked, recovered
+
+
 def test_no_respondent_can_recover_another_municipalitys_answer(kd2024, facts, kd2024_tables):
     """For every municipality of the demo data: its report's tables, the national
     report's tables and its own answers, differenced every way (others = national - own,
     groups against the national figures, groups against each other): nothing about fewer
     than five other respondents comes out."""
     out, index = kd2024_tables
-    national = _national(kd2024)
-    by_name = _facts_by_name(facts)
-    checked = 0
-    recovered = []
-    for row in index.itertuples():
-        for block_id, key, rows in _published(
-            kd2024, row.kommune, out / row.folder, national, by_name
-        ):
-            for who, value in rows:  # the reader's table rows are what they count
-                assert who.sum() == pytest.approx(value[0]), (row.kommune, block_id, key)
-            recovered += [(row.kommune, block_id, key) for _ in _attack(rows, MIN_CELL)]
-            checked += 1
+    checked, recovered = _recovered(kd2024, facts, out, index)
     assert checked > 1000
+    assert recovered == []
+
+
+def test_several_respondents_per_municipality_reveal_no_other_municipality(fc2015, facts, tmp_path):
+    """The same attack on fc2015 (several respondents per municipality, own figures are
+    its own distribution), for every seventh municipality by name (the run is long)."""
+    names = sorted(fc2015.data["kommune"].dropna().unique())[::7]
+    index = write_municipality_reports(
+        "fc2015", fc2015, None, tmp_path, facts=facts, kommuner=names, formats=["csv"], workers=2
+    )
+    checked, recovered = _recovered(fc2015, facts, tmp_path, index)
+    assert checked > 100
     assert recovered == []
 
 
