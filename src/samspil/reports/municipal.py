@@ -22,11 +22,11 @@ from samspil.errors import DomainError
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable
 from samspil.reports.build import Column, Inputs, Result, build
-from samspil.reports.document import Chapter, Publication
+from samspil.reports.document import Chapter, Meta, Publication
 from samspil.reports.errors import Skip
 from samspil.reports.publish import Job
 from samspil.reports.spec import Block, ReportSpec
-from samspil.responses import Responses
+from samspil.responses import Responses, StudyInfo
 
 __all__ = ["INDEX_COLUMNS", "municipality_slug", "write_municipality_reports"]
 
@@ -78,6 +78,10 @@ BY_CATEGORY = ("frequency", "bins")  # rows are answers, not items
 OWN = "Egen kommune"
 # the formats of a municipality's folder (figures are in its PDF, HTML and Word file)
 FORMATS = ("csv", "xlsx", "html", "pdf", "docx")
+OPTIONS = frozenset(
+    {"facts", "attributes", "meta", "banner", "study", "previous_label", "match", "workers"}
+    | {"codes", "quotes"}
+)
 
 
 @dataclass(frozen=True)
@@ -585,10 +589,14 @@ class MunicipalJob(Job):
 
 
 def write_one(
-    parts: Parts, municipality: Place, out: Path, formats: Collection[str], meta: Any = None
+    parts: Parts,
+    municipality: Place,
+    out: Path,
+    formats: Collection[str],
+    meta: Any = None,
+    study: StudyInfo | None = None,
 ) -> list[Path]:
     """Compute and write one municipality's report into ``out``."""
-    from samspil.reports.document import Meta
     from samspil.reports.publish import publish
 
     job = MunicipalJob(
@@ -597,6 +605,7 @@ def write_one(
         out,
         parts.instrument,
         parts.data,
+        study=study,
         meta=meta or Meta(),
         kommune=municipality.name,
         intro=intro(municipality, parts),
@@ -637,10 +646,16 @@ def write_municipality_reports(
 
     ``report_options``: ``facts`` (region and population by municipality, default the
     bundled facts), ``attributes`` (--attributes: its population gives the size bands),
-    ``meta``, ``previous_label``, ``workers`` (processes, default 1)."""
+    ``meta`` (cover facts), ``banner``, ``study`` (the fieldwork behind the answers, for
+    the method chapter; default the answers'), ``previous_label``, ``workers`` (processes,
+    default 1); ``codes``, ``quotes`` and ``match`` are accepted and not used (open answers
+    are in the national report only; waves are matched by municipality)."""
     from samspil.reports import report_spec
     from samspil.reports.publish import check_formats
 
+    unknown_options = set(report_options) - OPTIONS
+    if unknown_options:
+        raise TypeError(f"unknown report options: {', '.join(sorted(unknown_options))}")
     responses = _responses(data, instrument)
     formats = FORMATS if formats is None else formats
     check_formats(formats)
@@ -667,8 +682,11 @@ def write_municipality_reports(
     out = Path(out)
     folders = _folders(chosen)
     tasks = [(place(n, names, facts, hidden), out / folders[n]) for n in chosen]
-    meta = report_options.get("meta")
-    _run(parts, tasks, formats, meta, int(report_options.get("workers") or 1))
+    meta = report_options.get("meta") or Meta()
+    if report_options.get("banner") and not meta.banner:
+        meta.banner = report_options["banner"]
+    study = report_options.get("study") or responses.study
+    _run(parts, tasks, formats, (meta, study), int(report_options.get("workers") or 1))
     rows = [{"kommune": n, "folder": folders[n], "respondents": int(counts[n])} for n in chosen]
     index = pd.DataFrame(rows, columns=list(INDEX_COLUMNS))
     out.mkdir(parents=True, exist_ok=True)
@@ -702,7 +720,7 @@ _SHARED: dict[str, Any] = {}
 def _work(i: int) -> None:
     parts, tasks, formats, meta = (_SHARED[k] for k in ("parts", "tasks", "formats", "meta"))
     municipality, folder = tasks[i]
-    write_one(parts, municipality, folder, formats, meta)
+    write_one(parts, municipality, folder, formats, *meta)
 
 
 def _run(parts: Parts, tasks: list, formats: Collection[str], meta: Any, workers: int) -> None:  # type: ignore[type-arg]
