@@ -395,10 +395,58 @@ def _figure_data(
     frames = []
     for order, (name, frame) in enumerate(sources):
         frame = frame.reset_index(drop=True).assign(_row=range(len(frame)), _source=order)
+        frame["_label"], frame["_series"] = frame[label_col].astype(str), name
         frame[label_col] = frame[label_col].astype(str) + f" ({name})"
         frames.append(frame)
     rows = pd.concat(frames, ignore_index=True).sort_values(["_row", "_source"], kind="stable")
     return rows.drop(columns=["_row", "_source"]).reset_index(drop=True)
+
+
+def own_chart(result: Result):  # type: ignore[no-untyped-def]
+    """A bar figure with the own municipality as a series of its own colour beside the
+    comparison groups (legend), or None where the national figure kind is kept (stacked
+    distributions show the own row first, named in brackets)."""
+    from samspil.reports import figures
+
+    data = result.figure_data
+    column = {"bars_mean": "mean", "bars_percent": "percent"}.get(result.block.figure)
+    if data is None or column is None or "_series" not in data:
+        return None
+    colours = [figures.COLOURS[2], figures.COLOURS[0], figures.COLOURS[1], figures.COLOURS[6]]
+    names = list(dict.fromkeys(data["_series"]))
+    if column in data.columns:
+        labels = list(dict.fromkeys(data["_label"]))
+        values = []
+        for name in names:
+            part = data[data["_series"] == name].set_index("_label")[column]
+            values.append(np.array([float(part.get(label, np.nan)) for label in labels]))
+    elif column == "percent" and data["_label"].nunique() == 1:  # one item: its answers
+        labels = [c.name for c in result.columns if c.fmt == "pct" and c.name in data.columns]
+        values = [
+            data.loc[data["_series"] == name, labels].iloc[0].to_numpy(dtype=float)
+            for name in names
+        ]
+    else:
+        return None
+    series = [
+        figures.Series(name[0].upper() + name[1:], v, colours[i % 4])
+        for i, (name, v) in enumerate(zip(names, values, strict=True))
+    ]
+    shown = np.concatenate([s.values for s in series])
+    if column == "mean":
+        chart = figures.Chart(labels, series, (0, 1), figures.number, legend=True)
+        chart.xlim, chart.xlabel = figures._mean_range(result, shown), "Gennemsnit"
+        return chart
+    top = float(np.nanmax(shown)) if np.isfinite(shown).any() else 0.0
+    chart = figures.Chart(
+        labels,
+        series,
+        (0, max(100.0, top + 10)),
+        legend=True,
+        value=lambda v: figures.percent(v, 0),
+    )
+    chart.xlabel = "Procent"
+    return chart
 
 
 def _note(national: str, shown: list[Comparison], municipality: Place, k: int, one: bool) -> str:
@@ -558,6 +606,36 @@ class MunicipalJob(Job):
 
     kommune: str = ""
     intro: list[str] = field(default_factory=list)
+
+    def _scenes(self, width: float, keys: Collection[str] | None = None) -> dict[str, Any]:
+        from samspil.reports import figures
+
+        made = {}
+        for result in self.made:
+            key = result.block.id
+            if not figures.has_figure(result) or (keys is not None and key not in keys):
+                continue
+            chart = own_chart(result)
+            made[key] = (
+                figures.scene(result, width)
+                if chart is None
+                else figures.draw(chart, result.block.title, width)
+            )
+        return made
+
+    @cached_property
+    def scenes(self) -> dict[str, Any]:
+        """Every figure laid out once, bar figures with the own municipality in a colour
+        of its own (:func:`own_chart`)."""
+        from samspil.reports.figures import WIDTH
+
+        return self._scenes(WIDTH)
+
+    @cached_property
+    def phone_scenes(self) -> dict[str, Any]:
+        from samspil.reports.figures import PHONE_WIDTH
+
+        return self._scenes(PHONE_WIDTH, set(self.scenes))
 
     def images(self, kind: str) -> dict[str, bytes]:
         """As the national report's, the Word file's PNG at 150 dpi (a quarter of the
