@@ -795,6 +795,10 @@ def _folders(names: list[str]) -> dict[str, str]:
 _SHARED: dict[str, Any] = {}
 
 
+def _share(parts: Parts, tasks: list, formats: Collection[str], meta: Any) -> None:  # type: ignore[type-arg]
+    _SHARED.update(parts=parts, tasks=tasks, formats=formats, meta=meta)
+
+
 def _work(i: int) -> None:
     parts, tasks, formats, meta = (_SHARED[k] for k in ("parts", "tasks", "formats", "meta"))
     municipality, folder = tasks[i]
@@ -802,19 +806,23 @@ def _work(i: int) -> None:
 
 
 def _run(parts: Parts, tasks: list, formats: Collection[str], meta: Any, workers: int) -> None:  # type: ignore[type-arg]
-    """Write every municipality's report, in ``workers`` processes (forked, sharing the
-    answers) when more than one."""
+    """Write every municipality's report, in ``workers`` processes when more than one
+    (started afresh, not forked: a fork of a process whose libraries run threads can
+    hang; each gets the answers once)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _SHARED.update(parts=parts, tasks=tasks, formats=formats, meta=meta)
+    shared = (parts, tasks, formats, meta)
     try:
-        if workers <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers <= 1 or len(tasks) <= 1:
+            _share(*shared)
             for i in range(len(tasks)):
                 _work(i)
             return
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            min(workers, len(tasks)), mp_context=context, initializer=_share, initargs=shared
+        ) as pool:
             list(pool.map(_work, range(len(tasks))))
     finally:
         _SHARED.clear()
