@@ -465,3 +465,28 @@ def test_a_size_band_hidden_nationally_is_not_shown(fc2015):
     shown = place(lone, names, facts, hidden)
     assert [c.key for c in shown.comparisons] == ["others", "region"]
     assert any("størrelsesgruppe er skjult" in note for note in shown.notes)
+
+
+def test_real_names_get_their_region_from_the_bundled_facts(kd2024, tmp_path):
+    """Without injected facts the bundled ones are used: by name (or code) the region is
+    found; with no bundled population the size band is left out, and the report says so."""
+    from samspil.facts import municipality_facts
+
+    real = municipality_facts().sort_values("code")
+    renamed = dict(zip(demo.municipalities(len(real)), real["name"], strict=True))
+    data = kd2024.data.assign(kommune=kd2024.data["kommune"].map(renamed))
+    responses = Responses(kd2024.instrument, data)
+    counts = data["kommune"].value_counts()
+    regions = real.set_index("name")["region"]
+    # a municipality in the region with most answering municipalities
+    busiest = data.drop_duplicates("kommune")["kommune"].map(regions).value_counts().index[0]
+    name = next(n for n in counts.index if regions[n] == busiest)
+    index = write_municipality_reports(
+        "kd2024", responses, None, tmp_path, kommuner=[name], formats=["csv", "html"]
+    )
+    folder = tmp_path / index["folder"].iloc[0]
+    table = _table(folder, "tabel_4_4")
+    assert f"Andre kommuner i {busiest}" in set(table["group"])
+    if municipality_facts()["population"].isna().all():
+        assert not table["group"].str.contains("indbyggere").any()
+        assert "indbyggertal kendes ikke" in (folder / "index.html").read_text(encoding="utf-8")

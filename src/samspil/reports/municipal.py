@@ -134,6 +134,10 @@ def facts_frame(facts: pd.DataFrame | None, attributes: pd.DataFrame | None) -> 
             population.get(k, p) for k, p in zip(frame["key"], frame["population"], strict=True)
         ]
     frame["band"] = [size_band(p) for p in pd.to_numeric(frame["population"], errors="coerce")]
+    if "code" in frame.columns:  # answers may name the municipality by its code (101, ...)
+        codes = pd.to_numeric(frame["code"], errors="coerce")
+        by_code = frame[codes.notna()].assign(key=codes[codes.notna()].astype("int64").astype(str))
+        frame = pd.concat([frame, by_code], ignore_index=True)
     return frame.drop_duplicates("key").set_index("key")[["region", "band"]]
 
 
