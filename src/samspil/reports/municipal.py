@@ -470,7 +470,7 @@ def _note(national: str, shown: list[Comparison], municipality: Place, k: int, o
         f"kommunens egne. {national}"
     )
     if left_out:
-        names = " og ".join(c.label.lower() for c in left_out)
+        names = " og ".join(c.label[0].lower() + c.label[1:] for c in left_out)
         text += (
             f" Sammenligningen med {names} vises ikke: gruppen har færre end {k} besvarelser, "
             "eller de viste tal ville tilsammen afsløre færre end {k} kommuners svar."
@@ -586,7 +586,7 @@ def intro(municipality: Place, parts: Parts) -> list[str]:
     k = parts.min_cell
     n = municipality.respondents
     answers = "kommunens svar" if n == 1 else f"kommunens {n} besvarelser"
-    groups = [c.label.lower() for c in municipality.comparisons]
+    groups = [c.label[0].lower() + c.label[1:] for c in municipality.comparisons]
     listed = ", ".join(groups[:-1]) + (f" og {groups[-1]}" if len(groups) > 1 else groups[0])
     return [
         f"Denne rapport viser {answers} fra {municipality.name} ved siden af svarene fra de "
