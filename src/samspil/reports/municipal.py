@@ -733,16 +733,10 @@ def write_municipality_reports(
     default 1); ``codes``, ``quotes`` and ``match`` are accepted and not used (open answers
     are in the national report only; waves are matched by municipality)."""
     from samspil.reports import report_spec
-    from samspil.reports.publish import check_formats
 
-    unknown_options = set(report_options) - OPTIONS
-    if unknown_options:
-        raise TypeError(f"unknown report options: {', '.join(sorted(unknown_options))}")
-    responses = _responses(data, instrument)
     formats = FORMATS if formats is None else formats
-    check_formats(formats)
-    if min_cell < 1:
-        raise DomainError(f"--min-cell {min_cell}: must be 1 or more")
+    _check(report_options, formats, min_cell)
+    responses = _responses(data, instrument)
     national = report_spec(spec, responses)
     names = municipalities(responses)
     counts = names.value_counts(sort=False)
@@ -774,6 +768,17 @@ def write_municipality_reports(
     out.mkdir(parents=True, exist_ok=True)
     index.to_csv(out / "index.csv", index=False)
     return index
+
+
+def _check(options: dict[str, Any], formats: Collection[str], min_cell: int) -> None:
+    from samspil.reports.publish import check_formats
+
+    unknown = set(options) - OPTIONS
+    if unknown:
+        raise TypeError(f"unknown report options: {', '.join(sorted(unknown))}")
+    check_formats(formats)
+    if min_cell < 1:
+        raise DomainError(f"--min-cell {min_cell}: must be 1 or more")
 
 
 def _with_names(data: pd.DataFrame) -> pd.DataFrame:
