@@ -22,11 +22,11 @@ from samspil.errors import DomainError
 from samspil.instruments import Instrument
 from samspil.questions.base import Variable
 from samspil.reports.build import Column, Inputs, Result, build
-from samspil.reports.document import Chapter, Publication
+from samspil.reports.document import Chapter, Meta, Publication
 from samspil.reports.errors import Skip
 from samspil.reports.publish import Job
 from samspil.reports.spec import Block, ReportSpec
-from samspil.responses import Responses
+from samspil.responses import Responses, StudyInfo
 
 __all__ = ["INDEX_COLUMNS", "municipality_slug", "write_municipality_reports"]
 
@@ -78,6 +78,10 @@ BY_CATEGORY = ("frequency", "bins")  # rows are answers, not items
 OWN = "Egen kommune"
 # the formats of a municipality's folder (figures are in its PDF, HTML and Word file)
 FORMATS = ("csv", "xlsx", "html", "pdf", "docx")
+OPTIONS = frozenset(
+    {"facts", "attributes", "meta", "banner", "study", "previous_label", "match", "workers"}
+    | {"codes", "quotes"}
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,10 @@ def facts_frame(facts: pd.DataFrame | None, attributes: pd.DataFrame | None) -> 
             population.get(k, p) for k, p in zip(frame["key"], frame["population"], strict=True)
         ]
     frame["band"] = [size_band(p) for p in pd.to_numeric(frame["population"], errors="coerce")]
+    if "code" in frame.columns:  # answers may name the municipality by its code (101, ...)
+        codes = pd.to_numeric(frame["code"], errors="coerce")
+        by_code = frame[codes.notna()].assign(key=codes[codes.notna()].astype("int64").astype(str))
+        frame = pd.concat([frame, by_code], ignore_index=True)
     return frame.drop_duplicates("key").set_index("key")[["region", "band"]]
 
 
@@ -246,9 +254,12 @@ def _subset(data: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     return data[mask.to_numpy()].reset_index(drop=True)
 
 
-def _block_variables(block: Block, instrument: Instrument, data: pd.DataFrame) -> list[Variable]:
+def block_variables(block: Block, instrument: Instrument, data: pd.DataFrame) -> list[Variable]:
     from samspil.reports.build import _variables
 
+    if block.variable and not block.variables and not block.question:  # bins
+        var = instrument.variable_map.get(block.variable)
+        return [var] if var is not None and var.name in data.columns else []
     try:
         return _variables(block, Inputs(instrument, data))
     except (Skip, ValueError):
@@ -320,7 +331,7 @@ def municipal_result(
     own = results["own"][block.id]
     if own.skipped or results["others"][block.id].skipped:
         return Result(block=block, skipped=own.skipped or results["others"][block.id].skipped)
-    variables = _block_variables(block, parts.instrument, parts.data)
+    variables = block_variables(block, parts.instrument, parts.data)
     sets = answer_sets(kind, block, variables, parts.data)
     shown = shown_comparisons(sets, municipality, parts.min_cell)
     single = municipality.respondents == 1
@@ -385,14 +396,61 @@ def _figure_data(
     sources = [(OWN.lower(), own.data)] + [
         (c.short, results[c.key][first.block.id].data) for c in shown
     ]
-    rows = []
-    for i, value in enumerate(first.data[label_col]):
-        for name, frame in sources:
-            if i < len(frame):
-                row = frame.iloc[i].to_dict()
-                row[label_col] = f"{value} ({name})"
-                rows.append(row)
-    return pd.DataFrame(rows)
+    frames = []
+    for order, (name, frame) in enumerate(sources):
+        frame = frame.reset_index(drop=True).assign(_row=range(len(frame)), _source=order)
+        frame["_label"], frame["_series"] = frame[label_col].astype(str), name
+        frame[label_col] = frame[label_col].astype(str) + f" ({name})"
+        frames.append(frame)
+    rows = pd.concat(frames, ignore_index=True).sort_values(["_row", "_source"], kind="stable")
+    return rows.drop(columns=["_row", "_source"]).reset_index(drop=True)
+
+
+def own_chart(result: Result):  # type: ignore[no-untyped-def]
+    """A bar figure with the own municipality as a series of its own colour beside the
+    comparison groups (legend), or None where the national figure kind is kept (stacked
+    distributions show the own row first, named in brackets)."""
+    from samspil.reports import figures
+
+    data = result.figure_data
+    column = {"bars_mean": "mean", "bars_percent": "percent"}.get(result.block.figure)
+    if data is None or column is None or "_series" not in data:
+        return None
+    colours = [figures.COLOURS[2], figures.COLOURS[0], figures.COLOURS[1], figures.COLOURS[6]]
+    names = list(dict.fromkeys(data["_series"]))
+    if column in data.columns:
+        labels = list(dict.fromkeys(data["_label"]))
+        values = []
+        for name in names:
+            part = data[data["_series"] == name].set_index("_label")[column]
+            values.append(np.array([float(part.get(label, np.nan)) for label in labels]))
+    elif column == "percent" and data["_label"].nunique() == 1:  # one item: its answers
+        labels = [c.name for c in result.columns if c.fmt == "pct" and c.name in data.columns]
+        values = [
+            data.loc[data["_series"] == name, labels].iloc[0].to_numpy(dtype=float)
+            for name in names
+        ]
+    else:
+        return None
+    series = [
+        figures.Series(name[0].upper() + name[1:], v, colours[i % 4])
+        for i, (name, v) in enumerate(zip(names, values, strict=True))
+    ]
+    shown = np.concatenate([s.values for s in series])
+    if column == "mean":
+        chart = figures.Chart(labels, series, (0, 1), figures.number, legend=True)
+        chart.xlim, chart.xlabel = figures._mean_range(result, shown), "Gennemsnit"
+        return chart
+    top = float(np.nanmax(shown)) if np.isfinite(shown).any() else 0.0
+    chart = figures.Chart(
+        labels,
+        series,
+        (0, max(100.0, top + 10)),
+        legend=True,
+        value=lambda v: figures.percent(v, 0),
+    )
+    chart.xlabel = "Procent"
+    return chart
 
 
 def _note(national: str, shown: list[Comparison], municipality: Place, k: int, one: bool) -> str:
@@ -412,7 +470,7 @@ def _note(national: str, shown: list[Comparison], municipality: Place, k: int, o
         f"kommunens egne. {national}"
     )
     if left_out:
-        names = " og ".join(c.label.lower() for c in left_out)
+        names = " og ".join(c.label[0].lower() + c.label[1:] for c in left_out)
         text += (
             f" Sammenligningen med {names} vises ikke: gruppen har færre end {k} besvarelser, "
             "eller de viste tal ville tilsammen afsløre færre end {k} kommuners svar."
@@ -428,7 +486,99 @@ def municipality_results(parts: Parts, municipality: Place) -> list[Result]:
     results = {"own": _build(parts, _subset(parts.data, municipality.own))}
     for comparison in municipality.comparisons:
         results[comparison.key] = _build(parts, _subset(parts.data, comparison.mask))
-    return [municipal_result(b, parts, municipality, results) for b in parts.spec.blocks]
+    made = [municipal_result(b, parts, municipality, results) for b in parts.spec.blocks]
+    if parts.previous is not None:
+        add_changes(made, parts, municipality, results)
+    return made
+
+
+# -- the previous wave: the own change beside the others' ----------------------------------
+
+
+def key_figures(kind: str, result: Result, rows: pd.DataFrame, variables: list[Variable]):  # type: ignore[no-untyped-def]
+    """Each row's figure whose change is shown, by the row's label: the mean (scales,
+    numbers; a distribution's mean on its scale) or the share in percent (answers,
+    options)."""
+    if result.skipped or result.data.empty:
+        return {}
+    labels = result.data[_label_column(result)].astype(str)
+    if kind in ("summary", "numeric"):
+        values = result.data["mean"].tolist()
+    elif kind == "distribution":
+        present = [v for v in variables if v.name in rows.columns]
+        values = [_mean_on_scale(rows[v.name], v) for v in present]
+    else:
+        values = result.data["percent"].tolist()
+    return dict(zip(labels, values, strict=False))
+
+
+def add_changes(
+    made: list[Result], parts: Parts, municipality: Place, now: dict[str, dict[str, Result]]
+) -> None:
+    """With a previous wave: the column ``own_change`` (the own municipality's change) and,
+    on the rows of all others, ``change`` (theirs): the mean in points of the scale, a
+    share in percentage points. Municipalities are matched by name; the others' change is
+    left out (with a note) where fewer than ``--min-cell`` others answered either wave."""
+    assert parts.previous is not None
+    before = parts.previous
+    names = before["kommune"].astype("string").str.strip() if "kommune" in before else None
+    own_then = (
+        (names == municipality.name).fillna(False).to_numpy(bool)
+        if names is not None
+        else np.zeros(len(before), bool)
+    )
+    own_rows = _subset(parts.data, municipality.own)
+    then_rows = before[own_then].reset_index(drop=True)
+    others_rows = before[~own_then].reset_index(drop=True)
+    then = {"own": _build(parts, then_rows), "others": _build(parts, others_rows)}
+    label = parts.previous_label
+    for result in made:
+        if result.skipped or result.data.empty:
+            continue
+        block = result.block
+        kind = effective_kind(block, parts.instrument)
+        variables = block_variables(block, parts.instrument, parts.data)
+        own_now = key_figures(kind, now["own"][block.id], own_rows, variables)
+        own_before = key_figures(kind, then["own"][block.id], then_rows, variables)
+        others_now = key_figures(
+            kind, now["others"][block.id], _subset(parts.data, ~municipality.own), variables
+        )
+        others_before = key_figures(kind, then["others"][block.id], others_rows, variables)
+        sets = [
+            s for s in answer_sets(kind, block, [v for v in variables if v.name in before], before)
+        ]
+        enough = bool(sets) and all(
+            int((s.to_numpy(bool) & ~own_then).sum()) >= parts.min_cell for s in sets
+        )
+        keys = result.data[_label_column(result)].astype(str)
+        data = result.data
+        data["own_change"] = [_difference(own_now.get(k), own_before.get(k)) for k in keys]
+        others = data["group"] == "Alle andre kommuner"
+        data["change"] = [
+            _difference(others_now.get(k), others_before.get(k)) if o and enough else np.nan
+            for k, o in zip(keys, others, strict=True)
+        ]
+        unit = "procentpoint" if kind in BY_CATEGORY or kind == "multiple_response" else "point"
+        result.columns += [
+            Column("change", f"Ændring siden {label}", "num", missing=""),
+            Column("own_change", f"Egen ændring siden {label}", "num", missing=""),
+        ]
+        result.note += (
+            f" Ændringerne er fra {label} til denne runde i {unit} for de andre kommuner "
+            "samlet og for kommunen selv (matchet på kommunens navn)."
+        )
+        if not enough:
+            result.note += (
+                f" Færre end {parts.min_cell} andre kommuner svarede i {label}, så deres "
+                "ændring vises ikke."
+            )
+
+
+def _difference(now: object, then: object) -> float:
+    try:
+        return float(now) - float(then)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def intro(municipality: Place, parts: Parts) -> list[str]:
@@ -436,7 +586,7 @@ def intro(municipality: Place, parts: Parts) -> list[str]:
     k = parts.min_cell
     n = municipality.respondents
     answers = "kommunens svar" if n == 1 else f"kommunens {n} besvarelser"
-    groups = [c.label.lower() for c in municipality.comparisons]
+    groups = [c.label[0].lower() + c.label[1:] for c in municipality.comparisons]
     listed = ", ".join(groups[:-1]) + (f" og {groups[-1]}" if len(groups) > 1 else groups[0])
     return [
         f"Denne rapport viser {answers} fra {municipality.name} ved siden af svarene fra de "
@@ -451,12 +601,52 @@ def intro(municipality: Place, parts: Parts) -> list[str]:
     ]
 
 
+PNG_DPI = 150
+
+
 @dataclass
 class MunicipalJob(Job):
     """A :class:`~samspil.reports.publish.Job` whose publication is one municipality's."""
 
     kommune: str = ""
     intro: list[str] = field(default_factory=list)
+
+    def _scenes(self, width: float, keys: Collection[str] | None = None) -> dict[str, Any]:
+        from samspil.reports import figures
+
+        made = {}
+        for result in self.made:
+            key = result.block.id
+            if not figures.has_figure(result) or (keys is not None and key not in keys):
+                continue
+            chart = own_chart(result)
+            made[key] = (
+                figures.scene(result, width)
+                if chart is None
+                else figures.draw(chart, result.block.title, width)
+            )
+        return made
+
+    @cached_property
+    def scenes(self) -> dict[str, Any]:
+        """Every figure laid out once, bar figures with the own municipality in a colour
+        of its own (:func:`own_chart`)."""
+        from samspil.reports.figures import WIDTH
+
+        return self._scenes(WIDTH)
+
+    @cached_property
+    def phone_scenes(self) -> dict[str, Any]:
+        from samspil.reports.figures import PHONE_WIDTH
+
+        return self._scenes(PHONE_WIDTH, set(self.scenes))
+
+    def images(self, kind: str) -> dict[str, bytes]:
+        """As the national report's, the Word file's PNG at 150 dpi (a quarter of the
+        pixels of 300 dpi; each municipality's report is read on a screen or printed A4)."""
+        if kind == "png" and kind not in self._images:
+            self._images[kind] = {key: s.png(PNG_DPI) for key, s in self.scenes.items()}
+        return super().images(kind)
 
     @cached_property
     def publication(self) -> Publication:
@@ -481,10 +671,14 @@ class MunicipalJob(Job):
 
 
 def write_one(
-    parts: Parts, municipality: Place, out: Path, formats: Collection[str], meta: Any = None
+    parts: Parts,
+    municipality: Place,
+    out: Path,
+    formats: Collection[str],
+    meta: Any = None,
+    study: StudyInfo | None = None,
 ) -> list[Path]:
     """Compute and write one municipality's report into ``out``."""
-    from samspil.reports.document import Meta
     from samspil.reports.publish import publish
 
     job = MunicipalJob(
@@ -493,6 +687,7 @@ def write_one(
         out,
         parts.instrument,
         parts.data,
+        study=study,
         meta=meta or Meta(),
         kommune=municipality.name,
         intro=intro(municipality, parts),
@@ -510,7 +705,8 @@ def hidden_bands(spec: ReportSpec, responses: Responses, attributes: Any, k: int
     for result in build(spec, inputs, kinds={"crosstab"}):
         if not result.skipped and result.block.group_by == "size_band":
             data = result.data
-            hidden |= {str(g).lower() for g in data.loc[data["suppressed"], "group"]}
+            named = {shown: band for band, shown in result.block.group_labels.items()}
+            hidden |= {named.get(str(g), str(g)) for g in data.loc[data["suppressed"], "group"]}
     return hidden
 
 
@@ -532,15 +728,15 @@ def write_municipality_reports(
 
     ``report_options``: ``facts`` (region and population by municipality, default the
     bundled facts), ``attributes`` (--attributes: its population gives the size bands),
-    ``meta``, ``previous_label``, ``workers`` (processes, default 1)."""
+    ``meta`` (cover facts), ``banner``, ``study`` (the fieldwork behind the answers, for
+    the method chapter; default the answers'), ``previous_label``, ``workers`` (processes,
+    default 1); ``codes``, ``quotes`` and ``match`` are accepted and not used (open answers
+    are in the national report only; waves are matched by municipality)."""
     from samspil.reports import report_spec
-    from samspil.reports.publish import check_formats
 
-    responses = _responses(data, instrument)
     formats = FORMATS if formats is None else formats
-    check_formats(formats)
-    if min_cell < 1:
-        raise DomainError(f"--min-cell {min_cell}: must be 1 or more")
+    _check(report_options, formats, min_cell)
+    responses = _responses(data, instrument)
     national = report_spec(spec, responses)
     names = municipalities(responses)
     counts = names.value_counts(sort=False)
@@ -556,19 +752,42 @@ def write_municipality_reports(
         responses.instrument,
         responses.data.assign(kommune=names),
         min_cell,
-        previous=None if previous is None else previous.data,
+        previous=None if previous is None else _with_names(previous.data),
         previous_label=report_options.get("previous_label") or "forrige runde",
     )
     out = Path(out)
     folders = _folders(chosen)
     tasks = [(place(n, names, facts, hidden), out / folders[n]) for n in chosen]
-    meta = report_options.get("meta")
-    _run(parts, tasks, formats, meta, int(report_options.get("workers") or 1))
+    meta = report_options.get("meta") or Meta()
+    if report_options.get("banner") and not meta.banner:
+        meta.banner = report_options["banner"]
+    study = report_options.get("study") or responses.study
+    _run(parts, tasks, formats, (meta, study), int(report_options.get("workers") or 1))
     rows = [{"kommune": n, "folder": folders[n], "respondents": int(counts[n])} for n in chosen]
     index = pd.DataFrame(rows, columns=list(INDEX_COLUMNS))
     out.mkdir(parents=True, exist_ok=True)
     index.to_csv(out / "index.csv", index=False)
     return index
+
+
+def _check(options: dict[str, Any], formats: Collection[str], min_cell: int) -> None:
+    from samspil.reports.publish import check_formats
+
+    unknown = set(options) - OPTIONS
+    if unknown:
+        raise TypeError(f"unknown report options: {', '.join(sorted(unknown))}")
+    check_formats(formats)
+    if min_cell < 1:
+        raise DomainError(f"--min-cell {min_cell}: must be 1 or more")
+
+
+def _with_names(data: pd.DataFrame) -> pd.DataFrame:
+    if "kommune" not in data.columns:
+        raise DomainError(
+            "--previous with --by kommune: the previous wave's answers have no "
+            "column 'kommune' to match the municipalities on"
+        )
+    return data.assign(kommune=data["kommune"].astype("string").str.strip())
 
 
 def _folders(names: list[str]) -> dict[str, str]:
@@ -585,26 +804,34 @@ def _folders(names: list[str]) -> dict[str, str]:
 _SHARED: dict[str, Any] = {}
 
 
+def _share(parts: Parts, tasks: list, formats: Collection[str], meta: Any) -> None:  # type: ignore[type-arg]
+    _SHARED.update(parts=parts, tasks=tasks, formats=formats, meta=meta)
+
+
 def _work(i: int) -> None:
     parts, tasks, formats, meta = (_SHARED[k] for k in ("parts", "tasks", "formats", "meta"))
     municipality, folder = tasks[i]
-    write_one(parts, municipality, folder, formats, meta)
+    write_one(parts, municipality, folder, formats, *meta)
 
 
 def _run(parts: Parts, tasks: list, formats: Collection[str], meta: Any, workers: int) -> None:  # type: ignore[type-arg]
-    """Write every municipality's report, in ``workers`` processes (forked, sharing the
-    answers) when more than one."""
+    """Write every municipality's report, in ``workers`` processes when more than one
+    (started afresh, not forked: a fork of a process whose libraries run threads can
+    hang; each gets the answers once)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _SHARED.update(parts=parts, tasks=tasks, formats=formats, meta=meta)
+    shared = (parts, tasks, formats, meta)
     try:
-        if workers <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers <= 1 or len(tasks) <= 1:
+            _share(*shared)
             for i in range(len(tasks)):
                 _work(i)
             return
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            min(workers, len(tasks)), mp_context=context, initializer=_share, initargs=shared
+        ) as pool:
             list(pool.map(_work, range(len(tasks))))
     finally:
         _SHARED.clear()
