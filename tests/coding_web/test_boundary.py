@@ -80,6 +80,9 @@ def test_a_source_name_is_taken_once_but_may_be_registered_again_by_its_app(db):
     from samspil.web.sources import ResponseSource, register_source, source
 
     study = source("study")
-    register_source(ResponseSource("study", study.visible, study.responses))  # set-up again
+    again = ResponseSource("study", study.visible, study.responses, study.report_basis)
+    register_source(again)  # set-up again
+    assert source("study") == study  # nothing lost (the report basis included)
     with pytest.raises(ValueError, match="already registered"):
         register_source(ResponseSource("study", study.visible, lambda other: other))
+    assert source("study") == study
