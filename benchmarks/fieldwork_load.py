@@ -171,7 +171,7 @@ def main() -> int:
     cli = [sys.executable, "-m", "samspil.fieldwork.cli"]
     server = None
     try:
-        from samspil.fieldwork.municipalities import MUNICIPALITIES
+        from samspil.municipalities.names import MUNICIPALITIES
 
         lines = ["navn,email,kommune"] + [
             f"Syntetisk {n},bench{n}@example.org,{MUNICIPALITIES[n % 98][1]}"

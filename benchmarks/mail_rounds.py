@@ -80,7 +80,8 @@ def main() -> int:
     from django.test import Client
 
     from samspil.fieldwork import actions, rounds, worker
-    from samspil.fieldwork.models import MailRound, Municipality, Respondent, ensure_municipalities
+    from samspil.fieldwork.models import MailRound, Respondent
+    from samspil.municipalities.models import Municipality, ensure_municipalities
 
     ensure_municipalities()
     user = User.objects.create_user("bench", password="bench-bench-123", is_staff=True)

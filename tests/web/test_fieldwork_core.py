@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from samspil.fieldwork import actions, export, monitoring
-from samspil.fieldwork.models import Municipality, Respondent, Study, Unit
+from samspil.fieldwork.models import Respondent, Study
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
+from samspil.municipalities.models import Municipality, Unit
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from django.db import transaction
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.mail import personal_url
-from samspil.fieldwork.models import Municipality, Respondent, Study, ensure_municipalities
+from samspil.fieldwork.models import Respondent, Study
 from samspil.fieldwork.respondents_import import RespondentRow
+from samspil.municipalities.models import Municipality, ensure_municipalities
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"

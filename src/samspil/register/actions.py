@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from samspil.fieldwork.models import Municipality, Unit
+from samspil.municipalities.models import Municipality, Unit
 from samspil.register import access, freshness
 from samspil.register.access import require
 from samspil.register.models import (

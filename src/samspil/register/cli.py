@@ -66,8 +66,8 @@ def _audit(action: str, **fields: Any) -> None:
 
 def _municipalities(values: list[str] | None) -> list[Any]:
     """The municipalities named by --kommune, read as every import reads them."""
-    from samspil.fieldwork.models import municipality_lookup
-    from samspil.fieldwork.municipalities import normalise
+    from samspil.municipalities.models import municipality_lookup
+    from samspil.municipalities.names import normalise
 
     lookup = municipality_lookup() if values else {}
     found = []

@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from samspil.fieldwork import rounds
-from samspil.fieldwork.models import Municipality
+from samspil.municipalities.models import Municipality
 from samspil.register import freshness
 from samspil.register.models import (
     ConfirmationDelivery,

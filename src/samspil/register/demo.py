@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from samspil.fieldwork.models import Municipality, Unit, ensure_municipalities
+from samspil.municipalities.models import Municipality, Unit, ensure_municipalities
 from samspil.register import actions
 from samspil.register.actions import Partner
 from samspil.register.models import Contact, Location, Organization, Party, Service

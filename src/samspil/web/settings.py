@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "samspil.web",
+    "samspil.municipalities",
     "samspil.fieldwork",
     "samspil.coding_web",
     "samspil.privacy",

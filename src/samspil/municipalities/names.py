@@ -1,7 +1,8 @@
 """The 98 Danish municipalities with their official codes (kommunekoder).
 
-Loaded into the Municipality table by a data migration; respondent imports match a
-municipality by name (with or without "Kommune"), by code, or by a known spelling variant.
+Loaded into the Municipality table (samspil.municipalities.models) by a data migration;
+respondent imports match a municipality by name (with or without "Kommune"), by code, or
+by a known spelling variant.
 """
 
 from __future__ import annotations
