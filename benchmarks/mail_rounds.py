@@ -79,7 +79,8 @@ def main() -> int:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from samspil.fieldwork import actions, rounds, worker
+    from samspil.fieldwork import actions, rounds
+    from samspil.web import worker
     from samspil.fieldwork.models import MailRound, Respondent
     from samspil.municipalities.models import Municipality, ensure_municipalities
 

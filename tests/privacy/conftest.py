@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from samspil.fieldwork.worker import run_queued_tasks
+from samspil.web.worker import run_queued_tasks
 
 # The shared fixtures of the web tests (cache, personas, study, SMTP on loopback); the
 # browser ones (browser, page, axe) come from tests/browser.py for the whole suite.

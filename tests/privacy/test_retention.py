@@ -131,7 +131,7 @@ def test_no_ip_address_is_stored_by_the_bad_link_counter(client, settings):
 
 
 def test_every_worker_runs_the_retention_job_once_a_minute():
-    from samspil.fieldwork.worker import HOUSEKEEPING
     from samspil.privacy.retention import anonymise_due_studies
+    from samspil.web.worker import HOUSEKEEPING
 
     assert anonymise_due_studies in HOUSEKEEPING

@@ -12,7 +12,6 @@ import time_machine
 from django.utils import timezone
 
 from samspil.cli import main
-from samspil.fieldwork import worker
 from samspil.register import confirmation, freshness
 from samspil.register.models import (
     ConfirmationDelivery,
@@ -21,6 +20,7 @@ from samspil.register.models import (
     Contact,
     Organization,
 )
+from samspil.web import worker
 from tests.register.conftest import make_actor
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_a_claimed_delivery_is_never_sent_twice(smtp_server, fast_mail, contacts
     round_.refresh_from_db()
     assert round_.status == ConfirmationRound.Status.SENDING  # not done while one is out
     # The worker that claimed it died: the row becomes "unknown" (never sent again).
-    from samspil.fieldwork.models import WorkerBeat
+    from samspil.web.models import WorkerBeat
 
     WorkerBeat.objects.create(
         worker_id="a-worker-that-dies",

@@ -179,7 +179,8 @@ def mail_text():  # type: ignore[no-untyped-def]
 def send_round():  # type: ignore[no-untyped-def]
     """Queue the study's next round and run the worker's queue in this thread until empty;
     returns the round's progress (sent/failed/pending)."""
-    from samspil.fieldwork import actions, rounds, worker
+    from samspil.fieldwork import actions, rounds
+    from samspil.web import worker
 
     def send(study, base_url=None, **kwargs):  # type: ignore[no-untyped-def]
         mail_round = actions.do_send_round(study, base_url=base_url, **kwargs)

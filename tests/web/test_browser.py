@@ -14,8 +14,9 @@ import yaml
 from playwright.sync_api import expect
 from tests.browser import BROWSER_TIMEOUT_MS
 
-from samspil.fieldwork import actions, worker
+from samspil.fieldwork import actions
 from samspil.fieldwork.models import Respondent
+from samspil.web import worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

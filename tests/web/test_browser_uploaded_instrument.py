@@ -10,8 +10,8 @@ from tests.browser import BROWSER_TIMEOUT_MS
 from tests.web.conftest import RESPONDENTS_CSV
 
 from samspil.fieldwork.models import Respondent, Study
-from samspil.fieldwork.worker import run_queued_tasks
 from samspil.instruments import DATA
+from samspil.web.worker import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,10 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from samspil.fieldwork import actions, rounds, worker
-from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent, WorkerBeat
+from samspil.fieldwork import actions, rounds
+from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent
+from samspil.web import worker
+from samspil.web.models import WorkerBeat
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +182,7 @@ def test_a_dead_workers_claimed_message_is_marked_unknown_and_not_sent_again(
     dead = subprocess.Popen(["true"])
     dead.wait()  # a process id that no longer exists
     WorkerBeat.objects.create(
-        worker_id="dead-worker", host=rounds.HOST, pid=dead.pid, beat_at=timezone.now()
+        worker_id="dead-worker", host=worker.HOST, pid=dead.pid, beat_at=timezone.now()
     )
     claimed = rounds.claim_next(mail_round, "dead-worker")
     assert claimed is not None

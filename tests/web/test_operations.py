@@ -19,7 +19,7 @@ def test_healthz_answers_without_touching_the_database(client):
 
 
 def _beat(worker_id: str, seconds_ago: float) -> None:
-    from samspil.fieldwork.models import WorkerBeat
+    from samspil.web.models import WorkerBeat
 
     WorkerBeat.objects.create(
         worker_id=worker_id,

@@ -97,7 +97,7 @@ def test_a_definition_stored_before_the_rules_is_refused_when_the_report_is_made
 def test_markup_in_an_uploaded_definition_reaches_the_pdf_as_text(
     researcher_client, study, settings, tmp_path, canary
 ):
-    from samspil.fieldwork.worker import run_queued_tasks
+    from samspil.web.worker import run_queued_tasks
 
     settings.DATA_DIR = tmp_path
     page = _upload(researcher_client, study, _with_text(canary.markup())).content.decode()

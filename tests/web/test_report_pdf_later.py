@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from samspil.fieldwork import actions
-from samspil.fieldwork.worker import run_queued_tasks
 from samspil.reports import typst_pdf
 from samspil.reports.publish import PENDING_PAGE
+from samspil.web.worker import run_queued_tasks
 
 PENDING = "PDF-filen bliver sat op"
 FAILED = "PDF-filen kunne ikke laves"

@@ -7,8 +7,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from samspil.fieldwork import actions, worker
+from samspil.fieldwork import actions
 from samspil.fieldwork.models import Study
+from samspil.web import worker
 
 pytestmark = pytest.mark.django_db
 

@@ -90,7 +90,8 @@ def test_no_answers_or_addresses_in_logs(client, respondent, smtp_server):
     """Answers, e-mail addresses and links never reach the configured log output."""
     import io
 
-    from samspil.fieldwork import actions, worker
+    from samspil.fieldwork import actions
+    from samspil.web import worker
 
     console = logging.getLogger("django").handlers[0]  # settings.LOGGING's handler
     assert any(isinstance(f, RedactFilter) for f in console.filters)

@@ -21,3 +21,8 @@ class FieldworkConfig(AppConfig):
         from samspil.web.sources import ResponseSource, register_source
 
         register_source(ResponseSource("study", studies_for_user, _study_responses))
+        # Every worker recovers the deliveries a dead worker left half sent, on every beat.
+        from samspil.fieldwork import rounds
+        from samspil.web.worker import every_beat
+
+        every_beat(rounds.recover)

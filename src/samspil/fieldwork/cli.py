@@ -179,7 +179,7 @@ def stop_worker_process(process: subprocess.Popen[bytes]) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from samspil.fieldwork import worker
+    from samspil.web import worker
 
     if args.once:
         ran = worker.run_queued_tasks()

@@ -356,20 +356,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} to {self.respondent_id} in {self.mail_round_id}"
-
-
-class WorkerBeat(models.Model):
-    """A running worker process; its heartbeat tells others whether it is still alive."""
-
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    host = models.CharField(max_length=255, blank=True)
-    pid = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    beat_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("worker")
-        verbose_name_plural = _("workers")
-
-    def __str__(self) -> str:
-        return self.worker_id

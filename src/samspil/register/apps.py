@@ -10,8 +10,8 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         # The yearly confirmation rounds start on their day, and rounds interrupted by a
         # stopped worker are resumed, by every running worker once a minute (freshness).
-        from samspil.fieldwork.worker import housekeeping
         from samspil.register import confirmation
+        from samspil.web.worker import housekeeping
 
         housekeeping(confirmation.queue_due_rounds)
         housekeeping(confirmation.recover)
