@@ -168,7 +168,7 @@ def main() -> int:
             "SAMSPIL_BAD_TOKEN_LIMIT": "1000000",
         }
     )
-    cli = [sys.executable, "-m", "samspil.fieldwork.cli"]
+    cli = [sys.executable, "-m", "samspil.cli"]
     server = None
     try:
         from samspil.municipalities.names import MUNICIPALITIES

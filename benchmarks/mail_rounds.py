@@ -73,7 +73,7 @@ def main() -> int:
             "SAMSPIL_BASE_URL": "http://survey.test",
         }
     )
-    from samspil.fieldwork.cli import setup_django
+    from samspil.web.cli import setup_django
 
     setup_django()
     from django.contrib.auth.models import User

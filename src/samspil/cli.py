@@ -40,6 +40,7 @@ COMMAND_MODULES: list[str] = [
     "samspil.cli",
     "samspil.instrument_cli",
     "samspil.coding.cli",
+    "samspil.web.cli",
     "samspil.fieldwork.cli",
     "samspil.privacy.cli",
     "samspil.register.cli",

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
+from samspil.cli import main
 from samspil.fieldwork import actions
-from samspil.fieldwork.cli import main
 from samspil.fieldwork.models import Respondent, Study
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -173,7 +173,7 @@ def test_serve_prepares_database_and_prints_demo_link(tmp_path):
         [
             sys.executable,
             "-m",
-            "samspil.fieldwork.cli",
+            "samspil.web.cli",
             "serve",
             "--demo",
             "--port",

@@ -44,7 +44,7 @@ def test_debug_is_off_without_any_environment(tmp_path):
 
 def test_serve_turns_debug_on_only_with_the_debug_option(tmp_path):
     code = (
-        "import sys; import samspil.fieldwork.cli as c\n"
+        "import sys; import samspil.web.cli as c\n"
         "def fake(*a, **k):\n"
         "    from django.conf import settings; print('DEBUG', settings.DEBUG)\n"
         "    k['on_ready']()\n"
@@ -99,7 +99,7 @@ def test_concurrent_first_starts_agree_on_one_key(tmp_path):
 
 _WRITE_DATA_FOLDER = """
 import json, os, stat
-from samspil.fieldwork.cli import setup_django
+from samspil.web.cli import setup_django
 setup_django()
 from django.conf import settings
 from samspil.fieldwork import actions, export

@@ -35,7 +35,7 @@ class Site:
 
     def run(self, *args: str, timeout: float = 120) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "samspil.fieldwork.cli", *args],
+            [sys.executable, "-m", "samspil.cli", *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -134,7 +134,7 @@ def test_a_worker_killed_mid_round_is_resumed_without_duplicates(site, smtp_serv
     study = site.create_study()
     site.run("study", "remind", str(study))  # queued: nothing is sent by the command
     assert smtp_server.messages == []
-    worker_args = ("-m", "samspil.fieldwork.cli", "worker", "--interval", "0.2")
+    worker_args = ("-m", "samspil.cli", "worker", "--interval", "0.2")
     smtp_server.hold_from = 6  # the sixth message waits for its answer: the worker with it
     first = site.start(*worker_args, log="worker1.log")
     try:

@@ -17,7 +17,7 @@ import sys
 import pytest
 from tests.web.test_mail_worker import RECIPIENTS, _per_recipient, site  # noqa: F401
 
-from samspil.fieldwork.cli import main
+from samspil.cli import main
 from samspil.fieldwork.models import MailRound, Study
 
 LONG_AGO = "2020-01-06 09:00:00"
@@ -30,7 +30,7 @@ def test_two_remind_runs_at_once_send_each_respondent_one_reminder(site, smtp_se
     # The invitation went out long ago: the next reminder is due.
     when = LONG_AGO if site.database_url.startswith("sqlite") else LONG_AGO + "+00"
     site.query(f"UPDATE fieldwork_mailround SET send_after = '{when}' RETURNING number")
-    command = [sys.executable, "-m", "samspil.fieldwork.cli", "study", "remind", str(study)]
+    command = [sys.executable, "-m", "samspil.cli", "study", "remind", str(study)]
     runs = [
         subprocess.Popen(
             command, env=site.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -118,7 +118,7 @@ def test_a_date_question_from_an_xlsform_is_a_date_input_and_saves_iso_dates(
 
 
 def test_study_create_with_an_xlsform_file_keeps_the_file_when_the_study_opens(tmp_path):
-    from samspil.fieldwork.cli import main
+    from samspil.cli import main
 
     form = tmp_path / "fo2016.xlsx"  # the same id as the bundled fo2016, but edited
     instrument = load_instrument("fo2016")

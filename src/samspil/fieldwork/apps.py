@@ -26,3 +26,8 @@ class FieldworkConfig(AppConfig):
         from samspil.web.worker import every_beat
 
         every_beat(rounds.recover)
+        # `samspil serve --demo`: the demo study and its researcher login.
+        from samspil.fieldwork.demo import demo_lines
+        from samspil.web.cli import register_demo
+
+        register_demo(demo_lines)

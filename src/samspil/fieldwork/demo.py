@@ -71,3 +71,13 @@ def ensure_demo_study(base_url: str | None = None) -> tuple[Study, str]:
     if first is None:
         raise ImproperlyConfigured("the demo study has no respondents")
     return study, personal_url(first, base_url)
+
+
+def demo_lines(base: str) -> list[str]:
+    """Make the demo study (``samspil serve --demo``); the lines that show it."""
+    study, url = ensure_demo_study(base)
+    return [
+        f"demo study {study.pk}: {study.name}",
+        f"respondent link: {url}",
+        f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})",
+    ]

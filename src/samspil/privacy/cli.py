@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from samspil.fieldwork.cli import _handler, _study, say
+from samspil.fieldwork.cli import _study
+from samspil.web.cli import handler, say
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -151,20 +152,20 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--format", choices=["md", "csv"], default="md", help="Markdown or CSV (default md)"
     )
-    p.set_defaults(func=_handler(cmd_record))
+    p.set_defaults(func=handler(cmd_record))
     p = sub.add_parser(
         "anonymise-due", help="anonymise every study whose retention date has come (for cron)"
     )
-    p.set_defaults(func=_handler(cmd_anonymise_due))
+    p.set_defaults(func=handler(cmd_anonymise_due))
 
     p = sub.add_parser("access", help="everything stored about a person, as JSON (art. 15)")
     _identity_arguments(p)
     p.add_argument("-o", "--output", help="write the JSON to this file (default: stdout)")
-    p.set_defaults(func=_handler(cmd_access))
+    p.set_defaults(func=handler(cmd_access))
     p = sub.add_parser("erase", help="erase a person and their answers (art. 17)")
     _identity_arguments(p)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.set_defaults(func=_handler(cmd_erase))
+    p.set_defaults(func=handler(cmd_erase))
 
     study = subparsers.choices.get("study")
     study_sub = _subcommands(study) if study is not None else None
@@ -174,4 +175,4 @@ def register(subparsers: Any) -> None:
         )
         p.add_argument("study", metavar="STUDY", help="the study's number (on its page)")
         p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        p.set_defaults(func=_handler(cmd_anonymise))
+        p.set_defaults(func=handler(cmd_anonymise))

@@ -17,3 +17,8 @@ class RegisterConfig(AppConfig):
         housekeeping(confirmation.recover)
         # A study's invitations refused for good mark the register's addresses.
         housekeeping(confirmation.feed_study_bounces)
+        # `samspil serve --demo`: the register's synthetic actors and their logins.
+        from samspil.register.demo import demo_lines
+        from samspil.web.cli import register_demo
+
+        register_demo(demo_lines)

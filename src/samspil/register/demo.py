@@ -172,3 +172,9 @@ def ensure_demo_register(seed: int = 2024) -> list[str]:
                 actions.approve_report(staff, report)
                 actions.approve_report(approver, report)
     return lines
+
+
+def demo_lines(base: str) -> list[str]:
+    """The register's synthetic actors and collaborations (``samspil serve --demo``, issue
+    11); the lines that show them."""
+    return [line.replace("/register/", f"{base}/register/", 1) for line in ensure_demo_register()]
