@@ -21,6 +21,7 @@ from samspil.register.models import (
     Organization,
 )
 from samspil.web import worker
+from samspil.web.bounces import smtp_code
 from tests.register.conftest import make_actor
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def test_a_studys_refused_invitation_marks_the_register_address_not_reachable(
 
 
 def test_the_smtp_code_is_read_from_a_study_deliverys_error():
-    read = confirmation.study_bounce_code
+    read = smtp_code
     assert read("SMTPRecipientsRefused: {'a@example.org': (550, b'5.1.1 unknown')}") == 550
     assert read("SMTPDataError: (554, b'5.7.1 rejected')") == 554
     assert read("SMTPServerDisconnected: Connection unexpectedly closed") is None

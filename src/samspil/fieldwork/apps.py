@@ -26,6 +26,10 @@ class FieldworkConfig(AppConfig):
         from samspil.web.worker import every_beat
 
         every_beat(rounds.recover)
+        # Invitations refused for good: the register marks those addresses not reachable.
+        from samspil.web.bounces import register_bounce_source
+
+        register_bounce_source(rounds.failed_deliveries)
         # `samspil serve --demo`: the demo study and its researcher login.
         from samspil.fieldwork.demo import demo_lines
         from samspil.web.cli import register_demo

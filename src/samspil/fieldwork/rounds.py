@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -425,3 +426,12 @@ def study_progress(study: Study, *, only: MailRound | None = None) -> list[Round
             Failure(delivery.respondent, delivery.get_status_display(), delivery.error)
         )
     return [RoundProgress(r, counts[r.pk], failures[r.pk]) for r in rounds]
+
+
+def failed_deliveries(since: datetime) -> Iterator[tuple[str, datetime, str]]:
+    """The invitations and reminders refused by the mail server since ``since``, as
+    (address, failed at, error) (``samspil.web.bounces``: the register marks the address)."""
+    failed = Delivery.objects.filter(
+        status=Delivery.Status.FAILED, updated_at__gte=since, error__startswith="SMTP"
+    ).values_list("respondent__email", "updated_at", "error")
+    yield from failed.iterator(chunk_size=2000)

@@ -44,6 +44,7 @@ from samspil.register.models import (
     Contact,
     Organization,
 )
+from samspil.web.bounces import permanent_bounces
 from samspil.web.worker import SLICE_SECONDS, STOP, Pacer, beat, dead_workers, worker_id
 
 logger = logging.getLogger(__name__)
@@ -392,37 +393,16 @@ def round_counts(mail_round: ConfirmationRound) -> dict[str, int]:
 
 # -- a study's bounced invitations ------------------------------------------------------------
 
-# How fieldwork's rounds record a refused message (``f"{type(exc).__name__}: {exc}"``): a
-# refused recipient lists its code, ``SMTPRecipientsRefused: {'a@b': (550, b'...')}``; a
-# refused message starts with it, ``SMTPDataError: (554, b'...')``.
-_REFUSED = re.compile(r"^SMTP\w+: (?:\{.*?\(|\()(\d{3}),")
 BOUNCE_DAYS = 30  # the study deliveries looked at, by their last change
-
-
-def study_bounce_code(error: str) -> int | None:
-    """The SMTP code of a study delivery's recorded failure, when it names one."""
-    match = _REFUSED.match(error)
-    return int(match.group(1)) if match else None
 
 
 def feed_study_bounces(now: dt.datetime | None = None) -> int:
     """Housekeeping: a study invitation or reminder refused for good (SMTP 5xx) marks the
     register's actors and contact points with that address not reachable, unless they were
-    confirmed after the failure. Returns the records marked."""
-    from samspil.fieldwork.models import Delivery
-
+    confirmed after the failure. Returns the records marked. The failures come through the
+    platform (:mod:`samspil.web.bounces`; fieldwork registers its deliveries there)."""
     now = now or timezone.now()
-    failed = Delivery.objects.filter(
-        status=Delivery.Status.FAILED,
-        updated_at__gte=now - dt.timedelta(days=BOUNCE_DAYS),
-        error__startswith="SMTP",
-    ).values_list("respondent__email", "updated_at", "error")
-    latest: dict[str, dt.datetime] = {}
-    for email, at, error in failed.iterator(chunk_size=2000):
-        code = study_bounce_code(error)
-        if email and code is not None and 500 <= code < 600:
-            key = email.strip().lower()
-            latest[key] = max(at, latest.get(key, at))
+    latest = permanent_bounces(now - dt.timedelta(days=BOUNCE_DAYS))
     marked = 0
     for address, at in latest.items():
         for model in (Organization, Contact):
