@@ -71,7 +71,7 @@ def test_a_definition_with_markup_in_an_id_is_refused_on_upload(researcher_clien
 
 
 def test_uploading_or_removing_a_definition_is_audited(researcher_client, study):
-    from samspil.privacy.models import AuditEvent
+    from samspil.web.models import AuditEvent
 
     _upload(researcher_client, study, DEFINITION)
     researcher_client.post(f"/studier/{study.pk}/rapportdefinition/", {"reset": "1"})

@@ -53,8 +53,8 @@ from samspil.coding_web.state import (
     unit_states,
     usernames,
 )
-from samspil.privacy.audit import record_event
 from samspil.web.access import is_researcher
+from samspil.web.audit import record_event
 from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
 from samspil.web.sources import source
 
@@ -360,7 +360,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _audit(request: HttpRequest, project: CodingProject, action: str, target: str) -> None:
-    """An audit-log entry (samspil.privacy) naming the project and the file."""
+    """An audit-log entry (samspil.web.audit) naming the project and the file."""
     record_event(
         request.user, action, study=project.study, target=f"coding project {project.pk}: {target}"
     )

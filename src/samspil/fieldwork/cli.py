@@ -30,8 +30,8 @@ def _study(value: str):  # type: ignore[no-untyped-def]
 
 
 def _audit(action: str, study: Any, **fields: Any) -> None:
-    """An audit-log entry for a command (samspil.privacy), made by the login user."""
-    from samspil.privacy.audit import command_actor, record_event
+    """An audit-log entry for a command (samspil.web.audit), made by the login user."""
+    from samspil.web.audit import command_actor, record_event
 
     record_event(command_actor(), action, study=study, **fields)
 

@@ -54,9 +54,9 @@ from samspil.fieldwork.questionnaire import (
 )
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
 from samspil.instruments import Instrument, Section
-from samspil.privacy.audit import record_event
 from samspil.spreadsheet import safe_row
 from samspil.web.access import is_researcher
+from samspil.web.audit import record_event
 from samspil.web.downloads import csv_download as _csv_response
 from samspil.web.login import ThrottledLoginForm, is_throttled
 from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files

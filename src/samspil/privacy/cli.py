@@ -26,8 +26,8 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymise(args: argparse.Namespace) -> int:
-    from samspil.privacy.audit import command_actor
     from samspil.privacy.retention import anonymise_study
+    from samspil.web.audit import command_actor
 
     study = _study(args.study)
     if study.is_anonymised:
@@ -73,8 +73,8 @@ def cmd_access(args: argparse.Namespace) -> int:
     """The art. 15 export of every respondent with this address (all studies, or --study)."""
     import json
 
-    from samspil.privacy.audit import command_actor
     from samspil.privacy.persons import access_export
+    from samspil.web.audit import command_actor
 
     identity = _identity(args)
     data = access_export(args.email, _studies(args), user=command_actor(), identity=identity)
@@ -89,8 +89,8 @@ def cmd_access(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     """Erase every respondent with this address (all studies, or --study), art. 17."""
-    from samspil.privacy.audit import command_actor
     from samspil.privacy.persons import erase_respondent, find_by_email
+    from samspil.web.audit import command_actor
 
     identity = _identity(args)
     found = list(find_by_email(args.email, _studies(args)))

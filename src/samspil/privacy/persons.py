@@ -15,10 +15,10 @@ from django.db.models import F, QuerySet
 
 from samspil.errors import DomainError
 from samspil.fieldwork.models import Respondent, Study
-from samspil.privacy.audit import _EMAIL, actor_of, record_event
 from samspil.privacy.models import PersonRequest
 from samspil.privacy.notice import notice_text, retention_until
 from samspil.privacy.retention import delete_admin_log
+from samspil.web.audit import _EMAIL, actor_of, record_event
 from samspil.web.personal_data import erase_held, export_held
 from samspil.web.scrub import after_erasure
 

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from samspil.fieldwork.access import studies_for_user, study_for_user
 from samspil.fieldwork.models import Study
 from samspil.privacy import actions, persons
-from samspil.privacy.audit import action_label, events_csv, events_for, record_event
 from samspil.privacy.forms import ConfirmForm, EmailSearchForm, IdentityForm, PrivacyForm
 from samspil.privacy.notice import notice_paragraphs, notice_text
 from samspil.privacy.retention import anonymise_study
 from samspil.privacy.templatetags.privacy_tags import retention_context
+from samspil.web.audit import action_label, events_csv, events_for, record_event
 from samspil.web.downloads import csv_download
 
 # -- public -------------------------------------------------------------------------------

@@ -58,8 +58,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _audit(action: str, **fields: Any) -> None:
-    """An audit-log entry (samspil.privacy) made by the login user of the command."""
-    from samspil.privacy.audit import command_actor, record_event
+    """An audit-log entry (samspil.web.audit) made by the login user of the command."""
+    from samspil.web.audit import command_actor, record_event
 
     record_event(command_actor(), action, **fields)
 

@@ -2,7 +2,7 @@
 
 Every place that shows or hands out personal data calls :func:`record_event`::
 
-    from samspil.privacy.audit import record_event
+    from samspil.web.audit import record_event
 
     record_event(request.user, "export_answers", study=study, identifiers=True)
     record_event("kommando:alice", "register_export", target="register", detail="312 rows")
@@ -34,7 +34,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samspil.privacy.models import AuditEvent
+from samspil.web.models import AuditEvent
 
 ACTIONS: dict[str, Any] = {
     "view_respondents": _("viewed the respondent list"),
@@ -93,7 +93,7 @@ def record_event(
 ) -> AuditEvent:
     """Append one event to the audit log and return it."""
     if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r} (see samspil.privacy.audit.ACTIONS)")
+        raise ValueError(f"unknown audit action {action!r} (see samspil.web.audit.ACTIONS)")
     for name, text in (("target", target), ("detail", detail)):
         if _EMAIL.search(text):
             raise ValueError(f"audit {name} must not contain an e-mail address")
