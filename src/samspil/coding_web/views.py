@@ -37,7 +37,7 @@ from samspil.coding_web.access import (
 )
 from samspil.coding_web.forms import SOURCE_FILE, ProjectCreateForm, ThresholdForm
 from samspil.coding_web.models import CodingProject
-from samspil.coding_web.sources import UnitFileError
+from samspil.coding_web.project_answers import UnitFileError
 from samspil.coding_web.state import (
     UnitState,
     coded_unit_ids,
@@ -56,7 +56,7 @@ from samspil.coding_web.state import (
 from samspil.web.access import is_researcher
 from samspil.web.audit import record_event
 from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
-from samspil.web.sources import source
+from samspil.web.response_sources import source
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ class FieldworkConfig(AppConfig):
     def ready(self) -> None:
         # A study is a source of answers for the other apps (the coding workbench).
         from samspil.fieldwork.access import studies_for_user
-        from samspil.web.sources import ResponseSource, register_source
+        from samspil.web.response_sources import ResponseSource, register_source
 
         register_source(ResponseSource("study", studies_for_user, _study_responses))
         # Every worker recovers the deliveries a dead worker left half sent, on every beat.
