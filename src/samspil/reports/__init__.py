@@ -42,7 +42,7 @@ class ReportOutput:
         return [r for r in self.results if r.skipped]
 
 
-def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
+def checked_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
     """The definition (by id or as given), checked to be for the responses' instrument."""
     spec = load_spec(spec) if isinstance(spec, str) else spec
     # A definition naming its questionnaire by file (a default report's) was resolved by
@@ -105,7 +105,7 @@ def compute(
     previous wave, items matched by variable name) comparable tables get it beside, its
     changes tested as a panel when units are matched on ``match`` (default ``kommune``
     when both waves have it; "none": independent samples)."""
-    spec = report_spec(spec, responses)
+    spec = checked_spec(spec, responses)
     if weights is not None:
         check_weights(responses, weights, previous is not None)
     inputs = Inputs(
