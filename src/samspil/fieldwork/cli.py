@@ -20,13 +20,17 @@ from samspil.web.cli import BadInput, handler, say
 STUDY_HELP = "the study's number (on its page, and printed by `study create`)"
 
 
-def _study(value: str):  # type: ignore[no-untyped-def]
+def study_by_id(value: str):  # type: ignore[no-untyped-def]
+    """The study a command's STUDY argument names; bad input (exit code 2) if none."""
     from samspil.fieldwork.models import Study
 
     try:
         return Study.objects.get(pk=int(value))
     except (ValueError, Study.DoesNotExist):
         raise BadInput(f"no study with id {value!r} (see the researcher pages)") from None
+
+
+_study = study_by_id  # fieldwork's own name for it
 
 
 def _audit(action: str, study: Any, **fields: Any) -> None:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from samspil.fieldwork.cli import _study
+from samspil.fieldwork.cli import study_by_id
 from samspil.web.cli import handler, say
 
 
@@ -29,7 +29,7 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
     from samspil.privacy.retention import anonymise_study
     from samspil.web.audit import command_actor
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     if study.is_anonymised:
         say(f"study {study.pk} was anonymised on {study.anonymised_at:%Y-%m-%d}; nothing to do")
         return 0
@@ -65,7 +65,7 @@ def _studies(args: argparse.Namespace) -> Any:
     from samspil.fieldwork.models import Study
 
     if args.study:
-        return Study.objects.filter(pk__in=[_study(s).pk for s in args.study])
+        return Study.objects.filter(pk__in=[study_by_id(s).pk for s in args.study])
     return Study.objects.all()
 
 
