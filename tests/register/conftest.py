@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.web.conftest import (  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401
     _clear_cache,
     mail_text,
     researcher,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from tests.browser import BROWSER_TIMEOUT_MS
-from tests.web.conftest import RESPONDENTS_CSV
+from tests.fieldwork.conftest import RESPONDENTS_CSV
 
 from samspil.fieldwork.models import Respondent, Study
 from samspil.instruments import DATA

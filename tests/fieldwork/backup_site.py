@@ -1,4 +1,4 @@
-"""Run by tests/web/test_backup.py in a process of its own (DATABASE_URL, SAMSPIL_DATA_DIR):
+"""Run by tests/fieldwork/test_backup.py in a process of its own (DATABASE_URL, SAMSPIL_DATA_DIR):
 
 - ``create``: a researcher login, study A (kd2024) with answers saved through the fieldwork
   actions, study B whose respondents the saver below answers, and a report file; prints

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 import pytest
-from tests.web.test_mail_worker import RECIPIENTS, _per_recipient, site  # noqa: F401
+from tests.fieldwork.test_mail_worker import RECIPIENTS, _per_recipient, site  # noqa: F401
 
 from samspil.cli import main
 from samspil.fieldwork.models import MailRound, Study

@@ -1,7 +1,7 @@
 """``samspil backup`` and ``samspil restore`` (docs/deploy.md, "Backups"), on SQLite and, in
 the PostgreSQL pass of the test command (DATABASE_URL), on a fresh PostgreSQL database.
 
-The site runs in processes of its own (tests/web/backup_site.py): a study with answers, a
+The site runs in processes of its own (tests/fieldwork/backup_site.py): a study with answers, a
 researcher login, a report file; a saver keeps writing answers to a second study while the
 backup is taken. After wiping the installation and restoring, the answers export, the login,
 the secret key and the report are the same, and the second study is a consistent snapshot.

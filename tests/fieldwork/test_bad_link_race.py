@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.web.conftest import free_port
+from tests.fieldwork.conftest import free_port
 
 pytestmark = pytest.mark.slow
 

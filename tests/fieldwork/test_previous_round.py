@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.web.conftest import RESPONDENTS_CSV
+from tests.fieldwork.conftest import RESPONDENTS_CSV
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.export import make_study_report

@@ -1,7 +1,7 @@
-"""Helper process for tests/web/test_mail_worker.py: a researcher's "send" click, then a
+"""Helper process for tests/fieldwork/test_mail_worker.py: a researcher's "send" click, then a
 sender of the round, each step taken by every such process at the same moment.
 
-    python tests/web/mail_race.py STUDY_ID BARRIER_DIR N
+    python tests/fieldwork/mail_race.py STUDY_ID BARRIER_DIR N
 
 The processes meet at a file barrier in BARRIER_DIR (N of them) before each step. Prints
 ``queued`` or ``refused`` for the click, then ``sent`` for the sending.

@@ -381,7 +381,7 @@ def _serve_and_log(tmp_path: Path, **env: str) -> str:
     import http.client
     import time
 
-    from tests.web.conftest import free_port
+    from tests.fieldwork.conftest import free_port
 
     def get(port: int, path: str) -> int:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
