@@ -168,10 +168,10 @@ def main() -> int:
             "SAMSPIL_BAD_TOKEN_LIMIT": "1000000",
         }
     )
-    cli = [sys.executable, "-m", "samspil.fieldwork.cli"]
+    cli = [sys.executable, "-m", "samspil.cli"]
     server = None
     try:
-        from samspil.fieldwork.municipalities import MUNICIPALITIES
+        from samspil.municipalities.names import MUNICIPALITIES
 
         lines = ["navn,email,kommune"] + [
             f"Syntetisk {n},bench{n}@example.org,{MUNICIPALITIES[n % 98][1]}"

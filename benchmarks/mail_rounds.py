@@ -73,14 +73,16 @@ def main() -> int:
             "SAMSPIL_BASE_URL": "http://survey.test",
         }
     )
-    from samspil.fieldwork.cli import setup_django
+    from samspil.web.cli import setup_django
 
     setup_django()
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from samspil.fieldwork import actions, rounds, worker
-    from samspil.fieldwork.models import MailRound, Municipality, Respondent, ensure_municipalities
+    from samspil.fieldwork import actions, rounds
+    from samspil.web import worker
+    from samspil.fieldwork.models import MailRound, Respondent
+    from samspil.municipalities.models import Municipality, ensure_municipalities
 
     ensure_municipalities()
     user = User.objects.create_user("bench", password="bench-bench-123", is_staff=True)

@@ -43,7 +43,7 @@ def seed(collaborations: int) -> None:
     django.setup()
     from django.db import connection
 
-    from samspil.fieldwork.models import Municipality, Unit
+    from samspil.municipalities.models import Municipality, Unit
     from samspil.register.models import Collaboration, Contact, Membership, Organization
     from samspil.register.search import filter_text
     from samspil.register.taxonomy import taxonomy
@@ -220,7 +220,7 @@ def main() -> int:
     cli = [sys.executable, "-m", "samspil.cli", "register"]
     server = None
     try:
-        from samspil.fieldwork.municipalities import MUNICIPALITIES
+        from samspil.municipalities.names import MUNICIPALITIES
         from samspil.register.synthetic import synthetic_actors_csv
 
         CODES.extend(code for code, _ in MUNICIPALITIES)

@@ -258,7 +258,7 @@ def main() -> int:
         ))  # fmt: skip
         run([*cli, "createresearcher", "forsker", "--email", "forsker@example.org",
              "--password-file", "-"], env, stdin=PASSWORD + "\n")  # fmt: skip
-        from samspil.fieldwork.municipalities import MUNICIPALITIES
+        from samspil.municipalities.names import MUNICIPALITIES
 
         lines = ["navn,email,kommune"] + [
             f"Syntetisk {n},bench{n}@example.org,{MUNICIPALITIES[n % 98][1]}"

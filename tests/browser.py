@@ -1,7 +1,7 @@
 """Browser fixtures for all tests: Playwright driving Debian's chromium, and axe-core.
 
 Registered for the whole suite by tests/conftest.py, so that one session-wide browser
-serves tests/web and tests/coding_web alike (only one sync Playwright can run per process).
+serves tests/fieldwork and tests/coding_web alike (only one sync Playwright can run per process).
 """
 
 from __future__ import annotations

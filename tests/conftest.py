@@ -56,14 +56,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_lifts_the_audit_triggers() -> None:
-    """The audit log refuses DELETE in the database (samspil.privacy.append_only). Django's
+    """The audit log refuses DELETE in the database (samspil.web.append_only). Django's
     flush after a transactional test empties tables with DELETE on SQLite (TRUNCATE, which
     fires no row trigger, on PostgreSQL): on SQLite the flush drops the two triggers, empties
     the tables and creates them again, in its one transaction. Tests only; samspil never
     flushes."""
     from django.core.management.commands import flush
 
-    from samspil.privacy import append_only
+    from samspil.web import append_only
 
     original = flush.sql_flush
     if getattr(original, "lifts_audit_triggers", False):

@@ -40,6 +40,7 @@ COMMAND_MODULES: list[str] = [
     "samspil.cli",
     "samspil.instrument_cli",
     "samspil.coding.cli",
+    "samspil.web.cli",
     "samspil.fieldwork.cli",
     "samspil.privacy.cli",
     "samspil.register.cli",
@@ -162,7 +163,7 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     from samspil.reports import make_report
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
-    spec, instrument = _report_spec(args.report)
+    spec, instrument = _spec_and_instrument(args.report)
     if args.instrument or instrument is None:
         instrument = _instrument(args.instrument or spec.instrument)
     responses = _read_responses(instrument, args.data)
@@ -207,15 +208,15 @@ def _margins(text: str | None) -> list[str] | None:
     return [m.strip() for m in text.split(",") if m.strip()]
 
 
-def _report_spec(ref: str) -> tuple[ReportSpec, Instrument | None]:
+def _spec_and_instrument(ref: str) -> tuple[ReportSpec, Instrument | None]:
     """The report definition ``samspil report REF`` means, and the questionnaire when REF is
     one: an XLSForm is read once (its default report and the answers' instrument)."""
-    from samspil.reports.default import default_spec, report_spec
+    from samspil.reports.default import default_spec, resolve_spec
 
     if Path(ref).suffix.lower() == ".xlsx":  # never a report definition (those are YAML)
         instrument = _instrument(ref)
         return default_spec(instrument, ref), instrument
-    return report_spec(ref), None
+    return resolve_spec(ref), None
 
 
 def cmd_report_definition(args: argparse.Namespace) -> int:

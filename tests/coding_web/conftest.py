@@ -10,7 +10,7 @@ import pytest
 
 # The shared fixtures of the web tests (cache, personas, study); the browser ones
 # (browser, page, axe) come from tests/browser.py for the whole suite.
-from tests.web.conftest import (  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401
     _clear_cache,
     other_researcher,
     researcher,

@@ -1,5 +1,5 @@
 """The coding workbench reaches fieldwork only through the core boundary: a study is a
-source of ``Responses`` (samspil.web.sources); uploads and roles are checked by
+source of ``Responses`` (samspil.web.response_sources); uploads and roles are checked by
 samspil.web. No module of samspil.coding_web imports samspil.fieldwork."""
 
 from __future__ import annotations
@@ -64,12 +64,12 @@ def test_the_check_sees_every_way_of_importing_fieldwork(tmp_path, line):
 
 def test_the_check_lets_the_web_boundary_through(tmp_path):
     module = tmp_path / "views.py"
-    module.write_text("from samspil.web.sources import source\nfrom . import forms\n")
+    module.write_text("from samspil.web.response_sources import source\nfrom . import forms\n")
     assert fieldwork_imports(module, root=tmp_path) == []
 
 
 def test_a_study_is_a_source_of_responses_for_the_workbench(db):
-    from samspil.web.sources import source
+    from samspil.web.response_sources import source
 
     studies = source("study")  # registered by the fieldwork app when Django starts
     assert studies.visible.__module__ == "samspil.fieldwork.access"
@@ -77,7 +77,7 @@ def test_a_study_is_a_source_of_responses_for_the_workbench(db):
 
 
 def test_a_source_name_is_taken_once_but_may_be_registered_again_by_its_app(db):
-    from samspil.web.sources import ResponseSource, register_source, source
+    from samspil.web.response_sources import ResponseSource, register_source, source
 
     study = source("study")
     again = ResponseSource("study", study.visible, study.responses, study.report_basis)

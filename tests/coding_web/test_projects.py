@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from samspil.coding_web import actions
 from samspil.coding_web.models import CodingProject, CodingUnit
-from samspil.coding_web.sources import UnitFileError
+from samspil.coding_web.project_answers import UnitFileError
 from samspil.fieldwork import actions as fieldwork
 from tests.coding_web.conftest import ANSWERS_CSV
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from samspil.fieldwork.worker import run_queued_tasks
+from samspil.web.worker import run_queued_tasks
 
 # The shared fixtures of the web tests (cache, personas, study, SMTP on loopback); the
 # browser ones (browser, page, axe) come from tests/browser.py for the whole suite.
-from tests.web.conftest import (  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401
     RESPONDENTS_CSV,
     _clear_cache,
     mail_text,

@@ -25,8 +25,8 @@ def create() -> None:
     from django.core.management import call_command
 
     from samspil.fieldwork import actions
-    from samspil.fieldwork.models import Municipality, ensure_municipalities
     from samspil.fieldwork.respondents_import import read_respondents
+    from samspil.municipalities.models import Municipality, ensure_municipalities
     from samspil.register.models import Contact
 
     call_command("migrate", verbosity=0)

@@ -11,8 +11,8 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
 from samspil.fieldwork.export import make_study_report
-from samspil.privacy.audit import CSV_COLUMNS, record_event
-from samspil.privacy.models import AppendOnlyError, AuditEvent
+from samspil.web.audit import CSV_COLUMNS, record_event
+from samspil.web.models import AppendOnlyError, AuditEvent
 
 pytestmark = pytest.mark.django_db
 

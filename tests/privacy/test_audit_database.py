@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, models, transaction
 
-from samspil.privacy.append_only import MESSAGE, TABLE
-from samspil.privacy.audit import record_event
-from samspil.privacy.models import AuditEvent
+from samspil.web.append_only import MESSAGE, TABLE
+from samspil.web.audit import record_event
+from samspil.web.models import AuditEvent
 
 
 def _refused(sql: str, params: list[object]) -> str:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from samspil.fieldwork import actions
-from samspil.fieldwork.worker import run_queued_tasks
+from samspil.web.worker import run_queued_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,8 @@ import pytest
 
 from samspil.cli import main
 from samspil.fieldwork.models import Study
-from samspil.privacy.models import AuditEvent
 from samspil.privacy.record import COLUMNS
+from samspil.web.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

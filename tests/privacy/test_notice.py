@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from samspil.fieldwork import actions
-from samspil.fieldwork.worker import run_queued_tasks
-from samspil.privacy.models import AuditEvent
 from samspil.privacy.notice import default_notice, notice_text
+from samspil.web.models import AuditEvent
+from samspil.web.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from samspil.coding_web.models import CodingUnit, CodingVersion, Decision
 from samspil.fieldwork.models import MessageLog, Respondent
-from samspil.privacy.models import AuditEvent, PersonRequest
+from samspil.privacy.models import PersonRequest
 from samspil.privacy.persons import Identity
+from samspil.web.models import AuditEvent
 from tests.privacy.conftest import find_anywhere, report_tables
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.models import MessageLog, Respondent, Study
-from samspil.privacy.audit import events_for
-from samspil.privacy.models import AuditEvent
 from samspil.privacy.notice import retention_until
 from samspil.privacy.retention import anonymise_due_studies, anonymise_study
+from samspil.web.audit import events_for
+from samspil.web.models import AuditEvent
 from tests.privacy.conftest import EMAILS, NAMES, TEST_EMAIL, find_anywhere, report_tables
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_no_ip_address_is_stored_by_the_bad_link_counter(client, settings):
 
 
 def test_every_worker_runs_the_retention_job_once_a_minute():
-    from samspil.fieldwork.worker import HOUSEKEEPING
     from samspil.privacy.retention import anonymise_due_studies
+    from samspil.web.worker import HOUSEKEEPING
 
     assert anonymise_due_studies in HOUSEKEEPING

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.web.conftest import (  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401
     _clear_cache,
     mail_text,
     researcher,
@@ -23,7 +23,7 @@ PASSWORD = "hemmelig-register-1"
 
 @pytest.fixture
 def aarhus(db):  # type: ignore[no-untyped-def]
-    from samspil.fieldwork.models import Municipality, ensure_municipalities
+    from samspil.municipalities.models import Municipality, ensure_municipalities
 
     ensure_municipalities()
     return Municipality.objects.get(name="Aarhus")
@@ -31,7 +31,7 @@ def aarhus(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def odense(aarhus):  # type: ignore[no-untyped-def]
-    from samspil.fieldwork.models import Municipality
+    from samspil.municipalities.models import Municipality
 
     return Municipality.objects.get(name="Odense")
 
@@ -121,7 +121,7 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
 def contacts(aarhus, odense):  # type: ignore[no-untyped-def]
     """Aarhus: a consented person (health) and an unconsented one (culture); Odense: a
     shared mailbox."""
-    from samspil.fieldwork.models import Unit
+    from samspil.municipalities.models import Unit
     from samspil.register.models import Contact
 
     unit = Unit.objects.create(municipality=aarhus, name="Sundhed og Omsorg")

@@ -63,7 +63,7 @@ def test_staff_cannot_edit_another_municipalitys_contact_points_or_units(
 def test_staff_cannot_put_a_contact_point_in_another_municipalitys_unit(
     staff, odense, aarhus_contact
 ):
-    from samspil.fieldwork.models import Unit
+    from samspil.municipalities.models import Unit
 
     foreign = Unit.objects.create(municipality=odense, name="Odense-enhed")
     with pytest.raises(PermissionDenied):

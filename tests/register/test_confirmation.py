@@ -12,7 +12,6 @@ import time_machine
 from django.utils import timezone
 
 from samspil.cli import main
-from samspil.fieldwork import worker
 from samspil.register import confirmation, freshness
 from samspil.register.models import (
     ConfirmationDelivery,
@@ -21,6 +20,8 @@ from samspil.register.models import (
     Contact,
     Organization,
 )
+from samspil.web import worker
+from samspil.web.bounces import smtp_code
 from tests.register.conftest import make_actor
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_a_claimed_delivery_is_never_sent_twice(smtp_server, fast_mail, contacts
     round_.refresh_from_db()
     assert round_.status == ConfirmationRound.Status.SENDING  # not done while one is out
     # The worker that claimed it died: the row becomes "unknown" (never sent again).
-    from samspil.fieldwork.models import WorkerBeat
+    from samspil.web.models import WorkerBeat
 
     WorkerBeat.objects.create(
         worker_id="a-worker-that-dies",
@@ -163,7 +164,7 @@ def test_a_studys_refused_invitation_marks_the_register_address_not_reachable(
 
 
 def test_the_smtp_code_is_read_from_a_study_deliverys_error():
-    read = confirmation.study_bounce_code
+    read = smtp_code
     assert read("SMTPRecipientsRefused: {'a@example.org': (550, b'5.1.1 unknown')}") == 550
     assert read("SMTPDataError: (554, b'5.7.1 rejected')") == 554
     assert read("SMTPServerDisconnected: Connection unexpectedly closed") is None

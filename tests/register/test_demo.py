@@ -45,7 +45,7 @@ def test_synthetic_actor_files_have_the_import_columns():
 
 @pytest.mark.django_db(transaction=True)
 def test_serve_demo_fills_the_register_and_prints_its_logins(monkeypatch, capsys, settings):
-    from samspil.fieldwork import cli
+    from samspil.web import cli
 
     settings.DEMO = True
     # the port is ready at once: serve prints its lines

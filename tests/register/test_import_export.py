@@ -277,7 +277,7 @@ def test_a_self_registered_actor_is_in_open_data_only_once_confirmed(tmp_path, c
 
 
 def test_every_register_export_is_in_the_audit_log(tmp_path, collaboration):
-    from samspil.privacy.models import AuditEvent
+    from samspil.web.models import AuditEvent
 
     assert main(["register", "export", "--format", "popolo", "--out", str(tmp_path / "p")]) == 0
     event = AuditEvent.objects.get(action="register_export")

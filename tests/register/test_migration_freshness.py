@@ -20,7 +20,7 @@ def test_existing_rows_get_their_last_save_as_confirmation_and_search_still_work
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
-    from samspil.fieldwork.models import ensure_municipalities
+    from samspil.municipalities.models import ensure_municipalities
 
     ensure_municipalities()  # fieldwork's tables stay as they are
     old = apps.get_model("register", "Organization")

@@ -21,8 +21,8 @@ _WHERE = {
     "agreement": "agreement",
     "binary_agreement": "agreement",
     "krippendorff_alpha_nominal": "agreement",
-    "quotes": "figures",
-    "theme_shares": "figures",
+    "quotes": "report_tables",
+    "theme_shares": "report_tables",
     "CodebookError": "loader",
     "bundled_codebooks": "loader",
     "load_codebook": "loader",
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
         binary_agreement,
         krippendorff_alpha_nominal,
     )
-    from samspil.coding.figures import quotes, theme_shares
     from samspil.coding.loader import (
         CodebookError,
         bundled_codebooks,
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
         load_codebook_file,
     )
     from samspil.coding.records import CodingInputError
+    from samspil.coding.report_tables import quotes, theme_shares
     from samspil.coding.schema import Codebook, CodedQuestion, Subtheme, Theme
 
 

@@ -28,7 +28,7 @@ from samspil.coding_web.models import (
     Suggestion,
     SuggestionRun,
 )
-from samspil.coding_web.sources import (
+from samspil.coding_web.project_answers import (
     UnitRow,
     read_answers,
     read_units_file,
@@ -44,12 +44,12 @@ from samspil.coding_web.state import (
 )
 from samspil.errors import DomainError
 from samspil.responses import Responses
-from samspil.web.sources import source
+from samspil.web.response_sources import source
 
 if TYPE_CHECKING:
     from samspil.reports.publish import PdfElsewhere
 
-Study = Any  # a fieldwork study: a source of answers (samspil.web.sources)
+Study = Any  # a fieldwork study: a source of answers (samspil.web.response_sources)
 
 
 def study_responses(study: Study) -> Responses:

@@ -23,7 +23,7 @@ class ProjectCreateForm(forms.Form):
         widget=forms.RadioSelect,
         initial=SOURCE_STUDY,
     )
-    # The studies the user may see (samspil.web.sources: "study"), set in __init__.
+    # The studies the user may see (samspil.web.response_sources: "study"), set in __init__.
     study: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Study"), queryset=None, required=False
     )

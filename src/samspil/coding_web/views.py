@@ -37,7 +37,7 @@ from samspil.coding_web.access import (
 )
 from samspil.coding_web.forms import SOURCE_FILE, ProjectCreateForm, ThresholdForm
 from samspil.coding_web.models import CodingProject
-from samspil.coding_web.sources import UnitFileError
+from samspil.coding_web.project_answers import UnitFileError
 from samspil.coding_web.state import (
     UnitState,
     coded_unit_ids,
@@ -53,10 +53,10 @@ from samspil.coding_web.state import (
     unit_states,
     usernames,
 )
-from samspil.privacy.audit import record_event
 from samspil.web.access import is_researcher
+from samspil.web.audit import record_event
 from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
-from samspil.web.sources import source
+from samspil.web.response_sources import source
 
 logger = logging.getLogger(__name__)
 
@@ -360,7 +360,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _audit(request: HttpRequest, project: CodingProject, action: str, target: str) -> None:
-    """An audit-log entry (samspil.privacy) naming the project and the file."""
+    """An audit-log entry (samspil.web.audit) naming the project and the file."""
     record_event(
         request.user, action, study=project.study, target=f"coding project {project.pk}: {target}"
     )

@@ -85,7 +85,9 @@ def _start_link_works(respondent: Respondent) -> bool:
     return _link_works(respondent) or _report_link_works(respondent)
 
 
-def _get_study_for_user(request: HttpRequest, study_id: int) -> Study:
+def study_for_user(request: HttpRequest, study_id: int) -> Study:
+    """The study, if the request's user may see it (a researcher of it, or a superuser);
+    404 otherwise."""
     user = request.user
     studies = Study.objects.all()
     if not user.is_superuser:
@@ -94,6 +96,9 @@ def _get_study_for_user(request: HttpRequest, study_id: int) -> Study:
         return studies.get(pk=study_id)
     except Study.DoesNotExist:
         raise Http404 from None
+
+
+_get_study_for_user = study_for_user  # fieldwork's own name for it
 
 
 def studies_for_user(request: HttpRequest):  # type: ignore[no-untyped-def]

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from samspil.errors import DomainError
 from samspil.fieldwork import mail, rounds
-from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent, Study, Unit
+from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent, Study
 from samspil.fieldwork.respondents_import import RespondentRow
 from samspil.instruments import Instrument, bundled_ids, resolve
+from samspil.municipalities.models import Unit
 
 logger = logging.getLogger(__name__)
 

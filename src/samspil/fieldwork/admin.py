@@ -5,20 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from samspil.fieldwork.models import MessageLog, Municipality, Respondent, Study, Unit
-
-
-@admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "name")
-    search_fields = ("name", "code")
-
-
-@admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "municipality")
-    list_filter = ("municipality",)
-    search_fields = ("name",)
+from samspil.fieldwork.models import MessageLog, Respondent, Study
 
 
 @admin.register(Study)

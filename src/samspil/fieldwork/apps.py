@@ -24,6 +24,20 @@ class FieldworkConfig(AppConfig):
     def ready(self) -> None:
         # A study is a source of answers for the other apps (the coding workbench).
         from samspil.fieldwork.access import studies_for_user
-        from samspil.web.sources import ResponseSource, register_source
+        from samspil.web.response_sources import ResponseSource, register_source
 
         register_source(ResponseSource("study", studies_for_user, _study_responses, _report_basis))
+        # Every worker recovers the deliveries a dead worker left half sent, on every beat.
+        from samspil.fieldwork import rounds
+        from samspil.web.worker import every_beat
+
+        every_beat(rounds.recover)
+        # Invitations refused for good: the register marks those addresses not reachable.
+        from samspil.web.bounces import register_bounce_source
+
+        register_bounce_source(rounds.failed_deliveries)
+        # `samspil serve --demo`: the demo study and its researcher login.
+        from samspil.fieldwork.demo import demo_lines
+        from samspil.web.cli import register_demo
+
+        register_demo(demo_lines)

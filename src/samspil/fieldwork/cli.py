@@ -1,4 +1,5 @@
-"""``samspil serve``, ``samspil worker`` and ``samspil study ...``: fieldwork commands.
+"""``samspil study ...``: fieldwork commands (``serve`` and ``worker`` are the platform's,
+:mod:`samspil.web.cli`).
 
 ``register(subparsers)`` adds the sub-commands to the main ``samspil`` parser; every leaf
 sets ``func`` to a handler returning the exit code (0 ok, 2 bad input). For use before or
@@ -8,78 +9,19 @@ without the main command: ``python -m samspil.fieldwork.cli ...``.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from samspil.errors import DomainError
+from samspil.web.cli import BadInput, handler, say
 
-EXIT_BAD_INPUT = 2
 STUDY_HELP = "the study's number (on its page, and printed by `study create`)"
 
 
-def say(*parts: object, file: Any = None) -> None:
-    """print() for command output (stdout, or stderr with file=sys.stderr)."""
-    (file or sys.stdout).write(" ".join(str(p) for p in parts) + "\n")
-
-
-class BadInput(DomainError):
-    """Printed on stderr; the command exits with code 2."""
-
-
-def setup_django(*, demo: bool = False, debug: bool = False) -> None:
-    """Configure Django and prepare the database (migrations) on first use."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.web.settings")
-    if demo:
-        os.environ["SAMSPIL_DEMO"] = "1"
-    if debug:  # only ever from `samspil serve --debug`
-        os.environ["SAMSPIL_DEBUG"] = "1"
-    import django
-    from django.apps import apps
-    from django.conf import settings
-
-    if not apps.ready:  # once per process: setup() again would rebuild the log handlers
-        django.setup()
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        Path(str(database["NAME"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    from samspil.web.migrating import migrate_database
-
-    migrate_database()  # one process at a time (several servers may start together)
-
-
-def _handler(function: Any, *, demo: bool = False) -> Any:
-    """Wrap a handler: set up Django, turn domain errors (bad input) into exit code 2;
-    any other exception is a bug and propagates."""
-
-    def run(args: argparse.Namespace) -> int:
-        from samspil.web.env import SettingError
-
-        try:
-            setup_django(
-                demo=demo or bool(getattr(args, "demo", False)),
-                debug=bool(getattr(args, "debug", False)),
-            )
-            return int(function(args))
-        except SettingError as exc:
-            say(f"error: setting {exc}", file=sys.stderr)
-        except DomainError as exc:
-            lines = getattr(exc, "errors", None)  # a respondent file: every problem
-            for line in lines or [str(exc)]:
-                say(f"error: {line}", file=sys.stderr)
-            if lines is not None:
-                say("error: nothing was imported", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-    run.__name__ = function.__name__
-    return run
-
-
-def _study(value: str):  # type: ignore[no-untyped-def]
+def study_by_id(value: str):  # type: ignore[no-untyped-def]
+    """The study a command's STUDY argument names; bad input (exit code 2) if none."""
     from samspil.fieldwork.models import Study
 
     try:
@@ -88,152 +30,17 @@ def _study(value: str):  # type: ignore[no-untyped-def]
         raise BadInput(f"no study with id {value!r} (see the researcher pages)") from None
 
 
+_study = study_by_id  # fieldwork's own name for it
+
+
 def _audit(action: str, study: Any, **fields: Any) -> None:
-    """An audit-log entry for a command (samspil.privacy), made by the login user."""
-    from samspil.privacy.audit import command_actor, record_event
+    """An audit-log entry for a command (samspil.web.audit), made by the login user."""
+    from samspil.web.audit import command_actor, record_event
 
     record_event(command_actor(), action, study=study, **fields)
 
 
 # -- handlers -----------------------------------------------------------------------------
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from django.conf import settings
-
-    host, port = args.host, args.port
-    base = settings.BASE_URL or f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
-    if not settings.BASE_URL:
-        settings.BASE_URL = base
-        os.environ["SAMSPIL_BASE_URL"] = base  # for the workers
-    worker = start_worker_process() if _wants_worker(args) else None
-    lines = [f"samspil: serving on {base}/ (database ready)"]
-    if settings.DEBUG:
-        lines.append(
-            "samspil: DEBUG is on: error pages show settings and code; never expose this server"
-        )
-    if args.demo:
-        lines += _demo_lines(base)
-
-    def ready() -> None:
-        # Printed by gunicorn's when_ready hook: the port listens, so a link printed here
-        # is answered (by the first worker once it has started).
-        for line in lines:
-            say(line)
-        sys.stdout.flush()
-
-    try:
-        run_gunicorn(host, port, workers=args.workers, threads=args.threads, on_ready=ready)
-    finally:
-        if worker is not None:
-            stop_worker_process(worker)
-    return 0
-
-
-def _demo_lines(base: str) -> list[str]:
-    """Make the demo study (and the register's demo data); the lines that show them."""
-    from samspil.fieldwork.demo import DEMO_PASSWORD, DEMO_USER, ensure_demo_study
-
-    study, url = ensure_demo_study(base)
-    lines = [
-        f"demo study {study.pk}: {study.name}",
-        f"respondent link: {url}",
-        f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})",
-    ]
-    try:  # the register's synthetic actors and collaborations (issue 11)
-        from samspil.register.demo import ensure_demo_register
-    except ImportError:
-        return lines
-    return lines + [
-        line.replace("/register/", f"{base}/register/", 1) for line in ensure_demo_register()
-    ]
-
-
-def _wants_worker(args: argparse.Namespace) -> bool:
-    """``--worker``/``--no-worker``; by default only on SQLite (the embedded default)."""
-    if args.worker is not None:
-        return bool(args.worker)
-    from django.conf import settings
-
-    return str(settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3")
-
-
-def start_worker_process() -> subprocess.Popen[bytes]:
-    """``samspil worker`` as a child process that stops when this process stops."""
-    command = [sys.executable, "-m", "samspil.fieldwork.cli", "worker"]
-    command += ["--parent-pid", str(os.getpid())]
-    process = subprocess.Popen(command)
-    say(f"samspil: e-mail worker started (pid {process.pid})")
-    return process
-
-
-def stop_worker_process(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    from samspil.fieldwork import worker
-
-    if args.once:
-        ran = worker.run_queued_tasks()
-        worker.run_housekeeping()
-        say(f"{ran} tasks run")
-        return 0
-    worker.Worker(interval=args.interval, parent_pid=args.parent_pid).run()
-    return 0
-
-
-def run_gunicorn(
-    host: str,
-    port: int,
-    *,
-    workers: int,
-    threads: int,
-    on_ready: Callable[[], None] | None = None,
-) -> None:
-    """Serve the web application with gunicorn until stopped; ``on_ready`` runs once the
-    port accepts connections (gunicorn's ``when_ready``)."""
-    from django.conf import settings
-    from gunicorn.app.base import BaseApplication
-
-    from samspil.web.logfilter import access_log_format, gunicorn_logging
-    from samspil.web.wsgi import application
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread" if threads > 1 else "sync",
-                # Off unless SAMSPIL_ACCESS_LOG=1; then redacted (no links, no addresses
-                # unless SAMSPIL_ACCESS_LOG_ADDRESSES=1), see samspil.web.logfilter.
-                "accesslog": "-" if settings.ACCESS_LOG else None,
-                "access_log_format": access_log_format(settings.ACCESS_LOG_ADDRESSES),
-                # The access logger writes nowhere unless SAMSPIL_ACCESS_LOG=1 (gunicorn
-                # logs access whenever it has a logging configuration).
-                "logconfig_dict": gunicorn_logging(
-                    access_log=settings.ACCESS_LOG,
-                    access_log_addresses=settings.ACCESS_LOG_ADDRESSES,
-                ),
-                "control_socket_disable": True,  # one shared path per user; not needed
-                "timeout": 60,
-                "graceful_timeout": 10,
-                "when_ready": lambda _arbiter: on_ready() if on_ready else None,
-            }.items():
-                if key in self.cfg.settings:  # control_socket_disable: newer gunicorn only
-                    self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return application
-
-    Server().run()
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -474,37 +281,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``serve``, ``worker`` and ``study`` to the main parser's sub-commands."""
+    """Add ``study`` to the main parser's sub-commands."""
     from samspil.exports import EXPORTERS
-
-    p = subparsers.add_parser("serve", help="run the web application (prepares the database)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
-    p.add_argument(
-        "--demo", action="store_true", help="create the demo study and the demo/demo login"
-    )
-    p.add_argument(
-        "--debug",
-        action="store_true",
-        help="Django's debug pages (settings and code on every error): never on a shared server",
-    )
-    p.add_argument(
-        "--worker",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="start the e-mail worker as a child process (default: only with SQLite)",
-    )
-    p.set_defaults(func=_handler(cmd_serve))
-
-    p = subparsers.add_parser("worker", help="send queued e-mail rounds (run beside serve)")
-    p.add_argument(
-        "--interval", type=float, default=1.0, help="seconds between queue polls (default 1.0)"
-    )
-    p.add_argument("--once", action="store_true", help="run what is due now, then stop")
-    p.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
-    p.set_defaults(func=_handler(cmd_worker))
 
     study = subparsers.add_parser("study", help="fieldwork: create and run a study")
     sub = study.add_subparsers(dest="study_command", required=True, metavar="COMMAND")
@@ -548,25 +326,25 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="open the study right away (needs --controller, --privacy-contact, --signature)",
     )
-    p.set_defaults(func=_handler(cmd_create))
+    p.set_defaults(func=handler(cmd_create))
 
     p = sub.add_parser("import", help="add respondents from a CSV or XLSX file")
     p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("file", help="CSV or XLSX: name, email, kommune ...")
-    p.set_defaults(func=_handler(cmd_import))
+    p.set_defaults(func=handler(cmd_import))
 
-    for name, handler, text in (
+    for name, command, text in (
         ("open", cmd_open, "open the study: personal links start working"),
         ("close", cmd_close, "close the study: personal links stop working"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
-        p.set_defaults(func=_handler(handler))
+        p.set_defaults(func=handler(command))
 
     p = sub.add_parser("links", help="CSV of respondents and their personal URLs")
     p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--base-url", help="site address (default SAMSPIL_BASE_URL)")
-    p.set_defaults(func=_handler(cmd_links))
+    p.set_defaults(func=handler(cmd_links))
 
     p = sub.add_parser(
         "remind", help="queue the next round (invitation, then reminders 1-3) to non-completed"
@@ -582,12 +360,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="queue the round even within an hour of the round before it",
     )
-    p.set_defaults(func=_handler(cmd_remind))
+    p.set_defaults(func=handler(cmd_remind))
 
     p = sub.add_parser("status", help="response figures, overall and per municipality")
     p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     p.add_argument("--csv", action="store_true", help="the per-municipality table as CSV")
-    p.set_defaults(func=_handler(cmd_status))
+    p.set_defaults(func=handler(cmd_status))
 
     p = sub.add_parser(
         "export",
@@ -617,7 +395,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--include-not-started", action="store_true", help="also respondents with no answers"
     )
-    p.set_defaults(func=_handler(cmd_export))
+    p.set_defaults(func=handler(cmd_export))
 
     p = sub.add_parser("report", help="make the data report from the study's answers")
     p.add_argument("study", metavar="STUDY", help=STUDY_HELP)
@@ -642,7 +420,7 @@ def register(subparsers: Any) -> None:
     from samspil.cli import add_front_matter_options
 
     add_front_matter_options(p)  # default: the study's own (uploaded on the study page)
-    p.set_defaults(func=_handler(cmd_report))
+    p.set_defaults(func=handler(cmd_report))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

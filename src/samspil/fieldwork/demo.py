@@ -14,8 +14,9 @@ from django.db import transaction
 
 from samspil.fieldwork import actions
 from samspil.fieldwork.mail import personal_url
-from samspil.fieldwork.models import Municipality, Respondent, Study, ensure_municipalities
+from samspil.fieldwork.models import Respondent, Study
 from samspil.fieldwork.respondents_import import RespondentRow
+from samspil.municipalities.models import Municipality, ensure_municipalities
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"
@@ -76,3 +77,13 @@ def ensure_demo_study(base_url: str | None = None) -> tuple[Study, str]:
     if first is None:
         raise ImproperlyConfigured("the demo study has no respondents")
     return study, personal_url(first, base_url)
+
+
+def demo_lines(base: str) -> list[str]:
+    """Make the demo study (``samspil serve --demo``); the lines that show it."""
+    study, url = ensure_demo_study(base)
+    return [
+        f"demo study {study.pk}: {study.name}",
+        f"respondent link: {url}",
+        f"researcher login: {base}/login/ (user {DEMO_USER}, password {DEMO_PASSWORD})",
+    ]

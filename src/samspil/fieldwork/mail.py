@@ -13,8 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from samspil.fieldwork.models import Respondent
-from samspil.privacy.notice import notice_url
+from samspil.fieldwork.models import Respondent, Study
 
 LAST_ROUND = 3  # invitation (0) and three reminders
 
@@ -22,6 +21,12 @@ LAST_ROUND = 3  # invitation (0) and three reminders
 def personal_url(respondent: Respondent, base_url: str | None = None) -> str:
     base = (base_url or settings.BASE_URL or "http://127.0.0.1:8000").rstrip("/")
     return base + reverse("respondent_start", args=[respondent.token])
+
+
+def notice_url(study: Study, base_url: str | None = None) -> str:
+    """The study's privacy notice (privacy's page, by its URL name ``privacy_notice``)."""
+    base = (base_url or settings.BASE_URL or "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("privacy_notice", args=[study.privacy_key])
 
 
 def round_template(round_number: int, *, test: bool = False) -> str:

@@ -1,4 +1,4 @@
-"""Fieldwork data: municipalities and units, studies, respondents and their answers, messages.
+"""Fieldwork data: studies, respondents and their answers, messages.
 
 Answers are stored as one JSON document per respondent (``Respondent.answers``), merged
 page by page inside a transaction that locks the respondent's row. A page save is then a
@@ -21,78 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samspil.instruments import Instrument, load, resolve
-
-
-class Municipality(models.Model):
-    """A Danish municipality (kommune); the register of civil actors will hang off it too."""
-
-    code = models.PositiveSmallIntegerField(_("municipality code"), unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def ensure_municipalities() -> None:
-    """Load the 98 municipalities if they are missing (the data migration loads them; a
-    flushed test database or a hand-emptied table does not have them)."""
-    from samspil.fieldwork.municipalities import MUNICIPALITIES
-
-    if Municipality.objects.count() >= len(MUNICIPALITIES):
-        return
-    existing = set(Municipality.objects.values_list("code", flat=True))
-    Municipality.objects.bulk_create(
-        [Municipality(code=c, name=n) for c, n in MUNICIPALITIES if c not in existing],
-        ignore_conflicts=True,
-    )
-
-
-def municipality_lookup() -> dict[str, Municipality]:
-    """Every accepted way of writing a municipality, mapped to it: the name normalised by
-    :func:`samspil.fieldwork.municipalities.normalise` (lower case, single spaces, without
-    "Kommune"), the municipality code ("751") and the known spelling variants
-    (``samspil.fieldwork.municipalities.VARIANTS``).
-
-    Look a cell up with ``lookup.get(normalise(text))``. Used by every import that names
-    municipalities (respondent lists, the register's actors); loads the 98 municipalities
-    first if the table is empty."""
-    from samspil.fieldwork.municipalities import VARIANTS, normalise
-
-    ensure_municipalities()
-    lookup: dict[str, Municipality] = {}
-    for m in Municipality.objects.all():
-        lookup[normalise(m.name)] = m
-        lookup[str(m.code)] = m
-        lookup[f"{m.code:03d}"] = m
-        lookup[f"{m.code:04d}"] = m  # as the bundled facts, DAWA and DST write it ("0101")
-    by_name = {m.name: m for m in lookup.values()}
-    for variant, canonical in VARIANTS.items():
-        if canonical in by_name:
-            lookup[variant] = by_name[canonical]
-    return lookup
-
-
-class Unit(models.Model):
-    """A unit of a municipality: a forvaltning, centre or area."""
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
-    name = models.CharField(_("name"), max_length=200)
-
-    class Meta:
-        ordering = ["municipality__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="unit_unique_name")
-        ]
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
-
-    def __str__(self) -> str:
-        return f"{self.municipality.name}: {self.name}"
+from samspil.municipalities.models import Municipality, Unit
 
 
 def new_privacy_key() -> str:
@@ -452,23 +381,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} to {self.respondent_id} in {self.mail_round_id}"
-
-
-class WorkerBeat(models.Model):
-    """A running worker process; its heartbeat tells others whether it is still alive."""
-
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    host = models.CharField(max_length=255, blank=True)
-    pid = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    beat_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("worker")
-        verbose_name_plural = _("workers")
-
-    def __str__(self) -> str:
-        return self.worker_id
 
 
 class MunicipalReportDownload(models.Model):

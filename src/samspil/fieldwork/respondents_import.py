@@ -18,9 +18,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from samspil.errors import DomainError
-from samspil.fieldwork.models import Municipality, municipality_lookup
-from samspil.fieldwork.municipalities import normalise
 from samspil.importing import DataImportError, Limits, Problem, read_table
+from samspil.municipalities.models import Municipality, municipality_lookup
+from samspil.municipalities.names import normalise
 from samspil.web.uploads import problem_text
 
 MAX_ROWS = 20000

@@ -23,12 +23,9 @@ e-mail address: logs name studies, rounds and counts only.
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import smtplib
-import socket
-import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -42,51 +39,25 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from samspil.fieldwork import mail
-from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent, Study, WorkerBeat
+from samspil.fieldwork.models import Delivery, MailRound, MessageLog, Respondent, Study
+from samspil.web.models import WorkerBeat
+from samspil.web.worker import (
+    BEAT_SECONDS,
+    SLICE_SECONDS,
+    STALE_SECONDS,
+    STOP,
+    Pacer,
+    beat,
+    dead_workers,
+    worker_id,
+)
 
 logger = logging.getLogger(__name__)
 
-# A sending loop gives the queue back after this many seconds (the round is queued again),
-# so one worker takes turns between the rounds of several studies.
-SLICE_SECONDS = 60.0
-# A worker refreshes its heartbeat at least this often, and is taken for dead when its
-# heartbeat is older than STALE_SECONDS (on its own host: as soon as its process is gone).
-BEAT_SECONDS = 5.0
-STALE_SECONDS = 120.0
 # `samspil study remind` queues a round no sooner than this after the "send from" of the
 # round before it (unless --force): two runs at once, or a cron job and a person, send one
 # round, not reminders 1 and 2 within a minute (docs/fieldwork.md, "E-mail rounds").
 REMIND_GAP = timedelta(hours=1)
-
-# Set by the worker on SIGTERM: sending loops stop after the current message.
-STOP = threading.Event()
-
-HOST = socket.gethostname()[:255]
-
-
-def new_worker_id(prefix: str = "w") -> str:
-    return f"{prefix}-{HOST[:30]}-{os.getpid()}-{secrets.token_hex(4)}"
-
-
-# The id under which this process claims deliveries; the worker sets its own.
-_process_worker_id = new_worker_id("inline")
-
-
-def worker_id() -> str:
-    return _process_worker_id
-
-
-def set_worker_id(value: str) -> None:
-    global _process_worker_id
-    _process_worker_id = value
-
-
-def beat(worker: str | None = None) -> None:
-    """Record that this process (worker or inline sender) is alive."""
-    WorkerBeat.objects.update_or_create(
-        worker_id=worker or worker_id(),
-        defaults={"host": HOST, "pid": os.getpid(), "beat_at": timezone.now()},
-    )
 
 
 # -- the task -----------------------------------------------------------------------------
@@ -112,20 +83,6 @@ def enqueue_round(mail_round: MailRound) -> None:
 
 
 # -- sending ------------------------------------------------------------------------------
-
-
-class Pacer:
-    """At most ``per_minute`` messages a minute (0: no limit), evenly spaced."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.gap = 60.0 / per_minute if per_minute > 0 else 0.0
-        self.next_at = time.monotonic()
-
-    def wait(self) -> None:
-        delay = self.next_at - time.monotonic()
-        if delay > 0:
-            STOP.wait(delay)
-        self.next_at = max(self.next_at, time.monotonic()) + self.gap
 
 
 def start_round(mail_round: MailRound) -> bool:
@@ -319,29 +276,6 @@ def complete_if_finished(mail_round: MailRound) -> bool:
 # -- recovery after a crash -----------------------------------------------------------------
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def dead_workers(now: datetime | None = None) -> set[str]:
-    """Ids of workers that stopped beating (or whose process is gone, on this host)."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=STALE_SECONDS)
-    dead = set()
-    for beat_row in WorkerBeat.objects.all():
-        if beat_row.worker_id == worker_id():
-            continue
-        if beat_row.beat_at < stale or (beat_row.host == HOST and not _pid_alive(beat_row.pid)):
-            dead.add(beat_row.worker_id)
-    return dead
-
-
 def recover(now: datetime | None = None) -> int:
     """Clean up after workers that died: their claimed deliveries become "unknown" (never
     sent again automatically), their rounds are queued again. Returns the rounds queued."""
@@ -492,3 +426,12 @@ def study_progress(study: Study, *, only: MailRound | None = None) -> list[Round
             Failure(delivery.respondent, delivery.get_status_display(), delivery.error)
         )
     return [RoundProgress(r, counts[r.pk], failures[r.pk]) for r in rounds]
+
+
+def failed_deliveries(since: datetime) -> Iterator[tuple[str, datetime, str]]:
+    """The invitations and reminders refused by the mail server since ``since``, as
+    (address, failed at, error) (``samspil.web.bounces``: the register marks the address)."""
+    failed = Delivery.objects.filter(
+        status=Delivery.Status.FAILED, updated_at__gte=since, error__startswith="SMTP"
+    ).values_list("respondent__email", "updated_at", "error")
+    yield from failed.iterator(chunk_size=2000)

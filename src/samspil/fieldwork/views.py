@@ -58,9 +58,10 @@ from samspil.fieldwork.questionnaire import (
 )
 from samspil.fieldwork.respondents_import import RespondentFileError, read_respondents
 from samspil.instruments import Instrument, Section
-from samspil.privacy.audit import record_event
 from samspil.spreadsheet import safe_row
 from samspil.web.access import is_researcher
+from samspil.web.audit import record_event
+from samspil.web.downloads import csv_download as _csv_response
 from samspil.web.login import ThrottledLoginForm, is_throttled
 from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
 from samspil.web.views import not_found
@@ -661,13 +662,6 @@ def study_preview(request: HttpRequest, study_id: int, section_id: str) -> HttpR
             "lang": _language(instrument),
         },
     )
-
-
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from samspil.fieldwork.models import Study
-from samspil.privacy.audit import record_event
 from samspil.privacy.notice import default_notice
+from samspil.web.audit import record_event
 
 PRIVACY_FIELDS = (
     "privacy_controller",

@@ -10,7 +10,7 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # Studies past their retention date are anonymised by every running worker, once a
         # minute (samspil worker, or the worker samspil serve starts; docs/privacy.md).
-        from samspil.fieldwork.worker import housekeeping
         from samspil.privacy.retention import anonymise_due_studies
+        from samspil.web.worker import housekeeping
 
         housekeeping(anonymise_due_studies)

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from samspil.fieldwork.cli import _handler, _study, say
+from samspil.fieldwork.cli import study_by_id
+from samspil.web.cli import handler, say
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -25,10 +26,10 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymise(args: argparse.Namespace) -> int:
-    from samspil.privacy.audit import command_actor
     from samspil.privacy.retention import anonymise_study
+    from samspil.web.audit import command_actor
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     if study.is_anonymised:
         say(f"study {study.pk} was anonymised on {study.anonymised_at:%Y-%m-%d}; nothing to do")
         return 0
@@ -64,7 +65,7 @@ def _studies(args: argparse.Namespace) -> Any:
     from samspil.fieldwork.models import Study
 
     if args.study:
-        return Study.objects.filter(pk__in=[_study(s).pk for s in args.study])
+        return Study.objects.filter(pk__in=[study_by_id(s).pk for s in args.study])
     return Study.objects.all()
 
 
@@ -72,8 +73,8 @@ def cmd_access(args: argparse.Namespace) -> int:
     """The art. 15 export of every respondent with this address (all studies, or --study)."""
     import json
 
-    from samspil.privacy.audit import command_actor
     from samspil.privacy.persons import access_export
+    from samspil.web.audit import command_actor
 
     identity = _identity(args)
     data = access_export(args.email, _studies(args), user=command_actor(), identity=identity)
@@ -88,8 +89,8 @@ def cmd_access(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     """Erase every respondent with this address (all studies, or --study), art. 17."""
-    from samspil.privacy.audit import command_actor
     from samspil.privacy.persons import erase_respondent, find_by_email
+    from samspil.web.audit import command_actor
 
     identity = _identity(args)
     found = list(find_by_email(args.email, _studies(args)))
@@ -151,20 +152,20 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--format", choices=["md", "csv"], default="md", help="Markdown or CSV (default md)"
     )
-    p.set_defaults(func=_handler(cmd_record))
+    p.set_defaults(func=handler(cmd_record))
     p = sub.add_parser(
         "anonymise-due", help="anonymise every study whose retention date has come (for cron)"
     )
-    p.set_defaults(func=_handler(cmd_anonymise_due))
+    p.set_defaults(func=handler(cmd_anonymise_due))
 
     p = sub.add_parser("access", help="everything stored about a person, as JSON (art. 15)")
     _identity_arguments(p)
     p.add_argument("-o", "--output", help="write the JSON to this file (default: stdout)")
-    p.set_defaults(func=_handler(cmd_access))
+    p.set_defaults(func=handler(cmd_access))
     p = sub.add_parser("erase", help="erase a person and their answers (art. 17)")
     _identity_arguments(p)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.set_defaults(func=_handler(cmd_erase))
+    p.set_defaults(func=handler(cmd_erase))
 
     study = subparsers.choices.get("study")
     study_sub = _subcommands(study) if study is not None else None
@@ -174,4 +175,4 @@ def register(subparsers: Any) -> None:
         )
         p.add_argument("study", metavar="STUDY", help="the study's number (on its page)")
         p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        p.set_defaults(func=_handler(cmd_anonymise))
+        p.set_defaults(func=handler(cmd_anonymise))

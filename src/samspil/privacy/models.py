@@ -1,90 +1,14 @@
-"""The audit log: one row per event, appended and never changed.
+"""Privacy's table: the requests from a person (access, erasure) that were carried out.
 
-Append-only is enforced here, in the model and its manager: saving an existing row,
-``delete()`` on a row or a queryset, ``update()``, ``bulk_update()`` and the raw delete that
-Django's deletion collector uses all raise :class:`AppendOnlyError`. The log has no
-foreign keys either (users and studies are stored by id and name), so deleting a user or a
-study can never cascade into it or set one of its columns to NULL.
-
-Rows hold no personal data of respondents: the actor is a researcher's user name (or the
-command line / the system), ``target`` and ``detail`` are checked for e-mail addresses.
+The audit log every app writes is the platform's (``samspil.web.models.AuditEvent``, API in
+``samspil.web.audit``); its table kept the name ``privacy_auditevent``.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class AppendOnlyError(RuntimeError):
-    """An attempt to change or delete an audit-log row."""
-
-
-def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
-    raise AppendOnlyError("the audit log is append-only: rows are never changed or deleted")
-
-
-class AuditQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        _refuse()
-
-    def _update(self, values: Any) -> Any:  # Model.save() of an existing row goes here
-        _refuse()
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> int:
-        _refuse()
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse()
-
-    def _raw_delete(self, using: Any) -> int:
-        _refuse()
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
-        _refuse()
-
-
-AuditManager = models.Manager.from_queryset(AuditQuerySet)
-
-
-class AuditEvent(models.Model):
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    # No foreign keys: a deleted user or study must not change or remove the row.
-    user_id = models.IntegerField(null=True, blank=True)
-    actor = models.CharField(_("who"), max_length=150)
-    action = models.CharField(_("action"), max_length=40, db_index=True)
-    study_id = models.IntegerField(null=True, blank=True, db_index=True)
-    study_name = models.CharField(_("study"), max_length=200, blank=True)
-    target = models.CharField(_("object"), max_length=200, blank=True)
-    identifiers = models.BooleanField(
-        _("with identifiers"),
-        default=False,
-        help_text=_("The export or report held names, e-mail addresses or personal links."),
-    )
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
-
-    objects = AuditManager()
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit log")
-        default_permissions = ("view",)
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            _refuse()
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse()
 
 
 class PersonRequest(models.Model):

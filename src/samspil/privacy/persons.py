@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import F, QuerySet
 
 from samspil.errors import DomainError
 from samspil.fieldwork.models import Respondent, Study
-from samspil.privacy.audit import _EMAIL, actor_of, record_event
 from samspil.privacy.models import PersonRequest
 from samspil.privacy.notice import notice_text, retention_until
 from samspil.privacy.retention import delete_admin_log
+from samspil.web.audit import _EMAIL, actor_of, record_event
+from samspil.web.personal_data import erase_held, export_held
 from samspil.web.scrub import after_erasure
 
 
@@ -86,16 +86,6 @@ def find_by_email(email: str, studies: QuerySet[Study]) -> QuerySet[Respondent]:
     )
 
 
-def _coding_units(respondent: Respondent) -> QuerySet[Any] | None:
-    if not apps.is_installed("samspil.coding_web"):
-        return None
-    from samspil.coding_web.models import CodingUnit
-
-    return CodingUnit.objects.filter(
-        project__study_id=respondent.study_id, respondent_id=respondent.public_id
-    )
-
-
 def _time(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -123,18 +113,6 @@ def respondent_data(respondent: Respondent) -> dict[str, Any]:
                 "answer_label": label,
             }
         )
-    coding = []
-    units = _coding_units(respondent)
-    if units is not None:
-        for unit in units.prefetch_related("versions", "decisions"):
-            coding.append(
-                {
-                    "variable": unit.variable,
-                    "text": unit.text,
-                    "codes_given_by_coders": [list(v.codes) for v in unit.versions.all()],
-                    "final_codes": [list(d.codes) for d in unit.decisions.all()],
-                }
-            )
     until = retention_until(study)
     return {
         "study": {
@@ -173,7 +151,9 @@ def respondent_data(respondent: Respondent) -> dict[str, Any]:
             }
             for m in respondent.messages.all()
         ],
-        "coding_of_open_answers": coding,
+        # what the other apps hold about the respondent (the coding workbench: their
+        # coded open answers), by the key each registered
+        **export_held(study.pk, respondent.public_id),
     }
 
 
@@ -210,11 +190,7 @@ def erase_respondent(respondent: Respondent, *, user: Any, identity: Identity | 
     with transaction.atomic():
         after_erasure()
         study = Study.objects.select_for_update().get(pk=respondent.study_id)
-        units = _coding_units(respondent)
-        coded = 0
-        if units is not None:
-            coded = units.count()
-            units.delete()
+        coded = sum(erase_held(study.pk, respondent.public_id).values())
         delete_admin_log(Respondent, [respondent.pk])
         is_test = respondent.is_test
         respondent.delete()  # the message log goes with it (CASCADE)

@@ -27,8 +27,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from samspil.fieldwork.models import Delivery, MessageLog, Respondent, Study
-from samspil.privacy.audit import record_event
 from samspil.privacy.notice import retention_until
+from samspil.web.audit import record_event
 from samspil.web.scrub import after_erasure
 
 

@@ -15,15 +15,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samspil.fieldwork.access import _get_study_for_user, studies_for_user
+from samspil.fieldwork.access import studies_for_user, study_for_user
 from samspil.fieldwork.models import Study
-from samspil.fieldwork.views import _csv_response
 from samspil.privacy import actions, persons
-from samspil.privacy.audit import action_label, events_csv, events_for, record_event
 from samspil.privacy.forms import ConfirmForm, EmailSearchForm, IdentityForm, PrivacyForm
 from samspil.privacy.notice import notice_paragraphs, notice_text
 from samspil.privacy.retention import anonymise_study
 from samspil.privacy.templatetags.privacy_tags import retention_context
+from samspil.web.audit import action_label, events_csv, events_for, record_event
+from samspil.web.downloads import csv_download
 
 # -- public -------------------------------------------------------------------------------
 
@@ -74,7 +74,7 @@ def _privacy_context(study: Study) -> dict[str, object]:
 
 @login_required
 def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     form = PrivacyForm(
         request.POST or None, instance=study, initial={"privacy_text": notice_text(study)}
     )
@@ -106,7 +106,7 @@ def _privacy_page(
 @login_required
 @require_POST
 def study_anonymise(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     confirm = ConfirmForm(request.POST, key="anonymise")
     if not confirm.is_valid():  # the page again, the problem beside the box
         form = PrivacyForm(instance=study, initial={"privacy_text": notice_text(study)})
@@ -243,19 +243,19 @@ def _log_page(request: HttpRequest, study: Study | None) -> HttpResponse:
 def _log_csv(request: HttpRequest, study: Study | None, filename: str) -> HttpResponse:
     events = list(events_for(request.user, study))
     record_event(request.user, "export_audit", study=study, detail=f"{len(events)} events")
-    return _csv_response(events_csv(events), filename)
+    return csv_download(events_csv(events), filename)
 
 
 @login_required
 @require_GET
 def study_log(request: HttpRequest, study_id: int) -> HttpResponse:
-    return _log_page(request, _get_study_for_user(request, study_id))
+    return _log_page(request, study_for_user(request, study_id))
 
 
 @login_required
 @require_GET
 def study_log_csv(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     return _log_csv(request, study, f"study-{study.pk}-log.csv")
 
 

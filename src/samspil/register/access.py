@@ -28,7 +28,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from samspil.fieldwork.models import Municipality, Unit
+from samspil.municipalities.models import Municipality, Unit
 from samspil.register.models import (
     Collaboration,
     Contact,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from samspil.fieldwork.models import Municipality, Unit
+from samspil.municipalities.models import Municipality, Unit
 from samspil.register import access, freshness
 from samspil.register.access import require
 from samspil.register.models import (
@@ -272,7 +272,7 @@ def remove_personal_data(user: Any, contact: Contact) -> Contact:
     from samspil.web.scrub import after_erasure
 
     after_erasure(search_index=True)  # the search index and the database files too
-    from samspil.privacy.audit import record_event
+    from samspil.web.audit import record_event
 
     record_event(user, "erase", target=f"register contact {contact.pk}")
     return contact

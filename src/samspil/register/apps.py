@@ -10,8 +10,8 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         # The yearly confirmation rounds start on their day, and rounds interrupted by a
         # stopped worker are resumed, by every running worker once a minute (freshness).
-        from samspil.fieldwork.worker import housekeeping
         from samspil.register import confirmation
+        from samspil.web.worker import housekeeping
 
         housekeeping(confirmation.queue_due_rounds)
         housekeeping(confirmation.recover)
@@ -23,3 +23,8 @@ class RegisterConfig(AppConfig):
         from samspil.web.municipal_staff import register_staff_source
 
         register_staff_source("register", municipality_ids)
+        # `samspil serve --demo`: the register's synthetic actors and their logins.
+        from samspil.register.demo import demo_lines
+        from samspil.web.cli import register_demo
+
+        register_demo(demo_lines)

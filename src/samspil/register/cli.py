@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from samspil.fieldwork.cli import BadInput, _handler, say
+from samspil.web.cli import BadInput, handler, say
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -58,16 +58,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _audit(action: str, **fields: Any) -> None:
-    """An audit-log entry (samspil.privacy) made by the login user of the command."""
-    from samspil.privacy.audit import command_actor, record_event
+    """An audit-log entry (samspil.web.audit) made by the login user of the command."""
+    from samspil.web.audit import command_actor, record_event
 
     record_event(command_actor(), action, **fields)
 
 
 def _municipalities(values: list[str] | None) -> list[Any]:
     """The municipalities named by --kommune, read as every import reads them."""
-    from samspil.fieldwork.models import municipality_lookup
-    from samspil.fieldwork.municipalities import normalise
+    from samspil.municipalities.models import municipality_lookup
+    from samspil.municipalities.names import normalise
 
     lookup = municipality_lookup() if values else {}
     found = []
@@ -219,14 +219,14 @@ def register(subparsers: Any) -> None:
         "--review",
         help="also write the rows to review (duplicates) to this CSV (default: none written)",
     )
-    p.set_defaults(func=_handler(cmd_import))
+    p.set_defaults(func=handler(cmd_import))
 
     p = sub.add_parser("export", help="open data: HSDS, Popolo or CSV files in a folder")
     p.add_argument(
         "--format", required=True, choices=["hsds", "popolo", "csv"], help="open-data format"
     )
     p.add_argument("--out", required=True, help="output folder (made if missing)")
-    p.set_defaults(func=_handler(cmd_export))
+    p.set_defaults(func=handler(cmd_export))
 
     p = sub.add_parser("tables", help="fc2015 tables 5.1, 5.3, 5.4, 5.6 from the collaborations")
     p.add_argument("--kommune", help="one municipality (name or code); default the country")
@@ -235,7 +235,7 @@ def register(subparsers: Any) -> None:
         help="a survey report folder: its figures go beside the register's (default: none)",
     )
     p.add_argument("--out", required=True, help="output folder (made if missing)")
-    p.set_defaults(func=_handler(cmd_tables))
+    p.set_defaults(func=handler(cmd_tables))
 
     p = sub.add_parser("respondents", help="a study's respondent list drawn from the register")
     p.add_argument(
@@ -255,7 +255,7 @@ def register(subparsers: Any) -> None:
         metavar="MONTHS",
         help="only records confirmed within this many months, e.g. 12 (default: all)",
     )
-    p.set_defaults(func=_handler(cmd_respondents))
+    p.set_defaults(func=handler(cmd_respondents))
 
     p = sub.add_parser("freshness", help="per municipality: the share confirmed within 12 months")
     p.add_argument(
@@ -263,11 +263,11 @@ def register(subparsers: Any) -> None:
         action="append",
         help="one municipality (name or code; repeatable; default: all)",
     )
-    p.set_defaults(func=_handler(cmd_freshness))
+    p.set_defaults(func=handler(cmd_freshness))
 
     p = sub.add_parser("cvr", help="update actors' names, addresses and status from a CVR export")
     p.add_argument("file", help="CSV/XLSX: cvr,name,address,postcode,city,status")
-    p.set_defaults(func=_handler(cmd_cvr))
+    p.set_defaults(func=handler(cmd_cvr))
 
     p = sub.add_parser(
         "confirmations", help="the yearly e-mails asking actors and contact points to confirm"
@@ -281,4 +281,4 @@ def register(subparsers: Any) -> None:
         "--day", help="the day of the year to send them, MM-DD, e.g. 03-01 (default: unchanged)"
     )
     p.add_argument("--send", action="store_true", help="send this year's round now")
-    p.set_defaults(func=_handler(cmd_confirmations))
+    p.set_defaults(func=handler(cmd_confirmations))

@@ -2,7 +2,8 @@
 by e-mail whether its record is still right. One link confirms it (signed, usable once),
 one link edits it.
 
-The round rides on fieldwork's mail machinery (:mod:`samspil.fieldwork.rounds`): the same
+The round rides on the platform's worker (:mod:`samspil.web.worker`), as fieldwork's
+mail rounds do (:mod:`samspil.fieldwork.rounds`): the same
 task queue and worker, pacing (``MAIL_PER_MINUTE``), worker ids, heartbeats and stop
 signal. Sending is at most once per record and round as for the study rounds: one
 :class:`ConfirmationDelivery` per record (a unique constraint), claimed by a conditional
@@ -34,8 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from samspil.fieldwork import rounds
-from samspil.fieldwork.models import Municipality
+from samspil.municipalities.models import Municipality
 from samspil.register import freshness
 from samspil.register.models import (
     ConfirmationDelivery,
@@ -44,6 +44,8 @@ from samspil.register.models import (
     Contact,
     Organization,
 )
+from samspil.web.bounces import permanent_bounces
+from samspil.web.worker import SLICE_SECONDS, STOP, Pacer, beat, dead_workers, worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +150,7 @@ def claim_next(mail_round: ConfirmationRound, worker: str) -> ConfirmationDelive
 @task()
 def send_confirmation_round_task(round_id: int) -> str:
     """The queued job: send (part of) one confirmation round."""
-    return run_round(round_id, slice_seconds=rounds.SLICE_SECONDS)
+    return run_round(round_id, slice_seconds=SLICE_SECONDS)
 
 
 def run_round(round_id: int, *, slice_seconds: float | None = None) -> str:
@@ -162,15 +164,15 @@ def run_round(round_id: int, *, slice_seconds: float | None = None) -> str:
         mail_round.refresh_from_db()
     if mail_round.status == ConfirmationRound.Status.DONE:
         return str(mail_round.status)
-    me = rounds.worker_id()
-    rounds.beat(me)
-    pacer = rounds.Pacer(settings.MAIL_PER_MINUTE)
+    me = worker_id()
+    beat(me)
+    pacer = Pacer(settings.MAIL_PER_MINUTE)
     started = time.monotonic()
     connection: BaseEmailBackend | None = None
     requeue = False
     sent = failed = 0
     try:
-        while not rounds.STOP.is_set():
+        while not STOP.is_set():
             if slice_seconds is not None and time.monotonic() - started > slice_seconds:
                 requeue = True
                 break
@@ -192,7 +194,7 @@ def run_round(round_id: int, *, slice_seconds: float | None = None) -> str:
     finally:
         if connection is not None:
             connection.close()
-    if requeue or rounds.STOP.is_set():
+    if requeue or STOP.is_set():
         send_confirmation_round_task.enqueue(mail_round.pk)
     logger.info("confirmation round %s: this pass %s sent, %s failed", round_id, sent, failed)
     complete_if_finished(mail_round)
@@ -215,7 +217,7 @@ def recover() -> int:
     queued task are queued again. Returns the rounds queued."""
     from django_tasks_db.models import DBTaskResult
 
-    dead = rounds.dead_workers()
+    dead = dead_workers()
     if dead:
         ConfirmationDelivery.objects.filter(status=Status.SENDING, worker_id__in=dead).update(
             status=Status.UNKNOWN,
@@ -391,37 +393,16 @@ def round_counts(mail_round: ConfirmationRound) -> dict[str, int]:
 
 # -- a study's bounced invitations ------------------------------------------------------------
 
-# How fieldwork's rounds record a refused message (``f"{type(exc).__name__}: {exc}"``): a
-# refused recipient lists its code, ``SMTPRecipientsRefused: {'a@b': (550, b'...')}``; a
-# refused message starts with it, ``SMTPDataError: (554, b'...')``.
-_REFUSED = re.compile(r"^SMTP\w+: (?:\{.*?\(|\()(\d{3}),")
 BOUNCE_DAYS = 30  # the study deliveries looked at, by their last change
-
-
-def study_bounce_code(error: str) -> int | None:
-    """The SMTP code of a study delivery's recorded failure, when it names one."""
-    match = _REFUSED.match(error)
-    return int(match.group(1)) if match else None
 
 
 def feed_study_bounces(now: dt.datetime | None = None) -> int:
     """Housekeeping: a study invitation or reminder refused for good (SMTP 5xx) marks the
     register's actors and contact points with that address not reachable, unless they were
-    confirmed after the failure. Returns the records marked."""
-    from samspil.fieldwork.models import Delivery
-
+    confirmed after the failure. Returns the records marked. The failures come through the
+    platform (:mod:`samspil.web.bounces`; fieldwork registers its deliveries there)."""
     now = now or timezone.now()
-    failed = Delivery.objects.filter(
-        status=Delivery.Status.FAILED,
-        updated_at__gte=now - dt.timedelta(days=BOUNCE_DAYS),
-        error__startswith="SMTP",
-    ).values_list("respondent__email", "updated_at", "error")
-    latest: dict[str, dt.datetime] = {}
-    for email, at, error in failed.iterator(chunk_size=2000):
-        code = study_bounce_code(error)
-        if email and code is not None and 500 <= code < 600:
-            key = email.strip().lower()
-            latest[key] = max(at, latest.get(key, at))
+    latest = permanent_bounces(now - dt.timedelta(days=BOUNCE_DAYS))
     marked = 0
     for address, at in latest.items():
         for model in (Organization, Contact):

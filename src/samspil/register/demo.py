@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from samspil.fieldwork.models import Municipality, Unit, ensure_municipalities
+from samspil.municipalities.models import Municipality, Unit, ensure_municipalities
 from samspil.register import actions
 from samspil.register.actions import Partner
 from samspil.register.models import Contact, Location, Organization, Party, Service
@@ -172,3 +172,9 @@ def ensure_demo_register(seed: int = 2024) -> list[str]:
                 actions.approve_report(staff, report)
                 actions.approve_report(approver, report)
     return lines
+
+
+def demo_lines(base: str) -> list[str]:
+    """The register's synthetic actors and collaborations (``samspil serve --demo``, issue
+    11); the lines that show them."""
+    return [line.replace("/register/", f"{base}/register/", 1) for line in ensure_demo_register()]

@@ -34,7 +34,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samspil.fieldwork.models import Municipality
+from samspil.municipalities.models import Municipality
 from samspil.register import freshness
 from samspil.register.models import (
     Collaboration,

@@ -97,7 +97,7 @@ class Share:
 def shares(municipalities: list[Any] | None = None) -> list[Share]:
     """Per municipality: its actors and contact points, and how many of them were confirmed
     within MARK_MONTHS months (the municipalities with records only)."""
-    from samspil.fieldwork.models import Municipality
+    from samspil.municipalities.models import Municipality
 
     cut = mark_before()
     places = Municipality.objects.order_by("name")

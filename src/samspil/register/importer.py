@@ -41,9 +41,9 @@ from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
-from samspil.fieldwork.models import municipality_lookup
-from samspil.fieldwork.municipalities import normalise as normalise_municipality
 from samspil.importing import DataImportError, Problem, read_table
+from samspil.municipalities.models import municipality_lookup
+from samspil.municipalities.names import normalise as normalise_municipality
 from samspil.register.cvr import CvrError, clean_cvr
 from samspil.register.formats import ACTOR_COLUMNS
 from samspil.register.models import Organization

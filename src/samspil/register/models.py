@@ -1,4 +1,4 @@
-"""Register data, hung off fieldwork's Municipality and Unit.
+"""Register data, hung off the municipalities and units of samspil.municipalities.
 
 The shapes follow the open standards, so the open-data exports are mappings
 (docs/register.md):
@@ -29,7 +29,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samspil.fieldwork.models import Municipality, Unit
+from samspil.municipalities.models import Municipality, Unit
 from samspil.register.cvr import CvrError, clean_cvr
 from samspil.register.taxonomy import taxonomy
 

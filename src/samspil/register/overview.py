@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext
 
-from samspil.fieldwork.models import Municipality
+from samspil.municipalities.models import Municipality
 from samspil.register.models import Collaboration
 from samspil.register.taxonomy import taxonomy
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import QuerySet
 
-from samspil.fieldwork.models import Municipality
+from samspil.municipalities.models import Municipality
 from samspil.register.models import Collaboration, Contact, Organization
 from samspil.register.survey_tables import SHORT_DAYS, measure_column
 from samspil.register.taxonomy import taxonomy

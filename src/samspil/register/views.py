@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samspil.fieldwork.models import Municipality
+from samspil.municipalities.models import Municipality
 from samspil.register import access, actions, display, forms, freshness, overview
 from samspil.register.listing import ACTOR_VALUES, actor_items, contact_items
 from samspil.register.models import (

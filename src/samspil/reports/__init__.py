@@ -42,7 +42,7 @@ class ReportOutput:
         return [r for r in self.results if r.skipped]
 
 
-def report_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
+def checked_spec(spec: ReportSpec | str, responses: Responses) -> ReportSpec:
     """The definition (by id or as given), checked to be for the responses' instrument."""
     spec = load_spec(spec) if isinstance(spec, str) else spec
     # A definition naming its questionnaire by file (a default report's) was resolved by
@@ -145,7 +145,7 @@ def compute(
     when both waves have it; "none": independent samples). ``population`` ("kommuner")
     adds the representativeness table; ``rake`` (margins, e.g. region, size) weights the
     tables with raking weights to the population (see :func:`with_population`)."""
-    spec = report_spec(spec, responses)
+    spec = checked_spec(spec, responses)
     spec, responses, weights = with_population(
         spec, responses, population=population, rake=rake, weights=weights, attributes=attributes
     )
@@ -200,7 +200,7 @@ def make_report(
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)
-    spec = report_spec(spec, responses)
+    spec = checked_spec(spec, responses)
     spec, responses, weights = with_population(
         spec, responses, population=population, rake=rake, weights=weights, attributes=attributes
     )

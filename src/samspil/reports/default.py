@@ -225,7 +225,7 @@ def has_bundled_spec(report_id: str) -> bool:
     return (resources.files("samspil.reports") / "specs" / f"{report_id}.yaml").is_file()
 
 
-def report_spec(ref: str) -> ReportSpec:
+def resolve_spec(ref: str) -> ReportSpec:
     """The report definition ``samspil report REF`` means: a definition file (YAML with
     ``chapters``), a bundled definition by id, or else the default report of the instrument
     ``REF`` names (bundled id, YAML or XLSForm file)."""

@@ -732,12 +732,12 @@ def write_municipality_reports(
     the method chapter; default the answers'), ``previous_label``, ``workers`` (processes,
     default 1); ``codes``, ``quotes`` and ``match`` are accepted and not used (open answers
     are in the national report only; waves are matched by municipality)."""
-    from samspil.reports import report_spec
+    from samspil.reports import checked_spec
 
     formats = FORMATS if formats is None else formats
     _check(report_options, formats, min_cell)
     responses = _responses(data, instrument)
-    national = report_spec(spec, responses)
+    national = checked_spec(spec, responses)
     names = municipalities(responses)
     counts = names.value_counts(sort=False)
     chosen = sorted(counts.index) if kommuner is None else list(kommuner)

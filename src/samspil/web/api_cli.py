@@ -23,9 +23,9 @@ def _user(username: str) -> Any:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from samspil.fieldwork.cli import say
-    from samspil.privacy.audit import command_actor
     from samspil.web.apitokens import create_token
+    from samspil.web.audit import command_actor
+    from samspil.web.cli import say
 
     token, raw = create_token(_user(args.user), args.name, args.scope, actor=command_actor())
     say(raw)
@@ -38,9 +38,9 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from samspil.fieldwork.cli import say
-    from samspil.privacy.audit import command_actor
     from samspil.web.apitokens import revoke_token
+    from samspil.web.audit import command_actor
+    from samspil.web.cli import say
     from samspil.web.models import ApiToken
 
     token = ApiToken.objects.filter(pk=args.token).first()
@@ -54,7 +54,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from samspil.fieldwork.cli import say
+    from samspil.web.cli import say
     from samspil.web.models import ApiToken
 
     tokens = ApiToken.objects.select_related("user").order_by("pk")
@@ -71,7 +71,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    from samspil.fieldwork.cli import _handler
+    from samspil.web.cli import handler as _handler
 
     api = subparsers.add_parser("api", help="the read API (docs/api.md)")
     sub = api.add_subparsers(dest="api_command", required=True, metavar="COMMAND")

@@ -186,7 +186,7 @@ class ApiThrottle(BaseThrottle):
 
 
 def _audit_log(user: Any, action: str, token: ApiToken, **fields: Any) -> None:
-    from samspil.privacy.audit import record_event
+    from samspil.web.audit import record_event
 
     record_event(
         user,
@@ -200,7 +200,7 @@ def _audit_log(user: Any, action: str, token: ApiToken, **fields: Any) -> None:
 def audit(request: HttpRequest, action: str, *, study: Any = None, target: str = "") -> None:
     """Write an API read to the audit log as the token's researcher; ``target`` names what
     was read (the token's number is added, never the token)."""
-    from samspil.privacy.audit import record_event
+    from samspil.web.audit import record_event
 
     token = request.auth  # type: ignore[attr-defined]
     record_event(
@@ -216,7 +216,7 @@ def register_audit_actions() -> None:
     """The audit log's actions for tokens (called from the web app's ready())."""
     from django.utils.translation import gettext_lazy as _
 
-    from samspil.privacy.audit import register_action
+    from samspil.web.audit import register_action
 
     register_action("api_token_create", _("made an API token"))
     register_action("api_token_revoke", _("revoked an API token"))

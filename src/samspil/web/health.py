@@ -45,8 +45,8 @@ def database_ok() -> bool:
 
 
 def workers(now: datetime | None = None) -> list[Worker]:
-    from samspil.fieldwork.models import WorkerBeat
-    from samspil.fieldwork.rounds import STALE_SECONDS
+    from samspil.web.models import WorkerBeat
+    from samspil.web.worker import STALE_SECONDS
 
     now = now or timezone.now()
     fresh = now - timedelta(seconds=STALE_SECONDS)

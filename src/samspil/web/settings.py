@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "samspil.web",
+    "samspil.municipalities",
     "samspil.fieldwork",
     "samspil.coding_web",
     "samspil.privacy",
@@ -194,7 +195,7 @@ EMAIL_TIMEOUT: int = env_int("SAMSPIL_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL: str = env_str("SAMSPIL_EMAIL_FROM", "samspil <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# -- background tasks: e-mail rounds (fieldwork.rounds, fieldwork.worker) -----------------
+# -- background tasks: e-mail rounds (fieldwork.rounds, web.worker) -----------------
 
 # Rounds are queued in the database (django-tasks-db) and sent by `samspil worker` (or the
 # worker `samspil serve` starts on SQLite). At most this many messages a minute per worker;

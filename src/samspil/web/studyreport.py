@@ -2,7 +2,7 @@
 datarapporten", the coding workbench's "Lav rapport" and ``samspil study report``.
 
 The app that owns the study (fieldwork) registers, with its response source
-(:mod:`samspil.web.sources`), what a study says about its report: the definition the
+(:mod:`samspil.web.response_sources`), what a study says about its report: the definition the
 researcher uploaded, whether its questionnaire is a bundled one, the foreword and
 summary, the previous round, the note on withdrawn answers (:class:`ReportBasis`).
 :func:`make_source_report` turns that into the report: which definition applies is
@@ -88,7 +88,7 @@ def _report_inputs(
     """The definition and answers of ``obj``'s report, and its basis; the basis's
     defaults (banner, previous round, weighting) are put into ``options`` unless given."""
     from samspil.reports.default import chosen_spec
-    from samspil.web.sources import source
+    from samspil.web.response_sources import source
 
     entry = source(source_name)
     basis = entry.report_basis(obj) if entry.report_basis is not None else ReportBasis()

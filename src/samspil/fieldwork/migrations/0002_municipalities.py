@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_municipalities(apps, schema_editor):
-    from samspil.fieldwork.municipalities import MUNICIPALITIES
+    from samspil.municipalities.names import MUNICIPALITIES
 
     Municipality = apps.get_model("fieldwork", "Municipality")
     existing = set(Municipality.objects.values_list("code", flat=True))

@@ -1,11 +1,11 @@
 """The audit log refuses UPDATE and DELETE in the database itself (triggers on SQLite and
-PostgreSQL). See samspil.privacy.append_only."""
+PostgreSQL). See samspil.web.append_only."""
 
 from typing import Any
 
 from django.db import migrations
 
-from samspil.privacy import append_only
+from samspil.web import append_only
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
