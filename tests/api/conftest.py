@@ -10,13 +10,13 @@ import pytest
 from django.utils import timezone
 
 from samspil.fieldwork.models import Study
-from tests.register.conftest import aarhus, make_actor, odense  # noqa: F401  (fixtures)
-from tests.web.conftest import (  # noqa: F401  (fixtures)
+from tests.fieldwork.conftest import (  # noqa: F401  (fixtures)
     _clear_cache,
     other_researcher,
     researcher,
     study,
 )
+from tests.register.conftest import aarhus, make_actor, odense  # noqa: F401  (fixtures)
 
 
 def answer_all(target: Study, values: list[float]) -> None:

@@ -11,8 +11,7 @@ import pytest
 
 from samspil.fieldwork import actions, monitoring
 from samspil.fieldwork.export import answers_frame, make_study_report
-from samspil.privacy.models import AuditEvent
-from samspil.web.models import ApiToken
+from samspil.web.models import ApiToken, AuditEvent
 from tests.api.conftest import answer_all, bearer, make_token
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ import hashlib
 import pytest
 
 from samspil.cli import main
-from samspil.privacy.models import AuditEvent
-from samspil.web.models import ApiToken
+from samspil.web.models import ApiToken, AuditEvent
 from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db(transaction=True)

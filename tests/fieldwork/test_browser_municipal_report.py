@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from tests.web.test_municipal_reports import answer_all, fake_writer
+from tests.fieldwork.test_municipal_reports import answer_all, fake_writer
 
 from samspil.fieldwork import actions
 from samspil.fieldwork import municipal_reports as mr

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
-from tests.web.conftest import RESPONDENTS_CSV
+from tests.fieldwork.conftest import RESPONDENTS_CSV
 
 from samspil.analysis.response_curve import response_curve
 from samspil.fieldwork import actions

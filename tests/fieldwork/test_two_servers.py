@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import free_port
+from tests.fieldwork.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "to-servere-en-database-42"

@@ -27,6 +27,11 @@ class FieldworkConfig(AppConfig):
         from samspil.web.response_sources import ResponseSource, register_source
 
         register_source(ResponseSource("study", studies_for_user, _study_responses, _report_basis))
+        # The studies in the read API (/api/v1/studies/).
+        from samspil.fieldwork.api import router
+        from samspil.web.api import register_router
+
+        register_router("/studies", router)
         # Every worker recovers the deliveries a dead worker left half sent, on every beat.
         from samspil.fieldwork import rounds
         from samspil.web.worker import every_beat

@@ -28,3 +28,8 @@ class RegisterConfig(AppConfig):
         from samspil.web.cli import register_demo
 
         register_demo(demo_lines)
+        # The register's open data in the read API (/api/v1/hsds/).
+        from samspil.register.api import router
+        from samspil.web.api import register_router
+
+        register_router("/hsds", router)

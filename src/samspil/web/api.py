@@ -1,6 +1,8 @@
 """The read API under ``/api/v1/`` (docs/api.md): one django-ninja API composed of the
 apps' routers, each app serving its own data (``samspil.fieldwork.api``: studies;
-``samspil.register.api``: the register's open data in HSDS's shape). Tokens, scopes and
+``samspil.register.api``: the register's open data in HSDS's shape). Each app adds its
+router in its ``AppConfig.ready`` with :func:`register_router`, so the platform imports no
+app. Tokens, scopes and
 the rate limit are the platform's (``samspil.web.apitokens``). The OpenAPI description is
 ``/api/v1/openapi.json``; no interactive docs page (it would load scripts from elsewhere).
 """
@@ -8,11 +10,10 @@ the rate limit are the platform's (``samspil.web.apitokens``). The OpenAPI descr
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
+from samspil import registries
 from samspil.errors import DomainError
-from samspil.fieldwork.api import router as studies_router
-from samspil.register.api import router as hsds_router
 from samspil.web.apitokens import ApiThrottle
 
 DESCRIPTION = (
@@ -30,8 +31,16 @@ api = NinjaAPI(
     docs_url=None,
     throttle=[ApiThrottle()],
 )
-api.add_router("/studies", studies_router)
-api.add_router("/hsds", hsds_router)
+ROUTERS: dict[str, Router] = {}
+
+
+def register_router(prefix: str, router: Router) -> None:
+    """Serve an app's ``router`` under ``/api/v1/<prefix>`` (called from the app's
+    ``AppConfig.ready``; the same router again, a second set-up, is allowed)."""
+    if ROUTERS.get(prefix) is router:
+        return
+    registries.add(ROUTERS, prefix, router, "API router")
+    api.add_router(prefix, router)
 
 
 @api.exception_handler(DomainError)
