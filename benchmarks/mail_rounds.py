@@ -80,9 +80,9 @@ def main() -> int:
     from django.test import Client
 
     from samspil.fieldwork import actions, rounds
-    from samspil.web import worker
     from samspil.fieldwork.models import MailRound, Respondent
     from samspil.municipalities.models import Municipality, ensure_municipalities
+    from samspil.web import worker
 
     ensure_municipalities()
     user = User.objects.create_user("bench", password="bench-bench-123", is_staff=True)

@@ -70,7 +70,7 @@ def test_a_municipality_is_matched_by_name_code_and_known_spelling():
 
 def test_the_fieldwork_name_matching_is_the_cores():
     from samspil import facts
-    from samspil.fieldwork import municipalities
+    from samspil.municipalities import names as municipalities
 
     assert municipalities.normalise is facts.normalise
     assert municipalities.VARIANTS is facts.VARIANTS

@@ -147,8 +147,8 @@ def test_study_report_takes_rake_and_population_like_samspil_report(settings, tm
 
 
 def test_a_four_digit_municipality_code_is_found_as_the_facts_write_it(db):
-    from samspil.fieldwork.models import municipality_lookup
     from samspil.fieldwork.respondents_import import read_respondents
+    from samspil.municipalities.models import municipality_lookup
 
     lookup = municipality_lookup()
     assert lookup["0101"].name == "København" and lookup["0751"].name == "Aarhus"
