@@ -498,30 +498,44 @@ def study_front_matter(request: HttpRequest, study_id: int) -> HttpResponse:
 def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
     form = PreviousRoundForm(request.POST, studies=studies_for_user(request).exclude(pk=study.pk))
-    if form.is_valid():
-        try:
-            actions.do_link_previous(study, form.cleaned_data["previous"])
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The previous round has been saved."))
-    else:
-        _form_errors(request, form)
-    return redirect("study_detail", study_id=study.pk)
+    return _save_setting(
+        request,
+        study,
+        form,
+        lambda data: actions.do_link_previous(study, data["previous"]),
+        _("The previous round has been saved."),
+    )
 
 
 @login_required
 @require_POST
 def study_rake(request: HttpRequest, study_id: int) -> HttpResponse:
     study = _get_study_for_user(request, study_id)
-    form = RakeForm(request.POST)
+    return _save_setting(
+        request,
+        study,
+        RakeForm(request.POST),
+        lambda data: actions.do_set_rake(study, data["rake"]),
+        _("The weighting of the report has been saved."),
+    )
+
+
+def _save_setting(
+    request: HttpRequest,
+    study: Study,
+    form: Any,
+    action: Callable[[dict[str, Any]], object],
+    saved: str,
+) -> HttpResponse:
+    """A study setting posted from its page: the action with the form's data (a refusal
+    shown as the action words it), back to the study page."""
     if form.is_valid():
         try:
-            actions.do_set_rake(study, form.cleaned_data["rake"])
+            action(form.cleaned_data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The weighting of the report has been saved."))
+            messages.success(request, saved)
     else:
         _form_errors(request, form)
     return redirect("study_detail", study_id=study.pk)
