@@ -98,9 +98,6 @@ def study_for_user(request: HttpRequest, study_id: int) -> Study:
         raise Http404 from None
 
 
-_get_study_for_user = study_for_user  # fieldwork's own name for it
-
-
 def studies_for_user(request: HttpRequest):  # type: ignore[no-untyped-def]
     user = request.user
     if user.is_superuser:

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema
 
 from samspil.fieldwork import export
-from samspil.fieldwork.access import _get_study_for_user, studies_for_user
+from samspil.fieldwork.access import studies_for_user, study_for_user
 from samspil.fieldwork.models import Respondent, Study
 from samspil.fieldwork.monitoring import _AGGREGATES
 from samspil.web.apitokens import audit, token_auth
@@ -143,7 +143,7 @@ def list_studies(request: HttpRequest) -> Any:
 @router.get("/{study_id}/", response={200: StudyDetail, **REFUSALS}, auth=token_auth("studies"))
 def study_detail(request: HttpRequest, study_id: StudyId) -> Any:
     """Status, dates and response figures overall and per municipality."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     respondents = Respondent.objects.filter(study=study, is_test=False)
     per_municipality: Any = (
         respondents.values("municipality__code", "municipality__name")
@@ -175,7 +175,7 @@ def study_detail(request: HttpRequest, study_id: StudyId) -> Any:
 def study_tables(request: HttpRequest, study_id: StudyId) -> Any:
     """The study report's tables, computed now from the answers: the numbers the report's
     ``tables/<id>.csv`` files hold (same columns, same rows)."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     if not Respondent.objects.filter(study=study, is_test=False, started_at__isnull=False).exists():
         return []
     tables = []
@@ -214,7 +214,7 @@ class AnswersQuery(Schema):
 def study_answers(request: HttpRequest, study_id: StudyId, query: Query[AnswersQuery]) -> Any:
     """The answers export: one row per respondent who began, ``respondent_id`` (random,
     study-local) and one column per variable; no names, e-mail addresses or links."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     if query.format == "csv":
         audit(request, "export_answers", study=study, target="API answers.csv")
         response = HttpResponse(export.answers_csv(study), content_type="text/csv; charset=utf-8")

@@ -30,9 +30,6 @@ def study_by_id(value: str):  # type: ignore[no-untyped-def]
         raise BadInput(f"no study with id {value!r} (see the researcher pages)") from None
 
 
-_study = study_by_id  # fieldwork's own name for it
-
-
 def _audit(action: str, study: Any, **fields: Any) -> None:
     """An audit-log entry for a command (samspil.web.audit), made by the login user."""
     from samspil.web.audit import command_actor, record_event
@@ -103,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from samspil.fieldwork import actions
     from samspil.fieldwork.respondents_import import read_respondents
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -119,7 +116,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from samspil.fieldwork import actions
 
-    study = actions.do_open_study(_study(args.study))
+    study = actions.do_open_study(study_by_id(args.study))
     say(f"study {study.pk} is open")
     return 0
 
@@ -127,7 +124,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def cmd_close(args: argparse.Namespace) -> int:
     from samspil.fieldwork import actions
 
-    study = actions.do_close_study(_study(args.study))
+    study = actions.do_close_study(study_by_id(args.study))
     say(f"study {study.pk} is closed")
     return 0
 
@@ -135,7 +132,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 def cmd_links(args: argparse.Namespace) -> int:
     from samspil.fieldwork.views import links_csv
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     _audit("export_links", study, target="links", identifiers=True)
     sys.stdout.write(links_csv(study, args.base_url))
     return 0
@@ -144,7 +141,7 @@ def cmd_links(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     from samspil.fieldwork import actions
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     if study.status != study.Status.OPEN:
         raise BadInput(
             f"study {study.pk} is not open; open it first: samspil study open {study.pk}"
@@ -207,7 +204,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     from samspil.fieldwork import monitoring
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     if args.csv:
         _audit("export_status", study, target="status")
         sys.stdout.write(monitoring.status_csv(study))
@@ -234,7 +231,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     out = Path(args.out)
     if not out.parent.is_dir():
         raise BadInput(f"--out {out}: the folder {out.parent} does not exist")
@@ -259,7 +256,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from samspil.fieldwork import export
     from samspil.reports.frontmatter import read_markdown
 
-    study = _study(args.study)
+    study = study_by_id(args.study)
     options: dict[str, Any] = {
         name: read_markdown(path, f"--{name}")
         for name, path in (("foreword", args.foreword), ("summary", args.summary))

@@ -29,10 +29,10 @@ from samspil.fieldwork.access import (
     LinkRejected,
     TooManyAttempts,
     _get_respondent_for_token,
-    _get_study_for_user,
     _report_link_works,
     _start_link_works,
     studies_for_user,
+    study_for_user,
 )
 from samspil.fieldwork.forms import (
     FrontMatterForm,
@@ -315,7 +315,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     counts = monitoring.study_counts(study)
     rows = monitoring.municipality_rows(study)
     instrument = study.instrument
@@ -371,7 +371,7 @@ def _archive_exporters() -> list[Any]:
 @login_required
 def study_respondents(request: HttpRequest, study_id: int) -> HttpResponse:
     """GET: the respondents with their status and messages; POST: import a file."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     if request.method == "POST":
         return _import_respondents(request, study)
     respondents = (
@@ -416,7 +416,7 @@ def _import_respondents(request: HttpRequest, study: Study) -> HttpResponse:
 @login_required
 @require_POST
 def study_open(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     try:
         actions.do_open_study(study)
     except actions.ActionError as exc:
@@ -429,7 +429,7 @@ def study_open(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     actions.do_close_study(study)
     messages.success(request, _("The study is closed; the links no longer work."))
     return redirect("study_detail", study_id=study.pk)
@@ -438,7 +438,7 @@ def study_close(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     form = TestLinkForm(request.POST)
     if form.is_valid():
         try:
@@ -455,7 +455,7 @@ def study_test_link(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_report_definition(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     if request.POST.get("reset") == "1":
         actions.do_set_report_definition(study, None)
         record_event(request.user, "report_definition", study=study, target="default")
@@ -476,7 +476,7 @@ def study_report_definition(request: HttpRequest, study_id: int) -> HttpResponse
 @require_POST
 def study_front_matter(request: HttpRequest, study_id: int) -> HttpResponse:
     """Upload (or remove) the report's foreword and summary of main findings."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     remove = request.POST.get("remove")
     if remove in ("foreword", "summary"):
         actions.do_set_front_matter(study, **{remove: ""})
@@ -496,7 +496,7 @@ def study_front_matter(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     form = PreviousRoundForm(request.POST, studies=studies_for_user(request).exclude(pk=study.pk))
     return _save_setting(
         request,
@@ -510,7 +510,7 @@ def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def study_rake(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     return _save_setting(
         request,
         study,
@@ -544,7 +544,7 @@ def _save_setting(
 @login_required
 @require_POST
 def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     form = MailTextsForm(request.POST)  # validates only; the action writes
     if form.is_valid():
         actions.do_set_mail_texts(
@@ -563,7 +563,7 @@ def study_mail_texts(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_POST
 def study_send_round(request: HttpRequest, study_id: int) -> HttpResponse:
     """Queue the next round (now, or at the date given); a worker sends it."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     form = SendRoundForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -593,7 +593,7 @@ def study_send_round(request: HttpRequest, study_id: int) -> HttpResponse:
 
 
 def _study_round(request: HttpRequest, study_id: int, number: int) -> MailRound:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     mail_round = study.mail_rounds.filter(number=number).first()
     if mail_round is None:
         raise Http404
@@ -626,7 +626,7 @@ def study_round_cancel(request: HttpRequest, study_id: int, number: int) -> Http
 @require_GET
 def study_rounds(request: HttpRequest, study_id: int) -> HttpResponse:
     """The rounds' progress alone: the study page refreshes it from here while sending."""
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     return render(request, "samspil/research/_rounds.html", _rounds_context(study))
 
 
@@ -648,7 +648,7 @@ def _base(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def study_preview(request: HttpRequest, study_id: int, section_id: str) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     instrument = study.instrument
     index = section_index(instrument, section_id)
     if index < 0:
@@ -681,7 +681,7 @@ def study_preview(request: HttpRequest, study_id: int, section_id: str) -> HttpR
 @login_required
 @require_GET
 def study_status_csv(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     record_event(request.user, "export_status", study=study, target="status.csv")
     return _csv_response(monitoring.status_csv(study), f"study-{study.pk}-status.csv")
 
@@ -689,7 +689,7 @@ def study_status_csv(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def study_answers_csv(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     identifiers = request.GET.get("identifiers") == "1"
     kommune = identifiers or request.GET.get("kommune") == "1"
     excel = request.GET.get("excel") == "1"
@@ -711,7 +711,7 @@ def study_answers_file(request: HttpRequest, study_id: int, fmt: str) -> HttpRes
 
     from samspil.exports import EXPORTERS
 
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise Http404
@@ -737,7 +737,7 @@ def _content_type(filename: str) -> str:
 @login_required
 @require_GET
 def study_links_csv(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     record_event(request.user, "export_links", study=study, target="links.csv", identifiers=True)
     return _csv_response(links_csv(study, _base(request)), f"study-{study.pk}-links.csv")
 
@@ -770,7 +770,7 @@ def report_dir(study: Study) -> Path:
 
 @login_required
 def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     out = report_dir(study)
     if request.method == "POST":
         try:
@@ -792,7 +792,7 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def study_report_file(request: HttpRequest, study_id: int, filename: str) -> HttpResponseBase:
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     out = report_dir(study)
     path = out / filename
     if "/" in filename or filename.startswith(".") or not path.is_file():
@@ -874,7 +874,7 @@ def study_municipal_reports(request: HttpRequest, study_id: int) -> HttpResponse
     """Make (again) every municipality's report of a closed study, in the worker."""
     from samspil.fieldwork import municipal_reports as mr
 
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     if study.status != Study.Status.CLOSED:
         messages.error(request, _("The municipalities' reports are made once the study is closed."))
     elif mr.queue_municipal_reports(study):
@@ -893,7 +893,7 @@ def study_municipal_report_file(
     """Any municipality's report, for the study's researchers (not counted)."""
     from samspil.fieldwork import municipal_reports as mr
 
-    study = _get_study_for_user(request, study_id)
+    study = study_for_user(request, study_id)
     path = mr.report_file(study, folder, filename)
     if path is None:
         raise Http404
