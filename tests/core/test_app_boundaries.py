@@ -22,23 +22,6 @@ PLATFORM = ("web", "municipalities")
 # modules allowed to name an app, and neither imports one.
 COMPOSITION = {"web/settings.py", "web/urls.py"}
 
-# Imports between apps not yet removed, as (file, imported app): each is a debt, listed so
-# that no new one can come in unnoticed and each removed one must leave the list. Privacy
-# still works on fieldwork's studies and respondents directly (the notice, the retention
-# date and anonymisation are a study's; a request from a person finds respondents); the
-# personal-data registry (samspil.web.personal_data) is where that is to go.
-NOT_YET: set[tuple[str, str]] = {
-    ("privacy/actions.py", "fieldwork"),
-    ("privacy/cli.py", "fieldwork"),
-    ("privacy/forms.py", "fieldwork"),
-    ("privacy/notice.py", "fieldwork"),
-    ("privacy/persons.py", "fieldwork"),
-    ("privacy/record.py", "fieldwork"),
-    ("privacy/retention.py", "fieldwork"),
-    ("privacy/templatetags/privacy_tags.py", "fieldwork"),
-    ("privacy/views.py", "fieldwork"),
-}
-
 
 def imported_modules(path: Path) -> set[str]:
     """Every module the file imports (``from . import x`` resolved against its package)."""
@@ -76,12 +59,7 @@ def crossings(owner: str) -> set[tuple[str, str]]:
 
 def test_no_app_imports_another_app():
     found = set().union(*(crossings(app) for app in APPS))
-    assert sorted(found - NOT_YET) == []
-
-
-def test_every_listed_debt_is_still_there():
-    found = set().union(*(crossings(app) for app in APPS))
-    assert sorted(NOT_YET - found) == [], "paid off: remove from NOT_YET"
+    assert sorted(found) == []
 
 
 def test_the_platform_imports_no_app():

@@ -46,3 +46,9 @@ class FieldworkConfig(AppConfig):
         from samspil.web.cli import register_demo
 
         register_demo(demo_lines)
+        # Studies and respondents for privacy: the notice, the retention job, a person's
+        # access export and erasure (samspil.web.personal_data).
+        from samspil.fieldwork.personal_data import studies
+        from samspil.web.personal_data import register_studies
+
+        register_studies(studies())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from samspil.fieldwork.models import Study
 from samspil.privacy.notice import default_notice
 from samspil.web.audit import record_event
+from samspil.web.personal_data import studies
 
 PRIVACY_FIELDS = (
     "privacy_controller",
@@ -19,13 +19,13 @@ PRIVACY_FIELDS = (
 )
 
 
-def do_set_privacy(
-    study: Study, *, user: Any, retention_date: dt.date | None, **texts: str
-) -> Study:
+def do_set_privacy(study: Any, *, user: Any, retention_date: dt.date | None, **texts: str) -> Any:
     """Save the notice's facts, the own text and the retention date. A text equal to the
     default text (as it was or as it becomes) is stored as empty, so the default keeps
     following the facts."""
-    stored = Study.objects.get(pk=study.pk)  # a bound ModelForm has changed ``study`` already
+    stored = studies().model.objects.get(
+        pk=study.pk
+    )  # a bound ModelForm has changed ``study`` already
     defaults = {default_notice(stored).strip()}
     for name in PRIVACY_FIELDS:
         if name != "retention_date":

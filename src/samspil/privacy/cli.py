@@ -3,7 +3,8 @@ EMAIL --identity METHOD``, ``samspil privacy erase EMAIL --identity METHOD`` and
 ``samspil study anonymise ID [--yes]``.
 
 ``register(subparsers)`` adds ``privacy`` to the main parser and ``anonymise`` to the
-``study`` command that ``samspil.fieldwork.cli`` registered before it.
+``study`` command that fieldwork registered before it. Studies are reached through the
+platform (:func:`samspil.web.personal_data.studies`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from samspil.fieldwork.cli import study_by_id
 from samspil.web.cli import handler, say
 
 
@@ -28,8 +28,9 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_anonymise(args: argparse.Namespace) -> int:
     from samspil.privacy.retention import anonymise_study
     from samspil.web.audit import command_actor
+    from samspil.web.personal_data import studies
 
-    study = study_by_id(args.study)
+    study = studies().by_number(args.study)
     if study.is_anonymised:
         say(f"study {study.pk} was anonymised on {study.anonymised_at:%Y-%m-%d}; nothing to do")
         return 0
@@ -62,11 +63,12 @@ def _identity(args: argparse.Namespace) -> Any:
 
 
 def _studies(args: argparse.Namespace) -> Any:
-    from samspil.fieldwork.models import Study
+    from samspil.web.personal_data import studies
 
+    held = studies()
     if args.study:
-        return Study.objects.filter(pk__in=[study_by_id(s).pk for s in args.study])
-    return Study.objects.all()
+        return held.model.objects.filter(pk__in=[held.by_number(s).pk for s in args.study])
+    return held.model.objects.all()
 
 
 def cmd_access(args: argparse.Namespace) -> int:

@@ -1,34 +1,50 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samspil.fieldwork.models import Study
 from samspil.privacy.actions import PRIVACY_FIELDS
 from samspil.privacy.models import PersonRequest
 from samspil.privacy.persons import Identity, IdentityNotChecked
+from samspil.web.personal_data import studies
 
 
-class PrivacyForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = Study
-        fields = list(PRIVACY_FIELDS)
-        widgets = {
-            "privacy_purpose": forms.Textarea(attrs={"rows": 3}),
-            "privacy_legal_basis": forms.Textarea(attrs={"rows": 2}),
-            "retention_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "privacy_text": forms.Textarea(attrs={"rows": 16}),
-        }
+class PrivacyFormBase(forms.ModelForm):  # type: ignore[type-arg]
+    """A study's privacy fields; the study model is the registered one (:func:`privacy_form`)."""
 
     def clean_retention_date(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("retention_date")
         if value is not None and value < timezone.localdate():
             raise forms.ValidationError(_("The date has passed; choose today or a later date."))
         return value
+
+
+@functools.cache
+def _privacy_form_class(model: Any) -> type[PrivacyFormBase]:
+    form: type[PrivacyFormBase] = forms.modelform_factory(
+        model,
+        form=PrivacyFormBase,
+        fields=list(PRIVACY_FIELDS),
+        widgets={
+            "privacy_purpose": forms.Textarea(attrs={"rows": 3}),
+            "privacy_legal_basis": forms.Textarea(attrs={"rows": 2}),
+            "retention_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "privacy_text": forms.Textarea(attrs={"rows": 16}),
+        },
+    )  # type: ignore[assignment]  # a subclass of ``form``, as the factory makes it
+    return form
+
+
+def privacy_form(*args: Any, **kwargs: Any) -> PrivacyFormBase:
+    """The form of a study's privacy notice and retention date (a ModelForm of the study
+    model the platform's registry names)."""
+    model: Any = studies().model  # a model class is hashable; mypy's type[Any] is not
+    return _privacy_form_class(model)(*args, **kwargs)
 
 
 class EmailSearchForm(forms.Form):

@@ -11,16 +11,17 @@ study has closed or been anonymised.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from samspil.fieldwork.models import Study
+# ``study``: a study as the platform's registry gives it (samspil.web.personal_data.Studies).
 
 
-def retention_until(study: Study) -> dt.date | None:
+def retention_until(study: Any) -> dt.date | None:
     """The day contact data is removed: the study's own date, otherwise
     ``SAMSPIL_RETENTION_DAYS`` after it closed; ``None`` while open without a date."""
     if study.retention_date is not None:
@@ -31,7 +32,7 @@ def retention_until(study: Study) -> dt.date | None:
     return None
 
 
-def default_notice(study: Study) -> str:
+def default_notice(study: Any) -> str:
     """The Danish default notice filled from the study's fields."""
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string(
@@ -46,14 +47,14 @@ def default_notice(study: Study) -> str:
     return text.strip() + "\n"
 
 
-def notice_text(study: Study) -> str:
+def notice_text(study: Any) -> str:
     return study.privacy_text.strip() or default_notice(study)
 
 
-def notice_paragraphs(study: Study) -> list[str]:
+def notice_paragraphs(study: Any) -> list[str]:
     return [p.strip() for p in notice_text(study).replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def notice_url(study: Study, base_url: str | None = None) -> str:
+def notice_url(study: Any, base_url: str | None = None) -> str:
     base = (base_url or settings.BASE_URL or "http://127.0.0.1:8000").rstrip("/")
     return base + reverse("privacy_notice", args=[study.privacy_key])

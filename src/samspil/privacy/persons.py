@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from samspil.errors import DomainError
-from samspil.fieldwork.models import Respondent, Study
 from samspil.privacy.models import PersonRequest
 from samspil.privacy.notice import notice_text, retention_until
-from samspil.privacy.retention import delete_admin_log
 from samspil.web.audit import _EMAIL, actor_of, record_event
 from samspil.web.personal_data import erase_held, export_held
+from samspil.web.personal_data import studies as registered
 from samspil.web.scrub import after_erasure
 
 
@@ -62,7 +61,7 @@ def _check(identity: Identity | None) -> Identity:
     return identity
 
 
-def _record_request(kind: str, identity: Identity, user: Any, study: Study | None) -> None:
+def _record_request(kind: str, identity: Identity, user: Any, study: Any) -> None:
     actor, user_id = actor_of(user)
     PersonRequest.objects.create(
         kind=kind,
@@ -74,83 +73,27 @@ def _record_request(kind: str, identity: Identity, user: Any, study: Study | Non
     )
 
 
-def find_by_email(email: str, studies: QuerySet[Study]) -> QuerySet[Respondent]:
+def find_by_email(email: str, studies: QuerySet[Any]) -> QuerySet[Any]:
     """The respondents with this address (any case) in these studies, test links included."""
-    email = email.strip()
-    if not email:
-        return Respondent.objects.none()
-    return (
-        Respondent.objects.filter(study__in=studies, email__iexact=email)
-        .select_related("study", "municipality", "unit")
-        .order_by("study_id", "pk")
-    )
+    return registered().find(email, studies)
 
 
-def _time(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def respondent_data(respondent: Respondent) -> dict[str, Any]:
+def respondent_data(respondent: Any) -> dict[str, Any]:
     """Everything samspil stores about one respondent of one study."""
     study = respondent.study
-    instrument = study.instrument
-    labels = {v.name: v for v in instrument.variables}
-    answers = []
-    for name, value in respondent.answers.items():
-        var = labels.get(name)
-        label = None
-        if var is not None and var.options and value not in (None, ""):
-            try:
-                label = var.labels.get(int(float(value)))  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                label = None
-        answers.append(
-            {
-                "variable": name,
-                "question": var.question if var else "",
-                "item": var.item if var else "",
-                "answer": value,
-                "answer_label": label,
-            }
-        )
     until = retention_until(study)
     return {
         "study": {
             "id": study.pk,
             "name": study.name,
-            "questionnaire": instrument.title,
+            "questionnaire": study.instrument.title,
             "data_controller": study.privacy_controller,
             "contact": study.privacy_contact,
             "contact_data_kept_until": until.isoformat() if until else None,
             "privacy_notice": notice_text(study),
         },
-        "respondent": {
-            "respondent_id": respondent.public_id,
-            "name": respondent.name,
-            "email": respondent.email,
-            "municipality": respondent.municipality.name if respondent.municipality else None,
-            "unit": respondent.unit.name if respondent.unit else None,
-            "other_columns_of_the_list": respondent.attributes,
-            "test_link": respondent.is_test,
-            "status": respondent.status,
-            "added": _time(respondent.created_at),
-            "invited": _time(respondent.invited_at),
-            "opened": _time(respondent.opened_at),
-            "started": _time(respondent.started_at),
-            "completed": _time(respondent.completed_at),
-            "last_saved": _time(respondent.last_saved_at),
-        },
-        "answers": answers,
-        "emails_sent": [
-            {
-                "kind": m.kind,
-                "round": m.round,
-                "subject": m.subject,
-                "sent_at": _time(m.sent_at),
-                "delivered_to_mail_server": m.ok,
-            }
-            for m in respondent.messages.all()
-        ],
+        # the respondent row, their answers and the e-mails sent to them (fieldwork's)
+        **registered().record(respondent),
         # what the other apps hold about the respondent (the coding workbench: their
         # coded open answers), by the key each registered
         **export_held(study.pk, respondent.public_id),
@@ -158,7 +101,7 @@ def respondent_data(respondent: Respondent) -> dict[str, Any]:
 
 
 def access_export(
-    email: str, studies: QuerySet[Study], *, user: Any, identity: Identity | None
+    email: str, studies: QuerySet[Any], *, user: Any, identity: Identity | None
 ) -> dict[str, Any]:
     """The art. 15 export: every respondent row with this address in these studies. Refused
     (:class:`IdentityNotChecked`) unless the requester's identity was checked."""
@@ -180,7 +123,7 @@ def access_export(
     }
 
 
-def erase_respondent(respondent: Respondent, *, user: Any, identity: Identity | None) -> None:
+def erase_respondent(respondent: Any, *, user: Any, identity: Identity | None) -> None:
     """Erase the respondent, their answers, e-mail log and coded open answers (art. 17).
     Refused (:class:`IdentityNotChecked`) unless the requester's identity was checked.
 
@@ -189,13 +132,10 @@ def erase_respondent(respondent: Respondent, *, user: Any, identity: Identity | 
     identity = _check(identity)
     with transaction.atomic():
         after_erasure()
-        study = Study.objects.select_for_update().get(pk=respondent.study_id)
+        held = registered()
+        study = held.model.objects.select_for_update().get(pk=respondent.study_id)
         coded = sum(erase_held(study.pk, respondent.public_id).values())
-        delete_admin_log(Respondent, [respondent.pk])
-        is_test = respondent.is_test
-        respondent.delete()  # the message log goes with it (CASCADE)
-        if not is_test:
-            Study.objects.filter(pk=study.pk).update(withdrawn_count=F("withdrawn_count") + 1)
+        held.erase(respondent)  # the row, the answers, the message log, the admin log
         record_event(
             user,
             "erase",

@@ -12,12 +12,13 @@ import csv
 import importlib
 import io
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 
-from samspil.fieldwork.models import Study
 from samspil.privacy.notice import retention_until
+from samspil.web.personal_data import studies
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def storage() -> str:
     return f"{place}; generated reports in {settings.DATA_DIR / 'reports'}"
 
 
-def study_activity(study: Study) -> Activity:
+def study_activity(study: Any) -> Activity:
     until = retention_until(study)
     if study.anonymised_at is not None:
         retention = (
@@ -90,7 +91,8 @@ def study_activity(study: Study) -> Activity:
 
 
 def activities() -> list[Activity]:
-    rows = [study_activity(s) for s in Study.objects.order_by("pk").prefetch_related("researchers")]
+    every = studies().model.objects.order_by("pk").prefetch_related("researchers")
+    rows = [study_activity(s) for s in every]
     for config in apps.get_app_configs():
         if config.name == "samspil.privacy":
             continue

@@ -1,5 +1,6 @@
 """Privacy pages: the public notice, the study's privacy settings, requests from a person
-and the audit log. Researcher pages need login; access goes through fieldwork.access."""
+and the audit log. Researcher pages need login; the studies a user may see are the ones the
+platform's registry gives (samspil.web.personal_data.studies: fieldwork's access rules)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,36 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samspil.fieldwork.access import studies_for_user, study_for_user
-from samspil.fieldwork.models import Study
 from samspil.privacy import actions, persons
-from samspil.privacy.forms import ConfirmForm, EmailSearchForm, IdentityForm, PrivacyForm
+from samspil.privacy.forms import (
+    ConfirmForm,
+    EmailSearchForm,
+    IdentityForm,
+    PrivacyFormBase,
+    privacy_form,
+)
 from samspil.privacy.notice import notice_paragraphs, notice_text
 from samspil.privacy.retention import anonymise_study
 from samspil.privacy.templatetags.privacy_tags import retention_context
 from samspil.web.audit import action_label, events_csv, events_for, record_event
 from samspil.web.downloads import csv_download
+from samspil.web.personal_data import studies
+
+
+def studies_for_user(request: HttpRequest) -> Any:
+    """The studies the request's user may see."""
+    return studies().visible(request)
+
+
+def study_for_user(request: HttpRequest, study_id: int) -> Any:
+    """The study, if the request's user may see it; 404 otherwise."""
+    return get_object_or_404(studies_for_user(request), pk=study_id)
+
 
 # -- public -------------------------------------------------------------------------------
 
@@ -49,7 +66,8 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notice(request: HttpRequest, key: str) -> HttpResponse:
     """The study's privacy notice; unknown keys get the plain 404 page."""
-    study = Study.objects.filter(privacy_key=key).first() if 8 <= len(key) <= 32 else None
+    model = studies().model
+    study = model.objects.filter(privacy_key=key).first() if 8 <= len(key) <= 32 else None
     if study is None:
         raise Http404
     instrument = study.instrument
@@ -68,14 +86,14 @@ def notice(request: HttpRequest, key: str) -> HttpResponse:
 # -- a study's privacy page -----------------------------------------------------------------
 
 
-def _privacy_context(study: Study) -> dict[str, object]:
+def _privacy_context(study: Any) -> dict[str, object]:
     return {**retention_context(study), "paragraphs": notice_paragraphs(study)}
 
 
 @login_required
 def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
     study = study_for_user(request, study_id)
-    form = PrivacyForm(
+    form = privacy_form(
         request.POST or None, instance=study, initial={"privacy_text": notice_text(study)}
     )
     if request.method == "POST":
@@ -94,7 +112,7 @@ def study_privacy(request: HttpRequest, study_id: int) -> HttpResponse:
 
 
 def _privacy_page(
-    request: HttpRequest, study: Study, form: PrivacyForm, confirm: ConfirmForm
+    request: HttpRequest, study: Any, form: PrivacyFormBase, confirm: ConfirmForm
 ) -> HttpResponse:
     return render(
         request,
@@ -109,7 +127,7 @@ def study_anonymise(request: HttpRequest, study_id: int) -> HttpResponse:
     study = study_for_user(request, study_id)
     confirm = ConfirmForm(request.POST, key="anonymise")
     if not confirm.is_valid():  # the page again, the problem beside the box
-        form = PrivacyForm(instance=study, initial={"privacy_text": notice_text(study)})
+        form = privacy_form(instance=study, initial={"privacy_text": notice_text(study)})
         return _privacy_page(request, study, form, confirm)
     kept = anonymise_study(study, user=request.user)
     messages.success(
@@ -140,7 +158,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 def _persons_page(
     request: HttpRequest,
     form: EmailSearchForm,
-    found: list[persons.Respondent] | None,
+    found: list[Any] | None,
     bound: dict[str, IdentityForm | ConfirmForm] | None = None,
 ) -> HttpResponse:
     """The page of requests from a person: the search, and for the persons found the
@@ -203,11 +221,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def person_erase(request: HttpRequest, respondent_id: int) -> HttpResponse:
-    respondent = (
-        persons.Respondent.objects.filter(pk=respondent_id, study__in=studies_for_user(request))
-        .select_related("study")
-        .first()
-    )
+    respondent = studies().respondent(respondent_id, studies_for_user(request))
     if respondent is None:
         raise Http404
     key = str(respondent.pk)
@@ -230,7 +244,7 @@ def person_erase(request: HttpRequest, respondent_id: int) -> HttpResponse:
 # -- the audit log ----------------------------------------------------------------------------
 
 
-def _log_page(request: HttpRequest, study: Study | None) -> HttpResponse:
+def _log_page(request: HttpRequest, study: Any) -> HttpResponse:
     events = events_for(request.user, study)
     rows = [(e, action_label(e.action)) for e in events[:500]]
     return render(
@@ -240,7 +254,7 @@ def _log_page(request: HttpRequest, study: Study | None) -> HttpResponse:
     )
 
 
-def _log_csv(request: HttpRequest, study: Study | None, filename: str) -> HttpResponse:
+def _log_csv(request: HttpRequest, study: Any, filename: str) -> HttpResponse:
     events = list(events_for(request.user, study))
     record_event(request.user, "export_audit", study=study, detail=f"{len(events)} events")
     return csv_download(events_csv(events), filename)

@@ -63,3 +63,15 @@ def scrub(*, search_index: bool = False) -> bool:
             time.sleep(0.05 * (attempt + 1))
     logger.warning("the write-ahead log could not be checkpointed after an erasure (busy)")
     return False
+
+
+def delete_admin_log(model: type, object_ids: list[int]) -> None:
+    """The admin pages' history rows about these objects (their text names the object):
+    deleted with the objects an erasure or an anonymisation removes."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in object_ids]
+    ).delete()
