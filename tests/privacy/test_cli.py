@@ -85,6 +85,24 @@ def test_other_apps_add_their_activities_to_the_record(study, monkeypatch):
     assert [r.activity for r in rows] == [f"study {study.pk}: {study.name}", "register"]
 
 
+def test_an_app_declares_its_activities_as_plain_fields_without_importing_privacy(
+    study, monkeypatch
+):
+    import sys
+    import types
+
+    from samspil.privacy.record import COLUMNS, activities, record_csv
+
+    row = dict.fromkeys(COLUMNS, "") | {"activity": "register", "data_subjects": "contacts"}
+    module = types.ModuleType("samspil.web.privacy")
+    module.privacy_record_rows = lambda: [row]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "samspil.web.privacy", module)
+    rows = activities()
+    assert [r.activity for r in rows] == [f"study {study.pk}: {study.name}", "register"]
+    assert rows[1].data_subjects == "contacts"
+    assert record_csv(rows).splitlines()[-1].startswith("register,")
+
+
 def test_privacy_access_and_erase_need_the_identity_check(study, capsys, tmp_path):
     from samspil.fieldwork.models import Respondent
     from samspil.privacy.models import PersonRequest

@@ -1,9 +1,10 @@
 """The installation's record of processing activities (GDPR art. 30): one activity per
 study, plus those other apps declare (the register).
 
-An app adds its activities by providing ``privacy_record_rows() -> list[Activity]`` in a
-module named ``<app>.privacy``; :func:`activities` calls it for every installed app that
-has one (``samspil.register.privacy`` for the register).
+An app adds its activities by providing ``privacy_record_rows()`` in a module named
+``<app>.privacy``, returning a list of mappings with the :class:`Activity`'s fields (the apps
+import no other app, privacy included; an :class:`Activity` is taken as well);
+:func:`activities` calls it for every installed app that has one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -90,6 +92,10 @@ def study_activity(study: Any) -> Activity:
     )
 
 
+def _activity(row: Activity | Mapping[str, str]) -> Activity:
+    return row if isinstance(row, Activity) else Activity(**row)
+
+
 def activities() -> list[Activity]:
     every = studies().model.objects.order_by("pk").prefetch_related("researchers")
     rows = [study_activity(s) for s in every]
@@ -102,7 +108,7 @@ def activities() -> list[Activity]:
             continue
         provider = getattr(module, "privacy_record_rows", None)
         if provider is not None:
-            rows.extend(provider())
+            rows.extend(_activity(row) for row in provider())
     return rows
 
 
