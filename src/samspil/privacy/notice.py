@@ -5,7 +5,8 @@ empty, the Danish default text (``templates/privacy/notice_default.txt``) filled
 study's fields: data controller, contact, purpose, legal basis and retention. Respondents
 reach it at ``/privatliv/<privacy_key>/``, linked from the welcome page and from the
 invitation and every reminder; the address holds no token, so it keeps working after the
-study has closed or been anonymised.
+study has closed or been anonymised. A study here is one the platform's registry gives
+(:func:`samspil.web.personal_data.studies`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-
-# ``study``: a study as the platform's registry gives it (samspil.web.personal_data.Studies).
 
 
 def retention_until(study: Any) -> dt.date | None:
