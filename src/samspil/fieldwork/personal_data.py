@@ -16,6 +16,7 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
 from samspil.fieldwork.models import Delivery, MessageLog, Respondent, Study
+from samspil.web.personal_data import Studies
 from samspil.web.scrub import delete_admin_log
 
 
@@ -150,11 +151,10 @@ def respondent_count(study: Study) -> int:
     return study.respondents.filter(is_test=False).count()
 
 
-def studies() -> Any:
+def studies() -> Studies:
     """Fieldwork's studies as the platform's :class:`~samspil.web.personal_data.Studies`."""
     from samspil.fieldwork.access import studies_for_user
     from samspil.fieldwork.cli import study_by_id
-    from samspil.web.personal_data import Studies
 
     return Studies(
         model=Study,
