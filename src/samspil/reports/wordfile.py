@@ -1,12 +1,24 @@
 """``report.docx``: the publication in Word, with Word's own styles (Title, Heading 1-3,
-Caption, a table style), tables as real (editable) Word tables, figures as 300 dpi PNG,
-the note under each, page numbers in the footer and a contents field Word fills in.
+Caption, a table style), tables as real (editable) Word tables, figures as PNG with alt
+text, the note under each, page numbers in the footer and a contents field Word fills in.
+
+python-docx gives the package: its template prepared once per process (A4 with the PDF's
+margins, Danish in every style, the footer's page number; kept as bytes) and the parts
+(styles, images, core properties, saving). The body is written as one XML string and
+parsed once: python-docx's paragraph and run calls (each a search of the element's
+children, a style lookup, a parse of a snippet) took most of the time of a report with
+many tables and figures (``benchmarks/word_writer.py``).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -14,248 +26,57 @@ from xml.sax.saxutils import escape
 from samspil.reports.document import Chapter, Grid, Item, Publication, plain, runs
 
 TABLE_STYLE = "Light List Accent 1"
-
-
-class Word:
-    """The document being written, with its styles looked up once by name (python-docx
-    looks a style name up again on every use, scanning all styles: a second per report)."""
-
-    def __init__(self, doc: Any) -> None:
-        self.doc = doc
-        self._ids: dict[str, str] = {}
-        self.landscape = False  # the current section is a landscape one
-
-    def style_id(self, name: str) -> str:
-        if name not in self._ids:
-            self._ids[name] = self.doc.styles[name].style_id
-        return self._ids[name]
-
-    def paragraph(self, text: str = "", style: str | None = None) -> Any:
-        paragraph = self.doc.add_paragraph(text)
-        if style is not None:
-            paragraph._p.get_or_add_pPr().style = self.style_id(style)
-        return paragraph
-
-    def heading(self, text: str, level: int) -> Any:
-        return self.paragraph(text, f"Heading {level}")
-
-
-def _runs(paragraph: Any, text: str) -> None:
-    for style, part in runs(text):
-        run = paragraph.add_run(part)
-        run.bold = style == "b" or None
-        run.italic = style == "i" or None
-
-
-def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
-    """A Word field (PAGE, TOC ...) that Word or LibreOffice computes on opening."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def char(kind: str) -> Any:
-        run = OxmlElement("w:r")
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        run.append(fld)
-        return run
-
-    text_run = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = instruction
-    text_run.append(instr)
-    shown = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = placeholder
-    shown.append(t)
-    for element in (char("begin"), text_run, char("separate"), shown, char("end")):
-        paragraph._p.append(element)
-
-
-def _contents(w: Word, pub: Publication) -> None:
-    """The contents as a TOC field whose shown result already lists every chapter and
-    appendix, so Word and LibreOffice show it on opening; updating the field (F9) adds the
-    page numbers."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def run(child: Any) -> Any:
-        r = OxmlElement("w:r")
-        r.append(child)
-        return r
-
-    def char(kind: str) -> Any:
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        return run(fld)
-
-    instruction = OxmlElement("w:instrText")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = 'TOC \\o "1-1" \\h \\z \\u'
-    titles = [plain(ch.title) for ch in pub.chapters]
-    style = "TOC 1" if "TOC 1" in {s.name for s in w.doc.styles} else None
-    for i, title in enumerate(titles):
-        paragraph = w.paragraph(style=style)
-        if i == 0:
-            for element in (char("begin"), run(instruction), char("separate")):
-                paragraph._p.append(element)
-        text = OxmlElement("w:t")
-        text.text = title
-        paragraph._p.append(run(text))
-        if i == len(titles) - 1:
-            paragraph._p.append(char("end"))
-
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 has no such characters
-
-
-def _grid(w: Word, g: Grid) -> None:
-    """A Word table, written as one piece of XML (python-docx's cell-by-cell calls took
-    most of a large report's Word time): the table style, header row repeated on every
-    page, bold header and total row, numbers right-aligned, columns sized by content."""
-    from docx.oxml import parse_xml
-
-    from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, TEXT_WIDTH, column_widths
-
-    widths = column_widths(g)
-    page = LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH  # a wide table's landscape page
-    if widths is None:  # a text table: equal columns, Word fits them to their content
-        points = [page / len(g.header)] * len(g.header)
-    else:
-        points = [page - sum(widths), *widths]
-    twips = [round(p * 20) for p in points]
-    size = 15 if g.wide else 17  # half-points: 7.5 and 8.5 pt
-    layout = '<w:tblLayout w:type="fixed"/>' if widths is not None else ""
-    out = [
-        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="{w.style_id(TABLE_STYLE)}"/>'
-        f'<w:tblW w:type="auto" w:w="0"/>{layout}<w:tblLook w:firstColumn="1" '
-        'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
-        'w:val="04A0"/></w:tblPr><w:tblGrid>',
-        *(f'<w:gridCol w:w="{t}"/>' for t in twips),
-        "</w:tblGrid>",
-    ]
-    last = len(g.rows)
-    for r, values in enumerate([g.header, *g.rows]):
-        bold = "<w:b/>" if r == 0 or (g.total and r == last) else ""
-        out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr>")
-        for c, value in enumerate(values):
-            text = escape(NOT_XML.sub("", plain(value) if r == 0 else value))
-            right = '<w:pPr><w:jc w:val="right"/></w:pPr>' if c > 0 and g.numeric else ""
-            out.append(
-                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[c]}"/></w:tcPr><w:p>{right}'
-                f'<w:r><w:rPr>{bold}<w:sz w:val="{size}"/></w:rPr>'
-                f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
-            )
-        out.append("</w:tr>")
-    out.append("</w:tbl>")
-    w.doc.element.body._insert_tbl(parse_xml("".join(out)))
-
-
-def _note(w: Word, text: str) -> None:
-    from docx.shared import Pt
-
-    paragraph = w.paragraph()
-    _runs(paragraph, text)
-    for run in paragraph.runs:
-        run.font.size = Pt(8)
-
-
-NUMBERED = re.compile(r"^(Tabel|Figur|Bilagstabel) ((?:\d+\.)*)(\d+)$")
-
-
-def _caption(w: Word, label: str, title: str) -> None:
-    """The caption in Word's Caption style; a numbered label ("Tabel 4.2") as Word's
-    caption field (``SEQ Tabel \\r 2``: the report definition's number, kept when the
-    fields are updated), so Word's list of tables and figures finds it."""
-    paragraph = w.paragraph(style="Caption")
-    paragraph.paragraph_format.keep_with_next = True
-    found = NUMBERED.match(label)
-    if found:
-        kind, chapter, number = found.groups()
-        paragraph.add_run(f"{kind} {chapter}")
-        _field(paragraph, f"SEQ {kind} \\r {number} \\* ARABIC", number)
-        _runs(paragraph, f". {title}")
-    else:
-        _runs(paragraph, f"{label}. {title}")
-
-
-def _item(w: Word, it: Item, figures: dict[str, bytes], alts: dict[str, str]) -> None:
-    from docx.shared import Cm
-
-    if it.skipped:
-        _caption(w, it.label, it.title)
-        _note(w, f"Udeladt: {it.skipped}")
-        return
-    assert it.grid is not None
-    if it.table_shown:
-        _caption(w, it.label, it.title)
-        _grid(w, it.grid)
-        _note(w, it.note)
-    picture = figures.get(it.figure) if it.figure else None
-    if picture is not None:
-        _caption(w, it.figure_label, it.title)
-        shape = w.doc.add_picture(io.BytesIO(picture), width=Cm(16))
-        shape._inline.docPr.set("descr", alts.get(it.figure or "", it.title))  # alt text
-        _note(w, it.caption)
-    if not it.table_shown:
-        _caption(w, f"Tal bag {it.figure_label.lower()}", it.title)
-        _grid(w, it.grid)
-        if it.numbers_note:
-            _note(w, it.numbers_note)
-    for quote in it.quotes:
-        w.paragraph(quote, "Quote")
-
-
-def _chapter(w: Word, ch: Chapter, figures: dict[str, bytes], alts: dict[str, str]) -> None:
-    if w.landscape:
-        _section(w, landscape=False)  # a new page, portrait again
-    else:
-        w.doc.add_page_break()
-    w.heading(plain(ch.title), 1)
-    for text in ch.paragraphs:
-        _runs(w.paragraph(), text)
-    for kind, text in ch.text:  # front matter
-        if kind == "h":
-            w.heading(plain(text), 2)
-        else:
-            style = {"li": "List Bullet", "ol": "List Number"}.get(kind)
-            _runs(w.paragraph(style=style), text)
-    for heading, lines, g in ch.parts:
-        w.heading(plain(heading), 3)
-        for line in lines:
-            _note(w, line)
-        if g is not None:
-            _grid(w, g)
-    for i, it in enumerate(ch.items):
-        wide = _landscape(it)
-        if wide and (i == 0 or not _landscape(ch.items[i - 1])):
-            _section(w, landscape=True)  # wide tables on a landscape page, together
-        _item(w, it, figures, alts)
-        if wide and i + 1 < len(ch.items) and not _landscape(ch.items[i + 1]):
-            _section(w, landscape=False)  # (at a chapter's end: the next chapter's page)
-
-
-def _landscape(it: Item) -> bool:
-    return it.grid is not None and it.grid.landscape and not it.skipped
-
-
-def _section(w: Word, *, landscape: bool) -> None:
-    """A new section on a new page, landscape or portrait A4 with the PDF's margins
-    (the footer's page number carries on)."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Mm
-
-    w.landscape = landscape
-    section = w.doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    long, short = Mm(297), Mm(210)
-    section.page_width, section.page_height = (long, short) if landscape else (short, long)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    section.left_margin = section.right_margin = Mm(18)
-
-
 LANGUAGE = "da-DK"
+# the styles the body uses, by name (their ids are looked up once, in the template)
+STYLES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Caption",
+    "Quote",
+    "List Bullet",
+    "List Number",
+    "TOC 1",
+    TABLE_STYLE,
+)
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+}
+W_NS = NS["w"]
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 has no such characters
+SPECIAL = re.compile(r"([\t\r\n])")
+
+# A4 with the PDF's margins (text width 174 mm), in twentieths of a point
+A4_LONG, A4_SHORT = 16838, 11906
+MARGINS = '<w:pgMar w:top="1247" w:right="1020" w:bottom="1134" w:left="1020" '
+MARGINS += 'w:header="720" w:footer="720" w:gutter="0"/>'
+FIGURE_WIDTH = 5760000  # 16 cm in EMU: within the 17.4 cm text width
+NOTE_SIZE = 16  # half-points: 8 pt
+
+
+# -- the template: prepared once per process -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    """python-docx's default template, prepared, as the files of the package: those every
+    Word file has as they are and the beginnings of those written for each document."""
+
+    files: tuple[tuple[str, bytes], ...]  # as they are (styles, settings, footer, theme ...)
+    content_types: bytes  # [Content_Types].xml (PNG images included)
+    document: tuple[str, str]  # word/document.xml before and after the body's content
+    relationships: str  # word/_rels/document.xml.rels without its closing tag
+    next_id: int  # the first relationship id (rIdN) free for the figures
+    core: bytes  # docProps/core.xml (language da-DK; title and author are set per document)
+    styles: dict[str, str]  # style name -> id (only those the template has)
+    footer: str  # the relationship id of the footer with the page number
 
 
 def _danish(doc: Any) -> None:
@@ -275,51 +96,386 @@ def _danish(doc: Any) -> None:
         found.set(qn("w:val"), LANGUAGE)
 
 
-def _a4(doc: Any) -> None:
-    """A4 with the PDF's margins (text width 174 mm)."""
-    from docx.shared import Mm
+DOCUMENT = "word/document.xml"
+RELATIONSHIPS = "word/_rels/document.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+CORE = "docProps/core.xml"
+PER_DOCUMENT = (DOCUMENT, RELATIONSHIPS, CONTENT_TYPES, CORE)
+IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+BODY = "<w:body/>"
 
-    for section in doc.sections:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-        section.left_margin = section.right_margin = Mm(18)
+
+@cache
+def template() -> Template:
+    """python-docx's default template made a Danish A4 publication's: A4 with the PDF's
+    margins, Danish everywhere, Liberation Sans 10 pt, the page number centred in the
+    footer (not on the cover). Made once per process."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+    from lxml import etree
+
+    doc = Document()
+    _danish(doc)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
+    section.left_margin = section.right_margin = Mm(18)
+    doc.core_properties.language = LANGUAGE
+    normal = doc.styles["Normal"]
+    normal.font.name = "Liberation Sans"
+    normal.font.size = Pt(10)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in list(_parsed("".join(_field_runs("PAGE", "1")), "w:p")):
+        footer._p.append(run)
+    section.different_first_page_header_footer = True
+    reference = section._sectPr.find(qn("w:footerReference"))
+    names = {s.name: s.style_id for s in doc.styles}
+    saved = io.BytesIO()
+    doc.save(saved)
+    with zipfile.ZipFile(saved) as package:
+        files = {name: package.read(name) for name in package.namelist()}
+    root = etree.fromstring(files[DOCUMENT])
+    body = root.find(qn("w:body"))
+    body.clear()  # the body is written for each document
+    document = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+    before, after = document.decode("utf-8").split(BODY)
+    relationships = files[RELATIONSHIPS].decode("utf-8")
+    ids = [int(n) for n in re.findall(r'Id="rId(\d+)"', relationships)]
+    content_types = files[CONTENT_TYPES].decode("utf-8")
+    if 'Extension="png"' not in content_types:
+        png = '<Default Extension="png" ContentType="image/png"/>'
+        content_types = re.sub("(<Types[^>]*>)", lambda m: m.group(1) + png, content_types)
+    return Template(
+        files=tuple((n, b) for n, b in files.items() if n not in PER_DOCUMENT),
+        content_types=content_types.encode("utf-8"),
+        # the drawings' namespaces declared on the body (the template's root has no "a", "pic")
+        document=(
+            f'{before}<w:body xmlns:a="{NS["a"]}" xmlns:pic="{NS["pic"]}">',
+            f"</w:body>{after}",
+        ),
+        relationships=relationships.replace("</Relationships>", ""),
+        next_id=max(ids, default=0) + 1,
+        core=files[CORE],
+        styles={name: names[name] for name in STYLES if name in names},
+        footer=reference.get(qn("r:id")),
+    )
+
+
+def _core(core: bytes, title: str, author: str) -> bytes:
+    """``docProps/core.xml`` with the document's title and author (Word's document
+    properties hold at most 255 characters each)."""
+    from lxml import etree
+
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    root = etree.fromstring(core)
+    for tag, value in (("title", title), ("creator", author)):
+        element = root.find(dc + tag)
+        if element is None:
+            element = etree.SubElement(root, dc + tag)
+        element.text = NOT_XML.sub("", value)[:255]
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+
+
+def _parsed(xml: str, root: str) -> Any:
+    """``xml`` (elements in the namespaces of :data:`NS`) parsed inside a ``root``
+    element, by python-docx's parser (its element classes)."""
+    from docx.oxml.parser import parse_xml
+
+    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items())
+    return parse_xml(f"<{root} {declared}>{xml}</{root}>")
+
+
+# -- the body as XML text ------------------------------------------------------------------
+
+
+def _text(text: str) -> str:
+    """Run content for ``text`` as python-docx writes it: tabs as ``w:tab``, line ends as
+    ``w:br``, characters XML 1.0 cannot hold dropped."""
+    out = []
+    for part in SPECIAL.split(NOT_XML.sub("", text)):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if part.strip() != part else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)
+
+
+def _run(text: str, bold: bool = False, italic: bool = False, size: int | None = None) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    props += f'<w:sz w:val="{size}"/>' if size else ""
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{_text(text)}</w:r>"
+
+
+def _runs(text: str, size: int | None = None) -> str:
+    """``text`` with its emphasis (``**bold**``, ``*italic*``) as runs."""
+    return "".join(_run(part, style == "b", style == "i", size) for style, part in runs(text))
+
+
+def _field_runs(instruction: str, placeholder: str = "") -> list[str]:
+    """A Word field (PAGE, SEQ ...) that Word or LibreOffice computes on opening."""
+    return [
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r><w:instrText xml:space="preserve">{escape(instruction)}</w:instrText></w:r>',
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r><w:t>{escape(placeholder)}</w:t></w:r>" if placeholder else "<w:r><w:t/></w:r>",
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    ]
+
+
+PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+NUMBERED = re.compile(r"^(Tabel|Figur|Bilagstabel) ((?:\d+\.)*)(\d+)$")
+
+
+class Body:
+    """The document's body being written as XML text, with its sections (portrait or
+    landscape) and pictures."""
+
+    def __init__(self, styles: dict[str, str], footer: str, relate: Callable[[bytes], str]):
+        self.out: list[str] = []
+        self.styles = styles
+        self.footer = footer
+        self.relate = relate  # a PNG's relationship id (the image part added to the package)
+        self.landscape = False  # the current section is a landscape one
+        self.first = True  # the current section is the first (the cover's)
+        self.drawings = 0
+        self._related: dict[str, str] = {}  # figure key -> relationship id
+
+    def paragraph(self, content: str = "", style: str | None = None, keep: bool = False) -> None:
+        props = f'<w:pStyle w:val="{self.styles[style]}"/>' if style in self.styles else ""
+        props += "<w:keepNext/>" if keep else ""
+        head = f"<w:p><w:pPr>{props}</w:pPr>" if props else "<w:p>"
+        self.out.append(f"{head}{content}</w:p>" if content or props else "<w:p/>")
+
+    def heading(self, text: str, level: int) -> None:
+        self.paragraph(_run(text) if text else "", f"Heading {level}")
+
+    def note(self, text: str) -> None:
+        self.paragraph(_runs(text, NOTE_SIZE))
+
+    def caption(self, label: str, title: str) -> None:
+        """The caption in Word's Caption style; a numbered label ("Tabel 4.2") as Word's
+        caption field (``SEQ Tabel \\r 2``: the report definition's number, kept when the
+        fields are updated), so Word's list of tables and figures finds it."""
+        found = NUMBERED.match(label)
+        if found:
+            kind, chapter, number = found.groups()
+            field = _field_runs(f"SEQ {kind} \\r {number} \\* ARABIC", number)
+            content = _run(f"{kind} {chapter}") + "".join(field) + _runs(f". {title}")
+        else:
+            content = _runs(f"{label}. {title}")
+        self.paragraph(content, "Caption", keep=True)
+
+    def section_properties(self) -> str:
+        """The current section's ``w:sectPr``: A4, portrait or landscape, with the PDF's
+        margins; the first section carries the footer (later ones continue it) and has no
+        page number on its first page (the cover)."""
+        long, short = A4_LONG, A4_SHORT
+        size = (
+            f'<w:pgSz w:w="{long}" w:h="{short}" w:orient="landscape"/>'
+            if self.landscape
+            else f'<w:pgSz w:w="{short}" w:h="{long}"/>'
+        )
+        footer = f'<w:footerReference w:type="default" r:id="{self.footer}"/>'
+        return (
+            f"<w:sectPr>{footer if self.first else ''}{size}{MARGINS}"
+            f'<w:cols w:space="720"/>{"<w:titlePg/>" if self.first else ""}'
+            '<w:docGrid w:linePitch="360"/></w:sectPr>'
+        )
+
+    def section(self, *, landscape: bool) -> None:
+        """A new section on a new page, landscape or portrait (the footer's page number
+        carries on)."""
+        self.out.append(f"<w:p><w:pPr>{self.section_properties()}</w:pPr></w:p>")
+        self.landscape, self.first = landscape, False
+
+    def picture(self, key: str, png: bytes, alt: str) -> None:
+        """The PNG ``png`` 16 cm wide (its aspect kept) with ``alt`` as its alt text."""
+        if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+            raise ValueError(f"figure {key!r}: not a PNG image")
+        width, height = struct.unpack(">II", png[16:24])
+        if key not in self._related:
+            self._related[key] = self.relate(png)
+        self.drawings += 1
+        n = self.drawings
+        cx = FIGURE_WIDTH
+        cy = round(cx * height / width) if width else cx
+        alt_text = escape(NOT_XML.sub("", alt), {'"': "&quot;"})
+        self.out.append(
+            "<w:p><w:r><w:drawing><wp:inline>"
+            f'<wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:docPr id="{n}" name="Picture {n}" descr="{alt_text}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/>'
+            "</wp:cNvGraphicFramePr><a:graphic>"
+            f'<a:graphicData uri="{NS["pic"]}"><pic:pic><pic:nvPicPr>'
+            '<pic:cNvPr id="0" name="image.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{self._related[key]}"/><a:stretch><a:fillRect/>'
+            '</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr>'
+            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        )
+
+
+def _contents(body: Body, pub: Publication) -> None:
+    """The contents as a TOC field whose shown result already lists every chapter and
+    appendix, so Word and LibreOffice show it on opening; updating the field (F9) adds the
+    page numbers."""
+    titles = [plain(ch.title) for ch in pub.chapters]
+    begin = _field_runs('TOC \\o "1-1" \\h \\z \\u')
+    for i, title in enumerate(titles):
+        first = "".join(begin[:3]) if i == 0 else ""
+        last = begin[4] if i == len(titles) - 1 else ""
+        body.paragraph(f"{first}{_run(title)}{last}", "TOC 1")
+
+
+def _grid(body: Body, g: Grid) -> None:
+    """A Word table: the table style, header row repeated on every page, bold header and
+    total row, numbers right-aligned, columns sized by content."""
+    from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, TEXT_WIDTH, column_widths
+
+    widths = column_widths(g)
+    page = LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH  # a wide table's landscape page
+    if widths is None:  # a text table: equal columns, Word fits them to their content
+        points = [page / len(g.header)] * len(g.header)
+    else:
+        points = [page - sum(widths), *widths]
+    twips = [round(p * 20) for p in points]
+    size = 15 if g.wide else 17  # half-points: 7.5 and 8.5 pt
+    layout = '<w:tblLayout w:type="fixed"/>' if widths is not None else ""
+    style = body.styles.get(TABLE_STYLE)
+    out = [
+        f"<w:tbl><w:tblPr>{f'<w:tblStyle w:val={chr(34)}{style}{chr(34)}/>' if style else ''}"
+        f'<w:tblW w:type="auto" w:w="0"/>{layout}<w:tblLook w:firstColumn="1" '
+        'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+        'w:val="04A0"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{t}"/>' for t in twips),
+        "</w:tblGrid>",
+    ]
+    last = len(g.rows)
+    right = '<w:pPr><w:jc w:val="right"/></w:pPr>' if g.numeric else ""
+    for r, values in enumerate([g.header, *g.rows]):
+        bold = "<w:b/>" if r == 0 or (g.total and r == last) else ""
+        out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr>")
+        for c, value in enumerate(values):
+            text = escape(NOT_XML.sub("", plain(value) if r == 0 else value))
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[c]}"/></w:tcPr>'
+                f"<w:p>{right if c > 0 else ''}"
+                f'<w:r><w:rPr>{bold}<w:sz w:val="{size}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>'
+            )
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    body.out.append("".join(out))
+
+
+def _item(body: Body, it: Item, figures: dict[str, bytes], alts: dict[str, str]) -> None:
+    if it.skipped:
+        body.caption(it.label, it.title)
+        body.note(f"Udeladt: {it.skipped}")
+        return
+    assert it.grid is not None
+    if it.table_shown:
+        body.caption(it.label, it.title)
+        _grid(body, it.grid)
+        body.note(it.note)
+    picture = figures.get(it.figure) if it.figure else None
+    if picture is not None and it.figure:
+        body.caption(it.figure_label, it.title)
+        body.picture(it.figure, picture, alts.get(it.figure, it.title))
+        body.note(it.caption)
+    if not it.table_shown:
+        body.caption(f"Tal bag {it.figure_label.lower()}", it.title)
+        _grid(body, it.grid)
+        if it.numbers_note:
+            body.note(it.numbers_note)
+    for quote in it.quotes:
+        body.paragraph(_run(quote) if quote else "", "Quote")
+
+
+def _chapter(body: Body, ch: Chapter, figures: dict[str, bytes], alts: dict[str, str]) -> None:
+    if body.landscape:
+        body.section(landscape=False)  # a new page, portrait again
+    else:
+        body.out.append(PAGE_BREAK)
+    body.heading(plain(ch.title), 1)
+    for text in ch.paragraphs:
+        body.paragraph(_runs(text))
+    for kind, text in ch.text:  # front matter
+        if kind == "h":
+            body.heading(plain(text), 2)
+        else:
+            body.paragraph(_runs(text), {"li": "List Bullet", "ol": "List Number"}.get(kind))
+    for heading, lines, g in ch.parts:
+        body.heading(plain(heading), 3)
+        for line in lines:
+            body.note(line)
+        if g is not None:
+            _grid(body, g)
+    for i, it in enumerate(ch.items):
+        wide = _landscape(it)
+        if wide and (i == 0 or not _landscape(ch.items[i - 1])):
+            body.section(landscape=True)  # wide tables on a landscape page, together
+        _item(body, it, figures, alts)
+        if wide and i + 1 < len(ch.items) and not _landscape(ch.items[i + 1]):
+            body.section(landscape=False)  # (at a chapter's end: the next chapter's page)
+
+
+def _landscape(it: Item) -> bool:
+    return it.grid is not None and it.grid.landscape and not it.skipped
+
+
+def body_xml(pub: Publication, figures: dict[str, bytes], alts: dict[str, str], body: Body) -> str:
+    """The publication as the document body's XML."""
+    body.paragraph(_run(pub.title) if pub.title else "", "Title")
+    body.paragraph(_run(pub.subtitle) if pub.subtitle else "", "Subtitle")
+    for line in [*pub.authors, pub.institution, pub.date, pub.banner]:
+        if line:
+            body.paragraph(_run(line))
+    body.out.append(PAGE_BREAK)
+    for line in pub.colophon:
+        body.note(line)
+    body.out.append(PAGE_BREAK)
+    body.heading("Indhold", 1)
+    _contents(body, pub)
+    for ch in pub.chapters:
+        _chapter(body, ch, figures, alts)
+    body.out.append(body.section_properties())
+    return "".join(body.out)
 
 
 def write_docx(
     pub: Publication, figures: dict[str, bytes], path: Path, alts: dict[str, str] | None = None
 ) -> Path:
     """``figures``: PNG bytes by figure key; ``alts``: each figure's alt text by key."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    made = template()
+    images: list[bytes] = []
 
-    doc = Document()
-    _a4(doc)
-    _danish(doc)
-    w = Word(doc)
-    # Word's document properties hold at most 255 characters each
-    doc.core_properties.title = pub.title[:255]
-    doc.core_properties.author = (", ".join(pub.authors) or pub.institution)[:255]
-    doc.core_properties.language = LANGUAGE
-    normal = doc.styles["Normal"]
-    normal.font.name = "Liberation Sans"
-    normal.font.size = Pt(10)
-    w.paragraph(pub.title, "Title")
-    w.paragraph(pub.subtitle, "Subtitle")
-    for line in [*pub.authors, pub.institution, pub.date, pub.banner]:
-        if line:
-            w.paragraph(line)
-    doc.add_page_break()
-    for line in pub.colophon:
-        _note(w, line)
-    doc.add_page_break()
-    w.heading("Indhold", 1)
-    _contents(w, pub)
-    for ch in pub.chapters:
-        _chapter(w, ch, figures, alts or {})
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(footer, "PAGE", "1")
-    doc.sections[0].different_first_page_header_footer = True
-    doc.save(str(path))
+    def relate(png: bytes) -> str:
+        images.append(png)
+        return f"rId{made.next_id + len(images) - 1}"
+
+    body = body_xml(pub, figures, alts or {}, Body(made.styles, made.footer, relate))
+    relationships = [made.relationships]
+    for i in range(len(images)):
+        relationships.append(
+            f'<Relationship Id="rId{made.next_id + i}" Type="{IMAGE}" '
+            f'Target="media/figure{i + 1}.png"/>'
+        )
+    relationships.append("</Relationships>")
+    author = ", ".join(pub.authors) or pub.institution
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(CONTENT_TYPES, made.content_types)
+        package.writestr(CORE, _core(made.core, pub.title, author))
+        package.writestr(DOCUMENT, f"{made.document[0]}{body}{made.document[1]}")
+        package.writestr(RELATIONSHIPS, "".join(relationships))
+        for name, data in made.files:
+            package.writestr(name, data)
+        for i, png in enumerate(images, start=1):  # PNG is compressed already
+            package.writestr(f"word/media/figure{i}.png", png, zipfile.ZIP_STORED)
     return path
