@@ -136,6 +136,7 @@ def through_python_docx(
     from docx import Document
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
+    from docx.oxml.parser import parse_xml
     from docx.parts.image import ImagePart
 
     from samspil.reports import wordfile
@@ -154,7 +155,8 @@ def through_python_docx(
     body = wordfile.Body(made.styles, made.footer, relate)
     xml = wordfile.body_xml(pub, figures, alts or {}, body)
     document = doc.element
-    document.replace(document.body, wordfile._parsed(xml, "w:body"))
+    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in wordfile.NS.items())
+    document.replace(document.body, parse_xml(f"<w:body {declared}>{xml}</w:body>"))
     doc.save(str(path))
     return path
 

@@ -2,17 +2,19 @@
 Caption, a table style), tables as real (editable) Word tables, figures as PNG with alt
 text, the note under each, page numbers in the footer and a contents field Word fills in.
 
-python-docx gives the package: its template prepared once per process (A4 with the PDF's
-margins, Danish in every style, the footer's page number; kept as bytes) and the parts
-(styles, images, core properties, saving). The body is written as one XML string and
-parsed once: python-docx's paragraph and run calls (each a search of the element's
-children, a style lookup, a parse of a snippet) took most of the time of a report with
-many tables and figures (``benchmarks/word_writer.py``).
+The Word file is python-docx's default template made a Danish A4 publication's
+(:func:`template`, once per process) with the report as its body. The body is written as
+one XML string and the package (a zip file) directly: python-docx's paragraph and run
+calls (each a search of the element's children, a style lookup, a parse of a snippet),
+its image handling (each PNG read and hashed, ids found by searching the document) and
+its saving (the XML parsed and serialised again, every PNG deflated once more) took ten
+times as long, and importing python-docx alone takes longer than writing a report's Word
+file now (``benchmarks/word_writer.py``). python-docx reads the files in the tests.
 """
 
 from __future__ import annotations
 
-import io
+import importlib.util
 import re
 import struct
 import zipfile
@@ -79,75 +81,127 @@ class Template:
     footer: str  # the relationship id of the footer with the page number
 
 
-def _danish(doc: Any) -> None:
-    """Danish as the language of the document defaults and of every style that names one
-    (python-docx's template says en-US), so Word checks spelling and hyphenates in Danish."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
-    for found in [lang, *styles.iter(qn("w:lang"))]:
-        found.set(qn("w:val"), LANGUAGE)
-
-
 DOCUMENT = "word/document.xml"
 RELATIONSHIPS = "word/_rels/document.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
 CORE = "docProps/core.xml"
+STYLES_XML = "word/styles.xml"
+FOOTER = "word/footer1.xml"
 PER_DOCUMENT = (DOCUMENT, RELATIONSHIPS, CONTENT_TYPES, CORE)
-IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+IMAGE = f"{OFFICE}/image"
 BODY = "<w:body/>"
+W = f"{{{W_NS}}}"  # a tag in the main namespace: f"{W}p"
+
+
+def python_docx_templates() -> Path:
+    """python-docx's template folder, found without importing python-docx (a tenth of a
+    second per process: more than writing a report's Word file)."""
+    spec = importlib.util.find_spec("docx")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("python-docx is not installed: the Word file needs its template")
+    return Path(next(iter(spec.submodule_search_locations))) / "templates"
+
+
+def _xml(data: bytes) -> Any:
+    from lxml import etree
+
+    return etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
+
+
+def _bytes(root: Any) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)  # type: ignore[no-any-return]
+
+
+def _name(style: Any) -> str | None:
+    name = style.find(f"{W}name")
+    return None if name is None else name.get(f"{W}val")  # type: ignore[no-any-return]
+
+
+def _danish_styles(styles: Any) -> None:
+    """Danish as the language of the document defaults and of every style that names one
+    (python-docx's template says en-US), so Word checks spelling and hyphenates in Danish;
+    the Normal style in Liberation Sans 10 pt."""
+    from lxml import etree
+
+    r_pr = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    if r_pr.find(f"{W}lang") is None:
+        etree.SubElement(r_pr, f"{W}lang")
+    for lang in styles.iter(f"{W}lang"):
+        lang.set(f"{W}val", LANGUAGE)
+    normal = next(s for s in styles.iter(f"{W}style") if _name(s) == "Normal")
+    r_pr = normal.find(f"{W}rPr")
+    if r_pr is None:  # after the style's names, flags and paragraph properties
+        later = [normal.find(f"{W}{tag}") for tag in ("tblPr", "trPr", "tcPr", "tblStylePr")]
+        r_pr = etree.Element(f"{W}rPr")
+        at = min((normal.index(e) for e in later if e is not None), default=len(normal))
+        normal.insert(at, r_pr)
+    for old in [*r_pr.findall(f"{W}rFonts"), *r_pr.findall(f"{W}sz")]:
+        r_pr.remove(old)
+    fonts = etree.Element(f"{W}rFonts")
+    fonts.set(f"{W}ascii", "Liberation Sans")
+    fonts.set(f"{W}hAnsi", "Liberation Sans")
+    r_pr.insert(0, fonts)
+    size = etree.Element(f"{W}sz")
+    size.set(f"{W}val", "20")  # half-points
+    after = {"szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl"}
+    after |= {"cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"}
+    later = [e for e in r_pr if etree.QName(e).localname in after]
+    r_pr.insert(r_pr.index(later[0]) if later else len(r_pr), size)
 
 
 @cache
 def template() -> Template:
-    """python-docx's default template made a Danish A4 publication's: A4 with the PDF's
-    margins, Danish everywhere, Liberation Sans 10 pt, the page number centred in the
-    footer (not on the cover). Made once per process."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    """python-docx's default template made a Danish A4 publication's: Danish everywhere,
+    Liberation Sans 10 pt, the page number centred in the footer (not on the cover; A4 and
+    the margins are in each section's properties, :meth:`Body.section_properties`). Made
+    once per process, with lxml (what python-docx's own calls make of it: a test)."""
     from lxml import etree
 
-    doc = Document()
-    _danish(doc)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(20)
-    section.left_margin = section.right_margin = Mm(18)
-    doc.core_properties.language = LANGUAGE
-    normal = doc.styles["Normal"]
-    normal.font.name = "Liberation Sans"
-    normal.font.size = Pt(10)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for run in list(_parsed("".join(_field_runs("PAGE", "1")), "w:p")):
-        footer._p.append(run)
-    section.different_first_page_header_footer = True
-    reference = section._sectPr.find(qn("w:footerReference"))
-    names = {s.name: s.style_id for s in doc.styles}
-    saved = io.BytesIO()
-    doc.save(saved)
-    with zipfile.ZipFile(saved) as package:
+    folder = python_docx_templates()
+    with zipfile.ZipFile(folder / "default.docx") as package:
         files = {name: package.read(name) for name in package.namelist()}
-    root = etree.fromstring(files[DOCUMENT])
-    body = root.find(qn("w:body"))
-    body.clear()  # the body is written for each document
-    document = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
-    before, after = document.decode("utf-8").split(BODY)
+    if FOOTER in files:
+        raise RuntimeError(f"python-docx's template has a {FOOTER} already")
+    styles = _xml(files[STYLES_XML])
+    _danish_styles(styles)
+    files[STYLES_XML] = _bytes(styles)
+    core = _xml(files[CORE])
+    language = core.find("{http://purl.org/dc/elements/1.1/}language")
+    if language is None:
+        language = etree.SubElement(core, "{http://purl.org/dc/elements/1.1/}language")
+    language.text = LANGUAGE
+    footer = _xml((folder / "default-footer.xml").read_bytes())
+    paragraph = footer.find(f"{W}p")
+    centre = etree.SubElement(paragraph.find(f"{W}pPr"), f"{W}jc")
+    centre.set(f"{W}val", "center")
+    for run in list(_parsed("".join(_field_runs("PAGE", "1")), "w:p")):
+        paragraph.append(run)
+    files[FOOTER] = _bytes(footer)
+    root = _xml(files[DOCUMENT])
+    root.find(f"{W}body").clear()  # the body is written for each document
+    before, after = _bytes(root).decode("utf-8").split(BODY)
     relationships = files[RELATIONSHIPS].decode("utf-8")
     ids = [int(n) for n in re.findall(r'Id="rId(\d+)"', relationships)]
+    footer_id = f"rId{max(ids, default=0) + 1}"
+    relationships = relationships.replace(
+        "</Relationships>",
+        f'<Relationship Id="{footer_id}" Type="{OFFICE}/footer" Target="footer1.xml"/>',
+    )
     content_types = files[CONTENT_TYPES].decode("utf-8")
+    footer_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+    added = f'<Override PartName="/{FOOTER}" ContentType="{footer_type}"/>'
     if 'Extension="png"' not in content_types:
-        png = '<Default Extension="png" ContentType="image/png"/>'
-        content_types = re.sub("(<Types[^>]*>)", lambda m: m.group(1) + png, content_types)
+        added += '<Default Extension="png" ContentType="image/png"/>'
+    content_types = content_types.replace("</Types>", f"{added}</Types>")
+    # python-docx's names ("Heading 1") are Word's built-in ones ("heading 1") capitalised
+    names = {
+        name.casefold(): style.get(f"{W}styleId")
+        for style in styles.iter(f"{W}style")
+        if (name := _name(style)) is not None
+    }
     return Template(
         files=tuple((n, b) for n, b in files.items() if n not in PER_DOCUMENT),
         content_types=content_types.encode("utf-8"),
@@ -156,11 +210,11 @@ def template() -> Template:
             f'{before}<w:body xmlns:a="{NS["a"]}" xmlns:pic="{NS["pic"]}">',
             f"</w:body>{after}",
         ),
-        relationships=relationships.replace("</Relationships>", ""),
-        next_id=max(ids, default=0) + 1,
-        core=files[CORE],
-        styles={name: names[name] for name in STYLES if name in names},
-        footer=reference.get(qn("r:id")),
+        relationships=relationships,
+        next_id=max(ids, default=0) + 2,
+        core=_bytes(core),
+        styles={name: names[name.casefold()] for name in STYLES if name.casefold() in names},
+        footer=footer_id,
     )
 
 
@@ -180,12 +234,11 @@ def _core(core: bytes, title: str, author: str) -> bytes:
 
 
 def _parsed(xml: str, root: str) -> Any:
-    """``xml`` (elements in the namespaces of :data:`NS`) parsed inside a ``root``
-    element, by python-docx's parser (its element classes)."""
-    from docx.oxml.parser import parse_xml
+    """``xml`` (elements in the namespaces of :data:`NS`) parsed inside a ``root``."""
+    from lxml import etree
 
     declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items())
-    return parse_xml(f"<{root} {declared}>{xml}</{root}>")
+    return etree.fromstring(f"<{root} {declared}>{xml}</{root}>")
 
 
 # -- the body as XML text ------------------------------------------------------------------
