@@ -52,7 +52,9 @@ NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
 }
 W_NS = NS["w"]
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 has no such characters
+NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+)  # XML 1.0 has no such characters
 SPECIAL = re.compile(r"([\t\r\n])")
 
 # A4 with the PDF's margins (text width 174 mm), in twentieths of a point
@@ -246,9 +248,9 @@ def _parsed(xml: str, root: str) -> Any:
 
 def _text(text: str) -> str:
     """Run content for ``text`` as python-docx writes it: tabs as ``w:tab``, line ends as
-    ``w:br``, characters XML 1.0 cannot hold dropped."""
+    ``w:br`` (characters XML 1.0 cannot hold are dropped from the whole body)."""
     out = []
-    for part in SPECIAL.split(NOT_XML.sub("", text)):
+    for part in SPECIAL.split(text):
         if part == "\t":
             out.append("<w:tab/>")
         elif part in ("\r", "\n"):
@@ -358,7 +360,7 @@ class Body:
         n = self.drawings
         cx = FIGURE_WIDTH
         cy = round(cx * height / width) if width else cx
-        alt_text = escape(NOT_XML.sub("", alt), {'"': "&quot;"})
+        alt_text = escape(alt, {'"': "&quot;"})
         self.out.append(
             "<w:p><w:r><w:drawing><wp:inline>"
             f'<wp:extent cx="{cx}" cy="{cy}"/>'
@@ -415,7 +417,7 @@ def _grid(body: Body, g: Grid) -> None:
         bold = "<w:b/>" if r == 0 or (g.total and r == last) else ""
         out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if r == 0 else "<w:tr>")
         for c, value in enumerate(values):
-            text = escape(NOT_XML.sub("", plain(value) if r == 0 else value))
+            text = escape(plain(value) if r == 0 else value)
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[c]}"/></w:tcPr>'
                 f"<w:p>{right if c > 0 else ''}"
@@ -499,7 +501,7 @@ def body_xml(pub: Publication, figures: dict[str, bytes], alts: dict[str, str], 
     for ch in pub.chapters:
         _chapter(body, ch, figures, alts)
     body.out.append(body.section_properties())
-    return "".join(body.out)
+    return NOT_XML.sub("", "".join(body.out))  # characters XML 1.0 cannot hold, dropped
 
 
 def write_docx(
