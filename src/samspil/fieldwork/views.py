@@ -717,11 +717,15 @@ def study_answers_file(request: HttpRequest, study_id: int, fmt: str) -> HttpRes
         raise Http404
     kommune = request.GET.get("kommune") == "1"
     filename = f"study-{study.pk}-svar{'-med-kommune' if kommune else ''}.{exporter.suffix}"
-    record_event(request.user, "export_answers", study=study, target=filename)
     with tempfile.TemporaryDirectory(prefix="samspil-export-") as folder:
         path = Path(folder) / filename
-        export.write_answers(study, fmt, path, kommune=kommune)
+        try:
+            export.write_answers(study, fmt, path, kommune=kommune)
+        except DomainError as exc:  # e.g. a weighting these answers cannot be raked to
+            messages.error(request, str(exc))
+            return redirect("study_detail", study_id=study.pk)
         content = path.read_bytes()
+    record_event(request.user, "export_answers", study=study, target=filename)
     response = HttpResponse(content, content_type=_content_type(filename))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
