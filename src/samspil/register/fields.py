@@ -36,7 +36,8 @@ class FieldError(ValueError):
         self.messages = list(messages)
 
 
-def _text(text: str) -> str:
+def keep_text(text: str) -> str:
+    """A cell stored as it is (stripped)."""
     return text
 
 
@@ -65,7 +66,7 @@ class ActorField:
     on: Literal["actor", "location"] = "actor"
     required: bool = False  # the import needs a value
     # a file's cell (stripped, not empty) -> the stored value; FieldError with the messages
-    parse: Callable[[str], Any] = _text
+    parse: Callable[[str], Any] = keep_text
     # the import's message when the model field's validators refuse the value ({value!r}:
     # the cell; "" keeps the validator's own message)
     refused: str = ""

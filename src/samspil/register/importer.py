@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
@@ -165,13 +166,21 @@ def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     for f in fields.ACTOR_FIELDS:
         if not f.column:
             continue
-        checked = _per_value(cells[f.column], _check(f))
-        refused = checked.map(lambda r: bool(r[1]))
-        order = len(found.found)
-        for row, (_, messages) in zip(rows[refused], checked[refused], strict=True):
-            for message in messages:
-                found.add(int(row), f.column, message, order)
-        values[f.name] = checked.map(lambda r: r[0])
+        column = cells[f.column]
+        check = _check(f)
+        results = {text: check(text) for text in column.unique()}  # once per distinct value
+        refused = {text: messages for text, (_, messages) in results.items() if messages}
+        if refused:
+            mask = column.isin(list(refused))
+            order = len(found.found)
+            for row, text in zip(rows[mask], column[mask], strict=True):
+                for message in refused[text]:
+                    found.add(int(row), f.column, message, order)
+        if f.parse is fields.keep_text and f.lookup is None:
+            values[f.name] = column  # (an empty cell is the empty text)
+        else:
+            stored = [results[text][0] for text in column]
+            values[f.name] = pd.Series(stored, index=column.index, dtype=object)
     # an address needs its postcode and city
     address, postcode, city = cells["address"], cells["postcode"], cells["city"]
     flag((address != "") & (postcode == ""), "postcode", "needed with an address")
@@ -190,15 +199,22 @@ def _check(f: ActorField) -> Callable[[str], tuple[Any, list[str]]]:
     parse = f.parser()
     model = Organization if f.on == "actor" else Location
     validated: Any = model._meta.get_field(f.name)
-    run = None if validated.is_relation else validated.run_validators
+    validators = [] if validated.is_relation else list(validated.validators)
+    # the length limit inline (Django's validator costs a lazy message a call), the rest as is
+    limit = next((v.limit_value for v in validators if isinstance(v, MaxLengthValidator)), None)
+    others = [v for v in validators if not isinstance(v, MaxLengthValidator)]
 
     def check(text: str) -> tuple[Any, list[str]]:
         if not text:
             return f.empty, []
         try:
             value = parse(text)
-            if run is not None:
-                run(value)
+            if limit is not None and isinstance(value, str) and len(value) > limit:
+                return f.empty, [
+                    f"Ensure this value has at most {limit} characters (it has {len(value)})."
+                ]
+            for validate in others:
+                validate(value)
         except FieldError as exc:
             return f.empty, exc.messages
         except ValidationError as exc:
@@ -355,18 +371,15 @@ def search_texts(actors: pd.DataFrame) -> pd.Series:
     once per distinct value), in the table's order. Fields without a column (other name,
     description) are empty for an imported actor."""
     words = [
-        _per_value(actors[f.name].map(_hashable), f.searched)
+        _per_value(actors[f.name].map(tuple) if isinstance(f.empty, list) else actors[f.name],
+                   f.searched)
         for f in fields.ACTOR_FIELDS
         if f.name in actors
-    ]
+    ]  # fmt: skip
     texts = [
         " ".join(w for found in parts for w in found if w) for parts in zip(*words, strict=True)
     ]
     return pd.Series(texts, index=actors.index, dtype=object)
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _new_ids(table: str, count: int) -> list[int]:
