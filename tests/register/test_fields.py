@@ -101,3 +101,16 @@ def test_a_field_row_says_what_its_cell_means():
     assert len(refused.value.messages) == 2
     assert fields.FIELDS["website"].parse("example.org") == "https://example.org"
     assert isinstance(fields.FIELDS["name"], ActorField)
+
+
+def test_the_field_table_imports_no_django():
+    """Pure, as formats.py and synthetic.py that read its columns."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, samspil.register.fields, samspil.register.synthetic; "
+        "print(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
