@@ -255,11 +255,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         responses = _read_responses(
             _instrument(report_id), str(demo.demo_file(f"{report_id}_demo.csv"))
         )
+        # real municipalities' names (the web demo's too), so kd2024 has its Tabel 10.3
+        responses.data["kommune"] = demo.with_real_names(responses.data["kommune"])
         attributes = None
         if report_id == "fc2015":
             attributes = _read_columns(
                 str(demo.demo_file("fc2015_kommuner_demo.csv")), ATTRIBUTE_COLUMNS
             )
+            if attributes is not None:
+                attributes["kommune"] = demo.with_real_names(attributes["kommune"])
         codes_file = demo.demo_file(f"{report_id}_codes_demo.csv")
         codes = _read_columns(str(codes_file), CODES_COLUMNS) if codes_file.is_file() else None
         output = make_report(

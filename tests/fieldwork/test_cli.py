@@ -279,6 +279,56 @@ def test_a_studys_archive_exports_equal_samspil_export_of_its_answers(
         assert "@example.org" not in text and "Anna" not in text
 
 
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+def test_a_raked_studys_exports_carry_the_weight_samspil_export_rake_gives(
+    tmp_path, capsys, study, researcher_client, fmt
+):
+    import pyreadstat
+
+    from samspil.cli import main as samspil
+
+    anna, bo, cecilie, _dan = study.respondents.order_by("row_number")
+    for respondent, answers in (
+        (anna, {"udf_by": 4}),
+        (bo, {"udf_by": 1}),
+        (cecilie, {"udf_by": 2}),
+    ):
+        actions.do_save_page(respondent, actions.PageSave(answers, "nuvaerende", 2))
+    actions.do_set_rake(study, "region")
+    core_csv = tmp_path / "svar.csv"
+    assert main(["study", "export", str(study.pk), "--kommune", "--out", str(core_csv)]) == 0
+    expected = tmp_path / f"expected.{fmt}"
+    args = ["export", "kd2024", "--data", str(core_csv), "--rake", "region", "--to", fmt]
+    assert samspil([*args, "--out", str(expected)]) == 0
+    from_study = tmp_path / f"study.{fmt}"
+    args = ["study", "export", str(study.pk), "--to", fmt, "--out", str(from_study)]
+    assert main(args) == 0
+    response = researcher_client.get(f"/studier/{study.pk}/svar/{fmt}/")
+    assert response.status_code == 200
+    from_page = tmp_path / f"page.{fmt}"
+    from_page.write_bytes(response.content)
+    read = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    want = read(str(expected))[0]["rakingvaegt"].tolist()
+    # Aarhus (Midtjylland), Albertslund and København (Hovedstaden): two weights
+    assert len(set(want)) == 2 and sum(want) == pytest.approx(3)
+    for path in (from_study, from_page):
+        frame = read(str(path))[0]
+        assert frame["rakingvaegt"].tolist() == pytest.approx(want), path.name
+        assert "kommune" not in frame.columns  # the municipality only when asked for
+    capsys.readouterr()
+
+
+def test_a_weighting_the_answers_cannot_take_is_a_message_on_the_study_page(
+    study, researcher_client
+):
+    anna = study.respondents.order_by("row_number").first()
+    actions.do_save_page(anna, actions.PageSave({"udf_by": 4}, "nuvaerende", 2))
+    Study.objects.filter(pk=study.pk).update(rake="size")  # no populations are bundled
+    response = researcher_client.get(f"/studier/{study.pk}/svar/sav/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/studier/{study.pk}/"
+    assert "cannot rake to this margin" in response.content.decode()
+
+
 def test_the_study_page_offers_every_registered_export_format(study, researcher_client):
     from samspil.exports import EXPORTERS
 

@@ -20,6 +20,23 @@ def test_municipalities_are_loaded():
     assert Municipality.objects.get(code=751).name == "Aarhus"
 
 
+def test_the_municipality_table_holds_the_facts_csv_codes_and_names():
+    """One list of the 98 municipalities: the pure core's kommuner.csv. The data
+    migration and the web's name list read it; nothing keeps a second copy."""
+    import csv
+    from importlib import resources
+
+    from samspil.municipalities import names
+
+    text = resources.files("samspil.facts").joinpath("kommuner.csv").read_text(encoding="utf-8")
+    in_csv = sorted((int(r["code"]), r["name"]) for r in csv.DictReader(io.StringIO(text)))
+    assert len(in_csv) == 98
+    assert list(Municipality.objects.order_by("code").values_list("code", "name")) == in_csv
+    assert list(names.MUNICIPALITIES) == in_csv
+    migration = resources.files("samspil.fieldwork.migrations").joinpath("0002_municipalities.py")
+    assert "municipality_names" in migration.read_text(encoding="utf-8")
+
+
 def test_create_study_freezes_instrument_and_population_noun():
     study = actions.do_create_study("KD", "kd2024")
     assert study.population_noun == "kommunaldirektører"

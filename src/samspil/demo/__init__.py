@@ -165,6 +165,17 @@ def demo_facts() -> pd.DataFrame:
     )
 
 
+def with_real_names(names: pd.Series) -> pd.Series:
+    """The demo files' "Demokommune NN" as the NN-th municipality by code (the one whose
+    region :func:`demo_facts` gives it; other values unchanged), for ``samspil demo``:
+    with real names its kd2024 report sets the respondents against the country's 98
+    municipalities (Tabel 10.3), as the web demo's does. The answers stay synthetic."""
+    from samspil.facts import municipality_names
+
+    real = dict(zip(municipalities(98), [n for _c, n in municipality_names()], strict=True))
+    return names.map(lambda name: real.get(name, name))
+
+
 def demo_file(name: str) -> Path:
     return Path(str(DATA / name))
 

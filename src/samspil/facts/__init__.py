@@ -7,11 +7,14 @@ amtskommunerne, 2005). The sources are named in ``kommuner.md`` beside the data.
 
 Pure core: no Django. Use :func:`municipality_facts` for a DataFrame,
 :func:`size_band` for the seed reports' size bands (fc2015, Tabel 5.7) and
-:func:`municipality_code` to match a name as written in a list or a data file.
+:func:`municipality_code` to match a name as written in a list or a data file, and
+:func:`municipality_names` for the (code, name) pairs the web's Municipality table holds.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from functools import cache
 from importlib import resources
 
@@ -35,6 +38,16 @@ def _facts() -> pd.DataFrame:
         frame = pd.read_csv(handle, dtype={"code": "int64", "name": "string", "region": "string"})
     frame["population"] = frame["population"].astype("Int64")
     return frame
+
+
+@cache
+def municipality_names() -> tuple[tuple[int, str], ...]:
+    """(code, name) of the 98 municipalities in code order, read from ``kommuner.csv`` (the
+    one list: the Municipality table's data migration loads it too). Without pandas, so a
+    migration or a command reading the names does not import it for this."""
+    text = resources.files(__package__).joinpath("kommuner.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text))
+    return tuple(sorted((int(row["code"]), row["name"]) for row in rows))
 
 
 # Spellings seen in lists and reports, normalised (lower case, no "kommune").

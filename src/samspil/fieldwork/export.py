@@ -121,9 +121,29 @@ def write_answers(
     for flag, given in (("--identifiers", identifiers), ("--excel", excel)):
         if given:
             raise DomainError(f"{flag} is for CSV exports only, not {fmt}")
-    responses = study_responses(study, include_not_started=include_not_started, kommune=kommune)
+    responses = raked_responses(study, include_not_started=include_not_started, kommune=kommune)
     export(responses, fmt, path)
     return len(responses.data)
+
+
+def raked_responses(
+    study: Study, *, include_not_started: bool = False, kommune: bool = True
+) -> Responses:
+    """:func:`study_responses`, and for a study whose report is raked (``Study.rake``) the
+    raking weight ``rakingvaegt`` as ``samspil export --rake`` adds it (the same function:
+    :func:`samspil.reports.population.with_raking`). The weights come from each
+    respondent's municipality, so ``kommune`` is dropped only after they are made."""
+    responses = study_responses(study, include_not_started=include_not_started, kommune=True)
+    if study.rake and len(responses.data):
+        from samspil.reports.population import with_raking
+
+        responses = with_raking(responses, study.rake.split(","))
+    if not kommune:  # as study_responses(kommune=False) leaves it out
+        from dataclasses import replace
+
+        data = responses.data.drop(columns=["kommune"], errors="ignore")
+        responses = replace(responses, data=data)
+    return responses
 
 
 def study_info(study: Study) -> StudyInfo:

@@ -480,13 +480,16 @@ def study_front_matter(request: HttpRequest, study_id: int) -> HttpResponse:
     remove = request.POST.get("remove")
     if remove in ("foreword", "summary"):
         actions.do_set_front_matter(study, **{remove: ""})
+        record_event(request.user, "report_front_matter", study=study, target=f"{remove} removed")
         messages.success(request, _("The text has been removed from the report."))
         return redirect("study_detail", study_id=study.pk)
     form = FrontMatterForm(request.POST, request.FILES)
     if form.is_valid():
-        actions.do_set_front_matter(
-            study, foreword=form.cleaned_data["foreword"], summary=form.cleaned_data["summary"]
-        )
+        texts = {k: form.cleaned_data[k] for k in ("foreword", "summary")}
+        actions.do_set_front_matter(study, **texts)
+        # which texts were saved, never their words
+        saved = " and ".join(k for k, text in texts.items() if text is not None)
+        record_event(request.user, "report_front_matter", study=study, target=f"{saved} saved")
         messages.success(request, _("The report's foreword and summary have been saved."))
     else:
         _form_errors(request, form, one_per_error=True)
@@ -504,6 +507,10 @@ def study_previous(request: HttpRequest, study_id: int) -> HttpResponse:
         form,
         lambda data: actions.do_link_previous(study, data["previous"]),
         _("The previous round has been saved."),
+        audit=(
+            "previous_round",
+            lambda data: f"study {data['previous'].pk}" if data["previous"] else "none",
+        ),
     )
 
 
@@ -517,6 +524,10 @@ def study_rake(request: HttpRequest, study_id: int) -> HttpResponse:
         RakeForm(request.POST),
         lambda data: actions.do_set_rake(study, data["rake"]),
         _("The weighting of the report has been saved."),
+        audit=(
+            "report_weighting",
+            lambda data: f"raked to {data['rake']}" if data["rake"] else "none",
+        ),
     )
 
 
@@ -526,15 +537,20 @@ def _save_setting(
     form: Any,
     action: Callable[[dict[str, Any]], object],
     saved: str,
+    *,
+    audit: tuple[str, Callable[[dict[str, Any]], str]],
 ) -> HttpResponse:
     """A study setting posted from its page: the action with the form's data (a refusal
-    shown as the action words it), back to the study page."""
+    shown as the action words it), back to the study page. A saved setting is written to
+    the audit log (``audit``: the action and the target made of the form's data)."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
+            event, target = audit
+            record_event(request.user, event, study=study, target=target(form.cleaned_data))
             messages.success(request, saved)
     else:
         _form_errors(request, form)
@@ -717,11 +733,15 @@ def study_answers_file(request: HttpRequest, study_id: int, fmt: str) -> HttpRes
         raise Http404
     kommune = request.GET.get("kommune") == "1"
     filename = f"study-{study.pk}-svar{'-med-kommune' if kommune else ''}.{exporter.suffix}"
-    record_event(request.user, "export_answers", study=study, target=filename)
     with tempfile.TemporaryDirectory(prefix="samspil-export-") as folder:
         path = Path(folder) / filename
-        export.write_answers(study, fmt, path, kommune=kommune)
+        try:
+            export.write_answers(study, fmt, path, kommune=kommune)
+        except DomainError as exc:  # e.g. a weighting these answers cannot be raked to
+            messages.error(request, str(exc))
+            return redirect("study_detail", study_id=study.pk)
         content = path.read_bytes()
+    record_event(request.user, "export_answers", study=study, target=filename)
     response = HttpResponse(content, content_type=_content_type(filename))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"

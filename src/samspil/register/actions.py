@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from samspil.municipalities.models import Municipality, Unit
 from samspil.register import access, freshness
 from samspil.register.access import require
+from samspil.register.fields import EDITED
 from samspil.register.models import (
     Assessment,
     Change,
@@ -38,18 +39,8 @@ from samspil.register.models import (
 )
 from samspil.register.taxonomy import taxonomy
 
-ACTOR_FIELDS = (
-    "name",
-    "alternate_name",
-    "description",
-    "actor_type",
-    "tax_id",
-    "email",
-    "phone",
-    "website",
-    "areas",
-    "target_groups",
-)
+# The actor's fields on its edit page and in its history: the field table's (fields.py).
+ACTOR_FIELDS = EDITED
 CONTACT_FIELDS = ("unit", "topic", "areas", "title", "name", "email", "phone", "personal")
 COLLABORATION_FIELDS = (
     "title",

@@ -500,30 +500,18 @@ def _freshness_rows() -> Iterator[dict[str, Any]]:
 
 
 def export_csv(out: Path) -> dict[str, int]:
-    from samspil.register.importer import COLUMNS
+    from samspil.register import fields
 
     counts = {}
     actors = _actors().select_related("municipality").prefetch_related("locations")
 
     def actor_rows() -> Iterator[dict[str, Any]]:
+        """The import's columns (the field table's), so an export imports again."""
         for a in actors.order_by("pk").iterator(chunk_size=2000):
             loc = next(iter(a.locations.all()), None)
-            yield {
-                "name": a.name,
-                "type": a.actor_type,
-                "kommune": a.municipality.code,
-                "cvr": a.tax_id,
-                "address": loc.address_1 if loc else "",
-                "postcode": loc.postal_code if loc else "",
-                "city": loc.city if loc else "",
-                "email": a.email,
-                "phone": a.phone,
-                "website": a.website,
-                "areas": ";".join(a.areas),
-                "target_groups": ";".join(a.target_groups),
-            }
+            yield {f.column: f.cell(f.value_of(a, loc)) for f in fields.ACTOR_FIELDS if f.column}
 
-    counts["actors.csv"] = _write_csv(out / "actors.csv", COLUMNS, actor_rows())
+    counts["actors.csv"] = _write_csv(out / "actors.csv", fields.COLUMNS, actor_rows())
 
     def contact_rows() -> Iterator[dict[str, Any]]:
         for c in _contacts():

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-# `samspil register import --actors FILE`, and the CSV export's actors.csv.
-ACTOR_COLUMNS = (
-    "name",
-    "type",
-    "kommune",
-    "cvr",
-    "address",
-    "postcode",
-    "city",
-    "email",
-    "phone",
-    "website",
-    "areas",
-    "target_groups",
-)
+from samspil.register.fields import COLUMNS
+
+# `samspil register import --actors FILE`, and the CSV export's actors.csv: the columns of
+# the actor field table (samspil.register.fields), in its order.
+ACTOR_COLUMNS = COLUMNS

@@ -1,9 +1,12 @@
 """``samspil register import --actors FILE``: civil actors from CSV or XLSX, all or nothing.
 
 Columns, exactly: ``name,type,kommune,cvr,address,postcode,city,email,phone,website,areas,
-target_groups``. ``type`` and each of the ``;``-separated ``areas`` take the Danish label
-or the code from taxonomy.yaml; ``kommune`` a municipality name or code; ``cvr`` is
-checked (8 digits, modulus 11); ``target_groups`` is ``;``-separated free text.
+target_groups`` (the columns of the actor field table, :mod:`samspil.register.fields`,
+which also says how each cell is read and what the search finds). ``type`` and each of the
+``;``-separated ``areas`` take the Danish label or the code from taxonomy.yaml;
+``kommune`` a municipality name or code; ``cvr`` is checked (8 digits, modulus 11);
+``target_groups`` is ``;``-separated free text. Each value then passes the model field's
+own validators, the ones the edit page runs.
 
 Every problem is collected with file, row and column (samspil.importing.Problem) and
 nothing is written unless the whole file is valid.
@@ -37,20 +40,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samspil.importing import DataImportError, Problem, read_table
-from samspil.municipalities.models import municipality_lookup
-from samspil.municipalities.names import normalise as normalise_municipality
-from samspil.register.cvr import CvrError, clean_cvr
-from samspil.register.formats import ACTOR_COLUMNS
-from samspil.register.models import Organization
-from samspil.register.taxonomy import taxonomy
+from samspil.register import fields
+from samspil.register.fields import ActorField, FieldError
+from samspil.register.models import Location, Organization
 
-COLUMNS = ACTOR_COLUMNS
-REQUIRED = ("name", "type", "kommune")
+COLUMNS = fields.COLUMNS  # the file's columns: the field table's
+
 SIMILAR_NAME = 0.85
 MAX_PROBLEMS = 200
 
@@ -73,15 +73,6 @@ class ImportOutcome:
     @property
     def held_back(self) -> int:
         return sum(r.held_back for r in self.reviews)
-
-
-def _codes(kind: str) -> str:
-    """The accepted codes, for messages (the Danish labels are accepted too)."""
-    return ", ".join(t.code for t in taxonomy().terms(kind)) + " (or their Danish labels)"
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
 
 
 def comparison_key(texts: pd.Series) -> pd.Series:
@@ -154,125 +145,86 @@ def read_with_columns(path: Path, columns: Sequence[str], *, lower: bool = False
 
 
 def read_actors(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """The file's valid rows (one per actor: ``row`` is the file's row number, ``type``
-    and ``areas`` are codes, ``municipality`` the Municipality), and every problem found."""
-    table = read_with_columns(path, COLUMNS)
-    file = str(path)
-    cells = pd.DataFrame({c: _text(table[c]) for c in COLUMNS}, index=table.index)
+    """The file's valid rows (one per actor: ``row`` is the file's row number, then a
+    column per field of the field table with its stored value: ``actor_type`` and
+    ``areas`` are codes, ``municipality`` the Municipality), and every problem found."""
+    table = read_with_columns(path, fields.COLUMNS)
+    cells = pd.DataFrame({c: _text(table[c]) for c in fields.COLUMNS}, index=table.index)
     cells.insert(0, "row", range(2, len(cells) + 2))  # row 1 is the header, as in a spreadsheet
-    cells = cells[(cells[list(COLUMNS)] != "").any(axis=1)]
-    found = _Problems(file)
+    cells = cells[(cells[list(fields.COLUMNS)] != "").any(axis=1)]
+    found = _Problems(str(path))
     rows = cells["row"]
 
     def flag(mask: pd.Series, column: str, messages: pd.Series | str) -> None:
         if mask.any():
             found.add_rows(rows[mask], column, messages)
 
-    for column in REQUIRED:
-        flag(cells[column] == "", column, "a value is required")
-    flag(cells["name"].str.len() > 200, "name", "longer than 200 characters")
-    tax = taxonomy()
-    types = _per_value(cells["type"], lambda text: tax.lookup("actor_types", text) if text else "")
-    flag(
-        types.isna(),
-        "type",
-        "unknown type " + cells["type"].map(repr) + f"; codes: {_codes('actor_types')}",
-    )
-    municipalities = municipality_lookup()
-    municipality = _per_value(
-        cells["kommune"], lambda text: municipalities.get(normalise_municipality(text))
-    )
-    flag(
-        municipality.isna() & (cells["kommune"] != ""),
-        "kommune",
-        cells["kommune"].map(repr) + " is not a Danish municipality (name or code)",
-    )
-    cvr = _per_value(cells["cvr"], _check(clean_cvr))
-    flag(cvr.map(lambda r: r[1] is not None), "cvr", cvr.map(lambda r: r[1]))
-    postcode, address, city = cells["postcode"], cells["address"], cells["city"]
-    flag(
-        (postcode != "") & ~postcode.str.fullmatch(r"\d{4}"),
-        "postcode",
-        "a postcode has 4 digits, not " + postcode.map(repr),
-    )
+    for f in fields.ACTOR_FIELDS:
+        if f.column and f.required:
+            flag(cells[f.column] == "", f.column, "a value is required")
+    values: dict[str, pd.Series] = {}
+    for f in fields.ACTOR_FIELDS:
+        if not f.column:
+            continue
+        column = cells[f.column]
+        check = _check(f)
+        results = {text: check(text) for text in column.unique()}  # once per distinct value
+        refused = {text: messages for text, (_, messages) in results.items() if messages}
+        if refused:
+            mask = column.isin(list(refused))
+            order = len(found.found)
+            for row, text in zip(rows[mask], column[mask], strict=True):
+                for message in refused[text]:
+                    found.add(int(row), f.column, message, order)
+        if f.parse is fields.keep_text and f.lookup is None:
+            values[f.name] = column  # (an empty cell is the empty text)
+        else:
+            stored = [results[text][0] for text in column]
+            values[f.name] = pd.Series(stored, index=column.index, dtype=object)
+    # an address needs its postcode and city
+    address, postcode, city = cells["address"], cells["postcode"], cells["city"]
     flag((address != "") & (postcode == ""), "postcode", "needed with an address")
     flag((address != "") & (postcode != "") & (city == ""), "city", "needed with an address")
-    email = _per_value(cells["email"], _check(_email))
-    flag(email.map(lambda r: r[1] is not None), "email", email.map(lambda r: r[1]))
-    website = _per_value(cells["website"], _check(_website))
-    flag(website.map(lambda r: r[1] is not None), "website", website.map(lambda r: r[1]))
-    areas = _per_value(cells["areas"], _areas)
-    order = len(found.found)
-    for row, (_, messages) in zip(rows, areas, strict=True):
-        for message in messages:
-            found.add(int(row), "areas", message, order)
     problems = found.listed()
     if problems:
         return pd.DataFrame(), problems
-    actors = pd.DataFrame(
-        {
-            "row": rows,
-            "name": cells["name"],
-            "actor_type": types,
-            "municipality": municipality,
-            "tax_id": cvr.map(lambda r: r[0]),
-            "email": cells["email"],
-            "phone": cells["phone"].str.slice(0, 40),
-            "website": website.map(lambda r: r[0]),
-            "areas": areas.map(lambda r: r[0]),
-            "target_groups": _per_value(cells["target_groups"], _split),
-            "address": address,
-            "postcode": postcode,
-            "city": city,
-        }
-    )
+    actors = pd.DataFrame({"row": rows, **values})
     return actors.reset_index(drop=True), []
 
 
-def _check(convert: Callable[[str], str]) -> Callable[[str], tuple[str, str | None]]:
-    """``(value, None)`` or ``("", message)``; an empty cell is fine."""
+def _check(f: ActorField) -> Callable[[str], tuple[Any, list[str]]]:
+    """``(stored value, [])`` of a cell, or ``(empty, messages)``: the field's ``parse``,
+    then its model field's validators (those the edit page's form runs). An empty cell is
+    fine (a required one is reported by itself)."""
+    parse = f.parser()
+    model = Organization if f.on == "actor" else Location
+    validated: Any = model._meta.get_field(f.name)
+    validators = [] if validated.is_relation else list(validated.validators)
+    # the length limit inline (Django's validator costs a lazy message a call), the rest as is
+    limit = next((v.limit_value for v in validators if isinstance(v, MaxLengthValidator)), None)
+    others = [v for v in validators if not isinstance(v, MaxLengthValidator)]
 
-    def check(text: str) -> tuple[str, str | None]:
+    def check(text: str) -> tuple[Any, list[str]]:
         if not text:
-            return "", None
+            return f.empty, []
         try:
-            return convert(text), None
-        except (CvrError, ValidationError) as exc:
-            return "", exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            value = parse(text)
+            if limit is not None and isinstance(value, str) and len(value) > limit:
+                return f.empty, [
+                    f"Ensure this value has at most {limit} characters (it has {len(value)})."
+                ]
+            for validate in others:
+                validate(value)
+        except FieldError as exc:
+            return f.empty, exc.messages
+        except ValidationError as exc:
+            if f.refused:
+                return f.empty, [f.refused.format(value=text)]
+            with translation.override("en"):
+                return f.empty, [str(m) for m in exc.messages]
+        return value, []
 
     return check
-
-
-def _email(text: str) -> str:
-    try:
-        validate_email(text)
-    except ValidationError:
-        raise ValidationError(f"{text!r} is not an e-mail address") from None
-    return text
-
-
-_URL = URLValidator(schemes=["http", "https"])
-
-
-def _website(text: str) -> str:
-    website = text if text.startswith(("http://", "https://")) else "https://" + text
-    try:
-        _URL(website)
-    except ValidationError:
-        raise ValidationError(f"{text!r} is not a web address") from None
-    return website
-
-
-def _areas(text: str) -> tuple[list[str], list[str]]:
-    """The codes of a ``;``-separated list of areas, and a message per unknown area."""
-    codes, messages = [], []
-    for part in _split(text):
-        code = taxonomy().lookup("areas", part)
-        if code is None:
-            messages.append(f"unknown area {part!r}; codes: {_codes('areas')}")
-        else:
-            codes.append(code)
-    return list(dict.fromkeys(codes)), messages
 
 
 # -- duplicates ---------------------------------------------------------------------------
@@ -329,8 +281,8 @@ def _similar(actors: pd.DataFrame) -> list[Review]:
         {
             "municipality_id": actors["municipality"].map(lambda m: m.pk),
             "name": actors["name"],
-            "address": actors["address"],
-            "postcode": actors["postcode"],
+            "address": actors["address_1"],
+            "postcode": actors["postal_code"],
             "row": actors["row"],
         }
     )
@@ -413,40 +365,21 @@ def import_actors(path: Path) -> ImportOutcome:
     return ImportOutcome(imported=len(keep), reviews=reviews)
 
 
-ORGANIZATION_COLUMNS = (
-    "id", "uuid", "name", "alternate_name", "description", "actor_type", "tax_id",
-    "municipality_id", "email", "phone", "website", "areas", "target_groups",
-    "search_text", "created_at", "updated_at",
-)  # fmt: skip
-LOCATION_COLUMNS = ("uuid", "organization_id", "address_1", "postal_code", "city", "country")
-
-
 def search_texts(actors: pd.DataFrame) -> pd.Series:
-    """What :func:`samspil.register.models.actor_search_text` makes of each actor, column
-    by column (an imported actor has no other name and no description)."""
-    tax = taxonomy()
-    type_label = actors["actor_type"].map(dict(tax.choices("actor_types")))
-    area_labels = _per_value(
-        actors["areas"].map(tuple), lambda codes: [tax.label("areas", c) for c in codes]
-    )
-    place = (actors["address"] + " " + actors["city"]).str.strip()
-    parts = zip(
-        actors["name"],
-        type_label,
-        area_labels,
-        actors["target_groups"],
-        actors["municipality"].map(lambda m: m.name),
-        place,
-        strict=True,
-    )
-    return pd.Series(
-        [
-            " ".join(p for p in (name, kind, *labels, *groups, municipality, where) if p)
-            for name, kind, labels, groups, municipality, where in parts
-        ],
-        index=actors.index,
-        dtype=object,
-    )
+    """What :meth:`samspil.register.models.Organization.make_search_text` makes of each
+    actor, column by column: each searched field's words (the field table's ``searched``,
+    once per distinct value), in the table's order. Fields without a column (other name,
+    description) are empty for an imported actor."""
+    words = [
+        _per_value(actors[f.name].map(tuple) if isinstance(f.empty, list) else actors[f.name],
+                   f.searched)
+        for f in fields.ACTOR_FIELDS
+        if f.name in actors
+    ]  # fmt: skip
+    texts = [
+        " ".join(w for found in parts for w in found if w) for parts in zip(*words, strict=True)
+    ]
+    return pd.Series(texts, index=actors.index, dtype=object)
 
 
 def _new_ids(table: str, count: int) -> list[int]:
@@ -472,7 +405,8 @@ def _new_ids(table: str, count: int) -> list[int]:
 
 def write_actors(actors: pd.DataFrame) -> None:
     """Plain COPY (PostgreSQL) or INSERTs of whole columns: Django's bulk_create spends most
-    of its time preparing each field of each row (profiled: 2/3 of the import)."""
+    of its time preparing each field of each row (profiled: 2/3 of the import). The
+    columns are the field table's (a field without a column gets its empty value)."""
     if actors.empty:
         return
     # As text: a datetime column costs more to write out as CSV than the rest together.
@@ -482,37 +416,43 @@ def write_actors(actors: pd.DataFrame) -> None:
         {
             "id": ids,
             "uuid": _uuids(len(actors)),
-            "name": actors["name"].to_numpy(),
-            "alternate_name": "",
-            "description": "",
-            "actor_type": actors["actor_type"].to_numpy(),
-            "tax_id": actors["tax_id"].to_numpy(),
-            "municipality_id": actors["municipality"].map(lambda m: m.pk).to_numpy(),
-            "email": actors["email"].to_numpy(),
-            "phone": actors["phone"].to_numpy(),
-            "website": actors["website"].to_numpy(),
-            "areas": _json(actors["areas"]).to_numpy(),
-            "target_groups": _json(actors["target_groups"]).to_numpy(),
+            **_stored(actors, "actor", Organization, slice(None)),
             "search_text": search_texts(actors).to_numpy(),
             "created_at": now,
             "updated_at": now,
         },
-        columns=ORGANIZATION_COLUMNS,
     )
-    located = (actors["address"] != "").to_numpy()
+    located = (actors["address_1"] != "").to_numpy()
     locations = pd.DataFrame(
         {
             "uuid": _uuids(int(located.sum())),
             "organization_id": organizations["id"].to_numpy()[located],
-            "address_1": actors["address"].to_numpy()[located],
-            "postal_code": actors["postcode"].to_numpy()[located],
-            "city": actors["city"].to_numpy()[located],
+            **_stored(actors, "location", Location, located),
             "country": "DK",
         },
-        columns=LOCATION_COLUMNS,
     )
     _insert("register_organization", organizations)
     _insert("register_location", locations)
+
+
+def _stored(actors: pd.DataFrame, on: str, model: Any, rows: Any) -> dict[str, Any]:
+    """The database columns of the fields ``on`` a model, for ``rows``: a related object
+    by its key, a list as JSON."""
+    columns: dict[str, Any] = {}
+    for f in fields.ACTOR_FIELDS:
+        if f.on != on:
+            continue
+        attname = model._meta.get_field(f.name).attname
+        if f.name not in actors:
+            columns[attname] = json.dumps(f.empty) if isinstance(f.empty, list) else f.empty
+            continue
+        values = actors[f.name]
+        if model._meta.get_field(f.name).is_relation:
+            values = values.map(lambda obj: obj.pk)
+        elif isinstance(f.empty, list):
+            values = _json(values)
+        columns[attname] = values.to_numpy()[rows]
+    return columns
 
 
 def _uuids(count: int) -> list[str]:

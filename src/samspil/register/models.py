@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.municipalities.models import Municipality, Unit
+from samspil.register import fields
 from samspil.register.cvr import CvrError, clean_cvr
 from samspil.register.taxonomy import taxonomy
 
@@ -98,22 +99,6 @@ def _labels(kind: str, codes: list[str]) -> list[str]:
     return [taxonomy().label(kind, code) for code in codes]
 
 
-def actor_search_text(actor: Any, municipality: str, address: str) -> str:
-    """The text the public search looks in for a civil actor (an Organization, or any
-    object with its name, alternate_name, description, actor_type, areas, target_groups)."""
-    parts = [
-        actor.name,
-        actor.alternate_name,
-        actor.description,
-        taxonomy().label("actor_types", actor.actor_type),
-        *_labels("areas", actor.areas),
-        *actor.target_groups,
-        municipality,
-        address,
-    ]
-    return " ".join(p for p in parts if p)
-
-
 class Organization(Verified, Reachable):
     """A civil actor (HSDS organization)."""
 
@@ -138,7 +123,7 @@ class Organization(Verified, Reachable):
     website = models.URLField(_("website"), blank=True)
     areas = models.JSONField(_("areas of work"), default=list, blank=True)
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
-    # name, description, areas, target groups, address, municipality: one text to search.
+    # The searched fields' words (samspil.register.fields): one text to search.
     search_text = models.TextField(default="", editable=False)
     # False for a self-registered actor until its representative opens the e-mailed link:
     # until then it is on no public page (search, municipality, its own page). The database
@@ -179,12 +164,11 @@ class Organization(Verified, Reachable):
         return _labels("areas", self.areas)
 
     def make_search_text(self) -> str:
+        """The text the public search finds the actor by: each field's words, as the
+        field table says (samspil.register.fields), with its first address."""
         location = self.locations.first() if self.pk else None
-        return actor_search_text(
-            self,
-            self.municipality.name,
-            f"{location.address_1} {location.city}" if location is not None else "",
-        )
+        values = {f.name: f.value_of(self, location) for f in fields.ACTOR_FIELDS}
+        return fields.search_text(values)
 
 
 class Service(Verified):

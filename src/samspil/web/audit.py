@@ -52,6 +52,9 @@ ACTIONS: dict[str, Any] = {
     "export_audit": _("exported the audit log"),
     "edit_privacy": _("changed the privacy notice or retention date"),
     "report_definition": _("uploaded or removed the study's report definition"),
+    "report_weighting": _("changed the weighting of the study's report"),
+    "report_front_matter": _("changed the foreword or summary of the study's report"),
+    "previous_round": _("changed the study's previous round"),
 }
 
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")

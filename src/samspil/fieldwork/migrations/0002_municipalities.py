@@ -2,12 +2,17 @@ from django.db import migrations
 
 
 def load_municipalities(apps, schema_editor):
-    from samspil.municipalities.names import MUNICIPALITIES
+    # The pure core's list (samspil/facts/kommuner.csv), the one source of the names.
+    from samspil.facts import municipality_names
 
     Municipality = apps.get_model("fieldwork", "Municipality")
     existing = set(Municipality.objects.values_list("code", flat=True))
     Municipality.objects.bulk_create(
-        [Municipality(code=code, name=name) for code, name in MUNICIPALITIES if code not in existing]
+        [
+            Municipality(code=code, name=name)
+            for code, name in municipality_names()
+            if code not in existing
+        ]
     )
 
 
