@@ -21,7 +21,8 @@ from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number, quotes
-from samspil.reports.kinds import TABLE_KINDS, register_table_kind
+from samspil.reports.kinds import table_kinds
+from samspil.reports.notes import BASE, Note, from_template, note_of
 from samspil.reports.spec import Block, ReportSpec
 
 # as_given: with the decimals the value has (a number question's minimum and maximum)
@@ -88,21 +89,23 @@ def build(
 ) -> list[Result]:
     """Every block of the definition (only those of ``kinds`` when given), in order."""
     results = []
+    registered = table_kinds()
     for block in spec.blocks:
         if kinds is not None and block.kind not in kinds:
             continue
+        kind = registered[block.kind]
         try:
-            result = TABLE_KINDS[block.kind].build(block, inputs)
+            result = kind.build(block, inputs)
         except Skip as why:
             result = Result(block=block, skipped=str(why))
         else:
             absent = _absent(block, inputs)
+            note = note_of(result.note)
             if absent:  # a partial file makes a partial table, and says so
-                names = ", ".join(absent)
-                result.note = f"{result.note} Ikke i data og derfor udeladt: {names}.".strip()
-            if inputs.weights and block.kind != "raking_weights":  # the weights themselves
-                result.note = f"{result.note} {_weight_note(result, inputs.weights)}".strip()
-            result.note = quotes(result.note)
+                note = note.then(f"Ikke i data og derfor udeladt: {', '.join(absent)}.")
+            if inputs.weights and kind.weights_note:
+                note = note.then(_weight_note(result, inputs.weights))
+            result.note = note.map(quotes)
             result.columns = [
                 replace(c, header=block.column_headers.get(c.name, c.header))
                 for c in result.columns
@@ -348,7 +351,7 @@ def census_text(data: pd.DataFrame, invited_groups: int | None = None) -> str:
     )
 
 
-def _note(block: Block, var: Variable | None, **values: str) -> str:
+def _note(block: Block, var: Variable | None, **values: str) -> Note:
     fields = {
         "question": var.question if var else "",
         "scale": _scale_text(var) if var else "",
@@ -358,7 +361,7 @@ def _note(block: Block, var: Variable | None, **values: str) -> str:
         "mean": "",
     }
     fields.update(values)
-    note = block.note.format(**fields) if block.note else ""
+    note = from_template(block.note, fields)
     if (
         var is not None
         and "{base}" not in block.note
@@ -369,14 +372,13 @@ def _note(block: Block, var: Variable | None, **values: str) -> str:
             "crosstab",
         )
     ):
-        note = f"{note} {fields['base']}".strip()
+        note = note.then(fields["base"], BASE)
     return note
 
 
 # -- builders per kind ---------------------------------------------------------------------
 
 
-@register_table_kind("summary", needs=("top",), variables=True)
 def summary(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     exclude = sorted({c for v in variables for c in v.special_codes})
@@ -416,7 +418,6 @@ def summary(block: Block, inputs: Inputs) -> Result:
     )
 
 
-@register_table_kind("distribution", variables=True)
 def distribution(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     first = variables[0]
@@ -454,7 +455,6 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
-@register_table_kind("frequency", variables=True)
 def frequency(block: Block, inputs: Inputs) -> Result:
     var = _variables(block, inputs)[0]
     cats = _categories(block, var)
@@ -483,7 +483,6 @@ def frequency(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
-@register_table_kind("multiple_response", variables=True)
 def multiple_response(block: Block, inputs: Inputs) -> Result:
     variables = [v for v in _variables(block, inputs) if v.kind == "binary"]
     weights = inputs.weight_values
@@ -504,7 +503,6 @@ def multiple_response(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
-@register_table_kind("gap", needs=("expectation", "experience", "pairs"))
 def gap(block: Block, inputs: Inputs) -> Result:
     assert block.expectation  # guaranteed by the spec validator
     assert block.experience
@@ -543,7 +541,6 @@ def gap(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, _note(block, first, n=n_range(counts)), figure_data=data)
 
 
-@register_table_kind("crosstab", needs=("group_by",))
 def crosstab(block: Block, inputs: Inputs) -> Result:
     assert block.group_by
     variables = _variables(block, inputs)
@@ -684,7 +681,6 @@ def _controls_note(
     return text, p_values
 
 
-@register_table_kind("bins", needs=("variable", "bins"))
 def bins(block: Block, inputs: Inputs) -> Result:
     assert block.variable
     if block.variable not in inputs.data.columns:
@@ -701,7 +697,6 @@ def bins(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, _note(block, var, n=str(int(table["n"].sum()))))
 
 
-@register_table_kind("numeric", variables=True)
 def numeric(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     weights = inputs.weight_values
@@ -725,7 +720,6 @@ def numeric(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, note, weighted=weights is not None)
 
 
-@register_table_kind("grouped_means", needs=("rows", "series"))
 def grouped_means(block: Block, inputs: Inputs) -> Result:
     instrument = inputs.instrument
     data: dict[str, list[object]] = {"item": list(block.rows)}
@@ -761,7 +755,6 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, scale=scale)
 
 
-@register_table_kind("themes", needs=("variable",))
 def themes(block: Block, inputs: Inputs) -> Result:
     assert block.variable
     if inputs.codes is None:
@@ -797,7 +790,6 @@ def themes(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, quotes=quotes)
 
 
-@register_table_kind("open_answers", variables=True)
 def open_answers(block: Block, inputs: Inputs) -> Result:
     """Open questions listed with how many wrote an answer (the texts stay out of reports)."""
     variables = [
@@ -821,15 +813,11 @@ def open_answers(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, block.note)
 
 
-@register_table_kind("question", needs=("question",))
 def question_table(block: Block, inputs: Inputs) -> Result:
     """The table the question's own type names (``summary_kind``)."""
     assert block.question
     kind = inputs.instrument.question(block.question).summary_kind
-    if kind not in TABLE_KINDS or kind == "question":
+    registered = table_kinds()
+    if kind not in registered or kind == "question":
         raise Skip(f"Spørgsmålet {block.question} har ingen tabel.")
-    return TABLE_KINDS[kind].build(block, inputs)
-
-
-# the population's table kind ("representativeness") registers itself like the ones above
-from samspil.reports import population as _population  # noqa: E402, F401
+    return registered[kind].build(block, inputs)

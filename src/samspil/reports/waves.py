@@ -13,7 +13,6 @@ joined to this wave's per block, by item or answer: no table is computed twice o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,6 +31,7 @@ from samspil.analysis.waves import (
 from samspil.errors import DomainError
 from samspil.questions.base import Variable
 from samspil.reports.build import Column, Inputs, Result, _label, build
+from samspil.reports.kinds import Comparer, kind_of
 from samspil.reports.spec import ReportSpec
 
 TEST_NOTE = {
@@ -229,7 +229,7 @@ def _percentages(key: str) -> Comparer:
 
     def compare(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
         variables = waves.block_variables(result)
-        if result.block.kind == "multiple_response":
+        if key == "option":  # multiple response: its options (binary variables)
             variables = [v for v in variables if v.kind == "binary"]
         elif not variables:
             return
@@ -342,15 +342,17 @@ def _numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     result.note += waves.only_one_wave(variables, result)
 
 
-Comparer = Callable[[Result, pd.DataFrame, Waves], None]
+# The table kinds' comparers (each registered with its kind: samspil.reports.builtin_kinds)
+compare_summary = _summary
+compare_distribution = _percentages("item")
+compare_frequency = _percentages("answer")
+compare_options = _options
+compare_numeric = _numeric
 
-COMPARERS: dict[str, Comparer] = {
-    "summary": _summary,
-    "distribution": _percentages("item"),
-    "frequency": _percentages("answer"),
-    "multiple_response": _options,
-    "numeric": _numeric,
-}
+
+def _comparer(name: str) -> Comparer | None:
+    kind = kind_of(name)
+    return None if kind is None else kind.compare
 
 
 def add_previous(results: list[Result], earlier: list[Result], waves: Waves) -> None:
@@ -359,7 +361,7 @@ def add_previous(results: list[Result], earlier: list[Result], waves: Waves) -> 
     to this wave's tables by item or answer."""
     before = {r.block.id: r for r in earlier}
     for result in results:
-        compare = COMPARERS.get(result.block.kind)
+        compare = _comparer(result.block.kind)
         if compare is None:
             continue
         other = before.get(result.block.id)
@@ -394,4 +396,5 @@ def previous_results(spec: ReportSpec, waves: Waves) -> list[Result]:
     """The comparable blocks built from the previous wave's answers (items matched by
     variable name: this wave's questionnaire and labels)."""
     inputs = replace(waves.previous, instrument=waves.current.instrument)
-    return build(spec, inputs, kinds=COMPARERS)
+    comparable = {b.kind for b in spec.blocks if _comparer(b.kind) is not None}
+    return build(spec, inputs, kinds=comparable)
