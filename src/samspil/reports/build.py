@@ -242,7 +242,13 @@ def _base_sentence(block: Block, var: Variable) -> str:
     return ""
 
 
-DISTRIBUTION_KINDS = ("distribution", "frequency", "crosstab")
+def _spread(kind: str) -> bool:
+    """A distribution over the answers (its kind registered ``spread``): the method
+    chapter states its rule for "Ved ikke" once and its note says where it departs."""
+    registered = table_kinds().get(kind)
+    return registered is not None and registered.spread
+
+
 # the distributions' rule for "Ved ikke", by whether their blocks include it in the base
 DONT_KNOW_RULE = {
     frozenset({True}): "I svarfordelingerne indgår “Ved ikke” i basen som en kategori for sig.",
@@ -267,7 +273,7 @@ def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
             names += [v.name for v in instrument.question_variables(block.question)]
         return {k for n in names if n in variables for k in variables[n].special_codes.values()}
 
-    spread = [b for b in spec.blocks if b.kind in DISTRIBUTION_KINDS]
+    spread = [b for b in spec.blocks if _spread(b.kind)]
     dont_know = {b.include_dont_know for b in spread if "dont_know" in specials(b)}
     parts = [DONT_KNOW_RULE[frozenset(dont_know)]] if dont_know else []
     if any("not_applicable" in specials(b) for b in spread):
@@ -362,16 +368,7 @@ def _note(block: Block, var: Variable | None, **values: str) -> Note:
     }
     fields.update(values)
     note = from_template(block.note, fields)
-    if (
-        var is not None
-        and "{base}" not in block.note
-        and block.kind
-        in (
-            "distribution",
-            "frequency",
-            "crosstab",
-        )
-    ):
+    if var is not None and "{base}" not in block.note and _spread(block.kind):
         note = note.then(fields["base"], BASE)
     return note
 

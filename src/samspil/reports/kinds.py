@@ -70,6 +70,9 @@ class TableKind:
     caption: str = ""  # what the kind's own figure shows, for its caption
     municipal: bool = False  # a municipality's own report (--by kommune) carries it
     weights_note: bool = True  # a weighted report's note says whether it is weighted
+    # a distribution over the answers: the method chapter's rule for "Ved ikke" covers it
+    # and its note says where it departs (samspil.reports.build.base_rule)
+    spread: bool = False
 
 
 TABLE_KINDS: dict[str, TableKind] = {}

@@ -25,6 +25,7 @@ from samspil.reports.build import Column, Inputs, Result, build
 from samspil.reports.document import Chapter, Meta, Publication
 from samspil.reports.errors import Skip
 from samspil.reports.kinds import kind_of
+from samspil.reports.notes import note_of
 from samspil.reports.publish import Job
 from samspil.reports.spec import Block, ReportSpec
 from samspil.responses import Responses, StudyInfo
@@ -472,9 +473,12 @@ def _note(national: str, shown: list[Comparison], municipality: Place, k: int, o
     if not shown:
         return f"{own}. Færre end {k} andre kommuner har svaret, så der vises ingen sammenligning."
     left_out = [c for c in municipality.comparisons if c not in shown]
-    text = (
-        f"{own}; de øvrige tal er beregnet over de andre kommuners besvarelser alene, uden "
-        f"kommunens egne. {national}"
+    text = (  # the national note's parts kept (a figure's caption leaves some out)
+        note_of(
+            f"{own}; de øvrige tal er beregnet over de andre kommuners besvarelser alene, "
+            "uden kommunens egne. "
+        )
+        + national
     )
     if left_out:
         names = " og ".join(c.label[0].lower() + c.label[1:] for c in left_out)
