@@ -187,7 +187,7 @@ def _paired(
     return [method, "share"] if top else [method]
 
 
-def _summary(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+def compare_summary(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     block = result.block
     variables = waves.block_variables(result)
     table = compare_summaries(result.data, earlier, [_label(block, v) for v in variables])
@@ -261,7 +261,7 @@ def _add_percentages(result: Result, previous: pd.DataFrame, waves: Waves, key: 
     result.note += f" Kolonnerne mærket {waves.label} viser den forrige runde."
 
 
-def _options(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+def compare_options(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     """Multiple response: the previous percentages beside, and each option's change tested
     (McNemar's test for a panel, else the two-proportion z-test; the base in each wave is
     those who answered the question)."""
@@ -322,7 +322,7 @@ def merge_in_order(now: pd.DataFrame, then: pd.DataFrame, key: str) -> pd.DataFr
     return rows.merge(now, on=key, how="left").merge(then, on=key, how="left")
 
 
-def _numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+def compare_numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     variables = waves.block_variables(result)
     table = compare_summaries(result.data, earlier, [_label(result.block, v) for v in variables])
     tests = _paired(result, variables, waves, table, [], [])
@@ -342,12 +342,9 @@ def _numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     result.note += waves.only_one_wave(variables, result)
 
 
-# The table kinds' comparers (each registered with its kind: samspil.reports.builtin_kinds)
-compare_summary = _summary
+# Comparers of percentages (each registered with its kind: samspil.reports.builtin_kinds)
 compare_distribution = _percentages("item")
 compare_frequency = _percentages("answer")
-compare_options = _options
-compare_numeric = _numeric
 
 
 def _comparer(name: str) -> Comparer | None:
