@@ -6,6 +6,7 @@ Notes carry their parts as data: a caption leaves parts out by kind, not by word
 from __future__ import annotations
 
 import html
+import pickle
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
@@ -257,3 +258,5 @@ def test_a_note_template_is_cut_into_its_parts_and_prints_as_written():
     assert note.parts[3].text == ' "Ikke relevant" indgår ikke (n: 3).'
     added = note + " Mere."  # what a comparison adds is a part of its own
     assert added == f"{note} Mere." and added.parts[-1] == NotePart(" Mere.")
+    copied = pickle.loads(pickle.dumps(added))  # as a worker process hands results back
+    assert copied == added and copied.parts == added.parts

@@ -45,8 +45,8 @@ class Note(str):
 
     parts: tuple[NotePart, ...]
 
-    def __new__(cls, parts: Iterable[NotePart] = ()) -> Note:
-        kept = tuple(p for p in parts if p.text)
+    def __new__(cls, parts: Iterable[NotePart] | str = ()) -> Note:
+        kept = tuple(p for p in (parts_of(parts) if isinstance(parts, str) else parts) if p.text)
         note = super().__new__(cls, "".join(p.text for p in kept))
         note.parts = kept
         return note
