@@ -1,6 +1,6 @@
 """A table kind owns its pieces: one registration, in this test file alone, gives a kind
-its options, grid layout, previous-wave comparison, default-report blocks, figure and
-caption, and a report uses every one of them where samspil's own kinds' pieces are used.
+its options, grid layout, previous-wave comparison, default-report blocks, figure,
+caption and method-chapter rule, and a report uses every one of them where samspil's own kinds' pieces are used.
 Notes carry their parts as data: a caption leaves parts out by kind, not by wording."""
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ TALLY = TableKind(
     default_blocks=tally_blocks,
     figure=tally_chart,
     caption="Søjlerne viser svar pr. 1000 adspurgte.",
+    method_rule=lambda blocks, specials: "I optællingerne tæller hvert svar én gang.",
 )
 
 
@@ -185,6 +186,7 @@ def test_an_added_table_kind_brings_every_piece_into_a_report(tally_kind, tmp_pa
     page = html.unescape((out.folder / "index.html").read_text(encoding="utf-8"))
     assert "Optalt i alt" in page and "Søjlerne viser svar pr. 1000 adspurgte." in page
     assert "Rødt: 600" in page  # the figure's description as its alternative text
+    assert "I optællingerne tæller hvert svar én gang." in page  # its rule, method chapter
     table = pd.read_csv(out.folder / "tables" / "valg.csv")
     assert table["prev_n"].tolist() == [1, 3]
 

@@ -21,7 +21,7 @@ from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number, quotes
-from samspil.reports.kinds import table_kinds
+from samspil.reports.kinds import Specials, table_kinds
 from samspil.reports.notes import BASE, Note, from_template, note_of
 from samspil.reports.spec import Block, ReportSpec
 
@@ -265,7 +265,6 @@ def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
     report has; "" when there is nothing to say). A table that departs from the rule
     without showing it says so in its note (:func:`_base_sentence`)."""
     variables = instrument.variable_map
-    kinds = {b.kind for b in spec.blocks}
 
     def specials(block: Block) -> set[str]:
         names = list(block.variables or [])
@@ -281,33 +280,50 @@ def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
             "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser det "
             "som en særskilt kategori."
         )
-    if any(b.list_excluded for b in spread if b.kind == "frequency"):
-        parts.append(
+    for kind in table_kinds().values():  # each kind's own rule, as it registered it
+        blocks = [b for b in spec.blocks if b.kind == kind.name]
+        if blocks and kind.method_rule is not None and (text := kind.method_rule(blocks, specials)):
+            parts.append(text)
+    return " ".join(parts)
+
+
+# -- the kinds' own rules for the method chapter (registered with each kind) -------------
+
+
+def frequency_rule(blocks: list[Block], specials: Specials) -> str:
+    if any(b.list_excluded for b in blocks):
+        return (
             "Hvor svar uden for basen står på egne linjer uden procent, er “I alt” basen, "
             "som procenterne er beregnet af."
         )
-    summary_specials = set().union(*(specials(b) for b in spec.blocks if b.kind == "summary"))
-    if summary_specials:
-        named = " og ".join(
-            f"“{SPECIAL_NAMES[k]}”"
-            for k in ("dont_know", "not_applicable")
-            if k in summary_specials
-        )
-        parts.append(
-            "Gennemsnit og andele i tabellerne med gennemsnit er beregnet af svarene på "
-            f"skalaen; {named} indgår ikke."
-        )
-    if "multiple_response" in kinds:
-        parts.append(
-            "Ved spørgsmål med flere svarmuligheder er procenterne af dem, der har besvaret "
-            "spørgsmålet (valgt mindst én mulighed)."
-        )
-    if "numeric" in kinds:
-        parts.append(
-            "Ved talspørgsmål er gennemsnit, spredning, mindste og største værdi beregnet af "
-            "de angivne tal; mindste og største værdi vises med de decimaler, de er angivet med."
-        )
-    return " ".join(parts)
+    return ""
+
+
+def summary_rule(blocks: list[Block], specials: Specials) -> str:
+    found = set().union(*(specials(b) for b in blocks))
+    if not found:
+        return ""
+    named = " og ".join(
+        f"“{SPECIAL_NAMES[k]}”" for k in ("dont_know", "not_applicable") if k in found
+    )
+    return (
+        "Gennemsnit og andele i tabellerne med gennemsnit er beregnet af svarene på "
+        f"skalaen; {named} indgår ikke."
+    )
+
+
+def multiple_response_rule(blocks: list[Block], specials: Specials) -> str:
+    return (
+        "Ved spørgsmål med flere svarmuligheder er procenterne af dem, der har besvaret "
+        "spørgsmålet (valgt mindst én mulighed)."
+    )
+
+
+def numeric_rule(blocks: list[Block], specials: Specials) -> str:
+    return (
+        "Ved talspørgsmål er gennemsnit, spredning, mindste og største værdi beregnet af "
+        "de angivne tal; mindste og største værdi vises med de decimaler, de er angivet med."
+    )
 
 
 SPECIAL_NAMES = {"dont_know": "Ved ikke", "not_applicable": "Ikke relevant"}

@@ -53,6 +53,10 @@ Comparer = Callable[["Result", "pd.DataFrame", "Waves"], None]
 DefaultBlocks = Callable[[Any, Any], list["Block"]]
 # (result, figure data) -> the chart of a block with ``figure: <this kind>``
 Figure = Callable[["Result", "pd.DataFrame"], "Chart"]
+# (the definition's blocks of this kind, each block's special answers) -> the method
+# chapter's sentence on the kind's base ("" for none; samspil.reports.build.base_rule)
+Specials = Callable[["Block"], set[str]]
+MethodRule = Callable[[list["Block"], Specials], str]
 F = TypeVar("F", bound=Builder)
 
 
@@ -73,6 +77,7 @@ class TableKind:
     # a distribution over the answers: the method chapter's rule for "Ved ikke" covers it
     # and its note says where it departs (samspil.reports.build.base_rule)
     spread: bool = False
+    method_rule: MethodRule | None = None  # the method chapter's sentence on its base
 
 
 TABLE_KINDS: dict[str, TableKind] = {}
