@@ -5,6 +5,7 @@ a respondent who knows its own answer and has the national report."""
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +94,21 @@ def test_one_report_has_every_format(kd2024, facts, tmp_path):
     assert "Demokommune 50" in html
     assert "uden kommunens egne" in html  # says plainly what is compared with what
     assert "egen kommune" in html.lower()  # the figures mark its own position
+
+
+def test_a_municipal_figure_caption_leaves_out_the_national_notes_sd_remark(
+    kd2024, facts, tmp_path
+):
+    """The municipality's note wraps the national one and keeps its parts: the caption
+    under a figure of means says nothing of SDs in parentheses, the table note does."""
+    index = write_municipality_reports(
+        "kd2024", kd2024, None, tmp_path, facts=facts, kommuner=["Demokommune 50"], formats=["html"]
+    )
+    page = (tmp_path / index["folder"].iloc[0] / "index.html").read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", page, re.S)
+    assert any("uden kommunens egne" in c and "gennemsnitlig værdi" in c for c in captions)
+    assert not any("Standardafvigelse" in c for c in captions)
+    assert "Standardafvigelse er noteret i parentes." in page
 
 
 def test_others_columns_count_only_the_others_and_own_is_its_answer(kd2024, kd2024_tables):

@@ -21,7 +21,8 @@ from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number, quotes
-from samspil.reports.kinds import TABLE_KINDS, register_table_kind
+from samspil.reports.kinds import Specials, table_kinds
+from samspil.reports.notes import BASE, Note, from_template, note_of
 from samspil.reports.spec import Block, ReportSpec
 
 # as_given: with the decimals the value has (a number question's minimum and maximum)
@@ -88,21 +89,23 @@ def build(
 ) -> list[Result]:
     """Every block of the definition (only those of ``kinds`` when given), in order."""
     results = []
+    registered = table_kinds()
     for block in spec.blocks:
         if kinds is not None and block.kind not in kinds:
             continue
+        kind = registered[block.kind]
         try:
-            result = TABLE_KINDS[block.kind].build(block, inputs)
+            result = kind.build(block, inputs)
         except Skip as why:
             result = Result(block=block, skipped=str(why))
         else:
             absent = _absent(block, inputs)
+            note = note_of(result.note)
             if absent:  # a partial file makes a partial table, and says so
-                names = ", ".join(absent)
-                result.note = f"{result.note} Ikke i data og derfor udeladt: {names}.".strip()
-            if inputs.weights and block.kind != "raking_weights":  # the weights themselves
-                result.note = f"{result.note} {_weight_note(result, inputs.weights)}".strip()
-            result.note = quotes(result.note)
+                note = note.then(f"Ikke i data og derfor udeladt: {', '.join(absent)}.")
+            if inputs.weights and kind.weights_note:
+                note = note.then(_weight_note(result, inputs.weights))
+            result.note = note.map(quotes)
             result.columns = [
                 replace(c, header=block.column_headers.get(c.name, c.header))
                 for c in result.columns
@@ -239,7 +242,13 @@ def _base_sentence(block: Block, var: Variable) -> str:
     return ""
 
 
-DISTRIBUTION_KINDS = ("distribution", "frequency", "crosstab")
+def _spread(kind: str) -> bool:
+    """A distribution over the answers (its kind registered ``spread``): the method
+    chapter states its rule for "Ved ikke" once and its note says where it departs."""
+    registered = table_kinds().get(kind)
+    return registered is not None and registered.spread
+
+
 # the distributions' rule for "Ved ikke", by whether their blocks include it in the base
 DONT_KNOW_RULE = {
     frozenset({True}): "I svarfordelingerne indgår “Ved ikke” i basen som en kategori for sig.",
@@ -256,7 +265,6 @@ def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
     report has; "" when there is nothing to say). A table that departs from the rule
     without showing it says so in its note (:func:`_base_sentence`)."""
     variables = instrument.variable_map
-    kinds = {b.kind for b in spec.blocks}
 
     def specials(block: Block) -> set[str]:
         names = list(block.variables or [])
@@ -264,7 +272,7 @@ def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
             names += [v.name for v in instrument.question_variables(block.question)]
         return {k for n in names if n in variables for k in variables[n].special_codes.values()}
 
-    spread = [b for b in spec.blocks if b.kind in DISTRIBUTION_KINDS]
+    spread = [b for b in spec.blocks if _spread(b.kind)]
     dont_know = {b.include_dont_know for b in spread if "dont_know" in specials(b)}
     parts = [DONT_KNOW_RULE[frozenset(dont_know)]] if dont_know else []
     if any("not_applicable" in specials(b) for b in spread):
@@ -272,33 +280,50 @@ def base_rule(spec: ReportSpec, instrument: Instrument) -> str:
             "“Ikke relevant” indgår ikke i basen, medmindre tabellen eller figuren viser det "
             "som en særskilt kategori."
         )
-    if any(b.list_excluded for b in spread if b.kind == "frequency"):
-        parts.append(
+    for kind in table_kinds().values():  # each kind's own rule, as it registered it
+        blocks = [b for b in spec.blocks if b.kind == kind.name]
+        if blocks and kind.method_rule is not None and (text := kind.method_rule(blocks, specials)):
+            parts.append(text)
+    return " ".join(parts)
+
+
+# -- the kinds' own rules for the method chapter (registered with each kind) -------------
+
+
+def frequency_rule(blocks: list[Block], specials: Specials) -> str:
+    if any(b.list_excluded for b in blocks):
+        return (
             "Hvor svar uden for basen står på egne linjer uden procent, er “I alt” basen, "
             "som procenterne er beregnet af."
         )
-    summary_specials = set().union(*(specials(b) for b in spec.blocks if b.kind == "summary"))
-    if summary_specials:
-        named = " og ".join(
-            f"“{SPECIAL_NAMES[k]}”"
-            for k in ("dont_know", "not_applicable")
-            if k in summary_specials
-        )
-        parts.append(
-            "Gennemsnit og andele i tabellerne med gennemsnit er beregnet af svarene på "
-            f"skalaen; {named} indgår ikke."
-        )
-    if "multiple_response" in kinds:
-        parts.append(
-            "Ved spørgsmål med flere svarmuligheder er procenterne af dem, der har besvaret "
-            "spørgsmålet (valgt mindst én mulighed)."
-        )
-    if "numeric" in kinds:
-        parts.append(
-            "Ved talspørgsmål er gennemsnit, spredning, mindste og største værdi beregnet af "
-            "de angivne tal; mindste og største værdi vises med de decimaler, de er angivet med."
-        )
-    return " ".join(parts)
+    return ""
+
+
+def summary_rule(blocks: list[Block], specials: Specials) -> str:
+    found = set().union(*(specials(b) for b in blocks))
+    if not found:
+        return ""
+    named = " og ".join(
+        f"“{SPECIAL_NAMES[k]}”" for k in ("dont_know", "not_applicable") if k in found
+    )
+    return (
+        "Gennemsnit og andele i tabellerne med gennemsnit er beregnet af svarene på "
+        f"skalaen; {named} indgår ikke."
+    )
+
+
+def multiple_response_rule(blocks: list[Block], specials: Specials) -> str:
+    return (
+        "Ved spørgsmål med flere svarmuligheder er procenterne af dem, der har besvaret "
+        "spørgsmålet (valgt mindst én mulighed)."
+    )
+
+
+def numeric_rule(blocks: list[Block], specials: Specials) -> str:
+    return (
+        "Ved talspørgsmål er gennemsnit, spredning, mindste og største værdi beregnet af "
+        "de angivne tal; mindste og største værdi vises med de decimaler, de er angivet med."
+    )
 
 
 SPECIAL_NAMES = {"dont_know": "Ved ikke", "not_applicable": "Ikke relevant"}
@@ -348,7 +373,7 @@ def census_text(data: pd.DataFrame, invited_groups: int | None = None) -> str:
     )
 
 
-def _note(block: Block, var: Variable | None, **values: str) -> str:
+def _note(block: Block, var: Variable | None, **values: str) -> Note:
     fields = {
         "question": var.question if var else "",
         "scale": _scale_text(var) if var else "",
@@ -358,25 +383,15 @@ def _note(block: Block, var: Variable | None, **values: str) -> str:
         "mean": "",
     }
     fields.update(values)
-    note = block.note.format(**fields) if block.note else ""
-    if (
-        var is not None
-        and "{base}" not in block.note
-        and block.kind
-        in (
-            "distribution",
-            "frequency",
-            "crosstab",
-        )
-    ):
-        note = f"{note} {fields['base']}".strip()
+    note = from_template(block.note, fields)
+    if var is not None and "{base}" not in block.note and _spread(block.kind):
+        note = note.then(fields["base"], BASE)
     return note
 
 
 # -- builders per kind ---------------------------------------------------------------------
 
 
-@register_table_kind("summary", needs=("top",), variables=True)
 def summary(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     exclude = sorted({c for v in variables for c in v.special_codes})
@@ -416,7 +431,6 @@ def summary(block: Block, inputs: Inputs) -> Result:
     )
 
 
-@register_table_kind("distribution", variables=True)
 def distribution(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     first = variables[0]
@@ -454,7 +468,6 @@ def distribution(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
-@register_table_kind("frequency", variables=True)
 def frequency(block: Block, inputs: Inputs) -> Result:
     var = _variables(block, inputs)[0]
     cats = _categories(block, var)
@@ -483,7 +496,6 @@ def frequency(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
-@register_table_kind("multiple_response", variables=True)
 def multiple_response(block: Block, inputs: Inputs) -> Result:
     variables = [v for v in _variables(block, inputs) if v.kind == "binary"]
     weights = inputs.weight_values
@@ -504,7 +516,6 @@ def multiple_response(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, weighted=weights is not None)
 
 
-@register_table_kind("gap", needs=("expectation", "experience", "pairs"))
 def gap(block: Block, inputs: Inputs) -> Result:
     assert block.expectation  # guaranteed by the spec validator
     assert block.experience
@@ -543,7 +554,6 @@ def gap(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, _note(block, first, n=n_range(counts)), figure_data=data)
 
 
-@register_table_kind("crosstab", needs=("group_by",))
 def crosstab(block: Block, inputs: Inputs) -> Result:
     assert block.group_by
     variables = _variables(block, inputs)
@@ -684,7 +694,6 @@ def _controls_note(
     return text, p_values
 
 
-@register_table_kind("bins", needs=("variable", "bins"))
 def bins(block: Block, inputs: Inputs) -> Result:
     assert block.variable
     if block.variable not in inputs.data.columns:
@@ -701,7 +710,6 @@ def bins(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, _note(block, var, n=str(int(table["n"].sum()))))
 
 
-@register_table_kind("numeric", variables=True)
 def numeric(block: Block, inputs: Inputs) -> Result:
     variables = _variables(block, inputs)
     weights = inputs.weight_values
@@ -725,7 +733,6 @@ def numeric(block: Block, inputs: Inputs) -> Result:
     return Result(block, data, columns, note, weighted=weights is not None)
 
 
-@register_table_kind("grouped_means", needs=("rows", "series"))
 def grouped_means(block: Block, inputs: Inputs) -> Result:
     instrument = inputs.instrument
     data: dict[str, list[object]] = {"item": list(block.rows)}
@@ -761,7 +768,6 @@ def grouped_means(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, scale=scale)
 
 
-@register_table_kind("themes", needs=("variable",))
 def themes(block: Block, inputs: Inputs) -> Result:
     assert block.variable
     if inputs.codes is None:
@@ -797,7 +803,6 @@ def themes(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, note, figure_data=table, quotes=quotes)
 
 
-@register_table_kind("open_answers", variables=True)
 def open_answers(block: Block, inputs: Inputs) -> Result:
     """Open questions listed with how many wrote an answer (the texts stay out of reports)."""
     variables = [
@@ -821,15 +826,11 @@ def open_answers(block: Block, inputs: Inputs) -> Result:
     return Result(block, table, columns, block.note)
 
 
-@register_table_kind("question", needs=("question",))
 def question_table(block: Block, inputs: Inputs) -> Result:
     """The table the question's own type names (``summary_kind``)."""
     assert block.question
     kind = inputs.instrument.question(block.question).summary_kind
-    if kind not in TABLE_KINDS or kind == "question":
+    registered = table_kinds()
+    if kind not in registered or kind == "question":
         raise Skip(f"Spørgsmålet {block.question} har ingen tabel.")
-    return TABLE_KINDS[kind].build(block, inputs)
-
-
-# the population's table kind ("representativeness") registers itself like the ones above
-from samspil.reports import population as _population  # noqa: E402, F401
+    return registered[kind].build(block, inputs)

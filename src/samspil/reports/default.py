@@ -18,10 +18,9 @@ regroup and add notes, and pass it back to ``samspil report``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -38,13 +37,16 @@ from samspil.reports.spec import (
     yaml_problem,
 )
 
+if TYPE_CHECKING:
+    from samspil.reports.kinds import DefaultBlocks
+
 NOTE_SCALE = (
     "Antal besvarelser: {n}. Spørgsmål: *{question}* Svarene er målt på en skala fra {scale}."
 )
 NOTE_PLAIN = "Antal besvarelser: {n}. Spørgsmål: *{question}*"
 
 
-class _Numbering:
+class Numbering:
     """'Tabel 2.3' and 'Figur 2.3' counters within a chapter."""
 
     def __init__(self, chapter: int):
@@ -65,7 +67,7 @@ def _substantive(options: list[Option]) -> list[Option]:
     return [o for o in options if not o.special]
 
 
-def _likert(question: Any, number: _Numbering) -> list[Block]:
+def likert_blocks(question: Any, number: Numbering) -> list[Block]:
     scale = _substantive(question.options)
     title = plain(question.text)
     if len(scale) < 3:  # not an ordered scale: the distribution alone says it
@@ -89,7 +91,7 @@ def _likert(question: Any, number: _Numbering) -> list[Block]:
     return [summary, _distribution(question, number, title, f"{question.id}_fordeling")]
 
 
-def _distribution(question: Any, number: _Numbering, title: str, block_id: str) -> Block:
+def _distribution(question: Any, number: Numbering, title: str, block_id: str) -> Block:
     return Block(
         id=block_id,
         label=number.figure(),
@@ -102,7 +104,7 @@ def _distribution(question: Any, number: _Numbering, title: str, block_id: str) 
     )
 
 
-def _frequency(question: Any, number: _Numbering) -> list[Block]:
+def frequency_blocks(question: Any, number: Numbering) -> list[Block]:
     return [
         Block(
             id=question.id,
@@ -120,7 +122,7 @@ def _frequency(question: Any, number: _Numbering) -> list[Block]:
     ]
 
 
-def _multiple(question: Any, number: _Numbering) -> list[Block]:
+def multiple_blocks(question: Any, number: Numbering) -> list[Block]:
     return [
         Block(
             id=question.id,
@@ -137,7 +139,7 @@ def _multiple(question: Any, number: _Numbering) -> list[Block]:
     ]
 
 
-def _numeric(question: Any, number: _Numbering) -> list[Block]:
+def numeric_blocks(question: Any, number: Numbering) -> list[Block]:
     return [
         Block(
             id=question.id,
@@ -151,14 +153,14 @@ def _numeric(question: Any, number: _Numbering) -> list[Block]:
     ]
 
 
-# summary_kind of a question type -> the blocks it gets in a default report. A new question
-# type with one of these summary kinds gets its tables without touching this file.
-DEFAULT_BLOCKS: dict[str, Callable[[Any, _Numbering], list[Block]]] = {
-    "distribution": _likert,
-    "frequency": _frequency,
-    "multiple_response": _multiple,
-    "numeric": _numeric,
-}
+def _default_blocks(kind: str) -> DefaultBlocks | None:
+    """What a default report gives a question whose type's ``summary_kind`` is ``kind``
+    (the kind's ``default_blocks``, registered with it; a new question type with such a
+    summary kind gets its tables without touching this file)."""
+    from samspil.reports.kinds import kind_of
+
+    registered = kind_of(kind)
+    return None if registered is None else registered.default_blocks
 
 
 def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> ReportSpec:
@@ -166,7 +168,7 @@ def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> R
     definition names as its instrument: a bundled id or a file path)."""
     chapters: list[Chapter] = []
     for section in instrument.sections:
-        number = _Numbering(len(chapters) + 1)
+        number = Numbering(len(chapters) + 1)
         blocks: list[Block] = []
         open_variables: list[str] = []
         for question in section.questions:
@@ -174,8 +176,8 @@ def default_spec(instrument: Instrument, instrument_ref: str | None = None) -> R
             variables = question.variables(section.id)
             if variables and all(v.kind == "text" for v in variables):  # open questions
                 open_variables += [v.name for v in variables]
-            elif kind in DEFAULT_BLOCKS:
-                blocks += DEFAULT_BLOCKS[kind](question, number)
+            elif (make := _default_blocks(kind)) is not None:
+                blocks += make(question, number)
         if open_variables:
             blocks.append(
                 Block(

@@ -22,7 +22,10 @@ import pandas as pd
 from samspil.instruments import Instrument
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result, base_rule, census_text, weights_text
+from samspil.reports.figures import figure_caption
 from samspil.reports.formatting import quotes
+from samspil.reports.kinds import kind_of
+from samspil.reports.notes import COUNTS_REMARK, SD_REMARK, note_without
 from samspil.reports.spec import Colophon, ReportSpec, TableStyle
 from samspil.responses import StudyInfo
 
@@ -269,56 +272,62 @@ def _pivot_grid(result: Result, sign: bool) -> Grid:
 
 
 def grid(result: Result, style: TableStyle | None = None) -> Grid:
+    """The result as a text grid, laid out as its table kind registered (by default one
+    row per data row, the columns as given: :func:`plain_grid`)."""
     style = style or TableStyle()
-    if (
-        result.block.kind == "crosstab"
-        and "percent" in result.data.columns
-        and result.data["item"].nunique() > 1
-    ):
-        return _pivot_grid(result, style.percent_sign)
+    kind = kind_of(result.block.kind)
+    layout = kind.grid if kind is not None and kind.grid is not None else plain_grid
+    return layout(result, style)
+
+
+def plain_grid(result: Result, style: TableStyle) -> Grid:
+    """One grid row per data row, one cell per column."""
     sign = style.percent_sign
     rows = [[cell(c, row, sign) for c in result.columns] for _, row in result.data.iterrows()]
-    total = False
-    if result.block.kind == "frequency":
-        # the base the percentages are of: answers listed without a percentage (special
-        # answers left out of the base, ``list_excluded``) are not in it
-        data = result.data
-        in_base = data["percent"].notna() | data["n"].eq(0)
-        n = int(data.loc[in_base, "n"].sum())
-        share = fmt.percent(100.0 if n else None) if sign else fmt.number(100.0 if n else None)
-        rows.append([style.total_label, fmt.integer(n), share])
-        total = True
     header = [
         style.percent_header if c.name == "percent" and c.header == "Pct." else c.header
         for c in result.columns
     ]
-    return Grid(header, rows, total)
+    return Grid(header, rows)
+
+
+def crosstab_grid(result: Result, style: TableStyle) -> Grid:
+    """A breakdown: several items with one share each pivoted (groups as rows), else
+    plain."""
+    if "percent" in result.data.columns and result.data["item"].nunique() > 1:
+        return _pivot_grid(result, style.percent_sign)
+    return plain_grid(result, style)
+
+
+def frequency_grid(result: Result, style: TableStyle) -> Grid:
+    """A frequency table with its total row: the base the percentages are of (answers
+    listed without a percentage, special answers left out of the base by
+    ``list_excluded``, are not in it)."""
+    table = plain_grid(result, style)
+    sign = style.percent_sign
+    data = result.data
+    in_base = data["percent"].notna() | data["n"].eq(0)
+    n = int(data.loc[in_base, "n"].sum())
+    share = fmt.percent(100.0 if n else None) if sign else fmt.number(100.0 if n else None)
+    table.rows.append([style.total_label, fmt.integer(n), share])
+    table.total = True
+    return table
 
 
 # -- figure captions -------------------------------------------------------------------
 
-CAPTIONS = {
-    "bars_mean": "Søjlerne viser gennemsnitlig værdi.",
-    "grouped_means": "Søjlerne viser gennemsnitlig værdi.",
-    "stacked": "Søjlerne viser den procentvise svarfordeling.",
-    "bars_percent": "Søjlerne viser andelen i procent.",
-}
-SD_NOTED = re.compile(r"\s*Standardafvigelse(n)? er (noteret|angivet) i parentes\.")
-# The sentence with the counts of answers left out, "... (n: 1 ved ...)." (the table's)
-COUNTS_NOTED = re.compile(r"\s*[^.]*\(n(?: er for)?: [^()]*(?:\([^()]*\)[^()]*)*\)\.?")
 DESCRIBES = re.compile(r"\b(Figuren|Søjlerne|Grafen) viser\b")
 
 
 def caption(result: Result, table_shown: bool = False) -> str:
-    """The figure's own note: the table note without what only the table shows (the SD in
-    parentheses; beside a shown table also the counts of answers left out, said once, under
-    the table), saying what the bars show unless the note already does."""
-    text = SD_NOTED.sub("", result.note)
-    if table_shown:
-        text = COUNTS_NOTED.sub("", text)
-    text = text.strip()
+    """The figure's own note: the table note without what only the table shows (its
+    part saying the SD is in parentheses; beside a shown table also its part with the
+    counts of answers left out, said once, under the table), saying what the figure
+    shows (its caption) unless the note already does."""
+    left_out = {SD_REMARK, COUNTS_REMARK} if table_shown else {SD_REMARK}
+    text = note_without(result.note, left_out).strip()
     if not DESCRIBES.search(text):
-        text = f"{text} {CAPTIONS[result.block.figure]}".strip()
+        text = f"{text} {figure_caption(result.block)}".strip()
     return text
 
 

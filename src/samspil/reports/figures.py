@@ -33,6 +33,8 @@ import pandas as pd
 
 from samspil.reports.build import Result
 from samspil.reports.formatting import number, percent
+from samspil.reports.kinds import kind_of
+from samspil.reports.spec import Block
 
 # Okabe-Ito blue, vermillion, bluish green, reddish purple, darkened orange and sky blue,
 # then dark grey: all >= 3:1 against white.
@@ -472,7 +474,8 @@ def _bars_percent(result: Result, data: pd.DataFrame) -> Chart:
     return chart
 
 
-def _grouped_means(result: Result, data: pd.DataFrame) -> Chart:
+def grouped_means_chart(result: Result, data: pd.DataFrame) -> Chart:
+    """The grouped_means kind's own figure: a few series of means side by side."""
     names = [c.name for c in result.columns if c.fmt == "num"]
     series = [
         Series(name, data[name].to_numpy(dtype=float), COLOURS[i % len(COLOURS)])
@@ -484,12 +487,35 @@ def _grouped_means(result: Result, data: pd.DataFrame) -> Chart:
     return chart
 
 
-CHARTS: dict[str, Callable[[Result, pd.DataFrame], Chart]] = {
-    "bars_mean": _bars_mean,
-    "stacked": _stacked,
-    "bars_percent": _bars_percent,
-    "grouped_means": _grouped_means,
+@dataclass(frozen=True)
+class Style:
+    """A figure any table kind with the columns it reads may choose (``figure: <name>``)."""
+
+    chart: Callable[[Result, pd.DataFrame], Chart]
+    caption: str  # what the bars show, said in the caption unless the note says it
+
+
+STYLES: dict[str, Style] = {
+    "bars_mean": Style(_bars_mean, "Søjlerne viser gennemsnitlig værdi."),
+    "stacked": Style(_stacked, "Søjlerne viser den procentvise svarfordeling."),
+    "bars_percent": Style(_bars_percent, "Søjlerne viser andelen i procent."),
 }
+
+
+def figure_style(block: Block) -> Style:
+    """How the block's figure is made: one of the :data:`STYLES`, else its table kind's
+    own figure (``figure: <the kind's name>``, registered with the kind)."""
+    if block.figure in STYLES:
+        return STYLES[block.figure]
+    kind = kind_of(block.figure)
+    assert kind is not None  # checked with the definition
+    assert kind.figure is not None
+    return Style(kind.figure, kind.caption)
+
+
+def figure_caption(block: Block) -> str:
+    """What the block's figure shows, for its caption."""
+    return figure_style(block).caption
 
 
 def figure_name(result: Result) -> str:
@@ -499,7 +525,7 @@ def figure_name(result: Result) -> str:
 def scene(result: Result, width: float = WIDTH) -> Scene:
     """The block's figure, laid out ``width`` points wide."""
     assert result.figure_data is not None
-    chart = CHARTS[result.block.figure](result, result.figure_data)
+    chart = figure_style(result.block).chart(result, result.figure_data)
     return draw(chart, result.block.title, width)
 
 

@@ -1,27 +1,62 @@
 """The table-kind registry: every ``kind:`` a report definition's block may name.
 
-A table kind is a function ``(block, inputs) -> Result`` that computes one table (raising
-``samspil.reports.errors.Skip`` with a Danish reason when the data cannot make it), plus
-the block fields it needs. The built-in kinds in ``samspil.reports.build`` register
-themselves with ``register_table_kind`` exactly as an added kind would. See
-docs/extending.md.
+A table kind registers, in one place (one :class:`TableKind`), everything a report does
+with it: its builder ``(block, inputs) -> Result`` (raising
+``samspil.reports.errors.Skip`` with a Danish reason when the data cannot make it), the
+block fields it needs, its own options (a pydantic model for the block's ``options:``),
+its grid layout, its previous-wave comparison, the blocks a default report gives a
+question of this kind, its own figure and that figure's caption, and whether a
+municipality's own report carries it. Every consumer (build, waves, default, document,
+figures, municipal, the definition's schema) looks the kind's pieces up here; none keeps
+a list of kind names. The built-in kinds register in ``samspil.reports.builtin_kinds``
+exactly as an added kind would. See docs/extending.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from samspil import registries
 
 if TYPE_CHECKING:
-    from samspil.reports.build import Inputs, Result
-    from samspil.reports.spec import Block
+    import pandas as pd
 
-__all__ = ["TABLE_KINDS", "TableKind", "register_table_kind", "table_kinds"]
+    from samspil.reports.build import Inputs, Result
+    from samspil.reports.document import Grid
+    from samspil.reports.figures import Chart
+    from samspil.reports.spec import Block, TableStyle
+    from samspil.reports.waves import Waves
+
+__all__ = [
+    "TABLE_KINDS",
+    "TableKind",
+    "add_table_kind",
+    "kind_of",
+    "kind_options",
+    "register_table_kind",
+    "table_kinds",
+]
 
 Builder = Callable[["Block", "Inputs"], "Result"]
+# (result, style) -> the table as a text grid (samspil.reports.document.grid)
+GridLayout = Callable[["Result", "TableStyle"], "Grid"]
+# (this wave's result, the previous wave's table, the waves): the previous wave beside
+# this one, in place (samspil.reports.waves)
+Comparer = Callable[["Result", "pd.DataFrame", "Waves"], None]
+# (question, numbering) -> the blocks a default report gives a question whose type's
+# ``summary_kind`` is this kind (samspil.reports.default; numbering: its table() and
+# figure() labels)
+DefaultBlocks = Callable[[Any, Any], list["Block"]]
+# (result, figure data) -> the chart of a block with ``figure: <this kind>``
+Figure = Callable[["Result", "pd.DataFrame"], "Chart"]
+# (the definition's blocks of this kind, each block's special answers) -> the method
+# chapter's sentence on the kind's base ("" for none; samspil.reports.build.base_rule)
+Specials = Callable[["Block"], set[str]]
+MethodRule = Callable[[list["Block"], Specials], str]
 F = TypeVar("F", bound=Builder)
 
 
@@ -31,19 +66,35 @@ class TableKind:
     build: Builder
     needs: tuple[str, ...] = ()  # block fields that must be given
     variables: bool = False  # the block must give ``question`` or ``variables``
+    options: type[BaseModel] | None = None  # the block's ``options:``, checked by this model
+    grid: GridLayout | None = None  # None: one grid row per data row, the columns as given
+    compare: Comparer | None = None  # None: the table stays as it is beside a previous wave
+    default_blocks: DefaultBlocks | None = None  # None: a default report gives it no blocks
+    figure: Figure | None = None  # drawn for a block of this kind with ``figure: <name>``
+    caption: str = ""  # what the kind's own figure shows, for its caption
+    municipal: bool = False  # a municipality's own report (--by kommune) carries it
+    weights_note: bool = True  # a weighted report's note says whether it is weighted
+    # a distribution over the answers: the method chapter's rule for "Ved ikke" covers it
+    # and its note says where it departs (samspil.reports.build.base_rule)
+    spread: bool = False
+    method_rule: MethodRule | None = None  # the method chapter's sentence on its base
 
 
 TABLE_KINDS: dict[str, TableKind] = {}
 
 
-def register_table_kind(
-    name: str, *, needs: tuple[str, ...] = (), variables: bool = False
-) -> Callable[[F], F]:
-    """Register a table kind (a decorator on its builder)."""
+def add_table_kind(kind: TableKind) -> TableKind:
+    """Register a table kind with all its pieces."""
+    registries.add(TABLE_KINDS, kind.name, kind, "table kind", lambda k: k.build)
+    return kind
+
+
+def register_table_kind(name: str, **pieces: Any) -> Callable[[F], F]:
+    """Register a table kind (a decorator on its builder; ``pieces``: the other fields
+    of :class:`TableKind`)."""
 
     def add(builder: F) -> F:
-        kind = TableKind(name, builder, needs, variables)
-        registries.add(TABLE_KINDS, name, kind, "table kind", lambda k: k.build)
+        add_table_kind(TableKind(name, builder, **pieces))
         return builder
 
     return add
@@ -51,6 +102,20 @@ def register_table_kind(
 
 def table_kinds() -> dict[str, TableKind]:
     """All registered kinds, the built-in ones included."""
-    import samspil.reports.build  # noqa: F401  (registers the built-in kinds)
+    import samspil.reports.builtin_kinds  # noqa: F401  (registers the built-in kinds)
 
     return TABLE_KINDS
+
+
+def kind_of(name: str) -> TableKind | None:
+    """The registered kind ``name`` (None: no such kind)."""
+    return table_kinds().get(name)
+
+
+def kind_options(block: Block) -> BaseModel | None:
+    """The block's ``options:`` as its kind's options model reads them (checked when the
+    definition was read)."""
+    kind = kind_of(block.kind)
+    if kind is None or kind.options is None:
+        return None
+    return kind.options.model_validate(block.options)

@@ -24,6 +24,8 @@ from samspil.questions.base import Variable
 from samspil.reports.build import Column, Inputs, Result, build
 from samspil.reports.document import Chapter, Meta, Publication
 from samspil.reports.errors import Skip
+from samspil.reports.kinds import kind_of
+from samspil.reports.notes import note_of
 from samspil.reports.publish import Job
 from samspil.reports.spec import Block, ReportSpec
 from samspil.responses import Responses, StudyInfo
@@ -71,9 +73,15 @@ def municipalities(responses: Responses) -> pd.Series:
 
 # -- who is compared with whom ---------------------------------------------------------
 
-# Table kinds a municipality's report carries (a "question" block: its question's kind).
-# Breakdowns (crosstab), gaps, open answers and themes stay in the national report only.
-KINDS = ("distribution", "frequency", "summary", "multiple_response", "numeric", "bins")
+
+def carried(kind: str) -> bool:
+    """Whether a municipality's report carries tables of ``kind`` (a "question" block: its
+    question's kind), as the kind registered (``municipal``; breakdowns, gaps, open
+    answers and themes stay in the national report only)."""
+    registered = kind_of(kind)
+    return registered is not None and registered.municipal
+
+
 BY_CATEGORY = ("frequency", "bins")  # rows are answers, not items
 OWN = "Egen kommune"
 # the formats of a municipality's folder (figures are in its PDF, HTML and Word file)
@@ -244,7 +252,7 @@ def municipal_spec(spec: ReportSpec, instrument: Instrument) -> ReportSpec:
     """The national definition with only the tables a municipality's report carries."""
     chapters = []
     for chapter in spec.chapters:
-        blocks = [b for b in chapter.blocks if effective_kind(b, instrument) in KINDS]
+        blocks = [b for b in chapter.blocks if carried(effective_kind(b, instrument))]
         if blocks:
             chapters.append(chapter.model_copy(update={"blocks": blocks}))
     return spec.model_copy(update={"chapters": chapters})
@@ -465,9 +473,12 @@ def _note(national: str, shown: list[Comparison], municipality: Place, k: int, o
     if not shown:
         return f"{own}. Færre end {k} andre kommuner har svaret, så der vises ingen sammenligning."
     left_out = [c for c in municipality.comparisons if c not in shown]
-    text = (
-        f"{own}; de øvrige tal er beregnet over de andre kommuners besvarelser alene, uden "
-        f"kommunens egne. {national}"
+    text = (  # the national note's parts kept (a figure's caption leaves some out)
+        note_of(
+            f"{own}; de øvrige tal er beregnet over de andre kommuners besvarelser alene, "
+            "uden kommunens egne. "
+        )
+        + national
     )
     if left_out:
         names = " og ".join(c.label[0].lower() + c.label[1:] for c in left_out)

@@ -389,7 +389,7 @@ def _free_id(spec: ReportSpec, wanted: str) -> str:
     return name
 
 
-@register_table_kind("raking_weights")
+@register_table_kind("raking_weights", weights_note=False)
 def raking_weights_table(block: Block, inputs: Inputs) -> Result:
     """The raking weights (``--rake``) per category of each margin: the share of the
     population's municipalities, the share of the respondents, and the respondents' mean

@@ -15,10 +15,10 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from samspil import yamltext
 from samspil.errors import DomainError
@@ -31,7 +31,6 @@ ID = r"^[a-z0-9_]+$"
 if TYPE_CHECKING:
     from samspil.instruments import Instrument
 
-FigureKind = Literal["none", "bars_mean", "stacked", "bars_percent", "grouped_means"]
 GroupBy = Literal[
     "areas", "size_band", "pressure_half", "pressure_quintile", "pressure_band", "mayor_bloc"
 ]
@@ -87,7 +86,12 @@ class Block(Strict):
         description="Column headings as the seed's table prints them, by column name "
         "(e.g. n: 'N (= 100 %)', percent: Procent).",
     )
-    figure: FigureKind = "none"
+    figure: str = Field(
+        default="none",
+        description="none, a figure style (bars_mean, stacked, bars_percent: "
+        "samspil.reports.figures.STYLES), or the block's kind's own figure (its name, "
+        "e.g. grouped_means).",
+    )
     figure_id: str | None = Field(
         default=None, pattern=ID, description="File name of the figure: figures/<id>.svg"
     )
@@ -141,6 +145,11 @@ class Block(Strict):
         description="Theme codes in the order the seed's figure shows them (others follow).",
     )
 
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The options of the block's kind, as the kind's options model reads them.",
+    )
+
     @model_validator(mode="after")
     def _fits_kind(self) -> Block:
         from samspil.reports.kinds import table_kinds
@@ -155,12 +164,35 @@ class Block(Strict):
                 raise ValueError(f"block {self.id}: kind {self.kind} needs {attr!r}")
         if kind.variables and not (self.question or self.variables):
             raise ValueError(f"block {self.id}: give 'question' or 'variables'")
+        self._check_figure(kind.figure is not None)
+        self._check_options(kind.options)
         if self.controls and not (self.control_codes or self.row_codes):
             raise ValueError(f"block {self.id}: controls need control_codes or row_codes")
         for s in self.series:
             if len(s.variables) != len(self.rows):
                 raise ValueError(f"block {self.id}: series {s.label!r} needs one variable per row")
         return self
+
+    def _check_figure(self, own: bool) -> None:
+        from samspil.reports.figures import STYLES
+
+        if self.figure == "none" or self.figure in STYLES or (own and self.figure == self.kind):
+            return
+        known = ", ".join(["none", *STYLES, *([self.kind] if own else [])])
+        raise ValueError(f"block {self.id}: unknown figure {self.figure!r}; known: {known}")
+
+    def _check_options(self, model: type[BaseModel] | None) -> None:
+        if model is None:
+            if self.options:
+                raise ValueError(f"block {self.id}: kind {self.kind} takes no options")
+            return
+        try:
+            model.model_validate(self.options)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"options.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ValueError(f"block {self.id}: {problems}") from None
 
 
 class Chapter(Strict):

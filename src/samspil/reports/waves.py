@@ -13,7 +13,6 @@ joined to this wave's per block, by item or answer: no table is computed twice o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,6 +31,7 @@ from samspil.analysis.waves import (
 from samspil.errors import DomainError
 from samspil.questions.base import Variable
 from samspil.reports.build import Column, Inputs, Result, _label, build
+from samspil.reports.kinds import Comparer, kind_of
 from samspil.reports.spec import ReportSpec
 
 TEST_NOTE = {
@@ -187,7 +187,7 @@ def _paired(
     return [method, "share"] if top else [method]
 
 
-def _summary(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+def compare_summary(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     block = result.block
     variables = waves.block_variables(result)
     table = compare_summaries(result.data, earlier, [_label(block, v) for v in variables])
@@ -229,7 +229,7 @@ def _percentages(key: str) -> Comparer:
 
     def compare(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
         variables = waves.block_variables(result)
-        if result.block.kind == "multiple_response":
+        if key == "option":  # multiple response: its options (binary variables)
             variables = [v for v in variables if v.kind == "binary"]
         elif not variables:
             return
@@ -261,7 +261,7 @@ def _add_percentages(result: Result, previous: pd.DataFrame, waves: Waves, key: 
     result.note += f" Kolonnerne mærket {waves.label} viser den forrige runde."
 
 
-def _options(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+def compare_options(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     """Multiple response: the previous percentages beside, and each option's change tested
     (McNemar's test for a panel, else the two-proportion z-test; the base in each wave is
     those who answered the question)."""
@@ -322,7 +322,7 @@ def merge_in_order(now: pd.DataFrame, then: pd.DataFrame, key: str) -> pd.DataFr
     return rows.merge(now, on=key, how="left").merge(then, on=key, how="left")
 
 
-def _numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
+def compare_numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     variables = waves.block_variables(result)
     table = compare_summaries(result.data, earlier, [_label(result.block, v) for v in variables])
     tests = _paired(result, variables, waves, table, [], [])
@@ -342,15 +342,14 @@ def _numeric(result: Result, earlier: pd.DataFrame, waves: Waves) -> None:
     result.note += waves.only_one_wave(variables, result)
 
 
-Comparer = Callable[[Result, pd.DataFrame, Waves], None]
+# Comparers of percentages (each registered with its kind: samspil.reports.builtin_kinds)
+compare_distribution = _percentages("item")
+compare_frequency = _percentages("answer")
 
-COMPARERS: dict[str, Comparer] = {
-    "summary": _summary,
-    "distribution": _percentages("item"),
-    "frequency": _percentages("answer"),
-    "multiple_response": _options,
-    "numeric": _numeric,
-}
+
+def _comparer(name: str) -> Comparer | None:
+    kind = kind_of(name)
+    return None if kind is None else kind.compare
 
 
 def add_previous(results: list[Result], earlier: list[Result], waves: Waves) -> None:
@@ -359,7 +358,7 @@ def add_previous(results: list[Result], earlier: list[Result], waves: Waves) -> 
     to this wave's tables by item or answer."""
     before = {r.block.id: r for r in earlier}
     for result in results:
-        compare = COMPARERS.get(result.block.kind)
+        compare = _comparer(result.block.kind)
         if compare is None:
             continue
         other = before.get(result.block.id)
@@ -394,4 +393,5 @@ def previous_results(spec: ReportSpec, waves: Waves) -> list[Result]:
     """The comparable blocks built from the previous wave's answers (items matched by
     variable name: this wave's questionnaire and labels)."""
     inputs = replace(waves.previous, instrument=waves.current.instrument)
-    return build(spec, inputs, kinds=COMPARERS)
+    comparable = {b.kind for b in spec.blocks if _comparer(b.kind) is not None}
+    return build(spec, inputs, kinds=comparable)
