@@ -458,19 +458,21 @@ def own_chart(result: Result):  # type: ignore[no-untyped-def]
     if data is None or column is None or "_series" not in data:
         return None
     colours = [figures.COLOURS[2], figures.COLOURS[0], figures.COLOURS[1], figures.COLOURS[6]]
-    names = list(dict.fromkeys(data["_series"]))
+    series_of = data["_series"].tolist()
+    names = list(dict.fromkeys(series_of))
     if column in data.columns:
-        labels = list(dict.fromkeys(data["_label"]))
-        values = []
-        for name in names:
-            part = data[data["_series"] == name].set_index("_label")[column]
-            values.append(np.array([float(part.get(label, np.nan)) for label in labels]))
-    elif column == "percent" and data["_label"].nunique() == 1:  # one item: its answers
-        labels = [c.name for c in result.columns if c.fmt == "pct" and c.name in data.columns]
+        label_of = data["_label"].tolist()
+        labels = list(dict.fromkeys(label_of))
+        found = dict(zip(zip(series_of, label_of, strict=True), data[column], strict=True))
         values = [
-            data.loc[data["_series"] == name, labels].iloc[0].to_numpy(dtype=float)
+            np.array([float(found.get((name, label), np.nan)) for label in labels])
             for name in names
         ]
+    elif column == "percent" and data["_label"].nunique() == 1:  # one item: its answers
+        labels = [c.name for c in result.columns if c.fmt == "pct" and c.name in data.columns]
+        table = data[labels].to_numpy(dtype=float)
+        first = {name: series_of.index(name) for name in names}  # each series' first row
+        values = [table[first[name]] for name in names]
     else:
         return None
     series = [
