@@ -717,17 +717,8 @@ class MunicipalJob(Job):
 
     @cached_property
     def publication(self) -> Publication:
-        from samspil.reports.document import publication
-
-        made = publication(
-            self.spec,
-            self.results,
-            self.instrument,
-            self.data,
-            figures=set(self.scenes),
-            study=self.study,
-            meta=self.meta,
-        )
+        """The national report's publication of these tables, made the municipality's."""
+        made = super().publication
         made.subtitle = f"{self.kommune} sammenlignet med de andre kommuner"
         # the questionnaire and code list are the national report's appendices
         made.chapters = [c for c in made.chapters if not c.appendix]
