@@ -506,3 +506,55 @@ def test_real_names_get_their_region_from_the_bundled_facts(kd2024, tmp_path):
     if municipality_facts()["population"].isna().all():
         assert not table["group"].str.contains("indbyggere").any()
         assert "indbyggertal kendes ikke" in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_comparison_group_is_computed_only_for_the_tables_that_show_it(kd2024, facts):
+    """A region or size band is built only for the tables whose disclosure control lets it
+    be shown (a group shown nowhere is not computed at all); all others, for every table."""
+    from samspil.reports import municipal
+    from samspil.reports.municipal import Parts, facts_frame, municipalities, place
+
+    national = load_spec("kd2024")
+    parts = Parts(
+        municipal_spec(national, kd2024.instrument),
+        kd2024.instrument,
+        kd2024.data.assign(kommune=municipalities(kd2024)),
+        MIN_CELL,
+    )
+    names = municipalities(kd2024)
+    where = facts_frame(facts, None)
+    built: list[tuple[int, int]] = []  # (respondents, tables) per build
+    real_build = municipal._build
+
+    def counting(parts, data, min_cell=1, blocks=None):  # type: ignore[no-untyped-def]
+        made = real_build(parts, data, min_cell, blocks)
+        built.append((len(data), len(made)))
+        return made
+
+    every = len(parts.spec.blocks)
+    seen = set()  # the demo's size bands: shown in all tables, in some, or in none
+    for name in sorted(names.dropna().unique()):
+        municipality = place(name, names, where)
+        built.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(municipal, "_build", counting)
+            results = municipal.municipality_results(parts, municipality)
+        sizes = {c.key: int(c.mask.sum()) for c in municipality.comparisons}
+        showing = {
+            key: sum(1 for r in results if not r.skipped and _shows(r, municipality, key))
+            for key in ("region", "band")
+        }
+        assert built[0] == (municipality.respondents, every)  # its own answers
+        assert built[1] == (sizes["others"], every)
+        groups = [k for k in ("region", "band") if k in sizes]
+        expected = [(sizes[k], showing[k]) for k in groups if showing[k]]
+        assert built[2:] == expected
+        seen.add(min(showing["band"], 1) + (showing["band"] == every))
+        if seen == {0, 1, 2}:
+            break
+    assert seen == {0, 1, 2}
+
+
+def _shows(result, municipality, key: str) -> bool:  # type: ignore[no-untyped-def]
+    labels = [c.label for c in municipality.comparisons if c.key == key]
+    return bool(labels) and bool((result.data["group"] == labels[0]).any())

@@ -62,6 +62,38 @@ def closed(promised, monkeypatch):  # type: ignore[no-untyped-def]
     return study
 
 
+def test_the_reports_are_made_on_the_studys_report_basis(promised, monkeypatch):
+    """The withdrawn answers' note and the previous round come from the study's report
+    basis (samspil.fieldwork.export.report_basis), as for the national report."""
+    from samspil.fieldwork.export import previous_label, withdrawn_note
+
+    seen: dict = {}
+
+    def writer(spec, data, instrument, out: Path, **options):  # type: ignore[no-untyped-def]
+        seen.clear()
+        seen.update(options)
+        return fake_writer(spec, data, instrument, out, **options)
+
+    monkeypatch.setattr(mr, "WRITER", lambda: writer)
+    Study.objects.filter(pk=promised.pk).update(withdrawn_count=2)
+    promised.refresh_from_db()
+    mr.make_municipal_reports(promised)
+    assert seen["banner"] == withdrawn_note(2)
+    assert "previous" not in seen
+    # a previous round (here the study itself, only to see what is passed on)
+    Study.objects.filter(pk=promised.pk).update(previous=promised)
+    promised.refresh_from_db()
+    mr.make_municipal_reports(promised)
+    assert seen["previous_label"] == previous_label(promised)
+    assert len(seen["previous"].data) == len(mr_answers(promised))
+
+
+def mr_answers(study: Study) -> pd.DataFrame:
+    from samspil.fieldwork.export import study_responses
+
+    return study_responses(study).data
+
+
 def _by_town(study: Study, town: str) -> Respondent:
     return study.respondents.filter(municipality__name=town).order_by("row_number").first()
 

@@ -64,14 +64,15 @@ def is_queued(study: Study) -> bool:
 def make_municipal_reports(study: Study) -> int:
     """Write every municipality's report for ``study`` (replacing an earlier set); returns
     the number of municipalities."""
-    from samspil.fieldwork.export import previous_label, study_responses, study_spec
+    from samspil.fieldwork.export import report_basis, study_responses, study_spec
 
     responses = study_responses(study)
     spec = study_spec(study, responses)
-    options: dict[str, Any] = {}
-    if study.previous is not None:  # each municipality's change beside the others'
-        options["previous"] = study_responses(study.previous)
-        options["previous_label"] = previous_label(study.previous)
+    basis = report_basis(study)  # what the study says about its reports, as the national's
+    options: dict[str, Any] = {"banner": basis.banner}
+    if basis.previous is not None:  # each municipality's change beside the others'
+        options["previous"] = basis.previous
+        options["previous_label"] = basis.previous_label
     final = municipal_dir(study)
     final.parent.mkdir(parents=True, exist_ok=True)
     tag = secrets.token_hex(4)

@@ -222,13 +222,15 @@ def _atoms_safe(sets: list[np.ndarray], base: np.ndarray, groups: list[np.ndarra
     return True
 
 
-def shown_comparisons(sets: list[pd.Series], municipality: Place, k: int) -> list[Comparison]:
+def shown_comparisons(
+    sets: Sequence[pd.Series | np.ndarray], municipality: Place, k: int
+) -> list[Comparison]:
     """The comparison groups a table may show (docs/reports.md, "Each municipality's own
     report"): none when fewer than ``k`` others answered; a region or size band only with at
     least ``k`` others answering, and only where every cell of the partition the shown groups
     make of the others has ``k`` or more (else the size band, then the region, is left out)."""
     others, *extra = municipality.comparisons
-    arrays = [s.to_numpy(dtype=bool) for s in sets]
+    arrays = [np.asarray(s, dtype=bool) for s in sets]
     mask = {c.key: c.mask.to_numpy(dtype=bool) for c in municipality.comparisons}
     if not arrays or any(int((s & mask["others"]).sum()) < k for s in arrays):
         return []
@@ -274,6 +276,16 @@ def block_variables(block: Block, instrument: Instrument, data: pd.DataFrame) ->
         return []
 
 
+@dataclass(frozen=True)
+class BlockFacts:
+    """What a table's disclosure control needs that is the same for every municipality:
+    its kind, its variables and the sets of respondents its figures count."""
+
+    kind: str
+    variables: list[Variable]
+    sets: list[np.ndarray]
+
+
 @dataclass
 class Parts:
     """What one municipality's report is computed from (the same for every municipality)."""
@@ -284,11 +296,38 @@ class Parts:
     min_cell: int
     previous: pd.DataFrame | None = None  # the previous wave's answers, with ``kommune``
     previous_label: str = "forrige runde"
+    # per block id, worked out once per process for all municipalities (see block_facts)
+    _facts: dict[str, BlockFacts] = field(default_factory=dict, init=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:  # a worker works its own out
+        return {**self.__dict__, "_facts": {}}
+
+    def block_facts(self, block: Block) -> BlockFacts:
+        """The block's :class:`BlockFacts`, computed on the first municipality's report
+        and reused by every later one in this process."""
+        known = self._facts.get(block.id)
+        if known is None:
+            kind = effective_kind(block, self.instrument)
+            variables = block_variables(block, self.instrument, self.data)
+            sets = [s.to_numpy(dtype=bool) for s in answer_sets(kind, block, variables, self.data)]
+            known = self._facts[block.id] = BlockFacts(kind, variables, sets)
+        return known
 
 
-def _build(parts: Parts, data: pd.DataFrame, min_cell: int = 1) -> dict[str, Result]:
+def _build(
+    parts: Parts, data: pd.DataFrame, min_cell: int = 1, blocks: Collection[str] | None = None
+) -> dict[str, Result]:
+    """Every table of the municipal definition over ``data`` (only the ``blocks`` named,
+    when given)."""
+    spec = parts.spec
+    if blocks is not None and len(blocks) < len(spec.blocks):
+        chapters = [
+            c.model_copy(update={"blocks": [b for b in c.blocks if b.id in blocks]})
+            for c in spec.chapters
+        ]
+        spec = spec.model_copy(update={"chapters": [c for c in chapters if c.blocks]})
     inputs = Inputs(parts.instrument, data, min_cell=min_cell)
-    return {r.block.id: r for r in build(parts.spec, inputs)}
+    return {r.block.id: r for r in build(spec, inputs)}
 
 
 def _label_column(result: Result) -> str:
@@ -332,49 +371,50 @@ def municipal_result(
     parts: Parts,
     municipality: Place,
     results: dict[str, dict[str, Result]],
+    shown: list[Comparison] | None = None,
+    own_rows: pd.DataFrame | None = None,
 ) -> Result:
     """One table of the municipality's report: the comparison groups' rows (computed over
-    the others only), the ``own`` column beside, and a figure marking the own position."""
-    kind = effective_kind(block, parts.instrument)
+    the others only), the ``own`` column beside, and a figure marking the own position.
+    ``shown`` (the groups :func:`shown_comparisons` allows) and ``own_rows`` (the own
+    respondents' answers) are worked out here when not given."""
+    facts = parts.block_facts(block)
+    kind, variables = facts.kind, facts.variables
     own = results["own"][block.id]
-    if own.skipped or results["others"][block.id].skipped:
-        return Result(block=block, skipped=own.skipped or results["others"][block.id].skipped)
-    variables = block_variables(block, parts.instrument, parts.data)
-    sets = answer_sets(kind, block, variables, parts.data)
-    shown = shown_comparisons(sets, municipality, parts.min_cell)
+    first = results["others"][block.id]
+    if own.skipped or first.skipped:
+        return Result(block=block, skipped=own.skipped or first.skipped)
+    if shown is None:
+        shown = shown_comparisons(facts.sets, municipality, parts.min_cell)
     single = municipality.respondents == 1
-    rows = _subset(parts.data, municipality.own)
+    rows = _subset(parts.data, municipality.own) if own_rows is None else own_rows
     own_values = _own_values(kind, own, rows, [v for v in variables if v.name in rows])
     label_col = _label_column(own)
     own_by_label = dict(zip(own.data[label_col].astype(str), own_values, strict=True))
-    first = results["others"][block.id]
-    frames = []
-    for order, comparison in enumerate(shown):
-        frame = results[comparison.key][block.id].data.copy()
-        frame.insert(1, "group", comparison.label)
-        frame["own"] = pd.Series(
-            [own_by_label.get(str(v), "") for v in frame[label_col]],
-            index=frame.index,
-            dtype=object,
-        )
-        frame["_group"], frame["_row"] = order, range(len(frame))
-        frames.append(frame)
     columns = list(first.columns)
     columns.insert(1, Column("group", "Sammenlignet med", "text"))
     own_fmt = "text" if single else OWN_FORMAT.get(kind, "pct")
     columns.append(Column("own", OWN, own_fmt))  # type: ignore[arg-type]
     note = _note(first.note, shown, municipality, parts.min_cell, single)
-    if not frames:
+    if not shown:
         data = pd.DataFrame(columns=[c.name for c in columns])
         return Result(block, data, columns, note)
+    frames = [results[c.key][block.id].data for c in shown]
+    lengths = [len(f) for f in frames]
     data = pd.concat(frames, ignore_index=True)
-    keys = ["_group", "_row"] if kind in BY_CATEGORY else ["_row", "_group"]
-    data = data.sort_values(keys, kind="stable").drop(columns=["_group", "_row"])
+    data.insert(1, "group", np.repeat(np.array([c.label for c in shown], dtype=object), lengths))
+    data["own"] = pd.Series(
+        [own_by_label.get(str(v), "") for v in data[label_col]], index=data.index, dtype=object
+    )
+    group = np.repeat(np.arange(len(frames)), lengths)
+    row = np.concatenate([np.arange(n) for n in lengths])
+    # answers (and bins) group by comparison; items interleave the groups row by row
+    order = np.lexsort((row, group) if kind in BY_CATEGORY else (group, row))
     data = data.drop(columns=[c for c in ("suppressed", "secondary") if c in data.columns])
     figure = _figure_data(first, own, shown, results, label_col)
     return Result(
         block,
-        data.reset_index(drop=True),
+        data.take(order).reset_index(drop=True),
         columns,
         note,
         figure_data=figure,
@@ -404,14 +444,15 @@ def _figure_data(
     sources = [(OWN.lower(), own.data)] + [
         (c.short, results[c.key][first.block.id].data) for c in shown
     ]
-    frames = []
-    for order, (name, frame) in enumerate(sources):
-        frame = frame.reset_index(drop=True).assign(_row=range(len(frame)), _source=order)
-        frame["_label"], frame["_series"] = frame[label_col].astype(str), name
-        frame[label_col] = frame[label_col].astype(str) + f" ({name})"
-        frames.append(frame)
-    rows = pd.concat(frames, ignore_index=True).sort_values(["_row", "_source"], kind="stable")
-    return rows.drop(columns=["_row", "_source"]).reset_index(drop=True)
+    lengths = [len(frame) for _, frame in sources]
+    rows = pd.concat([frame for _, frame in sources], ignore_index=True)
+    names = np.repeat(np.array([name for name, _ in sources], dtype=object), lengths)
+    labels = rows[label_col].astype(str)
+    rows[label_col] = labels + " (" + names + ")"
+    rows["_label"], rows["_series"] = labels, names
+    source = np.repeat(np.arange(len(sources)), lengths)
+    row = np.concatenate([np.arange(n) for n in lengths])
+    return rows.take(np.lexsort((source, row))).reset_index(drop=True)
 
 
 def own_chart(result: Result):  # type: ignore[no-untyped-def]
@@ -425,19 +466,21 @@ def own_chart(result: Result):  # type: ignore[no-untyped-def]
     if data is None or column is None or "_series" not in data:
         return None
     colours = [figures.COLOURS[2], figures.COLOURS[0], figures.COLOURS[1], figures.COLOURS[6]]
-    names = list(dict.fromkeys(data["_series"]))
+    series_of = data["_series"].tolist()
+    names = list(dict.fromkeys(series_of))
     if column in data.columns:
-        labels = list(dict.fromkeys(data["_label"]))
-        values = []
-        for name in names:
-            part = data[data["_series"] == name].set_index("_label")[column]
-            values.append(np.array([float(part.get(label, np.nan)) for label in labels]))
-    elif column == "percent" and data["_label"].nunique() == 1:  # one item: its answers
-        labels = [c.name for c in result.columns if c.fmt == "pct" and c.name in data.columns]
+        label_of = data["_label"].tolist()
+        labels = list(dict.fromkeys(label_of))
+        found = dict(zip(zip(series_of, label_of, strict=True), data[column], strict=True))
         values = [
-            data.loc[data["_series"] == name, labels].iloc[0].to_numpy(dtype=float)
+            np.array([float(found.get((name, label), np.nan)) for label in labels])
             for name in names
         ]
+    elif column == "percent" and data["_label"].nunique() == 1:  # one item: its answers
+        labels = [c.name for c in result.columns if c.fmt == "pct" and c.name in data.columns]
+        table = data[labels].to_numpy(dtype=float)
+        first = {name: series_of.index(name) for name in names}  # each series' first row
+        values = [table[first[name]] for name in names]
     else:
         return None
     series = [
@@ -493,11 +536,28 @@ def _note(national: str, shown: list[Comparison], municipality: Place, k: int, o
 
 
 def municipality_results(parts: Parts, municipality: Place) -> list[Result]:
-    """Every table of the municipality's report (each comparison group built once)."""
-    results = {"own": _build(parts, _subset(parts.data, municipality.own))}
+    """Every table of the municipality's report. Each comparison group is built once, and
+    a region or size band only for the tables that show it (all others: every table)."""
+    blocks = parts.spec.blocks
+    shown = {
+        b.id: shown_comparisons(parts.block_facts(b).sets, municipality, parts.min_cell)
+        for b in blocks
+    }
+    own_rows = _subset(parts.data, municipality.own)
+    results = {"own": _build(parts, own_rows)}
     for comparison in municipality.comparisons:
-        results[comparison.key] = _build(parts, _subset(parts.data, comparison.mask))
-    made = [municipal_result(b, parts, municipality, results) for b in parts.spec.blocks]
+        if comparison.key == "others":
+            results["others"] = _build(parts, _subset(parts.data, comparison.mask))
+            continue
+        needed = {
+            key for key, groups in shown.items() if any(c.key == comparison.key for c in groups)
+        }
+        if needed:
+            data = _subset(parts.data, comparison.mask)
+            results[comparison.key] = _build(parts, data, blocks=needed)
+    made = [
+        municipal_result(b, parts, municipality, results, shown[b.id], own_rows) for b in blocks
+    ]
     if parts.previous is not None:
         add_changes(made, parts, municipality, results)
     return made
@@ -542,18 +602,17 @@ def add_changes(
     then_rows = before[own_then].reset_index(drop=True)
     others_rows = before[~own_then].reset_index(drop=True)
     then = {"own": _build(parts, then_rows), "others": _build(parts, others_rows)}
+    others_now_rows = _subset(parts.data, ~municipality.own)
     label = parts.previous_label
     for result in made:
         if result.skipped or result.data.empty:
             continue
         block = result.block
-        kind = effective_kind(block, parts.instrument)
-        variables = block_variables(block, parts.instrument, parts.data)
+        facts = parts.block_facts(block)
+        kind, variables = facts.kind, facts.variables
         own_now = key_figures(kind, now["own"][block.id], own_rows, variables)
         own_before = key_figures(kind, then["own"][block.id], then_rows, variables)
-        others_now = key_figures(
-            kind, now["others"][block.id], _subset(parts.data, ~municipality.own), variables
-        )
+        others_now = key_figures(kind, now["others"][block.id], others_now_rows, variables)
         others_before = key_figures(kind, then["others"][block.id], others_rows, variables)
         sets = [
             s for s in answer_sets(kind, block, [v for v in variables if v.name in before], before)
@@ -622,15 +681,23 @@ class MunicipalJob(Job):
     kommune: str = ""
     intro: list[str] = field(default_factory=list)
 
+    @cached_property
+    def charts(self) -> dict[str, Any]:
+        """Each figure's :func:`own_chart` (None: the national kind), worked out once for
+        both widths."""
+        from samspil.reports import figures
+
+        return {r.block.id: own_chart(r) for r in self.made if figures.has_figure(r)}
+
     def _scenes(self, width: float, keys: Collection[str] | None = None) -> dict[str, Any]:
         from samspil.reports import figures
 
         made = {}
         for result in self.made:
             key = result.block.id
-            if not figures.has_figure(result) or (keys is not None and key not in keys):
+            if key not in self.charts or (keys is not None and key not in keys):
                 continue
-            chart = own_chart(result)
+            chart = self.charts[key]
             made[key] = (
                 figures.scene(result, width)
                 if chart is None
@@ -661,17 +728,8 @@ class MunicipalJob(Job):
 
     @cached_property
     def publication(self) -> Publication:
-        from samspil.reports.document import publication
-
-        made = publication(
-            self.spec,
-            self.results,
-            self.instrument,
-            self.data,
-            figures=set(self.scenes),
-            study=self.study,
-            meta=self.meta,
-        )
+        """The national report's publication of these tables, made the municipality's."""
+        made = super().publication
         made.subtitle = f"{self.kommune} sammenlignet med de andre kommuner"
         # the questionnaire and code list are the national report's appendices
         made.chapters = [c for c in made.chapters if not c.appendix]
