@@ -4,13 +4,15 @@ One function per format, registered in :data:`FORMATS`; a new format is one more
 Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
 as each output needs them: SVG for HTML and the PDF (laid out by Typst), 300 dpi PNG for
 Word and the figures folder. Heavy libraries (Typst, python-docx, openpyxl) are imported
-only by the format that uses them. In the web app the PDF is laid out later by the worker
-(:class:`PdfLater`).
+only by the format that uses them. The PDF is laid out on a thread while the other formats
+are written (:class:`PdfInThread`), in the web app later by the worker (:class:`PdfLater`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -180,26 +182,70 @@ def check_formats(formats: Collection[str]) -> None:
 
 
 class PdfElsewhere(Protocol):
-    """Where the PDF's input goes when this process does not lay it out itself: the web
-    app's worker (:class:`PdfLater`). ``result`` returns the files written by the time the
-    other formats are done."""
+    """Where the PDF's input goes when the PDF is not laid out in turn with the other
+    formats: a thread of this process (:class:`PdfInThread`, the default) or the web app's
+    worker (:class:`PdfLater`). ``result`` returns the files written by the time the other
+    formats are done (waiting for them if need be) and raises what laying out raised."""
 
     def submit(self, page: str, path: Path) -> None: ...
 
     def result(self) -> list[Path]: ...
 
 
+class PdfInThread:
+    """The PDF laid out on a thread of this process while it writes the other formats.
+    The Typst compiler releases Python's lock while it lays out, so on a machine of two or
+    more cores the PDF costs hardly any wall-clock time beside the others. An error in the
+    thread is raised by :meth:`result`, in the caller's thread, as it was raised."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._written: list[Path] = []
+        self._error: BaseException | None = None
+
+    def submit(self, page: str, path: Path) -> None:
+        from samspil.reports import typst_pdf
+
+        def lay_out() -> None:
+            try:
+                typst_pdf.write_pdf(page, str(path))
+                self._written = [path]
+            except BaseException as error:  # handed to result(), raised there
+                self._error = error
+
+        self._thread = threading.Thread(target=lay_out, name="samspil-pdf", daemon=True)
+        self._thread.start()
+
+    def result(self) -> list[Path]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._written
+
+
 def publish(job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None) -> list[Path]:
-    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``; with ``pdf``
-    the PDF's input is handed to it (see :class:`PdfElsewhere`) and this process writes the
-    others."""
+    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``. The PDF's
+    input is handed to ``pdf`` (see :class:`PdfElsewhere`; by default, with other formats
+    to write, a :class:`PdfInThread`) and this process writes the others meanwhile. The
+    PDF is waited for even when another format fails (that format's error is raised), so
+    no half-written PDF is left behind."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
     elsewhere = pdf if "pdf" in chosen else None
+    if elsewhere is None and "pdf" in chosen and len(chosen) > 1:
+        elsewhere = PdfInThread()
     if elsewhere is not None:
         elsewhere.submit(pdf_input(job), job.out / PDF_NAME)
-    written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
+    try:
+        written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
+    except BaseException:
+        if elsewhere is not None:
+            with contextlib.suppress(Exception):  # the first error is the one to show
+                elsewhere.result()
+        raise
     if elsewhere is not None:
         written["pdf"] = elsewhere.result()
     return [path for name in chosen for path in written[name]]
