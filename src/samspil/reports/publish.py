@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -225,27 +228,113 @@ class PdfInThread:
         return self._written
 
 
-def publish(job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None) -> list[Path]:
+# Formats whose writing is Python-bound (drawing the figures' PNG, python-docx): in a
+# forked child (``publish(..., fork=True)``) they run beside the others and the PDF.
+IN_CHILD = ("figures", "docx")
+
+
+class FormatsInChild:
+    """Some formats written by a forked copy of this process, beside what this process
+    does meanwhile. The child inherits the job as it is (figures laid out, publication
+    assembled); it sends back the files it wrote, or the error it met, through a pipe,
+    and :meth:`result` returns them or raises that error (with the child's traceback as
+    a note, shown only where a traceback is). Fork before starting any thread: a forked
+    child has only the thread that forked."""
+
+    def __init__(self, job: Job, names: list[str]) -> None:
+        self.names = names
+        reading, writing = os.pipe()
+        sys.stdout.flush()  # nothing buffered is written twice
+        sys.stderr.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover  (the child: its coverage is never saved)
+            os.close(reading)
+            self._child(job, writing)
+        os.close(writing)
+        self._reading = reading
+
+    def _child(self, job: Job, writing: int) -> None:
+        code = 1
+        try:
+            try:
+                outcome: tuple[str, object] = ("ok", {n: FORMATS[n](job) for n in self.names})
+                code = 0
+            except BaseException as error:
+                error.add_note(
+                    f"(in the process writing {', '.join(self.names)})\n"
+                    + "".join(traceback.format_exception(error)).rstrip()
+                )
+                outcome = ("error", error)
+            try:
+                message = pickle.dumps(outcome)
+                pickle.loads(message)  # some errors pickle but cannot be made again
+            except Exception:  # an error that cannot travel: its text does
+                message = pickle.dumps(("error", RuntimeError(_described(outcome[1]))))
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(message)
+        finally:
+            os._exit(code)  # no exit handlers, no buffers flushed twice: the parent's job
+
+    def result(self) -> dict[str, list[Path]]:
+        with os.fdopen(self._reading, "rb") as pipe:
+            message = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not message:
+            raise RuntimeError(
+                f"the process writing {', '.join(self.names)} ended without an answer "
+                f"(exit status {os.waitstatus_to_exitcode(status)})"
+            )
+        kind, value = pickle.loads(message)
+        if kind == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+
+def _described(error: object) -> str:
+    notes = "\n".join(getattr(error, "__notes__", []))
+    return f"{type(error).__name__}: {error}\n{notes}"
+
+
+def publish(
+    job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None, fork: bool = False
+) -> list[Path]:
     """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``. The PDF's
     input is handed to ``pdf`` (see :class:`PdfElsewhere`; by default, with other formats
-    to write, a :class:`PdfInThread`) and this process writes the others meanwhile. The
-    PDF is waited for even when another format fails (that format's error is raised), so
-    no half-written PDF is left behind."""
+    to write, a :class:`PdfInThread`) and this process writes the others meanwhile. With
+    ``fork`` (the command line's choice: a process that runs no other thread) the
+    :data:`IN_CHILD` formats are written by a :class:`FormatsInChild` meanwhile too.
+    Everything started is waited for even when a format fails (the first error is
+    raised), so no file is being written after this returns."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
     elsewhere = pdf if "pdf" in chosen else None
     if elsewhere is None and "pdf" in chosen and len(chosen) > 1:
         elsewhere = PdfInThread()
-    if elsewhere is not None:
-        elsewhere.submit(pdf_input(job), job.out / PDF_NAME)
+    forked = [name for name in chosen if name in IN_CHILD]
+    child = None
+    if fork and forked and len(forked) < len(chosen) and hasattr(os, "fork"):
+        job.scenes, job.publication  # noqa: B018  (made once, here, for both processes)
+        child = FormatsInChild(job, forked)
+    here = [n for n in chosen if not (child and n in forked) and not (elsewhere and n == "pdf")]
+    waiting: list[Callable[[], object]] = [c.result for c in (child, elsewhere) if c]
     try:
-        written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
-    except BaseException:
         if elsewhere is not None:
-            with contextlib.suppress(Exception):  # the first error is the one to show
-                elsewhere.result()
+            elsewhere.submit(pdf_input(job), job.out / PDF_NAME)
+        written = {name: FORMATS[name](job) for name in here}
+    except BaseException:
+        for wait in waiting:
+            with contextlib.suppress(BaseException):  # the first error is the one to show
+                wait()
         raise
+    if child is not None:
+        try:
+            written.update(child.result())
+        except BaseException:
+            if elsewhere is not None:
+                with contextlib.suppress(BaseException):
+                    elsewhere.result()
+            raise
     if elsewhere is not None:
         written["pdf"] = elsewhere.result()
     return [path for name in chosen for path in written[name]]
