@@ -443,11 +443,8 @@ MORE = (
 )
 
 
-class _Version(argparse.Action):
+class _Version(argparse._VersionAction):
     """``--version``: the version is read only when asked for (see ``samspil.__getattr__``)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
         from samspil import __version__
@@ -458,7 +455,7 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samspil", description=DESCRIPTION, epilog=MORE)
-    parser.add_argument("--version", action=_Version, help="show samspil's version and exit")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(sub)
