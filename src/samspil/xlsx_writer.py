@@ -317,6 +317,9 @@ def _pane(freeze: str) -> str:
 
 def _styled_sheet(sheet: Sheet, styles: _Styles) -> str:
     out = [f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">']
+    width = max((len(values) for values in sheet.rows), default=0)
+    if sheet.rows and width:  # the used range: readers size (and pad) rows by it
+        out.append(f'<dimension ref="A1:{cell_name(len(sheet.rows) - 1, width - 1)}"/>')
     pane = _pane(sheet.freeze) if sheet.freeze else ""
     out.append(f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>')
     if sheet.widths:
@@ -334,7 +337,8 @@ def _styled_sheet(sheet: Sheet, styles: _Styles) -> str:
             _styled_cell(cell_name(r, c), value, styles.index(sheet.styles.get((r, c), PLAIN)))
             for c, value in enumerate(values)
         )
-        out.append(f'<row r="{r + 1}"{size}>{cells}</row>')
+        if cells or size:  # a row without cells is left out (readers pad the gap)
+            out.append(f'<row r="{r + 1}"{size}>{cells}</row>')
     out.append("</sheetData>")
     if sheet.merged:
         merged = "".join(f'<mergeCell ref="{m}"/>' for m in sheet.merged)

@@ -30,7 +30,13 @@ def test_a_styled_sheet_reads_back_with_its_fonts_formats_widths_panes_merges_an
     table.merged.append(f"A{note + 1}:{cell_name(note, 2)}")
     table.heights[note] = 30
 
-    book = load_workbook(write_workbook([contents, table], tmp_path / "t.xlsx"))
+    table.append([])  # an empty row: read back as empty cells, not as no cells
+    table.append(["Kilde"])
+    path = write_workbook([contents, table], tmp_path / "t.xlsx")
+    streamed = list(load_workbook(path, read_only=True)["Tabel 4.2"].iter_rows(values_only=True))
+    assert [len(row) for row in streamed] == [3] * 7
+    assert streamed[5] == (None, None, None) and streamed[6][0] == "Kilde"
+    book = load_workbook(path)
     assert book.sheetnames == ["Indhold", "Tabel 4.2"]
     first = book["Indhold"]
     assert first["A1"].value == "Rapport & <titel>"
