@@ -317,9 +317,9 @@ def _pane(freeze: str) -> str:
 
 def _styled_sheet(sheet: Sheet, styles: _Styles) -> str:
     out = [f'{XML_HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">']
-    width = max((len(values) for values in sheet.rows), default=0)
-    if sheet.rows and width:  # the used range: readers size (and pad) rows by it
-        out.append(f'<dimension ref="A1:{cell_name(len(sheet.rows) - 1, width - 1)}"/>')
+    used = max((len(values) for values in sheet.rows), default=0)
+    if used:  # the used range: readers size (and pad) rows by it
+        out.append(f'<dimension ref="A1:{cell_name(len(sheet.rows) - 1, used - 1)}"/>')
     pane = _pane(sheet.freeze) if sheet.freeze else ""
     out.append(f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>')
     if sheet.widths:
