@@ -11,6 +11,7 @@ are written (:class:`PdfInThread`), in the web app later by the worker (:class:`
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import sys
@@ -246,10 +247,14 @@ class FormatsInChild:
         reading, writing = os.pipe()
         sys.stdout.flush()  # nothing buffered is written twice
         sys.stderr.flush()
+        # The garbage collector leaves the objects made so far alone in both processes:
+        # its passes would otherwise touch (and so copy) every page the two share.
+        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover  (the child: its coverage is never saved)
             os.close(reading)
             self._child(job, writing)
+        gc.unfreeze()
         os.close(writing)
         self._reading = reading
 
