@@ -11,7 +11,11 @@ its target and the baselines it is measured against:
 
 Each figure is the median wall-clock seconds of ``--repeat`` processes, with their CPU
 seconds (user + system) beside: on a busy machine the wall clock grows with the load and
-the CPU seconds hardly, so the load average is printed too. Nothing is asserted. Usage:
+the CPU seconds hardly, so the load average is printed too. ``samspil report`` uses both
+cores (the PDF on a thread, Word and the figures in a forked child), so its CPU seconds,
+which include the child's, exceed its wall clock on an idle machine: compare the CPU
+seconds of two versions for the work done, the wall clock for what a user waits.
+Nothing is asserted. Usage:
 
     uv run python benchmarks/speed_targets.py [--repeat 3]
 """

@@ -21,7 +21,6 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samspil import __version__
 from samspil.errors import DomainError
 
 if TYPE_CHECKING:
@@ -193,6 +192,7 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
         formats=formats,
         banner=args.banner or "",
         meta=_report_meta(args),
+        fork=True,  # this process runs no other thread: Word and the figures in a child
     )
     made = len(output.results) - len(output.skipped)
     print(f"{spec.id}: {made} tables and figures written to {output.folder}")
@@ -447,9 +447,19 @@ MORE = (
 )
 
 
+class _Version(argparse._VersionAction):
+    """``--version``: the version is read only when asked for (see ``samspil.__getattr__``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        from samspil import __version__
+
+        print(f"samspil {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="samspil", description=DESCRIPTION, epilog=MORE)
-    parser.add_argument("--version", action="version", version=f"samspil {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(sub)
@@ -462,6 +472,8 @@ def overview(parser: argparse.ArgumentParser) -> str:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     commands = [(choice.dest, choice.help or "") for choice in sub._choices_actions]
     width = max(len(name) for name, _ in commands) + 2
+    from samspil import __version__
+
     lines = [f"samspil {__version__}: {DESCRIPTION}", "", "Commands:"]
     lines += [f"  {name:<{width}}{text}" for name, text in commands]
     return "\n".join([*lines, "", MORE])

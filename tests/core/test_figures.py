@@ -98,12 +98,19 @@ def test_svg_names_its_title_and_holds_every_text(scenes):
     assert svg.count("<text ") == len(texts)
 
 
-def test_png_is_300_dpi_at_the_width_of_the_page(scenes):
-    image = Image.open(io.BytesIO(scenes["figur_5_3"].png()))
+def test_png_is_a_300_dpi_palette_image_at_the_width_of_the_page_in_the_figures_colours(scenes):
+    scene = scenes["figur_5_3"]
+    image = Image.open(io.BytesIO(scene.png()))
     assert image.width == round(WIDTH / 72 * 300)
     assert image.info["dpi"] == pytest.approx((300, 300), abs=0.1)
+    assert image.mode == "P", "drawn as a palette image, not quantised from RGB"
     colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16) or []}
+    drawn = {figures.WHITE} | {
+        s.fill if isinstance(s, Rect | Text) else s.stroke for s in scene.shapes
+    }
+    wanted = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in drawn}
     assert (0x0B, 0x3D, 0x5C) in colours, "the first bar colour is drawn exactly"
+    assert colours == wanted, "exactly the scene's colours: no blend at an edge, none lost"
 
 
 def test_a_figure_with_nothing_but_missing_values_still_draws_its_rows_and_axis():

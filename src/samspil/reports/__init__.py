@@ -193,10 +193,13 @@ def make_report(
     meta: Meta | None = None,
     study: StudyInfo | None = None,
     pdf: PdfElsewhere | None = None,
+    fork: bool = False,
 ) -> ReportOutput:
     """Compute the report and write ``formats`` into ``out``; with ``pdf`` the PDF's input
     is handed to it while this process writes the other formats (the web app's worker,
-    :class:`samspil.reports.publish.PdfLater`)."""
+    :class:`samspil.reports.publish.PdfLater`); with ``fork`` (a command-line process, no
+    other thread running) a forked child writes the Word file and the figures meanwhile
+    (see :func:`samspil.reports.publish.publish`)."""
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)
@@ -231,4 +234,4 @@ def make_report(
         codes,
         meta,
     )
-    return ReportOutput(Path(out), results, publish(job, formats, pdf=pdf))
+    return ReportOutput(Path(out), results, publish(job, formats, pdf=pdf, fork=fork))

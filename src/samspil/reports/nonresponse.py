@@ -9,6 +9,7 @@ question the respondent was not asked (a file without the skips) are not counted
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,17 +32,27 @@ def _answers(data: pd.DataFrame) -> list[dict[str, object]]:
 
 def item_nonresponse(instrument: Instrument, data: pd.DataFrame) -> pd.DataFrame:
     """One row per closed, number or open question with variables in the data."""
-    records = _answers(data)
+    records: list[dict[str, object]] = []
+
+    def shown_to(item: Any) -> np.ndarray:
+        """Who ``item`` (a section or question) is shown to: everyone when it has no
+        conditions, without reading each respondent's answers."""
+        if not item.show_if:
+            return np.ones(len(data), dtype=bool)
+        if not records:
+            records.extend(_answers(data))
+        return np.array([item.shown(r) for r in records], dtype=bool)
+
     rows = []
     for section in instrument.sections:
-        shown = np.array([section.shown(r) for r in records], dtype=bool)
+        shown = shown_to(section)
         for question in section.questions:
             variables = [
                 v for v in instrument.question_variables(question.id) if v.name in data.columns
             ]
             if not variables:
                 continue
-            asked = shown & np.array([question.shown(r) for r in records], dtype=bool)
+            asked = shown & shown_to(question)
             substantive = np.zeros(len(data), dtype=bool)
             special = np.zeros(len(data), dtype=bool)
             for var in variables:

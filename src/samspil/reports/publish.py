@@ -4,13 +4,19 @@ One function per format, registered in :data:`FORMATS`; a new format is one more
 Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
 as each output needs them: SVG for HTML and the PDF (laid out by Typst), 300 dpi PNG for
 Word and the figures folder. Heavy libraries (Typst, python-docx, openpyxl) are imported
-only by the format that uses them. In the web app the PDF is laid out later by the worker
-(:class:`PdfLater`).
+only by the format that uses them. The PDF is laid out on a thread while the other formats
+are written (:class:`PdfInThread`), in the web app later by the worker (:class:`PdfLater`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import pickle
+import sys
+import threading
+import traceback
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -180,26 +186,160 @@ def check_formats(formats: Collection[str]) -> None:
 
 
 class PdfElsewhere(Protocol):
-    """Where the PDF's input goes when this process does not lay it out itself: the web
-    app's worker (:class:`PdfLater`). ``result`` returns the files written by the time the
-    other formats are done."""
+    """Where the PDF's input goes when the PDF is not laid out in turn with the other
+    formats: a thread of this process (:class:`PdfInThread`, the default) or the web app's
+    worker (:class:`PdfLater`). ``result`` returns the files written by the time the other
+    formats are done (waiting for them if need be) and raises what laying out raised."""
 
     def submit(self, page: str, path: Path) -> None: ...
 
     def result(self) -> list[Path]: ...
 
 
-def publish(job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None) -> list[Path]:
-    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``; with ``pdf``
-    the PDF's input is handed to it (see :class:`PdfElsewhere`) and this process writes the
-    others."""
+class PdfInThread:
+    """The PDF laid out on a thread of this process while it writes the other formats.
+    The Typst compiler releases Python's lock while it lays out, so on a machine of two or
+    more cores the PDF costs hardly any wall-clock time beside the others. An error in the
+    thread is raised by :meth:`result`, in the caller's thread, as it was raised."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._written: list[Path] = []
+        self._error: BaseException | None = None
+
+    def submit(self, page: str, path: Path) -> None:
+        from samspil.reports import typst_pdf
+
+        def lay_out() -> None:
+            try:
+                typst_pdf.write_pdf(page, str(path))
+                self._written = [path]
+            except BaseException as error:  # handed to result(), raised there
+                self._error = error
+
+        self._thread = threading.Thread(target=lay_out, name="samspil-pdf", daemon=True)
+        self._thread.start()
+
+    def result(self) -> list[Path]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._written
+
+
+# Formats whose writing is Python-bound (drawing the figures' PNG, python-docx): in a
+# forked child (``publish(..., fork=True)``) they run beside the others and the PDF.
+IN_CHILD = ("figures", "docx")
+
+
+class FormatsInChild:
+    """Some formats written by a forked copy of this process, beside what this process
+    does meanwhile. The child inherits the job as it is (figures laid out, publication
+    assembled); it sends back the files it wrote, or the error it met, through a pipe,
+    and :meth:`result` returns them or raises that error (with the child's traceback as
+    a note, shown only where a traceback is). Fork before starting any thread: a forked
+    child has only the thread that forked."""
+
+    def __init__(self, job: Job, names: list[str]) -> None:
+        self.names = names
+        reading, writing = os.pipe()
+        sys.stdout.flush()  # nothing buffered is written twice
+        sys.stderr.flush()
+        # The garbage collector leaves the objects made so far alone in both processes:
+        # its passes would otherwise touch (and so copy) every page the two share.
+        gc.freeze()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover  (the child: its coverage is never saved)
+            os.close(reading)
+            self._child(job, writing)
+        gc.unfreeze()
+        os.close(writing)
+        self._reading = reading
+
+    def _child(self, job: Job, writing: int) -> None:
+        code = 1
+        try:
+            try:
+                outcome: tuple[str, object] = ("ok", {n: FORMATS[n](job) for n in self.names})
+                code = 0
+            except BaseException as error:
+                error.add_note(
+                    f"(in the process writing {', '.join(self.names)})\n"
+                    + "".join(traceback.format_exception(error)).rstrip()
+                )
+                outcome = ("error", error)
+            try:
+                message = pickle.dumps(outcome)
+                pickle.loads(message)  # some errors pickle but cannot be made again
+            except Exception:  # an error that cannot travel: its text does
+                message = pickle.dumps(("error", RuntimeError(_described(outcome[1]))))
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(message)
+        finally:
+            os._exit(code)  # no exit handlers, no buffers flushed twice: the parent's job
+
+    def result(self) -> dict[str, list[Path]]:
+        with os.fdopen(self._reading, "rb") as pipe:
+            message = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not message:
+            raise RuntimeError(
+                f"the process writing {', '.join(self.names)} ended without an answer "
+                f"(exit status {os.waitstatus_to_exitcode(status)})"
+            )
+        kind, value = pickle.loads(message)
+        if kind == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+
+def _described(error: object) -> str:
+    notes = "\n".join(getattr(error, "__notes__", []))
+    return f"{type(error).__name__}: {error}\n{notes}"
+
+
+def publish(
+    job: Job, formats: Collection[str], *, pdf: PdfElsewhere | None = None, fork: bool = False
+) -> list[Path]:
+    """Write ``formats`` (in the order of :data:`FORMATS`) into ``job.out``. The PDF's
+    input is handed to ``pdf`` (see :class:`PdfElsewhere`; by default, with other formats
+    to write, a :class:`PdfInThread`) and this process writes the others meanwhile. With
+    ``fork`` (the command line's choice: a process that runs no other thread) the
+    :data:`IN_CHILD` formats are written by a :class:`FormatsInChild` meanwhile too.
+    Everything started is waited for even when a format fails (the first error is
+    raised), so no file is being written after this returns."""
     check_formats(formats)
     job.out.mkdir(parents=True, exist_ok=True)
     chosen = [name for name in FORMATS if name in formats]
     elsewhere = pdf if "pdf" in chosen else None
-    if elsewhere is not None:
-        elsewhere.submit(pdf_input(job), job.out / PDF_NAME)
-    written = {name: FORMATS[name](job) for name in chosen if not (elsewhere and name == "pdf")}
+    if elsewhere is None and "pdf" in chosen and len(chosen) > 1:
+        elsewhere = PdfInThread()
+    forked = [name for name in chosen if name in IN_CHILD]
+    child = None
+    if fork and forked and len(forked) < len(chosen) and hasattr(os, "fork"):
+        job.scenes, job.publication  # noqa: B018  (made once, here, for both processes)
+        child = FormatsInChild(job, forked)
+    here = [n for n in chosen if not (child and n in forked) and not (elsewhere and n == "pdf")]
+    waiting: list[Callable[[], object]] = [c.result for c in (child, elsewhere) if c]
+    try:
+        if elsewhere is not None:
+            elsewhere.submit(pdf_input(job), job.out / PDF_NAME)
+        written = {name: FORMATS[name](job) for name in here}
+    except BaseException:
+        for wait in waiting:
+            with contextlib.suppress(BaseException):  # the first error is the one to show
+                wait()
+        raise
+    if child is not None:
+        try:
+            written.update(child.result())
+        except BaseException:
+            if elsewhere is not None:
+                with contextlib.suppress(BaseException):
+                    elsewhere.result()
+            raise
     if elsewhere is not None:
         written["pdf"] = elsewhere.result()
     return [path for name in chosen for path in written[name]]

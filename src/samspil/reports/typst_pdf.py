@@ -105,10 +105,20 @@ def covered() -> frozenset[int]:
     return frozenset(set.intersection(*sets))
 
 
+@cache
+def _settable() -> frozenset[str]:
+    """The characters :func:`printable` keeps as they are."""
+    return frozenset(
+        chr(c) for c in covered() if c in (9, 10) or unicodedata.category(chr(c)) != "Cc"
+    ) | frozenset("\n\t")
+
+
 def printable(text: str) -> str:
     """``text`` as the PDF can set it: control characters dropped, a character the font has
     no glyph for (an emoji, Chinese) shown as □ (PDF/UA-1 forbids a missing glyph, and
     Typst refuses the whole PDF)."""
+    if _settable().issuperset(text):  # the usual text, checked at C speed
+        return text
     font = covered()
     return "".join(
         c if ord(c) in font or c in "\n\t" else ("" if unicodedata.category(c) == "Cc" else MISSING)

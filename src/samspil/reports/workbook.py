@@ -6,14 +6,16 @@ heading row is bold, wrapped and frozen, and the note stands under the table as 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 from samspil.reports import formatting as fmt
 from samspil.reports.build import Column, Result
 from samspil.reports.document import plain
 from samspil.reports.formatting import quotes
 from samspil.reports.spec import ReportSpec
-from samspil.spreadsheet import safe_cell, xml_text
+from samspil.xlsx_writer import PLAIN, Sheet, Style, cell_name, write_workbook
 
 NUMBER_FORMATS = {
     "pct": "0.0%",
@@ -56,15 +58,9 @@ def columns(result: Result) -> list[Column]:
     return out
 
 
-def _safe(values: list[object]) -> list[object]:
-    """Text cells that never run as formulas and hold nothing XML forbids (docs/reports.md,
-    "Files for spreadsheets and archive formats")."""
-    return [xml_text(safe_cell(v)) if isinstance(v, str) else v for v in values]
-
-
-def _value(row: object, c: Column) -> object:
-    v = row.get(c.name)  # type: ignore[attr-defined]
-    hidden = row.get("suppressed") is True and c.fmt in ("pct", "num", "int")  # type: ignore[attr-defined]
+def _value(row: Mapping[Hashable, Any], c: Column) -> object:
+    v: Any = row.get(c.name)
+    hidden = row.get("suppressed") is True and c.fmt in ("pct", "num", "int")
     if fmt.is_missing(v) or hidden:
         return None
     if c.fmt == "pct":
@@ -76,62 +72,42 @@ def _value(row: object, c: Column) -> object:
     return v if isinstance(v, str) else str(v)
 
 
-def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+HEADING = Style(bold=True, wrap=True)
+WRAPPED = Style(wrap=True)
+LINK = Style(link=True)
+CELL = {name: Style(number_format=code) for name, code in NUMBER_FORMATS.items()}
 
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    book = Workbook()
-    index = book.active
-    assert index is not None
-    index.title = "Indhold"
-    index.append(_safe([spec.title]))
-    index["A1"].font = Font(bold=True, size=13)
-    index.append(_safe(["Tabel/figur", "Titel", "Bemærkning"]))
-    for cell in index[2]:
-        cell.font, cell.alignment = bold, wrap
-    index.freeze_panes = "A3"
+
+def write_xlsx(spec: ReportSpec, results: list[Result], path: Path) -> Path:
+    """The workbook, written by :func:`samspil.xlsx_writer.write_workbook` (which also
+    keeps every text cell from running as a formula or holding what XML forbids, see
+    docs/reports.md, "Files for spreadsheets and archive formats")."""
+    index = Sheet("Indhold", widths={0: 16, 1: 80, 2: 50}, freeze="A3")
+    index.append([spec.title], Style(bold=True, size=13))
+    index.append(["Tabel/figur", "Titel", "Bemærkning"], HEADING)
+    sheets = [index]
     taken = {"indhold"}
     for result in results:
         block = result.block
         title = plain(quotes(block.title))
         if result.skipped:
-            index.append(_safe([block.label, title, f"Udeladt: {result.skipped}"]))
+            index.append([block.label, title, f"Udeladt: {result.skipped}"])
             continue
-        sheet = book.create_sheet(sheet_name(block.label, taken))
-        index.append(_safe([block.label, title, ""]))
-        link = index.cell(row=index.max_row, column=1)
-        link.hyperlink = f"#'{sheet.title}'!A1"
-        link.style = "Hyperlink"
-        sheet.append(_safe([f"{block.label}. {title}"]))
-        sheet["A1"].font = Font(bold=True, size=12)
+        sheet = Sheet(sheet_name(block.label, taken), freeze="B3")
+        sheets.append(sheet)
+        row = index.append([block.label, title, ""])
+        index.styles[(row, 0)] = LINK
+        index.links[(row, 0)] = "'{}'!A1".format(sheet.name.replace("'", "''"))
+        sheet.append([f"{block.label}. {title}"], Style(bold=True, size=12))
         cols = columns(result)
-        sheet.append(_safe([plain(quotes(c.header)) for c in cols]))
-        for cell in sheet[2]:
-            cell.font, cell.alignment = bold, wrap
-        sheet.freeze_panes = "B3"
-        for _, row in result.data.iterrows():
-            sheet.append(_safe([_value(row, c) for c in cols]))
-            r = sheet.max_row
-            for i, c in enumerate(cols, start=1):
-                if c.fmt in NUMBER_FORMATS:
-                    sheet.cell(row=r, column=i).number_format = NUMBER_FORMATS[c.fmt]
+        sheet.append([plain(quotes(c.header)) for c in cols], HEADING)
+        looks = [CELL.get(c.fmt, PLAIN) for c in cols]
+        for record in result.data.to_dict("records"):
+            sheet.append([_value(record, c) for c in cols], looks)
         if result.note:
-            sheet.append(_safe([]))
-            sheet.append(_safe([plain(quotes(result.note))]))
-            note = sheet.cell(row=sheet.max_row, column=1)
-            note.alignment = wrap
-            sheet.merge_cells(
-                start_row=note.row, start_column=1, end_row=note.row, end_column=max(2, len(cols))
-            )
-            sheet.row_dimensions[note.row].height = 15 * (1 + len(result.note) // 110)
-        sheet.column_dimensions["A"].width = 48
-        for i in range(2, len(cols) + 1):
-            sheet.column_dimensions[get_column_letter(i)].width = 14
-    index.column_dimensions["A"].width = 16
-    index.column_dimensions["B"].width = 80
-    index.column_dimensions["C"].width = 50
-    book.save(path)
-    return path
+            sheet.append([])
+            note = sheet.append([plain(quotes(result.note))], WRAPPED)
+            sheet.merged.append(f"A{note + 1}:{cell_name(note, max(2, len(cols)) - 1)}")
+            sheet.heights[note] = 15 * (1 + len(result.note) // 110)
+        sheet.widths = {0: 48, **dict.fromkeys(range(1, len(cols)), 14)}
+    return write_workbook(sheets, path)
