@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import pickle
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -23,7 +24,7 @@ from samspil.questions.types import SingleChoice
 from samspil.reports import compute, make_report
 from samspil.reports.build import Column, Inputs, Result
 from samspil.reports.default import default_spec
-from samspil.reports.document import Grid, caption, grid, item
+from samspil.reports.document import Grid, caption, grid, item, publication
 from samspil.reports.figures import COLOURS, Chart, Series, has_figure, scene
 from samspil.reports.kinds import TABLE_KINDS, Municipal, TableKind, add_table_kind, kind_options
 from samspil.reports.municipal import write_municipality_reports
@@ -310,3 +311,56 @@ def test_an_added_kind_with_municipal_pieces_is_in_a_municipalitys_own_report(ta
     page = html.unescape((tmp_path / "ahus" / "index.html").read_text(encoding="utf-8"))
     assert "Optalt i alt" in page  # the kind's own grid
     assert "Ændringerne er fra 2020 til denne runde i point" in page  # not a share
+
+
+def test_a_kind_that_lists_codes_puts_its_code_list_in_the_appendix(tally_kind):
+    instrument = Instrument.model_validate(INSTRUMENT)
+    spec = default_spec(instrument)
+    [chapter] = spec.chapters
+    coded = chapter.blocks[0].model_copy(update={"codebook": "kd2024"})
+    spec = spec.model_copy(update={"chapters": [chapter.model_copy(update={"blocks": [coded]})]})
+
+    def appendices() -> list[str]:
+        made = publication(
+            spec,
+            [Result(coded, skipped="Ingen svar.")],
+            instrument,
+            answers(1),
+            figures=set(),
+            codes=pd.DataFrame(),
+        )
+        return [c.title for c in made.chapters if c.appendix]
+
+    assert "Bilag 2 Kodeliste for de åbne svar" not in appendices()
+    TABLE_KINDS["tally"] = replace(TALLY, code_list=True)
+    assert "Bilag 2 Kodeliste for de åbne svar" in appendices()
+
+
+def _figure_only(note: Note) -> Result:
+    block = Block(
+        id="b", label="Figur 1", title="T", kind="numeric", variables=["x"], figure="bars_mean"
+    )
+    data = pd.DataFrame({"item": ["x"], "mean": [2.0]})
+    columns = [Column("item", "Spørgsmål", "text"), Column("mean", "Gennemsnit", "num")]
+    return Result(block, data, columns, note)
+
+
+def test_the_numbers_behind_a_figure_say_the_note_parts_its_caption_left_out():
+    template = "Antal: {n}. Spørgsmål: *{question}* Standardafvigelse er noteret i parentes."
+    result = _figure_only(from_template(template, {"n": "9", "question": "Hvor?"}))
+    it = item(result, has_figure=True)
+    assert not it.table_shown
+    assert it.caption == "Antal: 9. Spørgsmål: *Hvor?* Søjlerne viser gennemsnitlig værdi."
+    # the question (after "?*", no sentence break a pattern finds) is said once, above
+    assert it.numbers_note == "Standardafvigelse er noteret i parentes."
+
+
+def test_a_caption_says_what_the_figure_shows_unless_the_notes_own_part_does():
+    says = from_template("Antal: {n}. Figuren viser {what}. Mere.", {"n": "9", "what": "alt"})
+    assert [p.kind for p in says.parts] == ["text", "figure", "text"]
+    assert caption(_figure_only(says)) == "Antal: 9. Figuren viser alt. Mere."
+    # a value that happens to read "Søjlerne viser" is not the note saying it
+    quoted = from_template("Spørgsmål: *{question}*", {"question": "Søjlerne viser hvad?"})
+    assert caption(_figure_only(quoted)) == (
+        "Spørgsmål: *Søjlerne viser hvad?* Søjlerne viser gennemsnitlig værdi."
+    )

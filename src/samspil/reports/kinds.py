@@ -5,7 +5,8 @@ with it: its builder ``(block, inputs) -> Result`` (raising
 ``samspil.reports.errors.Skip`` with a Danish reason when the data cannot make it), the
 block fields it needs, its own options (a pydantic model for the block's ``options:``),
 its grid layout, its previous-wave comparison, the blocks a default report gives a
-question of this kind, its own figure and that figure's caption, and what a
+question of this kind, its own figure and that figure's caption, whether its code list
+is in the report's appendix, and what a
 municipality's own report does with it (:class:`Municipal`). Every consumer (build,
 waves, default, document, figures, municipal, the definition's schema) looks the kind's
 pieces up here; none keeps a list of kind names. The built-in kinds register in
@@ -102,6 +103,10 @@ class TableKind:
     # and its note says where it departs (samspil.reports.build.base_rule)
     spread: bool = False
     method_rule: MethodRule | None = None  # the method chapter's sentence on its base
+    # its blocks show coded open answers: with the codes given (--codes), the report's
+    # code-list appendix lists each block's code list (``codebook``, else the
+    # questionnaire's)
+    code_list: bool = False
 
 
 TABLE_KINDS: dict[str, TableKind] = {}
