@@ -1,6 +1,7 @@
 """A table kind owns its pieces: one registration, in this test file alone, gives a kind
 its options, grid layout, previous-wave comparison, default-report blocks, figure,
-caption and method-chapter rule, and a report uses every one of them where samspil's own kinds' pieces are used.
+caption, method-chapter rule and its place in a municipality's own report, and a report
+uses every one of them where samspil's own kinds' pieces are used.
 Notes carry their parts as data: a caption leaves parts out by kind, not by wording."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import html
 import pickle
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -22,9 +24,10 @@ from samspil.questions.types import SingleChoice
 from samspil.reports import compute, make_report
 from samspil.reports.build import Column, Inputs, Result
 from samspil.reports.default import default_spec
-from samspil.reports.document import Grid, caption, grid, item
+from samspil.reports.document import Grid, caption, grid, item, publication
 from samspil.reports.figures import COLOURS, Chart, Series, has_figure, scene
-from samspil.reports.kinds import TABLE_KINDS, TableKind, add_table_kind, kind_options
+from samspil.reports.kinds import TABLE_KINDS, Municipal, TableKind, add_table_kind, kind_options
+from samspil.reports.municipal import write_municipality_reports
 from samspil.reports.notes import COUNTS_REMARK, SD_REMARK, Note, NotePart, from_template
 from samspil.reports.spec import Block, SpecError, TableStyle, spec_from_data
 from samspil.reports.waves import Waves
@@ -98,6 +101,14 @@ def tally_chart(result: Result, data: pd.DataFrame) -> Chart:
     return Chart(data["answer"].tolist(), [Series("", rates, COLOURS[0])], (0, 1000), str)
 
 
+def own_rates(own: Result, rows: pd.DataFrame, variables: Any) -> list[object]:
+    return list(own.data["rate"])
+
+
+def rates(result: Result, rows: pd.DataFrame, variables: Any) -> list[object]:
+    return list(result.data["rate"])
+
+
 TALLY = TableKind(
     "tally",
     build_tally,
@@ -109,6 +120,8 @@ TALLY = TableKind(
     figure=tally_chart,
     caption="Søjlerne viser svar pr. 1000 adspurgte.",
     method_rule=lambda blocks, specials: "I optællingerne tæller hvert svar én gang.",
+    # a municipality's own report: its rates beside the others', a change in points
+    municipal=Municipal(own_rates, rates, shares=False, by_answer=True),
 )
 
 
@@ -262,3 +275,92 @@ def test_a_note_template_is_cut_into_its_parts_and_prints_as_written():
     assert added == f"{note} Mere." and added.parts[-1] == NotePart(" Mere.")
     copied = pickle.loads(pickle.dumps(added))  # as a worker process hands results back
     assert copied == added and copied.parts == added.parts
+
+
+def test_an_added_kind_with_municipal_pieces_is_in_a_municipalitys_own_report(tally_kind, tmp_path):
+    instrument = Instrument.model_validate(INSTRUMENT)
+    spec = default_spec(instrument)
+    now = answers(1, 1, 2, 1, 2, 2, 2, 2, 1, 2)
+    now["kommune"] = ["Ahus"] * 3 + ["Bby"] * 4 + ["Cstad"] * 3
+    before = answers(2, 2, 2, 1, 1, 1, 1, 1, 1, 2)
+    before["kommune"] = now["kommune"]
+    facts = pd.DataFrame(
+        {"kommune": ["Ahus", "Bby", "Cstad"], "region": ["Region X"] * 3, "population": np.nan}
+    )
+    index = write_municipality_reports(
+        spec,
+        Responses(instrument, now),
+        None,
+        tmp_path,
+        min_cell=2,
+        kommuner=["Ahus"],
+        facts=facts,
+        previous=Responses(instrument, before),
+        previous_label="2020",
+        formats=("csv", "html"),
+    )
+    assert index.to_dict("records") == [{"kommune": "Ahus", "folder": "ahus", "respondents": 3}]
+    table = pd.read_csv(tmp_path / "ahus" / "tables" / "valg.csv")
+    others = table[table["group"] == "Alle andre kommuner"]
+    # the others' rates per 1000 (Bby and Cstad: 2 of 7 red), the own rates beside them
+    assert others["rate"].round(6).tolist() == [round(2000 / 7, 6), round(5000 / 7, 6)]
+    assert others["own"].round(6).tolist() == [round(2000 / 3, 6), round(1000 / 3, 6)]
+    # its key figure's change: Ahus 0 of 3 red in 2020, the others 6 of 7
+    assert others["own_change"].round(6).tolist() == [round(2000 / 3, 6), round(-2000 / 3, 6)]
+    assert others["change"].round(6).tolist() == [round(-4000 / 7, 6), round(4000 / 7, 6)]
+    page = html.unescape((tmp_path / "ahus" / "index.html").read_text(encoding="utf-8"))
+    assert "Optalt i alt" in page  # the kind's own grid
+    assert "Ændringerne er fra 2020 til denne runde i point" in page  # not a share
+
+
+def test_a_kind_that_lists_codes_puts_its_code_list_in_the_appendix(tally_kind):
+    instrument = Instrument.model_validate(INSTRUMENT)
+    spec = default_spec(instrument)
+    [chapter] = spec.chapters
+    coded = chapter.blocks[0].model_copy(update={"codebook": "kd2024"})
+    spec = spec.model_copy(update={"chapters": [chapter.model_copy(update={"blocks": [coded]})]})
+
+    def appendices() -> list[str]:
+        made = publication(
+            spec,
+            [Result(coded, skipped="Ingen svar.")],
+            instrument,
+            answers(1),
+            figures=set(),
+            codes=pd.DataFrame(),
+        )
+        return [c.title for c in made.chapters if c.appendix]
+
+    assert "Bilag 2 Kodeliste for de åbne svar" not in appendices()
+    TABLE_KINDS["tally"] = replace(TALLY, code_list=True)
+    assert "Bilag 2 Kodeliste for de åbne svar" in appendices()
+
+
+def _figure_only(note: Note) -> Result:
+    block = Block(
+        id="b", label="Figur 1", title="T", kind="numeric", variables=["x"], figure="bars_mean"
+    )
+    data = pd.DataFrame({"item": ["x"], "mean": [2.0]})
+    columns = [Column("item", "Spørgsmål", "text"), Column("mean", "Gennemsnit", "num")]
+    return Result(block, data, columns, note)
+
+
+def test_the_numbers_behind_a_figure_say_the_note_parts_its_caption_left_out():
+    template = "Antal: {n}. Spørgsmål: *{question}* Standardafvigelse er noteret i parentes."
+    result = _figure_only(from_template(template, {"n": "9", "question": "Hvor?"}))
+    it = item(result, has_figure=True)
+    assert not it.table_shown
+    assert it.caption == "Antal: 9. Spørgsmål: *Hvor?* Søjlerne viser gennemsnitlig værdi."
+    # the question (after "?*", no sentence break a pattern finds) is said once, above
+    assert it.numbers_note == "Standardafvigelse er noteret i parentes."
+
+
+def test_a_caption_says_what_the_figure_shows_unless_the_notes_own_part_does():
+    says = from_template("Antal: {n}. Figuren viser {what}. Mere.", {"n": "9", "what": "alt"})
+    assert [p.kind for p in says.parts] == ["text", "figure", "text"]
+    assert caption(_figure_only(says)) == "Antal: 9. Figuren viser alt. Mere."
+    # a value that happens to read "Søjlerne viser" is not the note saying it
+    quoted = from_template("Spørgsmål: *{question}*", {"question": "Søjlerne viser hvad?"})
+    assert caption(_figure_only(quoted)) == (
+        "Spørgsmål: *Søjlerne viser hvad?* Søjlerne viser gennemsnitlig værdi."
+    )

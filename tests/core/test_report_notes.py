@@ -10,10 +10,13 @@ import subprocess
 
 import pytest
 
-from samspil.reports.document import SENTENCE, plain, runs
+from samspil.reports.document import plain, runs
 from samspil.reports.formatting import quotes
 
 REPORTS = ["kd2024", "fc2015"]
+# a note's sentences, each looked for on its own (a figure's note is said in its caption
+# and under "Tal bag figuren")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“”\"(])")
 LEGEND = "* p<0,05; ** p<0,01; *** p<0,001"
 
 

@@ -300,12 +300,14 @@ def test_soft_hyphens_go_into_long_words_of_headings_only():
 
 def test_numbers_behind_a_figure_do_not_repeat_what_its_caption_says():
     from samspil.reports.document import Item
+    from samspil.reports.notes import from_template
 
+    template = "Antal besvarelser: {n}. Standardafvigelse er noteret i parentes."
     item = Item(
         id="x",
         label="Tabel 5.3",
         title="T",
-        note="Antal besvarelser: 90. Standardafvigelse er noteret i parentes.",
+        note=from_template(template, {"n": "90"}),
         caption="Antal besvarelser: 90. Søjlerne viser gennemsnitlig værdi.",
         table_shown=False,
     )

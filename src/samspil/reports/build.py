@@ -22,7 +22,7 @@ from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
 from samspil.reports.formatting import n_range, number, quotes
 from samspil.reports.kinds import Specials, table_kinds
-from samspil.reports.notes import BASE, Note, from_template, note_of
+from samspil.reports.notes import BASE, Note, from_template, from_text, note_of
 from samspil.reports.spec import Block, ReportSpec
 
 # as_given: with the decimals the value has (a number question's minimum and maximum)
@@ -823,7 +823,7 @@ def open_answers(block: Block, inputs: Inputs) -> Result:
         Column("item", block.header or "Spørgsmål", "text"),
         Column("answered", "Antal svar", "int"),
     ]
-    return Result(block, table, columns, block.note)
+    return Result(block, table, columns, from_text(block.note))
 
 
 def question_table(block: Block, inputs: Inputs) -> Result:

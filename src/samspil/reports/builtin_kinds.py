@@ -4,12 +4,14 @@ an added kind registers (docs/extending.md).
 Their code stays beside the code it shares: builders in ``build`` (and ``population``,
 which registers its two kinds itself), grid layouts in ``document``, previous-wave
 comparisons in ``waves``, default-report blocks in ``default``, own figures in
-``figures``. Nothing outside this registration names a kind to find one of its pieces.
+``figures``, what a municipality's own report does with them in ``municipal``.
+Nothing outside this registration names a kind to find one of its pieces.
 """
 
 from __future__ import annotations
 
 from samspil.reports import default, document, figures, waves
+from samspil.reports import municipal as m
 from samspil.reports import population as _population  # noqa: F401  (registers its kinds)
 from samspil.reports.build import (
     bins,
@@ -29,7 +31,7 @@ from samspil.reports.build import (
     summary_rule,
     themes,
 )
-from samspil.reports.kinds import TableKind, add_table_kind
+from samspil.reports.kinds import Municipal, TableKind, add_table_kind
 
 for kind in (
     TableKind(
@@ -39,7 +41,7 @@ for kind in (
         spread=True,
         compare=waves.compare_distribution,
         default_blocks=default.likert_blocks,
-        municipal=True,
+        municipal=Municipal(m.own_scale_means, m.scale_means, m.answered_and_shown, shares=False),
     ),
     TableKind(
         "frequency",
@@ -50,7 +52,9 @@ for kind in (
         method_rule=frequency_rule,
         compare=waves.compare_frequency,
         default_blocks=default.frequency_blocks,
-        municipal=True,
+        municipal=Municipal(
+            m.own_answer_shares, m.table_shares, m.answered_and_shown, by_answer=True
+        ),
     ),
     TableKind(
         "summary",
@@ -59,7 +63,9 @@ for kind in (
         variables=True,
         method_rule=summary_rule,
         compare=waves.compare_summary,
-        municipal=True,
+        municipal=Municipal(
+            m.own_scale_means, m.table_means, m.answered_and_on_scale, shares=False
+        ),
     ),
     TableKind(
         "multiple_response",
@@ -68,11 +74,16 @@ for kind in (
         compare=waves.compare_options,
         method_rule=multiple_response_rule,
         default_blocks=default.multiple_blocks,
-        municipal=True,
+        municipal=Municipal(m.own_option_shares, m.table_shares, m.chose_any),
     ),
     TableKind("gap", gap, needs=("expectation", "experience", "pairs")),
     TableKind("crosstab", crosstab, needs=("group_by",), grid=document.crosstab_grid, spread=True),
-    TableKind("bins", bins, needs=("variable", "bins"), municipal=True),
+    TableKind(
+        "bins",
+        bins,
+        needs=("variable", "bins"),
+        municipal=Municipal(m.own_answer_shares, m.table_shares, by_answer=True),
+    ),
     TableKind(
         "numeric",
         numeric,
@@ -80,7 +91,7 @@ for kind in (
         compare=waves.compare_numeric,
         method_rule=numeric_rule,
         default_blocks=default.numeric_blocks,
-        municipal=True,
+        municipal=Municipal(m.table_means, m.table_means, shares=False),
     ),
     TableKind(
         "grouped_means",
@@ -89,7 +100,7 @@ for kind in (
         figure=figures.grouped_means_chart,
         caption="Søjlerne viser gennemsnitlig værdi.",
     ),
-    TableKind("themes", themes, needs=("variable",)),
+    TableKind("themes", themes, needs=("variable",), code_list=True),
     TableKind("open_answers", open_answers, variables=True),
     TableKind("question", question_table, needs=("question",)),
 ):

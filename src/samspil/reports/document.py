@@ -25,8 +25,16 @@ from samspil.reports.build import Column, Result, base_rule, census_text, weight
 from samspil.reports.figures import figure_caption
 from samspil.reports.formatting import quotes
 from samspil.reports.kinds import kind_of
-from samspil.reports.notes import COUNTS_REMARK, SD_REMARK, note_without
-from samspil.reports.spec import Colophon, ReportSpec, TableStyle
+from samspil.reports.notes import (
+    COUNTS_REMARK,
+    FIGURE,
+    SD_REMARK,
+    has_part,
+    note_of,
+    note_only,
+    note_without,
+)
+from samspil.reports.spec import Block, Colophon, ReportSpec, TableStyle
 from samspil.responses import StudyInfo
 
 DECIMALS = 1
@@ -90,7 +98,7 @@ class Item:
     label: str
     title: str
     grid: Grid | None = None
-    note: str = ""
+    note: str = ""  # a Note: its parts kept (samspil.reports.notes)
     figure: str | None = None  # key of the drawn figure (the block id)
     figure_label: str = ""
     caption: str = ""
@@ -101,13 +109,12 @@ class Item:
 
     @property
     def numbers_note(self) -> str:
-        """The note under "Tal bag figuren": the table note's sentences the figure's
-        caption just above has not already said (all of them when there is no caption)."""
-        said = set(SENTENCE.split(self.caption))
-        return " ".join(s for s in SENTENCE.split(self.note) if s not in said)
-
-
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ“”\"(])")
+        """The note under "Tal bag figuren": the parts of the table's note that the
+        figure's caption just above leaves out (:func:`caption_leaves_out`; the whole note
+        when there is no caption)."""
+        if not self.caption:
+            return self.note
+        return note_only(self.note, caption_leaves_out(self.table_shown)).strip()
 
 
 @dataclass
@@ -316,17 +323,21 @@ def frequency_grid(result: Result, style: TableStyle) -> Grid:
 
 # -- figure captions -------------------------------------------------------------------
 
-DESCRIBES = re.compile(r"\b(Figuren|Søjlerne|Grafen) viser\b")
+
+def caption_leaves_out(table_shown: bool) -> set[str]:
+    """The kinds of note parts a figure's caption leaves out: what only the table shows
+    (the part saying the SD is in parentheses; beside a shown table also the part with
+    the counts of answers left out, said once, under the table)."""
+    return {SD_REMARK, COUNTS_REMARK} if table_shown else {SD_REMARK}
 
 
 def caption(result: Result, table_shown: bool = False) -> str:
-    """The figure's own note: the table note without what only the table shows (its
-    part saying the SD is in parentheses; beside a shown table also its part with the
-    counts of answers left out, said once, under the table), saying what the figure
-    shows (its caption) unless the note already does."""
-    left_out = {SD_REMARK, COUNTS_REMARK} if table_shown else {SD_REMARK}
+    """The figure's own note: the table note without the parts only the table shows
+    (:func:`caption_leaves_out`), saying what the figure shows (its caption) unless the
+    note has a part that does."""
+    left_out = caption_leaves_out(table_shown)
     text = note_without(result.note, left_out).strip()
-    if not DESCRIBES.search(text):
+    if not has_part(result.note, FIGURE):
         text = f"{text} {figure_caption(result.block)}".strip()
     return text
 
@@ -342,7 +353,7 @@ def item(result: Result, has_figure: bool, style: TableStyle | None = None) -> I
     it.grid = Grid(
         [quotes(h) for h in g.header], [[quotes(c) for c in row] for row in g.rows], g.total
     )
-    it.note = quotes(result.note)
+    it.note = note_of(result.note).map(quotes)
     it.table_shown = block.label.lower().startswith("tabel") or not has_figure
     if has_figure:
         it.figure = block.id
@@ -704,7 +715,7 @@ def publication(
         )
     chapters.append(questionnaire_chapter(instrument, 1, data))
     if codes is not None:
-        ids = sorted({b.codebook or instrument.id for b in spec.blocks if b.kind == "themes"})
+        ids = sorted({b.codebook or instrument.id for b in spec.blocks if _lists_codes(b)})
         code_list = codes_chapter(ids, 2)
         if code_list:
             chapters.append(code_list)
@@ -719,6 +730,13 @@ def publication(
         chapters=chapters,
         colophon_facts=spec.colophon,
     )
+
+
+def _lists_codes(block: Block) -> bool:
+    """Whether the block's code list belongs in the code-list appendix (its kind's
+    ``code_list``)."""
+    kind = kind_of(block.kind)
+    return kind is not None and kind.code_list
 
 
 def front_chapters(meta: Meta) -> list[Chapter]:

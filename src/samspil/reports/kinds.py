@@ -5,11 +5,12 @@ with it: its builder ``(block, inputs) -> Result`` (raising
 ``samspil.reports.errors.Skip`` with a Danish reason when the data cannot make it), the
 block fields it needs, its own options (a pydantic model for the block's ``options:``),
 its grid layout, its previous-wave comparison, the blocks a default report gives a
-question of this kind, its own figure and that figure's caption, and whether a
-municipality's own report carries it. Every consumer (build, waves, default, document,
-figures, municipal, the definition's schema) looks the kind's pieces up here; none keeps
-a list of kind names. The built-in kinds register in ``samspil.reports.builtin_kinds``
-exactly as an added kind would. See docs/extending.md.
+question of this kind, its own figure and that figure's caption, whether its code list
+is in the report's appendix, and what a
+municipality's own report does with it (:class:`Municipal`). Every consumer (build,
+waves, default, document, figures, municipal, the definition's schema) looks the kind's
+pieces up here; none keeps a list of kind names. The built-in kinds register in
+``samspil.reports.builtin_kinds`` exactly as an added kind would. See docs/extending.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from samspil import registries
 if TYPE_CHECKING:
     import pandas as pd
 
+    from samspil.questions.base import Variable
     from samspil.reports.build import Inputs, Result
     from samspil.reports.document import Grid
     from samspil.reports.figures import Chart
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TABLE_KINDS",
+    "Municipal",
     "TableKind",
     "add_table_kind",
     "kind_of",
@@ -58,6 +61,28 @@ Figure = Callable[["Result", "pd.DataFrame"], "Chart"]
 Specials = Callable[["Block"], set[str]]
 MethodRule = Callable[[list["Block"], Specials], str]
 F = TypeVar("F", bound=Builder)
+# (block, its variables, the answers) -> the sets of respondents the table's figures count
+AnswerSets = Callable[["Block", list["Variable"], "pd.DataFrame"], list["pd.Series"]]
+# (a table, the answers of its respondents, the variables) -> a value per row of the table
+RowValues = Callable[["Result", "pd.DataFrame", list["Variable"]], list[object]]
+
+
+@dataclass(frozen=True)
+class Municipal:
+    """What a municipality's own report (``--by kommune``, samspil.reports.municipal) does
+    with a kind's tables: its figures are computed over the other municipalities, the own
+    municipality's figures stand in a column beside them."""
+
+    # the own column, row by row of the own respondents' table (with one respondent its
+    # answer's label, as no share or mean discloses more than the answer itself)
+    own: RowValues
+    # each row's figure whose change since a previous wave is shown (a mean or a share)
+    key_figures: RowValues
+    # the respondents each figure counts, each set kept safe by the disclosure control
+    # (None: per variable those who answered it)
+    answer_sets: AnswerSets | None = None
+    shares: bool = True  # figures are shares in percent (False: means, changes in points)
+    by_answer: bool = False  # rows are answers, grouped by comparison (False: items)
 
 
 @dataclass(frozen=True)
@@ -72,12 +97,16 @@ class TableKind:
     default_blocks: DefaultBlocks | None = None  # None: a default report gives it no blocks
     figure: Figure | None = None  # drawn for a block of this kind with ``figure: <name>``
     caption: str = ""  # what the kind's own figure shows, for its caption
-    municipal: bool = False  # a municipality's own report (--by kommune) carries it
+    municipal: Municipal | None = None  # None: a municipality's own report leaves it out
     weights_note: bool = True  # a weighted report's note says whether it is weighted
     # a distribution over the answers: the method chapter's rule for "Ved ikke" covers it
     # and its note says where it departs (samspil.reports.build.base_rule)
     spread: bool = False
     method_rule: MethodRule | None = None  # the method chapter's sentence on its base
+    # its blocks show coded open answers: with the codes given (--codes), the report's
+    # code-list appendix lists each block's code list (``codebook``, else the
+    # questionnaire's)
+    code_list: bool = False
 
 
 TABLE_KINDS: dict[str, TableKind] = {}

@@ -24,7 +24,7 @@ from samspil.questions.base import Variable
 from samspil.reports.build import Column, Inputs, Result, build
 from samspil.reports.document import Chapter, Meta, Publication
 from samspil.reports.errors import Skip
-from samspil.reports.kinds import kind_of
+from samspil.reports.kinds import Municipal, kind_of
 from samspil.reports.notes import note_of
 from samspil.reports.publish import Job
 from samspil.reports.spec import Block, ReportSpec
@@ -74,15 +74,19 @@ def municipalities(responses: Responses) -> pd.Series:
 # -- who is compared with whom ---------------------------------------------------------
 
 
-def carried(kind: str) -> bool:
-    """Whether a municipality's report carries tables of ``kind`` (a "question" block: its
-    question's kind), as the kind registered (``municipal``; breakdowns, gaps, open
-    answers and themes stay in the national report only)."""
+def municipal_of(kind: str) -> Municipal | None:
+    """What a municipality's report does with tables of ``kind`` (a "question" block: its
+    question's kind), as the kind registered (None: it leaves them out; breakdowns, gaps,
+    open answers and themes stay in the national report only)."""
     registered = kind_of(kind)
-    return registered is not None and registered.municipal
+    return None if registered is None else registered.municipal
 
 
-BY_CATEGORY = ("frequency", "bins")  # rows are answers, not items
+def carried(kind: str) -> bool:
+    """Whether a municipality's report carries tables of ``kind``."""
+    return municipal_of(kind) is not None
+
+
 OWN = "Egen kommune"
 # the formats of a municipality's folder (figures are in its PDF, HTML and Word file)
 FORMATS = ("csv", "xlsx", "html", "pdf", "docx")
@@ -190,23 +194,53 @@ def place(
 # -- disclosure control --------------------------------------------------------------------
 
 
-def answer_sets(kind: str, block: Block, variables: list[Variable], data: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """The respondents each figure of the block counts: per variable those who answered it
-    and those in the table's base (the categories shown, the scale). A reader can difference
-    any group's counts of either, so both must be safe."""
+def answer_sets(
+    kind: str, block: Block, variables: list[Variable], data: pd.DataFrame
+) -> list[pd.Series]:
+    """The respondents each figure of the block counts, as its kind says
+    (:attr:`Municipal.answer_sets`; by default per variable those who answered it). A
+    reader can difference any group's counts of any of them, so each must be safe."""
+    municipal = municipal_of(kind)
+    if municipal is not None and municipal.answer_sets is not None:
+        return municipal.answer_sets(block, variables, data)
+    return answered(block, variables, data)
+
+
+def answered(block: Block, variables: list[Variable], data: pd.DataFrame) -> list[pd.Series]:
+    """Per variable the respondents who answered it."""
+    return [data[var.name].notna() for var in variables]
+
+
+def answered_and_shown(
+    block: Block, variables: list[Variable], data: pd.DataFrame
+) -> list[pd.Series]:
+    """Per variable those who answered it and those in the table's base (the categories
+    shown): a distribution's, a frequency's."""
     from samspil.reports.build import _categories
 
     sets = []
     for var in variables:
         values = data[var.name]
-        sets.append(values.notna())
-        if kind in ("distribution", "frequency"):
-            sets.append(values.isin(_categories(block, var)))
-        elif kind == "summary":
-            sets.append(values.isin(var.substantive_codes))
-    if kind == "multiple_response":
-        sets = [pd.concat(sets, axis=1).any(axis=1)] if sets else []
+        sets += [values.notna(), values.isin(_categories(block, var))]
     return sets
+
+
+def answered_and_on_scale(
+    block: Block, variables: list[Variable], data: pd.DataFrame
+) -> list[pd.Series]:
+    """Per variable those who answered it and those who answered on its scale (a
+    summary's base)."""
+    sets = []
+    for var in variables:
+        values = data[var.name]
+        sets += [values.notna(), values.isin(var.substantive_codes)]
+    return sets
+
+
+def chose_any(block: Block, variables: list[Variable], data: pd.DataFrame) -> list[pd.Series]:
+    """Those who answered any of the options (a multiple response's base)."""
+    sets = answered(block, variables, data)
+    return [pd.concat(sets, axis=1).any(axis=1)] if sets else []
 
 
 def _atoms_safe(sets: list[np.ndarray], base: np.ndarray, groups: list[np.ndarray], k: int) -> bool:
@@ -334,27 +368,31 @@ def _label_column(result: Result) -> str:
     return result.columns[0].name
 
 
-def _own_values(
-    kind: str, own: Result, rows: pd.DataFrame, variables: list[Variable]
-) -> list[object]:
-    """The ``own`` column, row by row of the own table: with one respondent its answer's
-    label (a number question: the number), else the own mean (scales, numbers) or share
-    (answers, options) computed over the own respondents (``rows``)."""
-    single = len(rows) == 1
-    if kind in BY_CATEGORY:
-        shares = own.data["percent"].tolist()
-        if not single:
-            return shares
-        chosen = [str(a) for a, s in zip(own.data["answer"], shares, strict=True) if s == s and s]
-        return [chosen[0] if chosen else "Ikke besvaret"] * len(own.data)
-    if kind == "multiple_response":
-        if not single:
-            return own.data["percent"].tolist()
-        values = [rows[v.name].iloc[0] for v in variables]
-        return ["" if v != v else ("Valgt" if v == 1 else "Ikke valgt") for v in values]
-    if kind == "numeric":
-        return own.data["mean"].tolist()
-    if not single:
+# -- the built-in kinds' own columns and key figures (registered in builtin_kinds) -------
+
+
+def own_answer_shares(own: Result, rows: pd.DataFrame, variables: list[Variable]) -> list[object]:
+    """Rows of answers (frequency, bins): the own share of each answer; with one
+    respondent the label of its answer on every row."""
+    shares = own.data["percent"].tolist()
+    if len(rows) != 1:
+        return shares
+    chosen = [str(a) for a, s in zip(own.data["answer"], shares, strict=True) if s == s and s]
+    return [chosen[0] if chosen else "Ikke besvaret"] * len(own.data)
+
+
+def own_option_shares(own: Result, rows: pd.DataFrame, variables: list[Variable]) -> list[object]:
+    """Rows of options: the own share choosing each; with one respondent its choice."""
+    if len(rows) != 1:
+        return own.data["percent"].tolist()
+    values = [rows[v.name].iloc[0] for v in variables]
+    return ["" if v != v else ("Valgt" if v == 1 else "Ikke valgt") for v in values]
+
+
+def own_scale_means(own: Result, rows: pd.DataFrame, variables: list[Variable]) -> list[object]:
+    """Rows of items on a scale: the own mean on the scale; with one respondent the label
+    of its answer."""
+    if len(rows) != 1:
         return [_mean_on_scale(rows[v.name], v) for v in variables]
     values = [rows[v.name].iloc[0] for v in variables]
     return [
@@ -363,7 +401,19 @@ def _own_values(
     ]
 
 
-OWN_FORMAT = {"summary": "num", "distribution": "num", "numeric": "num"}
+def table_means(result: Result, rows: pd.DataFrame, variables: list[Variable]) -> list[object]:
+    """The table's own means (numbers; a summary's means)."""
+    return list(result.data["mean"].tolist())
+
+
+def table_shares(result: Result, rows: pd.DataFrame, variables: list[Variable]) -> list[object]:
+    """The table's shares in percent."""
+    return list(result.data["percent"].tolist())
+
+
+def scale_means(result: Result, rows: pd.DataFrame, variables: list[Variable]) -> list[object]:
+    """Each item's mean on its scale over the respondents ``rows`` (a distribution's)."""
+    return [_mean_on_scale(rows[v.name], v) for v in variables if v.name in rows.columns]
 
 
 def municipal_result(
@@ -380,6 +430,8 @@ def municipal_result(
     respondents' answers) are worked out here when not given."""
     facts = parts.block_facts(block)
     kind, variables = facts.kind, facts.variables
+    municipal = municipal_of(kind)
+    assert municipal is not None  # municipal_spec keeps only the kinds carried
     own = results["own"][block.id]
     first = results["others"][block.id]
     if own.skipped or first.skipped:
@@ -388,12 +440,12 @@ def municipal_result(
         shown = shown_comparisons(facts.sets, municipality, parts.min_cell)
     single = municipality.respondents == 1
     rows = _subset(parts.data, municipality.own) if own_rows is None else own_rows
-    own_values = _own_values(kind, own, rows, [v for v in variables if v.name in rows])
+    own_values = municipal.own(own, rows, [v for v in variables if v.name in rows])
     label_col = _label_column(own)
     own_by_label = dict(zip(own.data[label_col].astype(str), own_values, strict=True))
     columns = list(first.columns)
     columns.insert(1, Column("group", "Sammenlignet med", "text"))
-    own_fmt = "text" if single else OWN_FORMAT.get(kind, "pct")
+    own_fmt = "text" if single else ("pct" if municipal.shares else "num")
     columns.append(Column("own", OWN, own_fmt))  # type: ignore[arg-type]
     note = _note(first.note, shown, municipality, parts.min_cell, single)
     if not shown:
@@ -409,7 +461,7 @@ def municipal_result(
     group = np.repeat(np.arange(len(frames)), lengths)
     row = np.concatenate([np.arange(n) for n in lengths])
     # answers (and bins) group by comparison; items interleave the groups row by row
-    order = np.lexsort((row, group) if kind in BY_CATEGORY else (group, row))
+    order = np.lexsort((row, group) if municipal.by_answer else (group, row))
     data = data.drop(columns=[c for c in ("suppressed", "secondary") if c in data.columns])
     figure = _figure_data(first, own, shown, results, label_col)
     return Result(
@@ -566,20 +618,16 @@ def municipality_results(parts: Parts, municipality: Place) -> list[Result]:
 # -- the previous wave: the own change beside the others' ----------------------------------
 
 
-def key_figures(kind: str, result: Result, rows: pd.DataFrame, variables: list[Variable]):  # type: ignore[no-untyped-def]
-    """Each row's figure whose change is shown, by the row's label: the mean (scales,
-    numbers; a distribution's mean on its scale) or the share in percent (answers,
-    options)."""
-    if result.skipped or result.data.empty:
+def key_figures(
+    kind: str, result: Result, rows: pd.DataFrame, variables: list[Variable]
+) -> dict[str, object]:
+    """Each row's figure whose change is shown, by the row's label, as the kind says
+    (:attr:`Municipal.key_figures`: a mean or a share in percent)."""
+    municipal = municipal_of(kind)
+    if municipal is None or result.skipped or result.data.empty:
         return {}
     labels = result.data[_label_column(result)].astype(str)
-    if kind in ("summary", "numeric"):
-        values = result.data["mean"].tolist()
-    elif kind == "distribution":
-        present = [v for v in variables if v.name in rows.columns]
-        values = [_mean_on_scale(rows[v.name], v) for v in present]
-    else:
-        values = result.data["percent"].tolist()
+    values = municipal.key_figures(result, rows, variables)
     return dict(zip(labels, values, strict=False))
 
 
@@ -628,7 +676,8 @@ def add_changes(
             _difference(others_now.get(k), others_before.get(k)) if o and enough else np.nan
             for k, o in zip(keys, others, strict=True)
         ]
-        unit = "procentpoint" if kind in BY_CATEGORY or kind == "multiple_response" else "point"
+        municipal = municipal_of(kind)
+        unit = "procentpoint" if municipal is None or municipal.shares else "point"
         result.columns += [
             Column("change", f"Ændring siden {label}", "num", missing=""),
             Column("own_change", f"Egen ændring siden {label}", "num", missing=""),

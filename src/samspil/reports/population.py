@@ -27,6 +27,7 @@ from samspil.reports.build import Column, Inputs, Result, _header
 from samspil.reports.errors import Skip
 from samspil.reports.formatting import number
 from samspil.reports.kinds import register_table_kind
+from samspil.reports.notes import from_text
 from samspil.reports.spec import Block, Chapter, ReportSpec
 from samspil.responses import Responses
 
@@ -219,7 +220,7 @@ def representativeness_table(block: Block, inputs: Inputs) -> Result:
     ]
     if weights is not None:
         columns.append(Column("weighted_pct", "Vægtet pct.", "pct"))
-    note = f"{block.note} {note}".strip() if block.note else note
+    note = from_text(block.note).then(note) if block.note else note
     return Result(block, data, columns, note, weighted=weights is not None)
 
 
@@ -445,5 +446,5 @@ def raking_weights_table(block: Block, inputs: Inputs) -> Result:
             " Kategorier uden besvarelser er udeladt; de øvrige kategoriers andele er "
             "forholdsmæssigt forhøjet."
         )
-    note = f"{block.note} {note}".strip() if block.note else note
+    note = from_text(block.note).then(note) if block.note else note
     return Result(block, data, columns, note)
