@@ -158,3 +158,17 @@ def test_the_pdf_engine_gets_a_root_with_only_the_template_and_its_data(monkeypa
     monkeypatch.setattr(typst, "compile", compile)
     _figure_pdf([Rect(0, 0, 10, 10, "#0072B2")])
     assert roots == [["data.json", "report.typ"]]
+
+
+def test_a_pdf_input_with_svg_figure_files_from_before_is_refused_with_a_message():
+    """A page left for the worker by an older samspil (figures as SVG files) is refused
+    plainly rather than laid out without its figures."""
+    import json
+
+    import pytest
+
+    from samspil.reports.typst_pdf import pdf_bytes
+
+    old = json.dumps({"document": {}, "figures": {"1.svg": "<svg/>"}})
+    with pytest.raises(ValueError, match="make the report again"):
+        pdf_bytes(old)
