@@ -46,16 +46,129 @@ def test_text_the_font_cannot_set_still_gives_a_pdf_with_a_mark_in_its_place():
     assert "Foreningernes svar" in text and MISSING in text
 
 
-def test_the_template_reads_only_its_data_and_figures_and_imports_no_package():
+def test_the_template_reads_only_its_data_and_imports_no_package():
     """Typst would fetch a package from the network for an ``#import "@preview/..."``; the
-    template has none, and reads nothing but data.json and the figures."""
+    template has none, and reads nothing but data.json (the figures are drawn from it)."""
     import re
     from importlib import resources
 
     template = (resources.files("samspil.reports") / "static" / "report.typ").read_text("utf-8")
     assert not re.search(r"#?\b(import|include)\b\s*\"", template)
-    assert re.findall(r"\b(json|read|image|csv|yaml|toml|xml|cbor)\(", template) == [
-        "json",
-        "image",
+    assert re.findall(r"\b(json|read|image|csv|yaml|toml|xml|cbor|plugin)\(", template) == ["json"]
+    assert 'json("data.json")' in template
+
+
+def _figure_pdf(shapes: list, alt: str = "Søjler: a 10 procent") -> bytes:
+    from datetime import date
+
+    from samspil.reports.document import Chapter, Item, Publication
+    from samspil.reports.figures import Scene
+    from samspil.reports.typst_pdf import pdf_bytes, pdf_input
+
+    item = Item(
+        "f", "Tabel 1.1", "Tabel", Grid(["a", "b"], [["x", "1"]]), figure="f",
+        figure_label="Figur 1.1", table_shown=False,
+    )  # fmt: skip
+    pub = Publication(
+        "T", "S", [], "", "", date.today(), "", [Chapter("c", "Kapitel", items=[item])]
+    )
+    return pdf_bytes(pdf_input(pub, {"f": Scene(300, 100, "Figur", shapes, alt)}))
+
+
+def _texts(pdf: bytes) -> dict[str, tuple[float, float]]:
+    """Each text's start (x, baseline y) in points on the page that has the figure."""
+    import io
+
+    from pypdf import PdfReader
+
+    found: dict[str, tuple[float, float]] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+
+        def seen(text, cm, tm, font, size):  # type: ignore[no-untyped-def]
+            if text.strip():
+                x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.setdefault(text.strip(), (x, y))
+
+        page.extract_text(visitor_text=seen)
+    return found
+
+
+def test_a_figure_is_drawn_natively_with_its_text_where_the_svg_puts_it():
+    """The PDF draws a figure from its shapes (no SVG: Typst turned SVG text into outlines
+    glyph by glyph, the PDF's dearest part): its text is text in the PDF, anchored at its
+    start, middle or end at the same baseline as in :meth:`Scene.svg`."""
+    from samspil.reports.figures import Line, Rect, Text
+
+    shapes = [
+        Rect(10, 10, 50, 20, "#0072B2", "#ffffff"),
+        Line(10, 90, 290, 90, "#595959"),
+        Text(10, 80, "Begynder", 10),
+        Text(150, 50, "Midten", 9, anchor="middle"),
+        Text(290, 30, "Slutter", 7.5, "#0b3d5c", anchor="end"),
     ]
-    assert 'json("data.json")' in template and 'image("figures/" + fig.file' in template
+    at = _texts(_figure_pdf(shapes))
+    (x0, y0), (xm, ym), (xe, ye) = at["Begynder"], at["Midten"], at["Slutter"]
+    assert abs((xm - x0) - (140 - text_width("Midten", 9) / 2)) < 0.5
+    assert abs((xe - x0) - (280 - text_width("Slutter", 7.5))) < 0.5
+    assert abs((ym - y0) - 30) < 0.1 and abs((ye - y0) - 50) < 0.1  # PDF's y is upwards
+
+
+def test_a_figure_keeps_its_alt_text_and_its_text_the_font_cannot_set_is_marked():
+    """PDF/UA-1 (Typst refuses the file otherwise): the figure carries its alt text, and a
+    label with an emoji is set with □ like the rest of the report."""
+    import io
+
+    from pypdf import PdfReader
+
+    from samspil.reports.figures import Text
+    from samspil.reports.typst_pdf import MISSING
+
+    pdf = _figure_pdf([Text(10, 50, "Godt 😀", 9), Text(10, 70, "Godt 😀", 9)], alt="Søjler")
+    assert f"Godt {MISSING}" in _texts(pdf)
+    alts = []
+
+    def walk(node):  # type: ignore[no-untyped-def]
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            walk(node.get("/K", []))
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
+    assert "Søjler" in alts
+
+
+def test_the_pdf_engine_gets_a_root_with_only_the_template_and_its_data(monkeypatch):
+    """The figures travel inside data.json: Typst's root holds no other file to read."""
+    import os
+
+    import typst
+
+    from samspil.reports.figures import Rect
+
+    roots: list[list[str]] = []
+
+    def compile(path, root, **options):  # type: ignore[no-untyped-def]
+        roots.append(sorted(os.listdir(root)))
+        return b"%PDF-"
+
+    monkeypatch.setattr(typst, "compile", compile)
+    _figure_pdf([Rect(0, 0, 10, 10, "#0072B2")])
+    assert roots == [["data.json", "report.typ"]]
+
+
+def test_a_pdf_input_with_svg_figure_files_from_before_is_refused_with_a_message():
+    """A page left for the worker by an older samspil (figures as SVG files) is refused
+    plainly rather than laid out without its figures."""
+    import json
+
+    import pytest
+
+    from samspil.reports.typst_pdf import pdf_bytes
+
+    old = json.dumps({"document": {}, "figures": {"1.svg": "<svg/>"}})
+    with pytest.raises(ValueError, match="make the report again"):
+        pdf_bytes(old)

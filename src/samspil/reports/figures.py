@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -146,6 +146,24 @@ class Scene:
                 )
         out.append("</svg>\n")
         return "".join(out).encode("utf-8")
+
+    def drawing(self) -> dict[str, Any]:
+        """The scene as plain data for the PDF's template, which draws it natively (as
+        :meth:`svg` does, on a white ground): ``width``/``height`` in points and ``shapes``,
+        each a list: ``["r", x, y, w, h, fill, stroke or None]``, ``["l", x1, y1, x2, y2,
+        stroke, width]`` or ``["t", x, baseline, text, size, fill, anchor]``; numbers rounded
+        as in the SVG, text as it is (the template sets it as text, never as markup)."""
+        shapes: list[list[Any]] = []
+        for s in self.shapes:
+            if isinstance(s, Rect):
+                r = [round(s.x, 2), round(s.y, 2), round(s.w, 2), round(s.h, 2)]
+                shapes.append(["r", *r, s.fill, s.stroke])
+            elif isinstance(s, Line):
+                r = [round(s.x1, 2), round(s.y1, 2), round(s.x2, 2), round(s.y2, 2)]
+                shapes.append(["l", *r, s.stroke, s.width])
+            else:
+                shapes.append(["t", round(s.x, 2), round(s.y, 2), s.text, s.size, s.fill, s.anchor])
+        return {"width": self.width, "height": round(self.height, 1), "shapes": shapes}
 
     def png(self, dpi: int = PNG_DPI) -> bytes:
         from PIL import Image, ImageDraw

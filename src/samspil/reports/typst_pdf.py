@@ -2,9 +2,10 @@
 
 The layout is one fixed Typst template (``static/report.typ``); the report reaches it as
 data only. :func:`pdf_input` turns the publication into a JSON text (every title, note and
-cell as a string, emphasis as ``[style, text]`` runs, figures as SVG), and
-:func:`write_pdf` lays that out: in a fresh temporary directory holding nothing but the
-template, ``data.json`` and the figures, the Typst compiler's root, with Liberation Sans
+cell as a string, emphasis as ``[style, text]`` runs, figures as their shapes:
+:meth:`~samspil.reports.figures.Scene.drawing`, which the template draws natively, text as
+text), and :func:`write_pdf` lays that out: in a fresh temporary directory holding nothing
+but the template and ``data.json``, the Typst compiler's root, with Liberation Sans
 as its only font folder. Typst reads no file outside its root and nothing from the
 network, and the template reads ``data.json`` with ``json(...)``, so no text in a report
 definition or questionnaire can become markup, read a file or fetch a URL.
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import struct
 import tempfile
 import unicodedata
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 TEMPLATE = "report.typ"
 DATA = "data.json"
-FIGURES = "figures"
 PDF_STANDARD: Literal["ua-1"] = "ua-1"  # PDF/UA-1: tagged, alt text, title, language
 
 
@@ -197,7 +196,20 @@ def _grid(g: Grid) -> dict[str, Any]:
     }
 
 
-def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str, Any]:
+def _drawing(scene: Scene, seen: dict[str, str]) -> dict[str, Any]:
+    """A figure's shapes for the template, its text as the font can set it (each distinct
+    string checked once: a report's figures repeat their tick labels and legends)."""
+    drawing = scene.drawing()
+    for shape in drawing["shapes"]:
+        if shape[0] == "t":
+            text = shape[3]
+            shape[3] = seen[text] if text in seen else seen.setdefault(text, printable(text))
+    return drawing
+
+
+def _item(
+    it: Item, scenes: dict[str, Scene], figures: list[dict[str, Any]], seen: dict[str, str]
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "landscape": it.grid is not None and it.grid.landscape and it.skipped is None,
         "label": it.label,
@@ -214,15 +226,15 @@ def _item(it: Item, scenes: dict[str, Scene], files: dict[str, str]) -> dict[str
     }
     scene = scenes.get(it.figure) if it.figure else None
     if scene is not None:
-        name = f"{len(files) + 1}.svg"
-        files[name] = printable(scene.svg().decode("utf-8"))
-        out["figure"] = {"file": name, "alt": scene.alt, "width": scene.width}
+        out["figure"] = {"index": len(figures), "alt": scene.alt}
+        figures.append(_drawing(scene, seen))
     return out
 
 
 def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
-    """The publication as the template's data plus the figures' SVG, as one JSON text."""
-    files: dict[str, str] = {}
+    """The publication as the template's data plus the figures' shapes, as one JSON text."""
+    figures: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
     chapters = []
     for ch in pub.chapters:
         parts = []
@@ -240,7 +252,7 @@ def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
                 "paragraphs": [_body(p) for p in ch.paragraphs],
                 "text": [[kind, _runs(t) if kind == "h" else _body(t)] for kind, t in ch.text],
                 "parts": parts,
-                "items": [_item(it, scenes, files) for it in ch.items],
+                "items": [_item(it, scenes, figures, seen) for it in ch.items],
             }
         )
     document = {
@@ -255,19 +267,16 @@ def pdf_input(pub: Publication, scenes: dict[str, Scene]) -> str:
         "colophon": [_runs(line) for line in pub.colophon],
         "chapters": chapters,
     }
-    return json.dumps({"document": _printable(document), "figures": files}, ensure_ascii=False)
+    return json.dumps({"document": _printable(document), "figures": figures}, ensure_ascii=False)
 
 
 def plain_title(text: str) -> str:
     return "".join(part for _, part in runs(text))
 
 
-SAFE_NAME = re.compile(r"\d+\.svg")
-
-
 def pdf_bytes(source: str) -> bytes:
-    """Lay out a :func:`pdf_input` as PDF/UA-1 in a fresh root holding only the template,
-    the data and the figures."""
+    """Lay out a :func:`pdf_input` as PDF/UA-1 in a fresh root holding only the template
+    and the data (the figures' shapes within it)."""
     import typst  # the PDF engine's import cost only where a PDF is made
 
     given = json.loads(source)
@@ -275,12 +284,11 @@ def pdf_bytes(source: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="samspil-pdf-") as folder:
         root = Path(folder)
         (root / TEMPLATE).write_bytes(template)
-        (root / DATA).write_text(json.dumps(given["document"]), encoding="utf-8")
-        (root / FIGURES).mkdir()
-        for name, svg in given["figures"].items():
-            if not SAFE_NAME.fullmatch(name):  # names are samspil's own numbers
-                raise ValueError(f"not a figure name: {name!r}")
-            (root / FIGURES / name).write_text(svg, encoding="utf-8")
+        figures = given["figures"]
+        if not isinstance(figures, list):  # an input left by a samspil before 2026-12
+            raise ValueError("a PDF input with figures as SVG files: make the report again")
+        data = {**given["document"], "figures": figures}
+        (root / DATA).write_text(json.dumps(data), encoding="utf-8")
         return bytes(
             typst.compile(
                 str(root / TEMPLATE),
