@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 from samspil.reports.document import Grid
 from samspil.reports.figures import text_width
 from samspil.reports.typst_pdf import LANDSCAPE_WIDTH, ROW_HEADS, TEXT_WIDTH, column_widths
@@ -172,3 +175,53 @@ def test_a_pdf_input_with_svg_figure_files_from_before_is_refused_with_a_message
     old = json.dumps({"document": {}, "figures": {"1.svg": "<svg/>"}})
     with pytest.raises(ValueError, match="make the report again"):
         pdf_bytes(old)
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def test_blocks_that_surely_fit_are_kept_unmeasured_and_the_pages_are_the_same(
+    tmp_path, monkeypatch
+):
+    """A heading with its table (a figure with its caption and numbers) that surely fits on
+    a page by Python's upper bound is kept without Typst measuring it first; the pages come
+    out exactly as when every block is measured."""
+    from samspil.cli import main
+    from samspil.demo import demo_file
+    from samspil.reports import typst_pdf
+
+    args = ["report", "kd2024", "--data", str(demo_file("kd2024_demo.csv")), "--formats", "pdf"]
+    decided: list[dict[str, bool]] = []
+    surely_fits = typst_pdf.surely_fits
+
+    def noted(it, scene):  # type: ignore[no-untyped-def]
+        decided.append(surely_fits(it, scene))
+        return decided[-1]
+
+    monkeypatch.setattr(typst_pdf, "surely_fits", noted)
+    assert main([*args, "--out", str(tmp_path / "kept")]) == 0
+    assert sum(d["table"] for d in decided) > len(decided) / 2  # most skip the measuring
+    assert any(d["figure"] for d in decided)
+    monkeypatch.setattr(
+        typst_pdf, "surely_fits", lambda it, scene: {"table": False, "figure": False}
+    )
+    assert main([*args, "--out", str(tmp_path / "measured")]) == 0
+    assert _page_texts(tmp_path / "kept" / "report.pdf") == _page_texts(
+        tmp_path / "measured" / "report.pdf"
+    )
+
+
+def test_a_table_taller_than_a_page_is_never_taken_to_surely_fit():
+    from samspil.reports.document import Item
+    from samspil.reports.typst_pdf import PAGE_ROOM, grid_height, surely_fits
+
+    long_text = "Et meget langt udsagn om samarbejdet mellem kommunen og civilsamfundet " * 4
+    tall = Grid(["", "Andel", "N"], [[f"{long_text} {i}", "12,5%", "100"] for i in range(12)])
+    short = Grid(["", "Andel", "N"], [["Ja", "12,5%", "100"], ["Nej", "87,5%", "700"]])
+    assert grid_height(tall, TEXT_WIDTH) > PAGE_ROOM
+    assert surely_fits(Item("t1", "Tabel 1.1", "Lang", grid=tall), None)["table"] is False
+    assert surely_fits(Item("t2", "Tabel 1.2", "Kort", grid=short), None)["table"] is True
+    assert grid_height(Grid(["", "Svar"], [["a", "b"]], numeric=False), TEXT_WIDTH) == math.inf
