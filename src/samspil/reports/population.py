@@ -12,9 +12,10 @@ Pure (no Django).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,6 +74,18 @@ def _facts_size(facts: pd.DataFrame) -> pd.Series | None:
     return pd.Series(bands.astype(str).to_numpy(), index=facts.index)
 
 
+def _each_distinct(values: pd.Series, how: Callable[[Any], Any]) -> pd.Series:
+    """``values.map(how)``, with ``how`` called once per distinct value (a municipality's
+    name repeats for each of its respondents)."""
+    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    done = [how(v) for v in distinct] + [how(np.nan)]  # the last: a missing cell (-1)
+    return pd.Series(pd.array(done, dtype=object)[positions], index=values.index).infer_objects()
+
+
+def _attribute(keyed: pd.DataFrame, kind: str, key: object) -> object:
+    return keyed.at[key, kind] if key in keyed.index else np.nan
+
+
 def characteristics(
     data: pd.DataFrame, attributes: pd.DataFrame | None = None
 ) -> tuple[list[Characteristic], int]:
@@ -84,12 +97,14 @@ def characteristics(
         return [], len(data)
     names = data["kommune"]
     facts = municipality_facts()
-    codes = names.map(municipality_code)
+    codes = _each_distinct(names, municipality_code)
     by_code = facts.set_index("code")
     found: list[Characteristic] = []
     matched = codes.notna()
     if matched.any():
-        region = codes.map(lambda c: by_code.at[c, "region"] if c == c and c else np.nan)
+        region = _each_distinct(
+            codes, lambda c: by_code.at[c, "region"] if c == c and c else np.nan
+        )
         found.append(
             Characteristic("region", "Region", region, facts["region"].astype(str), list(REGIONS))
         )
@@ -100,7 +115,7 @@ def characteristics(
                 Characteristic(
                     "size_band",
                     TITLES["size_band"],
-                    codes.map(lambda c: size_by_code.get(c, np.nan)),
+                    _each_distinct(codes, lambda c: size_by_code.get(c, np.nan)),
                     size,
                     _size_labels(),
                 )
@@ -109,7 +124,9 @@ def characteristics(
         types = grouping.municipality_types(attributes)
         types["key"] = types["kommune"].map(lambda n: normalise(str(n)))
         keyed = types.drop_duplicates("key").set_index("key")
-        keys = names.map(lambda n: normalise(str(n)) if n == n and n is not None else None)
+        keys = _each_distinct(
+            names, lambda n: normalise(str(n)) if n == n and n is not None else None
+        )
         in_attributes = keys.isin(keyed.index)
         matched = matched | in_attributes
         have = {c.name for c in found}
@@ -121,9 +138,7 @@ def characteristics(
                 Characteristic(
                     kind,
                     TITLES.get(kind, kind),
-                    keys.map(
-                        lambda k, kind=kind: keyed.at[k, kind] if k in keyed.index else np.nan
-                    ),
+                    _each_distinct(keys, partial(_attribute, keyed, kind)),
                     types[kind].astype(str),
                     [o for o in order if o in set(types[kind])],
                 )
