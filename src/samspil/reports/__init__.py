@@ -219,19 +219,16 @@ def make_report(
         match=match,
         weights=weights,
     )
-    meta = meta or Meta()
+    meta = _with_weights_and_banner(meta or Meta(), weights, banner)
+    study = study or responses.study
+    job = Job(spec, results, Path(out), responses.instrument, responses.data, study, codes, meta)
+    return ReportOutput(Path(out), results, publish(job, formats, pdf=pdf, fork=fork))
+
+
+def _with_weights_and_banner(meta: Meta, weights: str | None, banner: str) -> Meta:
+    """The publication's facts, with the weight variable and the banner given beside."""
     if weights:
         meta.weights = weights
     if banner and not meta.banner:
         meta.banner = banner
-    job = Job(
-        spec,
-        results,
-        Path(out),
-        responses.instrument,
-        responses.data,
-        study or responses.study,
-        codes,
-        meta,
-    )
-    return ReportOutput(Path(out), results, publish(job, formats, pdf=pdf, fork=fork))
+    return meta

@@ -154,6 +154,19 @@ def _danish_styles(styles: Any) -> None:
     r_pr.insert(r_pr.index(later[0]) if later else len(r_pr), size)
 
 
+def _page_number_footer(path: Path) -> bytes:
+    """python-docx's footer template with the page number centred in it."""
+    from lxml import etree
+
+    footer = _xml(path.read_bytes())
+    paragraph = footer.find(f"{W}p")
+    centre = etree.SubElement(paragraph.find(f"{W}pPr"), f"{W}jc")
+    centre.set(f"{W}val", "center")
+    for run in list(_parsed("".join(_field_runs("PAGE", "1")), "w:p")):
+        paragraph.append(run)
+    return _bytes(footer)
+
+
 @cache
 def template() -> Template:
     """python-docx's default template made a Danish A4 publication's: Danish everywhere,
@@ -175,13 +188,7 @@ def template() -> Template:
     if language is None:
         language = etree.SubElement(core, "{http://purl.org/dc/elements/1.1/}language")
     language.text = LANGUAGE
-    footer = _xml((folder / "default-footer.xml").read_bytes())
-    paragraph = footer.find(f"{W}p")
-    centre = etree.SubElement(paragraph.find(f"{W}pPr"), f"{W}jc")
-    centre.set(f"{W}val", "center")
-    for run in list(_parsed("".join(_field_runs("PAGE", "1")), "w:p")):
-        paragraph.append(run)
-    files[FOOTER] = _bytes(footer)
+    files[FOOTER] = _page_number_footer(folder / "default-footer.xml")
     root = _xml(files[DOCUMENT])
     root.find(f"{W}body").clear()  # the body is written for each document
     before, after = _bytes(root).decode("utf-8").split(BODY)
