@@ -2,9 +2,8 @@
 
 One function per format, registered in :data:`FORMATS`; a new format is one more entry.
 Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
-as each output needs them: SVG for HTML and the PDF (laid out by Typst), 300 dpi PNG for
-Word and the figures folder. Heavy libraries (Typst, python-docx, openpyxl) are imported
-only by the format that uses them. The PDF is laid out on a thread while the other formats
+as each output needs them: SVG for HTML, shapes the PDF's template draws (laid out by
+Typst), 300 dpi PNG for Word and the figures folder. Typst is imported only by the PDF. The PDF is laid out on a thread while the other formats
 are written (:class:`PdfInThread`), in the web app later by the worker (:class:`PdfLater`).
 """
 
