@@ -3,8 +3,9 @@
 One function per format, registered in :data:`FORMATS`; a new format is one more entry.
 Figures are laid out once per report (:class:`~samspil.reports.figures.Scene`) and written
 as each output needs them: SVG for HTML, shapes the PDF's template draws (laid out by
-Typst), 300 dpi PNG for Word and the figures folder. Typst is imported only by the PDF. The PDF is laid out on a thread while the other formats
-are written (:class:`PdfInThread`), in the web app later by the worker (:class:`PdfLater`).
+Typst), 300 dpi PNG for Word and the figures folder. Typst is imported only by the PDF.
+The PDF is laid out on a thread while the other formats are written (:class:`PdfInThread`),
+in the web app later by the worker (:class:`PdfLater`).
 """
 
 from __future__ import annotations
