@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from samspil.spreadsheet import safe_cell, xml_text
+from samspil.xmltext import attribute, escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -35,16 +36,6 @@ BLOCK = 2000
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-
-
-def escape(text: str) -> str:
-    """Text as XML character data (what ``xml.sax.saxutils.escape`` does, without its
-    import of ``urllib.request``)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attribute(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
 
 
 def _column_cells(values: pd.Series) -> np.ndarray:
@@ -124,7 +115,7 @@ def _package(archive: zipfile.ZipFile, names: Sequence[str], styles: str = "") -
         "</Relationships>",
     )
     sheet_list = "".join(
-        f'<sheet name="{_attribute(xml_text(n)[:31])}" sheetId="{i}" r:id="rId{i}"/>'
+        f'<sheet name="{attribute(xml_text(n)[:31])}" sheetId="{i}" r:id="rId{i}"/>'
         for i, n in enumerate(names, start=1)
     )
     archive.writestr(
@@ -238,7 +229,7 @@ class _Styles:
 
     def xml(self) -> str:
         formats = "".join(
-            f'<numFmt numFmtId="{i}" formatCode="{_attribute(code)}"/>'
+            f'<numFmt numFmtId="{i}" formatCode="{attribute(code)}"/>'
             for code, i in self.formats.items()
             if i
         )
@@ -346,7 +337,7 @@ def _styled_sheet(sheet: Sheet, styles: _Styles) -> str:
     if sheet.links:
         out.append("<hyperlinks>")
         for (r, c), place in sorted(sheet.links.items()):
-            out.append(f'<hyperlink ref="{cell_name(r, c)}" location="{_attribute(place)}"/>')
+            out.append(f'<hyperlink ref="{cell_name(r, c)}" location="{attribute(place)}"/>')
         out.append("</hyperlinks>")
     out.append("</worksheet>")
     return "".join(out)

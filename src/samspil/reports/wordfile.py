@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from samspil.reports.document import Chapter, Grid, Item, Publication, plain, runs
+from samspil.xmltext import attribute, escape
 
 TABLE_STYLE = "Light List Accent 1"
 LANGUAGE = "da-DK"
@@ -367,7 +367,7 @@ class Body:
         n = self.drawings
         cx = FIGURE_WIDTH
         cy = round(cx * height / width) if width else cx
-        alt_text = escape(alt, {'"': "&quot;"})
+        alt_text = attribute(alt)
         self.out.append(
             "<w:p><w:r><w:drawing><wp:inline>"
             f'<wp:extent cx="{cx}" cy="{cy}"/>'
