@@ -197,8 +197,8 @@ def test_blocks_that_surely_fit_are_kept_unmeasured_and_the_pages_are_the_same(
     decided: list[dict[str, bool]] = []
     surely_fits = typst_pdf.surely_fits
 
-    def noted(it, scene):  # type: ignore[no-untyped-def]
-        decided.append(surely_fits(it, scene))
+    def noted(it, scene, widths=None):  # type: ignore[no-untyped-def]
+        decided.append(surely_fits(it, scene, widths))
         return decided[-1]
 
     monkeypatch.setattr(typst_pdf, "surely_fits", noted)
@@ -206,7 +206,7 @@ def test_blocks_that_surely_fit_are_kept_unmeasured_and_the_pages_are_the_same(
     assert sum(d["table"] for d in decided) > len(decided) / 2  # most skip the measuring
     assert any(d["figure"] for d in decided)
     monkeypatch.setattr(
-        typst_pdf, "surely_fits", lambda it, scene: {"table": False, "figure": False}
+        typst_pdf, "surely_fits", lambda it, scene, widths=None: {"table": False, "figure": False}
     )
     assert main([*args, "--out", str(tmp_path / "measured")]) == 0
     assert _page_texts(tmp_path / "kept" / "report.pdf") == _page_texts(

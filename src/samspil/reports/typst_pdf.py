@@ -209,10 +209,11 @@ def _lines(text: str, size: float, width: float, bold: bool = True) -> int:
     return lines
 
 
-def grid_height(g: Grid, page: float) -> float:
+def grid_height(g: Grid, page: float, widths: list[float] | None = None) -> float:
     """An upper bound on a number table's height in points; a text table's is unbounded
-    (the template sizes its columns itself)."""
-    widths = column_widths(g, page)
+    (the template sizes its columns itself). ``widths``: its :func:`column_widths` on
+    ``page`` when already worked out."""
+    widths = widths or column_widths(g, page)
     if widths is None:
         return math.inf
     size = 7.0 if g.wide else 8.0
@@ -233,11 +234,14 @@ def _text_height(text: str, size: float, page: float) -> float:
     return _lines(text, size, page) * size * LINE + 2 * size if text else 0.0
 
 
-def surely_fits(it: Item, scene: Scene | None) -> dict[str, bool]:
-    """Whether the table's block and the figure's block each surely fit on one page."""
+def surely_fits(
+    it: Item, scene: Scene | None, widths: list[float] | None = None
+) -> dict[str, bool]:
+    """Whether the table's block and the figure's block each surely fit on one page
+    (``widths``: the table's :func:`column_widths` when already worked out)."""
     page = LANDSCAPE_WIDTH if it.grid is not None and it.grid.landscape else TEXT_WIDTH
     room = (LANDSCAPE_ROOM if page == LANDSCAPE_WIDTH else PAGE_ROOM) * SURE
-    grid = grid_height(it.grid, page) if it.grid is not None else 0.0
+    grid = grid_height(it.grid, page, widths) if it.grid is not None else 0.0
     heading = _text_height(f"{it.label}. {it.title}", 11.0, page) + 30
     table = heading + grid + _text_height(it.note, 8.0, page)
     figure = math.inf
@@ -289,7 +293,8 @@ def _item(
         "quotes": [_body(q) for q in it.quotes],
     }
     scene = scenes.get(it.figure) if it.figure else None
-    out["fits"] = surely_fits(it, scene)
+    widths = out["grid"]["widths"] if out["grid"] is not None else None
+    out["fits"] = surely_fits(it, scene, widths)  # the widths _grid worked out, not again
     if scene is not None:
         out["figure"] = {"index": len(figures), "alt": scene.alt}
         figures.append(_drawing(scene, seen))
