@@ -219,9 +219,101 @@ def test_a_table_taller_than_a_page_is_never_taken_to_surely_fit():
     from samspil.reports.typst_pdf import PAGE_ROOM, grid_height, surely_fits
 
     long_text = "Et meget langt udsagn om samarbejdet mellem kommunen og civilsamfundet " * 4
-    tall = Grid(["", "Andel", "N"], [[f"{long_text} {i}", "12,5%", "100"] for i in range(12)])
+    tall = Grid(["", "Andel", "N"], [[f"{long_text} {i}", "12,5%", "100"] for i in range(30)])
     short = Grid(["", "Andel", "N"], [["Ja", "12,5%", "100"], ["Nej", "87,5%", "700"]])
     assert grid_height(tall, TEXT_WIDTH) > PAGE_ROOM
     assert surely_fits(Item("t1", "Tabel 1.1", "Lang", grid=tall), None)["table"] is False
     assert surely_fits(Item("t2", "Tabel 1.2", "Kort", grid=short), None)["table"] is True
     assert grid_height(Grid(["", "Svar"], [["a", "b"]], numeric=False), TEXT_WIDTH) == math.inf
+
+
+def test_a_long_answer_text_wraps_before_a_short_number_column_is_squeezed():
+    """A municipality's table: three long headings, a short number column and the own
+    municipality's answer as a long text. Each column keeps at least its longest word
+    (the N column its numbers), and the text columns wrap instead."""
+    from samspil.reports.typst_pdf import BOLD, PADDING
+
+    heading = "Vi udvikler løbende vores eksisterende samarbejder med civilsamfundet"
+    answer = "Vi afventer tydelige eksterne forventninger (f.eks. fra staten), før vi samarbejder"
+    header = ["", "Sammenlignet med", heading, heading, heading, "Ikke relevant", "N", "Egen"]
+    row = ["Udfordringen", "Alle andre kommuner", "7,7%", "48,4%", "34,1%", "9,9%", "91", answer]
+    g = Grid(header, [row, row])  # eight columns: set at 7 points
+    widths = column_widths(g) or []
+    assert sum(widths) <= TEXT_WIDTH * (1 - ROW_HEADS) + 0.5
+    relevant, n, own = widths[4:]
+    assert relevant >= text_width("relevant", 7) * BOLD + PADDING
+    assert n >= text_width("91", 7) + PADDING
+    assert own >= text_width("forventninger", 7) + PADDING
+    assert own < text_width(answer, 7), "the answer wraps"
+
+
+def _number_grids() -> list[Grid]:
+    """Every number table of the kd2024 report on its demo answers and of one
+    municipality's report (98 synthetic municipalities), as the PDF gets them."""
+    import tempfile
+
+    from samspil import demo
+    from samspil.cli import main
+    from samspil.instruments import load
+    from samspil.reports import typst_pdf
+    from samspil.reports.municipal import write_municipality_reports
+    from samspil.responses import Responses
+
+    grids: list[Grid] = []
+    real, laid = typst_pdf.pdf_input, typst_pdf.pdf_bytes
+
+    def spy(pub, scenes):  # type: ignore[no-untyped-def]
+        grids.extend(it.grid for ch in pub.chapters for it in ch.items if it.grid is not None)
+        return real(pub, scenes)
+
+    typst_pdf.pdf_input, typst_pdf.pdf_bytes = spy, lambda source: b"%PDF-"  # type: ignore[assignment]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            data_file = str(demo.demo_file("kd2024_demo.csv"))
+            main(["report", "kd2024", "--data", data_file, "--out", tmp, "--formats", "pdf"])
+            instrument = load("kd2024")
+            data = demo.synthetic_responses(instrument, 98)
+            data["kommune"] = demo.municipalities(98)
+            write_municipality_reports(
+                "kd2024", Responses(instrument, data), None, Path(tmp) / "m",
+                facts=demo.demo_facts(), kommuner=["Demokommune 02"], formats={"pdf"},
+            )  # fmt: skip
+    finally:
+        typst_pdf.pdf_input, typst_pdf.pdf_bytes = real, laid  # type: ignore[assignment]
+    return [g for g in grids if column_widths(g) is not None]
+
+
+def test_the_height_bound_is_above_what_typst_lays_out_for_every_number_table(tmp_path):
+    """:func:`grid_height` lets a kept block go unmeasured, so it must never be below the
+    height Typst gives the table: checked against Typst's own measure of every number
+    table of two reports, by the template's own table function."""
+    import json
+    from importlib import resources
+
+    import typst
+
+    from samspil.reports.typst_pdf import _grid, font_folder, grid_height
+
+    grids = _number_grids()
+    assert len(grids) > 20
+    template = (resources.files("samspil.reports") / "static" / "report.typ").read_text("utf-8")
+    measuring = "\n".join(
+        f"#context [#metadata(measure(block(width: {width}, data-table(data.grids.at({i}))), "
+        f"width: {width}).height / 1pt) <h>]"
+        for i, g in enumerate(grids)
+        for width in ["wide-width" if g.landscape else "text-width"]
+    )
+    given = {"title": "T", "authors": [], "subtitle": "", "grids": [_grid(g) for g in grids]}
+    (tmp_path / "data.json").write_text(json.dumps(given))
+    (tmp_path / "t.typ").write_text(template[: template.index("#set page(")] + measuring)
+    heights = json.loads(
+        typst.query(
+            str(tmp_path / "t.typ"), "<h>", field="value", root=str(tmp_path),
+            font_paths=[font_folder()], ignore_system_fonts=True,
+        )  # fmt: skip
+    )
+    assert len(heights) == len(grids)
+    bounds = [grid_height(g, LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH) for g in grids]
+    for g, height, bound in zip(grids, heights, bounds, strict=True):
+        assert height <= bound, (g.header, height, bound)
+    assert sum(bounds) < 1.8 * sum(heights), "a bound this loose would measure most blocks"

@@ -159,29 +159,39 @@ BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular f
 
 
 def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
-    """Widths in points of a number table's columns after the first, by content: each as
-    wide as its widest cell or its heading set in about two lines (at least its longest
-    word, at most 70 points); the first column (the row
-    headings) takes the rest, at least :data:`ROW_HEADS` of the page. When the numbers need
-    more, they share what is left in proportion (their headings wrap further). None for a
-    text table: the template sizes those itself. ``page``: the text width (default: a
-    landscape page's for a :attr:`~Grid.landscape` table, else a portrait page's)."""
+    """Widths in points of a number table's columns after the first, by content, as a
+    browser sizes a table: each column would like to be as wide as its widest cell or its
+    heading set in about two lines (at most 70 points), and needs at least its longest
+    word (a number is one word: it never wraps). The first column (the row headings)
+    takes the rest, at least :data:`ROW_HEADS` of the page. When the columns would like
+    more than that leaves, each gets what it needs and the room left over is shared in
+    proportion to what each would like beyond that (a long answer text wraps before a
+    short column is squeezed); only when even their needs do not fit do all shrink in
+    proportion. None for a text table: the template sizes those itself. ``page``: the text
+    width (default: a landscape page's for a :attr:`~Grid.landscape` table, else a
+    portrait page's)."""
     if not g.numeric or len(g.header) < 2:
         return None
     page = page or (LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH)
     size = 7.0 if g.wide else 8.0
-    widths = []
+    wanted, needed = [], []
     for j in range(1, len(g.header)):
         cells = [row[j] for row in g.rows if j < len(row)]
         widest = max((text_width(c, size) for c in cells), default=0.0)
+        unbroken = max((text_width(w, size) for c in cells for w in c.split()), default=0.0)
         words = g.header[j].split() or [""]
-        longest = max(text_width(w, size) * BOLD for w in words)
+        longest = min(max(text_width(w, size) * BOLD for w in words), 70.0)
         two_lines = text_width(g.header[j], size) * BOLD / 2  # a heading in about two lines
-        heading = min(max(longest, two_lines), 70.0)
-        widths.append(max(widest, heading) + PADDING + 1)
+        wanted.append(max(widest, longest, min(two_lines, 70.0)) + PADDING + 1)
+        needed.append(max(unbroken, longest) + PADDING + 1)
     room = page * (1 - ROW_HEADS)
-    if sum(widths) > room:
-        widths = [w * room / sum(widths) for w in widths]
+    if sum(wanted) <= room:
+        widths = wanted
+    elif sum(needed) <= room:
+        share = (room - sum(needed)) / (sum(wanted) - sum(needed))
+        widths = [n + (w - n) * share for w, n in zip(wanted, needed, strict=True)]
+    else:
+        widths = [n * room / sum(needed) for n in needed]
     return [math.floor(w * 10) / 10 for w in widths]
 
 
@@ -192,20 +202,43 @@ def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
 # upper bound worked out here, is kept without measuring; the PDF is the same.
 PAGE_ROOM = 698.8  # points: a portrait page's room for a kept block (report.typ page-room)
 LANDSCAPE_ROOM = 452.0  # points: a landscape page's (report.typ wide-room)
-SURE = 0.75  # a block surely fits when its upper bound is under this share of the room
-LINE = 1.5  # a line's height at most this many times the font size
-SLACK = 1.4  # words wrap: a text that wraps takes at most this much more than its width
+SURE = 0.95  # a block surely fits when its upper bound is under this share of the room
+LINE = 1.3  # a line's height at most this many times the font size (Typst: 1.24)
+FIT = 0.97  # a line is filled to at most this share of its width (the font's kerning)
+
+
+@cache
+def _word_width(word: str, size: float) -> float:
+    return text_width(word, size)
 
 
 def _lines(text: str, size: float, width: float, bold: bool = True) -> int:
-    """At most how many lines ``text`` takes at ``size`` in ``width`` points: one when it
-    is narrower, else its width in lines with room for wrapping, plus one."""
-    if width <= 0:
+    """At most how many lines ``text`` takes at ``size`` in ``width`` points: the lines
+    of filling each line with whole words while the next one fits (Typst breaks a line
+    that way where the text is not justified; its other break points and hyphenation
+    only ever put more on a line), a word wider than a line on lines of its own, one
+    more than its width in lines (hyphenated where Danish allows)."""
+    room = width * FIT / (BOLD if bold else 1.0)
+    if room <= 0:
         return 10**6
+    space = _word_width(" ", size)
     lines = 0
     for part in text.split("\n"):
-        n = text_width(part, size) * (BOLD if bold else 1.0) / width
-        lines += 1 if n <= 1 else math.ceil(n * SLACK) + 1
+        if text_width(part, size) <= room:
+            lines += 1
+            continue
+        used = -1.0  # the width of the line being filled; below 0: none begun
+        for word in part.split():
+            w = _word_width(word, size)
+            if w > room:
+                lines += (used >= 0) + math.ceil(w / room) + 1
+                used = -1.0
+            elif used >= 0 and used + space + w <= room:
+                used += space + w
+            else:
+                lines += used >= 0
+                used = w
+        lines += used >= 0 or not part.split()
     return lines
 
 
