@@ -166,7 +166,7 @@ class Scene:
         return {"width": self.width, "height": round(self.height, 1), "shapes": shapes}
 
     def png(self, dpi: int = PNG_DPI) -> bytes:
-        from PIL import Image, ImageDraw
+        from PIL import Image, ImageColor, ImageDraw
 
         k = dpi / 72
         # Drawn straight into a palette image: a chart has a few flat colours, each given
@@ -176,7 +176,6 @@ class Scene:
         # level 3 writes it in two thirds of level 6's time, for files a little larger.
         image = Image.new("P", (round(self.width * k), round(self.height * k)), WHITE)
         draw = ImageDraw.Draw(image)
-        anchors = {"start": "ls", "middle": "ms", "end": "rs"}
         for s in self.shapes:
             if isinstance(s, Rect):
                 box = (s.x * k, s.y * k, (s.x + s.w) * k, (s.y + s.h) * k)
@@ -186,11 +185,10 @@ class Scene:
             elif isinstance(s, Line):
                 points = (s.x1 * k, s.y1 * k, s.x2 * k, s.y2 * k)
                 draw.line(points, fill=s.stroke, width=max(1, round(s.width * k)))
-            else:
-                font = _font(round(s.size * k * 4) / 4)
-                draw.text(
-                    (s.x * k, s.y * k), s.text, fill=s.fill, font=font, anchor=anchors[s.anchor]
-                )
+            else:  # the text's pixels, set once per text, size and anchor
+                (left, top), mask = _text_mask(s.text, round(s.size * k * 4) / 4, s.anchor)
+                ink = image.palette.getcolor(ImageColor.getrgb(s.fill), image)
+                image.paste(ink, (round(s.x * k) + left, round(s.y * k) + top), mask)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=3)
         return buffer.getvalue()
@@ -199,6 +197,21 @@ class Scene:
 def svg_data_uri(svg: bytes) -> str:
     """An SVG picture inlined in a page (the HTML report and the PDF are self-contained)."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+@lru_cache(maxsize=4096)
+def _text_mask(text: str, size: float, anchor: str):  # type: ignore[no-untyped-def]
+    """A text's pixels at ``size`` (pixels), unsmoothed, as a 1-bit mask, and where its top
+    left corner lies from the anchor point (the start, middle or end of its baseline).
+    Remembered: the figures of a report, and of every municipality's report, set the same
+    tick labels, legends and category names again and again."""
+    from PIL import Image, ImageDraw
+
+    font, at = _font(size), {"start": "ls", "middle": "ms", "end": "rs"}[anchor]
+    left, top, right, bottom = (math.floor(v) for v in font.getbbox(text, anchor=at))
+    mask = Image.new("1", (max(1, right - left + 1), max(1, bottom - top + 1)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, fill=1, font=font, anchor=at)
+    return (left, top), mask
 
 
 @lru_cache(maxsize=32)
@@ -211,8 +224,10 @@ def _font(size: float):  # type: ignore[no-untyped-def]  # PIL's font classes di
     return ImageFont.load_default(size)
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: float) -> float:
-    """The width of ``text`` in points at ``size`` points."""
+    """The width of ``text`` in points at ``size`` points (remembered: a batch of
+    municipalities' reports sizes the same labels and headings over and over)."""
     return float(_font(100.0).getlength(text)) * size / 100
 
 

@@ -156,6 +156,7 @@ LANDSCAPE_WIDTH = 739.8  # points: a landscape A4 page's (261 mm)
 ROW_HEADS = 0.3  # the row heading column keeps at least this share of the width
 PADDING = 8.0  # a cell's inset, left and right together
 BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular face
+FIT = 0.97  # a line is filled to at most this share of its width (the font's kerning)
 
 
 def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
@@ -182,8 +183,8 @@ def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
         words = g.header[j].split() or [""]
         longest = min(max(text_width(w, size) * BOLD for w in words), 70.0)
         two_lines = text_width(g.header[j], size) * BOLD / 2  # a heading in about two lines
-        wanted.append(max(widest, longest, min(two_lines, 70.0)) + PADDING + 1)
-        needed.append(max(unbroken, longest) + PADDING + 1)
+        wanted.append(max(widest, longest, min(two_lines, 70.0)) / FIT + PADDING + 1)
+        needed.append(max(unbroken, longest) / FIT + PADDING + 1)
     room = page * (1 - ROW_HEADS)
     if sum(wanted) <= room:
         widths = wanted
@@ -203,13 +204,8 @@ def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
 PAGE_ROOM = 698.8  # points: a portrait page's room for a kept block (report.typ page-room)
 LANDSCAPE_ROOM = 452.0  # points: a landscape page's (report.typ wide-room)
 SURE = 0.95  # a block surely fits when its upper bound is under this share of the room
-LINE = 1.3  # a line's height at most this many times the font size (Typst: 1.24)
-FIT = 0.97  # a line is filled to at most this share of its width (the font's kerning)
-
-
-@cache
-def _word_width(word: str, size: float) -> float:
-    return text_width(word, size)
+LINE = 1.25  # each line after the first adds at most this many times the font size (1.24)
+CAP = 0.75  # the first line at most this many times it (Typst: 0.69, the capital height)
 
 
 def _lines(text: str, size: float, width: float, bold: bool = True) -> int:
@@ -221,7 +217,7 @@ def _lines(text: str, size: float, width: float, bold: bool = True) -> int:
     room = width * FIT / (BOLD if bold else 1.0)
     if room <= 0:
         return 10**6
-    space = _word_width(" ", size)
+    space = text_width(" ", size)
     lines = 0
     for part in text.split("\n"):
         if text_width(part, size) <= room:
@@ -229,7 +225,7 @@ def _lines(text: str, size: float, width: float, bold: bool = True) -> int:
             continue
         used = -1.0  # the width of the line being filled; below 0: none begun
         for word in part.split():
-            w = _word_width(word, size)
+            w = text_width(word, size)
             if w > room:
                 lines += (used >= 0) + math.ceil(w / room) + 1
                 used = -1.0
@@ -259,12 +255,15 @@ def grid_height(g: Grid, page: float, widths: list[float] | None = None) -> floa
             (_lines(c, size, w - PADDING, bold) for c, w in zip(row, columns, strict=False)),
             default=1,
         )
-        height += lines * size * LINE + 6  # the cell's inset, top and bottom
-    return height + 20  # the block's spacing
+        height += ((lines - 1) * LINE + CAP) * size + 6  # the cell's inset, top and bottom
+    return height + 12  # the block's spacing (8)
 
 
 def _text_height(text: str, size: float, page: float) -> float:
-    return _lines(text, size, page) * size * LINE + 2 * size if text else 0.0
+    """A paragraph's height at ``size`` on ``page`` and twice its size for the spacing
+    around it (a note's is 1.2 times, a heading's 2.2 times: :func:`surely_fits` adds the
+    rest)."""
+    return ((_lines(text, size, page) - 1) * LINE + CAP + 2) * size if text else 0.0
 
 
 def surely_fits(
@@ -275,25 +274,48 @@ def surely_fits(
     page = LANDSCAPE_WIDTH if it.grid is not None and it.grid.landscape else TEXT_WIDTH
     room = (LANDSCAPE_ROOM if page == LANDSCAPE_WIDTH else PAGE_ROOM) * SURE
     grid = grid_height(it.grid, page, widths) if it.grid is not None else 0.0
-    heading = _text_height(f"{it.label}. {it.title}", 11.0, page) + 30
+    heading = _text_height(f"{it.label}. {it.title}", 11.0, page) + 10
     table = heading + grid + _text_height(it.note, 8.0, page)
     figure = math.inf
     if scene is not None:
-        figure = _text_height(f"{it.figure_label}. {it.title}", 11.0, page) + 30
-        figure += scene.height + 20 + _text_height(it.caption, 8.0, page)
-        if not it.table_shown:
-            figure += 30 + grid + _text_height(it.numbers_note, 8.0, page)
+        figure = _text_height(f"{it.figure_label}. {it.title}", 11.0, page) + 10
+        figure += scene.height + 12 + _text_height(it.caption, 8.0, page)
+        if not it.table_shown:  # "Tal bag figuren" (14) above the numbers
+            figure += 20 + grid + _text_height(it.numbers_note, 8.0, page)
     return {"table": table < room, "figure": figure < room}
 
 
+def whole_words(g: Grid, widths: list[float] | None, page: float) -> bool:
+    """Whether every word of every cell fits its column (the :func:`column_widths` on
+    ``page``): such a table is set without hyphenation, ragged and in whole words, as a
+    table's labels are best read (and its height is then close to :func:`grid_height`'s
+    bound, so fewer blocks need Typst's measuring). Text tables, and number tables whose
+    columns had to be squeezed, keep Danish hyphenation."""
+    if widths is None:
+        return False
+    size = 7.0 if g.wide else 8.0
+    columns = [page - sum(widths), *widths]
+    rows = [g.header, *g.rows]
+    for i, row in enumerate(rows):
+        bold = i == 0 or (g.total and i == len(rows) - 1)
+        for cell, width in zip(row, columns, strict=False):
+            room = (width - PADDING) * FIT / (BOLD if bold else 1.0)
+            if any(text_width(word, size) > room for word in cell.split()):
+                return False
+    return True
+
+
 def _grid(g: Grid) -> dict[str, Any]:
+    widths = column_widths(g)
+    page = LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH
     return {
         "header": [_body(h) for h in g.header],
         "rows": [[_body(c) for c in row] for row in g.rows],
         "total": g.total,
         "numeric": g.numeric,
-        "widths": column_widths(g),
+        "widths": widths,
         "landscape": g.landscape,
+        "hyphenate": not whole_words(g, widths, page),
     }
 
 
