@@ -45,13 +45,16 @@ Responses.from_file(sys.argv[1], resolve("kd2024"))
 
 TABLES = """
 import sys
-from samspil.importing import read_columns
+from argparse import Namespace
+from samspil.cli import read_inputs
 from samspil.instruments import resolve
 from samspil.reports import compute
-from samspil.responses import Responses
-responses = Responses.from_file(sys.argv[1], resolve("kd2024"))
-codes = read_columns(sys.argv[2], ("respondent_id", "variable", "code"))
-compute("kd2024", responses, codes=codes)
+# read and computed as `samspil report` does (the codes read and some tables computed by
+# a forked child meanwhile), nothing written
+given = {"data": sys.argv[1], "codes": sys.argv[2], "previous": None}
+args = Namespace(**given, attributes=None, quotes=None)
+responses, _previous, tables = read_inputs(args, resolve("kd2024"))
+compute("kd2024", responses, codes=tables["codes"], fork=True)
 """
 
 WIDE = """

@@ -120,6 +120,43 @@ def _read_columns(path: str | None, required: tuple[str, ...]) -> pd.DataFrame |
     return read_columns(path, required)
 
 
+# --codes, --attributes and --quotes this large together (bytes) are read by a forked child
+# while this process reads the answers (a report's coded open answers: 30 MB for 100,000)
+READ_IN_CHILD = 4_000_000
+
+
+def _side_tables(args: argparse.Namespace) -> dict[str, pd.DataFrame | None]:
+    from samspil.reports.groups import ATTRIBUTE_COLUMNS
+
+    wanted = {"codes": CODES_COLUMNS, "attributes": ATTRIBUTE_COLUMNS, "quotes": QUOTES_COLUMNS}
+    return {name: _read_columns(getattr(args, name), columns) for name, columns in wanted.items()}
+
+
+def read_inputs(
+    args: argparse.Namespace, instrument: Instrument
+) -> tuple[Responses, Responses | None, dict[str, pd.DataFrame | None]]:
+    """``samspil report``'s files, all checked: the answers (``--data``), the previous
+    wave's (``--previous``) and ``codes``, ``attributes`` and ``quotes`` (None where not
+    given). Large side tables are read by a forked child meanwhile (this process runs no
+    other thread); a problem is reported as reading them one by one reports it: the
+    answers' first."""
+    from samspil.reports.forked import InChild, can_fork
+
+    paths = [getattr(args, n) for n in ("codes", "attributes", "quotes") if getattr(args, n)]
+    size = sum(os.path.getsize(p) for p in paths if os.path.isfile(p))
+    child = None
+    if size >= READ_IN_CHILD and can_fork():
+        child = InChild(lambda: _side_tables(args), "reading --codes, --attributes, --quotes")
+    try:
+        responses = _read_responses(instrument, args.data)
+        previous = _read_previous(args, responses.instrument) if args.previous else None
+    except BaseException:
+        if child is not None:
+            child.discard()
+        raise
+    return responses, previous, child.result() if child is not None else _side_tables(args)
+
+
 def _report_meta(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from samspil.reports import Meta
     from samspil.reports.document import cover_date
@@ -160,21 +197,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
     from samspil.reports import make_report
-    from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
     spec, instrument = _spec_and_instrument(args.report)
     if args.instrument or instrument is None:
         instrument = _instrument(args.instrument or spec.instrument)
-    responses = _read_responses(instrument, args.data)
-    previous = None
-    if args.previous:
-        previous = _read_previous(args, responses.instrument)
     if args.by:
+        responses = _read_responses(instrument, args.data)
+        previous = _read_previous(args, responses.instrument) if args.previous else None
         from samspil.reports.municipal import report_by_kommune
 
         index = report_by_kommune(spec, responses, previous, args, formats, _report_meta(args))
         print(f"{spec.id}: {len(index)} municipalities' reports in {args.out} (index.csv)")
         return 0
+    responses, previous, tables = read_inputs(args, instrument)
     output = make_report(
         spec,
         responses,
@@ -185,9 +220,9 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
         weights=args.weights,
         population=args.population,
         rake=_margins(args.rake),
-        codes=_read_columns(args.codes, CODES_COLUMNS),
-        attributes=_read_columns(args.attributes, ATTRIBUTE_COLUMNS),
-        quotes=_read_columns(args.quotes, QUOTES_COLUMNS),
+        codes=tables["codes"],
+        attributes=tables["attributes"],
+        quotes=tables["quotes"],
         min_cell=args.min_cell,
         formats=formats,
         banner=args.banner or "",

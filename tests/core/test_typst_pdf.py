@@ -331,9 +331,13 @@ def test_the_height_bound_is_above_what_typst_lays_out_for_every_number_table(tm
     (tmp_path / "t.typ").write_text(template[: template.index("#set page(")] + measuring)
     heights = json.loads(
         typst.query(
-            str(tmp_path / "t.typ"), "<h>", field="value", root=str(tmp_path),
-            font_paths=[font_folder()], ignore_system_fonts=True,
-        )  # fmt: skip
+            str(tmp_path / "t.typ"),
+            "<h>",
+            field="value",
+            root=str(tmp_path),
+            font_paths=[font_folder()],
+            ignore_system_fonts=True,
+        )
     )
     assert len(heights) == len(grids)
     bounds = [grid_height(g, LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH) for g in grids]

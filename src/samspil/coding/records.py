@@ -377,9 +377,13 @@ def split_by_variable(final_codes: pd.DataFrame) -> dict[str, tuple[pd.DataFrame
     """The rows of each variable (name stripped) of a final codes table and their row
     numbers in it (1, 2, ...): one pass for a report's several theme tables."""
     require_columns(final_codes, FINAL_COLUMNS, "the final codes")
-    blank, names = cleaned_cells(final_codes["variable"], clean)
-    positions, variables = pd.factorize(names[~blank])
-    rows = np.flatnonzero(~blank)
+    # each distinct cell (a handful) cleaned once; cells that clean alike are one variable
+    cells, distinct = pd.factorize(final_codes["variable"].to_numpy(dtype=object))
+    named = [None if is_blank(v) else clean(v) for v in distinct]
+    at, variables = pd.factorize(np.array([*named, None], dtype=object))  # missing: last
+    positions = at[cells]
+    rows = np.flatnonzero(positions >= 0)
+    positions = positions[rows]
     order = np.argsort(positions, kind="stable")
     starts = np.searchsorted(positions[order], np.arange(len(variables) + 1))
     out = {}

@@ -64,6 +64,9 @@ class DataImportError(DomainError):
             shown.append(f"... and {len(problems) - MAX_LISTED} more problems")
         super().__init__("\n".join(shown))
 
+    def __reduce__(self) -> tuple[object, ...]:  # made again from its problems (a fork's)
+        return (type(self), (self.problems,), self.__dict__)
+
 
 @dataclass(frozen=True)
 class Limits:

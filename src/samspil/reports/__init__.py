@@ -138,13 +138,16 @@ def compute(
     weights: str | None = None,
     population: str | None = None,
     rake: Sequence[str] | None = None,
+    fork: bool = False,
 ) -> tuple[ReportSpec, list[Result]]:
     """Every block of the definition computed from the answers; with ``previous`` (the
     previous wave, items matched by variable name) comparable tables get it beside, its
     changes tested as a panel when units are matched on ``match`` (default ``kommune``
     when both waves have it; "none": independent samples). ``population`` ("kommuner")
     adds the representativeness table; ``rake`` (margins, e.g. region, size) weights the
-    tables with raking weights to the population (see :func:`with_population`)."""
+    tables with raking weights to the population (see :func:`with_population`). With
+    ``fork`` (a command-line process, no other thread running) a forked child computes
+    some costly tables meanwhile (:func:`samspil.reports.build.build`)."""
     spec = checked_spec(spec, responses)
     spec, responses, weights = with_population(
         spec, responses, population=population, rake=rake, weights=weights, attributes=attributes
@@ -160,7 +163,7 @@ def compute(
         min_cell=spec.min_cell if min_cell is None else min_cell,
         weights=weights,
     )
-    results = build(spec, inputs)
+    results = build(spec, inputs, fork=fork)
     if previous is not None:
         from samspil.reports.waves import Waves, add_previous, panel_of, previous_results
 
@@ -198,8 +201,9 @@ def make_report(
     """Compute the report and write ``formats`` into ``out``; with ``pdf`` the PDF's input
     is handed to it while this process writes the other formats (the web app's worker,
     :class:`samspil.reports.publish.PdfLater`); with ``fork`` (a command-line process, no
-    other thread running) a forked child writes the Word file and the figures meanwhile
-    (see :func:`samspil.reports.publish.publish`)."""
+    other thread running) a forked child computes some costly tables and then writes the
+    Word file and the figures meanwhile (see :func:`compute` and
+    :func:`samspil.reports.publish.publish`)."""
     from samspil.reports.publish import Job, check_formats, publish
 
     check_formats(formats)
@@ -218,6 +222,7 @@ def make_report(
         previous_label=previous_label,
         match=match,
         weights=weights,
+        fork=fork,
     )
     meta = _with_weights_and_banner(meta or Meta(), weights, banner)
     study = study or responses.study

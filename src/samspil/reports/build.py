@@ -20,6 +20,7 @@ from samspil.instruments import Instrument
 from samspil.questions.base import Variable
 from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
+from samspil.reports.forked import InChild, can_fork
 from samspil.reports.formatting import n_range, number, quotes
 from samspil.reports.kinds import Specials, table_kinds
 from samspil.reports.notes import BASE, Note, from_template, from_text, note_of
@@ -84,34 +85,59 @@ class Inputs:
         return self._codes_by_variable.get(variable, empty)
 
 
+# With ``fork``, a child computes every second costly block when the answers are this many
+# or more (below, forking costs more than it saves).
+FORK_ROWS = 20_000
+
+
 def build(
-    spec: ReportSpec, inputs: Inputs, *, kinds: Collection[str] | None = None
+    spec: ReportSpec, inputs: Inputs, *, kinds: Collection[str] | None = None, fork: bool = False
 ) -> list[Result]:
-    """Every block of the definition (only those of ``kinds`` when given), in order."""
-    results = []
+    """Every block of the definition (only those of ``kinds`` when given), in order. With
+    ``fork`` (a command-line process, no other thread running) and many answers, a forked
+    child computes every second block of a costly kind (:attr:`TableKind.costly`: the
+    coded open answers) meanwhile; an error in this process is raised before one in the
+    child, and the child is always waited for."""
     registered = table_kinds()
-    for block in spec.blocks:
-        if kinds is not None and block.kind not in kinds:
-            continue
-        kind = registered[block.kind]
-        try:
-            result = kind.build(block, inputs)
-        except Skip as why:
-            result = Result(block=block, skipped=str(why))
-        else:
-            absent = _absent(block, inputs)
-            note = note_of(result.note)
-            if absent:  # a partial file makes a partial table, and says so
-                note = note.then(f"Ikke i data og derfor udeladt: {', '.join(absent)}.")
-            if inputs.weights and kind.weights_note:
-                note = note.then(_weight_note(result, inputs.weights))
-            result.note = note.map(quotes)
-            result.columns = [
-                replace(c, header=block.column_headers.get(c.name, c.header))
-                for c in result.columns
-            ]
-        results.append(result)
-    return results
+    blocks = [b for b in spec.blocks if kinds is None or b.kind in kinds]
+    costly = [b.id for b in blocks if registered[b.kind].costly]
+    elsewhere = set(costly[::2]) if fork and can_fork() and len(costly) > 1 else set()
+    if len(inputs.data) < FORK_ROWS:
+        elsewhere = set()
+    theirs = [b for b in blocks if b.id in elsewhere]
+    child = None
+    if theirs:
+        if inputs.codes is not None:
+            inputs.codes_of("")  # the codes split once, before the fork, for both processes
+        child = InChild(lambda: [_built(b, inputs) for b in theirs], "computing the tables")
+    try:
+        made = {b.id: _built(b, inputs) for b in blocks if b.id not in elsewhere}
+    finally:
+        sent = child.result() if child is not None else []
+    for block, result in zip(theirs, sent, strict=True):
+        result.block = block  # this process's block, not the copy that travelled
+        made[block.id] = result
+    return [made[b.id] for b in blocks]
+
+
+def _built(block: Block, inputs: Inputs) -> Result:
+    """One block's result (a skipped one says why), its note completed."""
+    kind = table_kinds()[block.kind]
+    try:
+        result = kind.build(block, inputs)
+    except Skip as why:
+        return Result(block=block, skipped=str(why))
+    absent = _absent(block, inputs)
+    note = note_of(result.note)
+    if absent:  # a partial file makes a partial table, and says so
+        note = note.then(f"Ikke i data og derfor udeladt: {', '.join(absent)}.")
+    if inputs.weights and kind.weights_note:
+        note = note.then(_weight_note(result, inputs.weights))
+    result.note = note.map(quotes)
+    result.columns = [
+        replace(c, header=block.column_headers.get(c.name, c.header)) for c in result.columns
+    ]
+    return result
 
 
 def _weight_note(result: Result, column: str) -> str:

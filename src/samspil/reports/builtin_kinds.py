@@ -100,7 +100,7 @@ for kind in (
         figure=figures.grouped_means_chart,
         caption="Søjlerne viser gennemsnitlig værdi.",
     ),
-    TableKind("themes", themes, needs=("variable",), code_list=True),
+    TableKind("themes", themes, needs=("variable",), code_list=True, costly=True),
     TableKind("open_answers", open_answers, variables=True),
     TableKind("question", question_table, needs=("question",)),
 ):

@@ -187,6 +187,7 @@ class Scene:
                 draw.line(points, fill=s.stroke, width=max(1, round(s.width * k)))
             else:  # the text's pixels, set once per text, size and anchor
                 (left, top), mask = _text_mask(s.text, round(s.size * k * 4) / 4, s.anchor)
+                assert image.palette is not None  # a "P" image has one
                 ink = image.palette.getcolor(ImageColor.getrgb(s.fill), image)
                 image.paste(ink, (round(s.x * k) + left, round(s.y * k) + top), mask)
         buffer = io.BytesIO()

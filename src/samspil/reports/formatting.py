@@ -73,7 +73,7 @@ _PAIRS = [
 ]
 
 
-_MARKS = re.compile("[\"»“”‘’]")
+_MARKS = re.compile('["»“”‘’]')
 
 
 @lru_cache(maxsize=1 << 16)

@@ -107,6 +107,9 @@ class TableKind:
     # code-list appendix lists each block's code list (``codebook``, else the
     # questionnaire's)
     code_list: bool = False
+    # its blocks take long to compute over many answers (coded open answers): with
+    # ``build(..., fork=True)`` a forked child computes every second one meanwhile
+    costly: bool = False
 
 
 TABLE_KINDS: dict[str, TableKind] = {}

@@ -11,12 +11,8 @@ in the web app later by the worker (:class:`PdfLater`).
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
-import pickle
-import sys
 import threading
-import traceback
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +24,7 @@ import pandas as pd
 from samspil.instruments import Instrument
 from samspil.reports.build import Result
 from samspil.reports.document import Meta, Publication, publication
+from samspil.reports.forked import InChild, can_fork
 from samspil.reports.spec import ReportSpec
 from samspil.responses import StudyInfo
 
@@ -234,70 +231,13 @@ class PdfInThread:
 IN_CHILD = ("figures", "docx")
 
 
-class FormatsInChild:
-    """Some formats written by a forked copy of this process, beside what this process
-    does meanwhile. The child inherits the job as it is (figures laid out, publication
-    assembled); it sends back the files it wrote, or the error it met, through a pipe,
-    and :meth:`result` returns them or raises that error (with the child's traceback as
-    a note, shown only where a traceback is). Fork before starting any thread: a forked
-    child has only the thread that forked."""
+class FormatsInChild(InChild[dict[str, list[Path]]]):
+    """Some formats written by a forked copy of this process (:class:`InChild`), beside
+    what this process does meanwhile: the files each wrote, or the error met."""
 
     def __init__(self, job: Job, names: list[str]) -> None:
         self.names = names
-        reading, writing = os.pipe()
-        sys.stdout.flush()  # nothing buffered is written twice
-        sys.stderr.flush()
-        # The garbage collector leaves the objects made so far alone in both processes:
-        # its passes would otherwise touch (and so copy) every page the two share.
-        gc.freeze()
-        self.pid = os.fork()
-        if self.pid == 0:  # pragma: no cover  (the child: its coverage is never saved)
-            os.close(reading)
-            self._child(job, writing)
-        gc.unfreeze()
-        os.close(writing)
-        self._reading = reading
-
-    def _child(self, job: Job, writing: int) -> None:
-        code = 1
-        try:
-            try:
-                outcome: tuple[str, object] = ("ok", {n: FORMATS[n](job) for n in self.names})
-                code = 0
-            except BaseException as error:
-                error.add_note(
-                    f"(in the process writing {', '.join(self.names)})\n"
-                    + "".join(traceback.format_exception(error)).rstrip()
-                )
-                outcome = ("error", error)
-            try:
-                message = pickle.dumps(outcome)
-                pickle.loads(message)  # some errors pickle but cannot be made again
-            except Exception:  # an error that cannot travel: its text does
-                message = pickle.dumps(("error", RuntimeError(_described(outcome[1]))))
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(message)
-        finally:
-            os._exit(code)  # no exit handlers, no buffers flushed twice: the parent's job
-
-    def result(self) -> dict[str, list[Path]]:
-        with os.fdopen(self._reading, "rb") as pipe:
-            message = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        if not message:
-            raise RuntimeError(
-                f"the process writing {', '.join(self.names)} ended without an answer "
-                f"(exit status {os.waitstatus_to_exitcode(status)})"
-            )
-        kind, value = pickle.loads(message)
-        if kind == "error":
-            raise value
-        return value  # type: ignore[no-any-return]
-
-
-def _described(error: object) -> str:
-    notes = "\n".join(getattr(error, "__notes__", []))
-    return f"{type(error).__name__}: {error}\n{notes}"
+        super().__init__(lambda: {n: FORMATS[n](job) for n in names}, f"writing {', '.join(names)}")
 
 
 def publish(
@@ -318,7 +258,7 @@ def publish(
         elsewhere = PdfInThread()
     forked = [name for name in chosen if name in IN_CHILD]
     child = None
-    if fork and forked and len(forked) < len(chosen) and hasattr(os, "fork"):
+    if fork and forked and len(forked) < len(chosen) and can_fork():
         job.scenes, job.publication  # noqa: B018  (made once, here, for both processes)
         child = FormatsInChild(job, forked)
     here = [n for n in chosen if not (child and n in forked) and not (elsewhere and n == "pdf")]
