@@ -46,7 +46,7 @@ Responses.from_file(sys.argv[1], resolve("kd2024"))
 TABLES = """
 import sys
 from argparse import Namespace
-from samspil.cli import read_inputs
+from samspil.cli import exit_now, read_inputs
 from samspil.instruments import resolve
 from samspil.reports import compute
 # read and computed as `samspil report` does (the codes read and some tables computed by
@@ -55,6 +55,7 @@ given = {"data": sys.argv[1], "codes": sys.argv[2], "previous": None}
 args = Namespace(**given, attributes=None, quotes=None)
 responses, _previous, tables = read_inputs(args, resolve("kd2024"))
 compute("kd2024", responses, codes=tables["codes"], fork=True)
+exit_now(0)  # and ends as the command ends
 """
 
 WIDE = """

@@ -23,3 +23,32 @@ def test_version_option_prints_the_installed_packages_version() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.strip() == f"samspil {version('samspil')}"
+
+
+def test_the_command_ends_at_once_with_its_output_whole_and_its_exit_code(tmp_path, capsys) -> None:
+    """``samspil`` ends through ``exit_now`` (its memory left to the system, not freed
+    object by object): what it printed arrives whole, and its exit code is kept."""
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "samspil.cli"]
+    done = subprocess.run(
+        [*command, "codebook", "kd2024", "--format", "json"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    from samspil.cli import main
+
+    assert main(["codebook", "kd2024", "--format", "json"]) == 0
+    whole = capsys.readouterr().out
+    assert len(whole) > 8192  # more than the output buffer: its last part flushed at the end
+    assert done.stdout == whole and json.loads(done.stdout)
+    missing = tmp_path / "ingen.csv"
+    done = subprocess.run(
+        [*command, "report", "kd2024", "--data", str(missing), "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "ingen.csv" in done.stderr
+    assert "Traceback" not in done.stderr
