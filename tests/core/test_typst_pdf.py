@@ -356,3 +356,10 @@ def test_a_number_table_is_set_in_whole_words_unless_a_word_cannot_fit_its_colum
     word = "Civilsamfundsorganisationssamarbejde"
     squeezed = Grid(["", *[f"{word} {i}" for i in range(7)]], [["a", *["12,5%"] * 7]])
     assert not squeezed.landscape and _grid(squeezed)["hyphenate"] is True
+
+
+def test_a_table_with_a_bold_total_row_is_still_set_in_whole_words():
+    from samspil.reports.typst_pdf import _grid
+
+    g = Grid(["", "Antal", "Pct."], [["Ja", "412", "41,2%"], ["I alt", "1.000", "100,0%"]], True)
+    assert _grid(g)["hyphenate"] is False

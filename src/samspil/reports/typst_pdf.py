@@ -176,10 +176,16 @@ def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
     page = page or (LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH)
     size = 7.0 if g.wide else 8.0
     wanted, needed = [], []
+    last = len(g.rows) - 1
     for j in range(1, len(g.header)):
-        cells = [row[j] for row in g.rows if j < len(row)]
-        widest = max((text_width(c, size) for c in cells), default=0.0)
-        unbroken = max((text_width(w, size) for c in cells for w in c.split()), default=0.0)
+        # each cell with how much wider its face sets it (a total row is bold)
+        cells = [
+            (row[j], BOLD if g.total and i == last else 1.0)
+            for i, row in enumerate(g.rows)
+            if j < len(row)
+        ]
+        widest = max((text_width(c, size) * k for c, k in cells), default=0.0)
+        unbroken = max((text_width(w, size) * k for c, k in cells for w in c.split()), default=0.0)
         words = g.header[j].split() or [""]
         longest = min(max(text_width(w, size) * BOLD for w in words), 70.0)
         two_lines = text_width(g.header[j], size) * BOLD / 2  # a heading in about two lines
