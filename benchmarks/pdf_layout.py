@@ -28,6 +28,10 @@ and after the figures were drawn natively (issue 20 item 7, issue 21 item 6):
 | municipal, cold | 0.137 (0.125) | 0.089 (0.084) | 0.815 (0.542) | 0.772 (0.600) |
 | municipal, warm | 0.142 (0.077) | 0.134 (0.093) | 0.787 (0.497) | 0.809 (0.670) |
 
+After the surely-fits bound was made tight and number tables set in whole words (7 December,
+10:45 UTC, median (least) of 5): kd2024 cold pdf_bytes 0.467 (0.410), warm 0.412 (0.379);
+municipal cold 0.489 (0.460), warm 0.425 (0.396).
+
 The layout is about as dear as before: Typst draws a figure's text about as fast as it
 turned an SVG's text into outlines (figures alone, without the rest of the report: 0.06 s
 either way per report). The figures' part of ``pdf_input`` fell from 10-11 ms to 3 ms
