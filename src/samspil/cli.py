@@ -564,11 +564,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def exit_now(code: int) -> NoReturn:
     """End the process with ``code`` without freeing its memory object by object: the
     system takes it back at once (a report of 100,000 answers spent 0.2 s freeing its
-    objects one by one). Output is flushed and logging shut down first, as an ordinary
-    exit does; samspil leaves nothing to an exit handler (every temporary folder, thread,
-    child process and pool is ended where it was begun)."""
+    objects one by one). Output is flushed, logging shut down and the database connections
+    a command opened closed first (PostgreSQL then logs no lost client), as an ordinary
+    exit does; samspil leaves nothing else to an exit handler (every temporary folder,
+    thread, child process and pool is ended where it was begun)."""
     import logging
 
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        with contextlib.suppress(Exception):  # ending anyway: nothing left to keep
+            connections.close_all()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a reader gone, a stream closed
             stream.flush()
