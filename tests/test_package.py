@@ -52,3 +52,28 @@ def test_the_command_ends_at_once_with_its_output_whole_and_its_exit_code(tmp_pa
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "ingen.csv" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_command_ends_at_once_after_django_closing_its_database_connection(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection, connections\n"
+        "connection.ensure_connection()\n"
+        "close_all = connections.close_all\n"
+        "def closing():\n"
+        "    close_all()\n"
+        "    print('closed', connection.connection is None)\n"
+        "connections.close_all = closing\n"
+        "from samspil.cli import exit_now\n"
+        "print('ending', connection.connection is not None)\n"
+        "exit_now(3)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "samspil.web.settings"}
+    env["SAMSPIL_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout == "ending True\nclosed True\n"
