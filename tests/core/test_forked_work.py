@@ -6,6 +6,7 @@ every child is waited for."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from pathlib import Path
@@ -129,3 +130,24 @@ def _children() -> set[str]:
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         found |= set((task / "children").read_text().split())
     return found
+
+
+def test_an_error_here_is_raised_before_the_childs_and_the_child_is_waited_for(forks, monkeypatch):
+    """Bad input met by both processes: this process's error is the one raised (the
+    child's is dropped), and no child is left behind."""
+    from samspil.reports import kinds
+
+    responses, codes = _demo()
+    codes = codes.copy()
+    codes["code"] = "ukendt_kode"  # every theme table is refused, the child's too
+
+    def refused(block, inputs):  # type: ignore[no-untyped-def]
+        raise ValueError(f"refused here: {block.id}")
+
+    summary = kinds.table_kinds()["summary"]
+    monkeypatch.setitem(kinds.TABLE_KINDS, "summary", dataclasses.replace(summary, build=refused))
+    before = _children()
+    with pytest.raises(ValueError, match="refused here"):
+        compute("kd2024", responses, codes=codes, fork=True)
+    assert forks == ["computing the tables"]
+    assert _children() == before

@@ -101,9 +101,8 @@ def build(
     registered = table_kinds()
     blocks = [b for b in spec.blocks if kinds is None or b.kind in kinds]
     costly = [b.id for b in blocks if registered[b.kind].costly]
-    elsewhere = set(costly[::2]) if fork and can_fork() and len(costly) > 1 else set()
-    if len(inputs.data) < FORK_ROWS:
-        elsewhere = set()
+    forking = fork and can_fork() and len(inputs.data) >= FORK_ROWS and len(costly) > 1
+    elsewhere = set(costly[::2]) if forking else set()
     theirs = [b for b in blocks if b.id in elsewhere]
     child = None
     if theirs:
@@ -112,8 +111,11 @@ def build(
         child = InChild(lambda: [_built(b, inputs) for b in theirs], "computing the tables")
     try:
         made = {b.id: _built(b, inputs) for b in blocks if b.id not in elsewhere}
-    finally:
-        sent = child.result() if child is not None else []
+    except BaseException:
+        if child is not None:
+            child.discard()
+        raise
+    sent = child.result() if child is not None else []
     for block, result in zip(theirs, sent, strict=True):
         result.block = block  # this process's block, not the copy that travelled
         made[block.id] = result
