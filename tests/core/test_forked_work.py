@@ -54,12 +54,12 @@ def test_costly_tables_computed_by_a_child_are_the_tables_computed_here(forks):
     responses, codes = _demo()
     _, alone = compute("kd2024", responses, codes=codes)
     assert forks == []
-    _, shared = compute("kd2024", responses, codes=codes, fork=True)
+    _, forked_run = compute("kd2024", responses, codes=codes, fork=True)
     assert forks == ["computing the tables"]
-    themes = [r for r in shared if r.block.kind == "themes"]
+    themes = [r for r in forked_run if r.block.kind == "themes"]
     assert len(themes) > 1 and not any(r.skipped for r in themes)
-    assert _tables(shared) == _tables(alone)
-    assert [r.block for r in shared] == [r.block for r in alone]
+    assert _tables(forked_run) == _tables(alone)
+    assert [r.block for r in forked_run] == [r.block for r in alone]
 
 
 def test_a_bad_code_met_by_the_child_is_the_error_met_in_turn(forks):
@@ -70,12 +70,12 @@ def test_a_bad_code_met_by_the_child_is_the_error_met_in_turn(forks):
     codes.loc[first, "code"] = "ukendt_kode"
     with pytest.raises(ValueError, match="ukendt_kode") as in_turn:
         compute("kd2024", responses, codes=codes)
-    with pytest.raises(ValueError, match="ukendt_kode") as shared:
+    with pytest.raises(ValueError, match="ukendt_kode") as forked_run:
         compute("kd2024", responses, codes=codes, fork=True)
     assert forks == ["computing the tables"]
-    assert type(shared.value) is type(in_turn.value)
-    assert str(shared.value) == str(in_turn.value) and "ukendt_kode" in str(shared.value)
-    assert vars(shared.value).get("row") == vars(in_turn.value).get("row")
+    assert type(forked_run.value) is type(in_turn.value)
+    assert str(forked_run.value) == str(in_turn.value) and "ukendt_kode" in str(forked_run.value)
+    assert vars(forked_run.value).get("row") == vars(in_turn.value).get("row")
 
 
 def test_the_codes_are_read_beside_the_answers_and_the_report_is_the_same(
@@ -83,7 +83,7 @@ def test_the_codes_are_read_beside_the_answers_and_the_report_is_the_same(
 ):
     args = ["report", "kd2024", "--data", demo_file("kd2024_demo.csv"), "--formats", "csv"]
     args += ["--codes", demo_file("kd2024_codes_demo.csv")]
-    code, _, err = run_cli(*args, "--out", tmp_path / "shared")
+    code, _, err = run_cli(*args, "--out", tmp_path / "forked")
     assert code == 0, err
     assert forks == ["reading --codes, --attributes, --quotes", "computing the tables"]
     monkeypatch.setattr(cli, "READ_IN_CHILD", 10**12)
@@ -94,8 +94,8 @@ def test_the_codes_are_read_beside_the_answers_and_the_report_is_the_same(
     tables = sorted(p.name for p in (tmp_path / "in-turn" / "tables").iterdir())
     assert len(tables) > 20
     for name in tables:
-        shared = (tmp_path / "shared" / "tables" / name).read_bytes()
-        assert shared == (tmp_path / "in-turn" / "tables" / name).read_bytes(), name
+        forked_table = (tmp_path / "forked" / "tables" / name).read_bytes()
+        assert forked_table == (tmp_path / "in-turn" / "tables" / name).read_bytes(), name
 
 
 def test_a_bad_codes_file_read_by_the_child_is_reported_as_read_in_turn(
