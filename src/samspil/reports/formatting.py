@@ -76,10 +76,15 @@ _PAIRS = [
 _MARKS = re.compile('["»“”‘’]')
 
 
-@lru_cache(maxsize=1 << 16)
 def quotes(text: str) -> str:
     """One kind of quotation marks, the Danish rule every format follows: "x", “x”, »x«,
-    ’x’ and ‘x’ become ”x”. (Remembered: a report's cells repeat.)"""
+    ’x’ and ‘x’ become ”x”. Always plain text (a note's parts are not kept)."""
+    return _quoted(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(text: str) -> str:
+    """:func:`quotes` of plain text (remembered: a report's cells repeat)."""
     if not _MARKS.search(text):
         return text
     for pair in _PAIRS:
