@@ -22,7 +22,7 @@ from samspil.reports import groups as grouping
 from samspil.reports.errors import Skip
 from samspil.reports.forked import InChild, can_fork
 from samspil.reports.formatting import n_range, number, quotes
-from samspil.reports.kinds import Specials, table_kinds
+from samspil.reports.kinds import Specials, kind_of, table_kinds
 from samspil.reports.notes import BASE, Note, from_template, from_text, note_of
 from samspil.reports.spec import Block, ReportSpec
 
@@ -273,7 +273,7 @@ def _base_sentence(block: Block, var: Variable) -> str:
 def _spread(kind: str) -> bool:
     """A distribution over the answers (its kind registered ``spread``): the method
     chapter states its rule for "Ved ikke" once and its note says where it departs."""
-    registered = table_kinds().get(kind)
+    registered = kind_of(kind)
     return registered is not None and registered.spread
 
 

@@ -421,13 +421,13 @@ def municipal_result(
     parts: Parts,
     municipality: Place,
     results: dict[str, dict[str, Result]],
-    shown: list[Comparison] | None = None,
-    own_rows: pd.DataFrame | None = None,
+    shown: list[Comparison],
+    rows: pd.DataFrame,
 ) -> Result:
     """One table of the municipality's report: the comparison groups' rows (computed over
     the others only), the ``own`` column beside, and a figure marking the own position.
-    ``shown`` (the groups :func:`shown_comparisons` allows) and ``own_rows`` (the own
-    respondents' answers) are worked out here when not given."""
+    ``shown``: the groups :func:`shown_comparisons` allows; ``rows``: the own respondents'
+    answers."""
     facts = parts.block_facts(block)
     kind, variables = facts.kind, facts.variables
     municipal = municipal_of(kind)
@@ -436,10 +436,7 @@ def municipal_result(
     first = results["others"][block.id]
     if own.skipped or first.skipped:
         return Result(block=block, skipped=own.skipped or first.skipped)
-    if shown is None:
-        shown = shown_comparisons(facts.sets, municipality, parts.min_cell)
     single = municipality.respondents == 1
-    rows = _subset(parts.data, municipality.own) if own_rows is None else own_rows
     own_values = municipal.own(own, rows, [v for v in variables if v.name in rows])
     label_col = _label_column(own)
     own_by_label = dict(zip(own.data[label_col].astype(str), own_values, strict=True))

@@ -159,6 +159,11 @@ BOLD = 1.1  # Liberation Sans Bold is at most this much wider than the regular f
 FIT = 0.97  # a line is filled to at most this share of its width (the font's kerning)
 
 
+def table_size(g: Grid) -> float:
+    """The points a table is set in (report.typ: more than 6 columns, 7 points)."""
+    return 7.0 if g.wide else 8.0
+
+
 def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
     """Widths in points of a number table's columns after the first, by content, as a
     browser sizes a table: each column would like to be as wide as its widest cell or its
@@ -174,7 +179,7 @@ def column_widths(g: Grid, page: float | None = None) -> list[float] | None:
     if not g.numeric or len(g.header) < 2:
         return None
     page = page or (LANDSCAPE_WIDTH if g.landscape else TEXT_WIDTH)
-    size = 7.0 if g.wide else 8.0
+    size = table_size(g)
     wanted, needed = [], []
     last = len(g.rows) - 1
     for j in range(1, len(g.header)):
@@ -214,13 +219,33 @@ LINE = 1.25  # each line after the first adds at most this many times the font s
 CAP = 0.75  # the first line at most this many times it (Typst: 0.69, the capital height)
 
 
+def _room(width: float, bold: bool) -> float:
+    """How wide a line of ``width`` points surely holds text measured in the regular face."""
+    return width * FIT / (BOLD if bold else 1.0)
+
+
+def _laid_out(g: Grid, widths: list[float], page: float) -> list[list[tuple[str, float, bool]]]:
+    """Each row of a number table (its header first) as its cells, each with the room
+    for its text (its column's width less the inset) and whether it is set bold (the
+    header, a total row)."""
+    columns = [page - sum(widths), *widths]
+    rows = [g.header, *g.rows]
+    return [
+        [
+            (cell, width - PADDING, i == 0 or (g.total and i == len(rows) - 1))
+            for cell, width in zip(row, columns, strict=False)
+        ]
+        for i, row in enumerate(rows)
+    ]
+
+
 def _lines(text: str, size: float, width: float, bold: bool = True) -> int:
     """At most how many lines ``text`` takes at ``size`` in ``width`` points: the lines
     of filling each line with whole words while the next one fits (Typst breaks a line
     that way where the text is not justified; its other break points and hyphenation
     only ever put more on a line), a word wider than a line on lines of its own, one
     more than its width in lines (hyphenated where Danish allows)."""
-    room = width * FIT / (BOLD if bold else 1.0)
+    room = _room(width, bold)
     if room <= 0:
         return 10**6
     space = text_width(" ", size)
@@ -251,16 +276,10 @@ def grid_height(g: Grid, page: float, widths: list[float] | None = None) -> floa
     widths = widths or column_widths(g, page)
     if widths is None:
         return math.inf
-    size = 7.0 if g.wide else 8.0
-    columns = [page - sum(widths), *widths]
+    size = table_size(g)
     height = 0.0
-    rows = [g.header, *g.rows]
-    for i, row in enumerate(rows):
-        bold = i == 0 or (g.total and i == len(rows) - 1)
-        lines = max(
-            (_lines(c, size, w - PADDING, bold) for c, w in zip(row, columns, strict=False)),
-            default=1,
-        )
+    for row in _laid_out(g, widths, page):
+        lines = max((_lines(c, size, w, bold) for c, w, bold in row), default=1)
         height += ((lines - 1) * LINE + CAP) * size + 6  # the cell's inset, top and bottom
     return height + 12  # the block's spacing (8)
 
@@ -299,16 +318,13 @@ def whole_words(g: Grid, widths: list[float] | None, page: float) -> bool:
     columns had to be squeezed, keep Danish hyphenation."""
     if widths is None:
         return False
-    size = 7.0 if g.wide else 8.0
-    columns = [page - sum(widths), *widths]
-    rows = [g.header, *g.rows]
-    for i, row in enumerate(rows):
-        bold = i == 0 or (g.total and i == len(rows) - 1)
-        for cell, width in zip(row, columns, strict=False):
-            room = (width - PADDING) * FIT / (BOLD if bold else 1.0)
-            if any(text_width(word, size) > room for word in cell.split()):
-                return False
-    return True
+    size = table_size(g)
+    return all(
+        text_width(word, size) <= _room(width, bold)
+        for row in _laid_out(g, widths, page)
+        for cell, width, bold in row
+        for word in cell.split()
+    )
 
 
 def _grid(g: Grid) -> dict[str, Any]:
