@@ -88,3 +88,19 @@ def test_every_note_reaches_every_format_with_its_stars(demo_reports, report, fm
             assert _squash(sentence) in shown, f"{fmt}: {sentence!r}"
     if report == "fc2015":
         assert shown.count(_squash(LEGEND)) >= 1, f"{fmt}: the significance legend"
+
+
+def test_the_quotation_rule_gives_plain_text_for_a_note_and_for_its_text_alike():
+    """``quotes`` is remembered per text: a note (text with parts) and the same text as a
+    plain string give plain text each, neither coming back for the other."""
+    from samspil.reports.formatting import quotes
+    from samspil.reports.notes import Note
+
+    note = Note('Svarene på "Ved ikke" indgår ikke. Anden del.')
+    assert (
+        type(quotes(note)) is str
+        and quotes(note) == "Svarene på ”Ved ikke” indgår ikke. Anden del."
+    )
+    unmarked = Note("Ingen anførselstegn her.")
+    assert type(quotes(unmarked)) is str
+    assert type(quotes(str(unmarked))) is str
