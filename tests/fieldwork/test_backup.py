@@ -9,10 +9,10 @@ the secret key and the report are the same, and the second study is a consistent
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
-import secrets
 import shutil
 import stat
 import subprocess
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.pg import drop_database, throwaway_database
 
 HELPER = str(Path(__file__).with_name("backup_site.py"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,48 +60,36 @@ class Site:
     def wipe(self) -> None:
         shutil.rmtree(self.data)
         if self.postgres:
-            import psycopg
-
             admin, name = self.postgres
-            with psycopg.connect(admin, autocommit=True) as con:
-                con.execute(f"DROP DATABASE {name} WITH (FORCE)")
-                con.execute(f"CREATE DATABASE {name}")
+            drop_database(admin, name, create_again=True)
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     base = os.environ.get("DATABASE_URL", "")
-    postgres = None
-    if base.startswith("postgres"):
-        if shutil.which("pg_dump") is None:
-            pytest.skip("needs pg_dump and pg_restore (Debian: postgresql-client-15)")
-        import psycopg
-
-        name = "samspil_backup_" + secrets.token_hex(4)
-        admin = base.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as con:
-            con.execute(f"CREATE DATABASE {name}")
-        url, postgres = base.rsplit("/", 1)[0] + "/" + name, (admin, name)
-    else:
-        url = f"sqlite:///{tmp_path / 'data' / 'samspil.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "SAMSPIL_DATA_DIR": str(tmp_path / "data"),
-            "DJANGO_SETTINGS_MODULE": "samspil.web.settings",
-            "PYTHONPATH": str(ROOT),
-            "PYTHONUNBUFFERED": "1",
+    with contextlib.ExitStack() as stack:
+        postgres = None
+        if base.startswith("postgres"):
+            if shutil.which("pg_dump") is None:
+                pytest.skip("needs pg_dump and pg_restore (Debian: postgresql-client-15)")
+            admin = base.rsplit("/", 1)[0] + "/postgres"
+            url = stack.enter_context(throwaway_database(admin, "samspil_backup"))
+            postgres = (admin, url.rsplit("/", 1)[1])
+        else:
+            url = f"sqlite:///{tmp_path / 'data' / 'samspil.sqlite3'}"
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))
         }
-    )
-    try:
+        env.update(
+            {
+                "DATABASE_URL": url,
+                "SAMSPIL_DATA_DIR": str(tmp_path / "data"),
+                "DJANGO_SETTINGS_MODULE": "samspil.web.settings",
+                "PYTHONPATH": str(ROOT),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         yield Site(env, tmp_path, postgres)
-    finally:
-        if postgres:
-            import psycopg
-
-            with psycopg.connect(postgres[0], autocommit=True) as con:
-                con.execute(f"DROP DATABASE IF EXISTS {postgres[1]} WITH (FORCE)")
 
 
 def _rounds(site: Site, study: str) -> list[int]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from tests.fieldwork.conftest import free_port
+from tests.pg import throwaway_database
 
 pytestmark = pytest.mark.slow
 
@@ -42,16 +43,8 @@ def database(request: pytest.FixtureRequest) -> Iterator[str]:
     base = os.environ.get("SAMSPIL_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("needs the PostgreSQL server of the test command (SAMSPIL_TEST_POSTGRES_URL)")
-    import psycopg
-
-    name = f"samspil_race_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database(base, "samspil_race") as url:
+        yield url
 
 
 @pytest.fixture

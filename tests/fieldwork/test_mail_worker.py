@@ -9,8 +9,8 @@ command (DATABASE_URL), a fresh database on that server, dropped afterwards.
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
-import secrets
 import signal
 import sqlite3
 import subprocess
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.pg import throwaway_database
 
 RECIPIENTS = 30
 RACE = Path(__file__).with_name("mail_race.py")
@@ -83,37 +84,27 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path, smtp_server) -> Iterator[Site]:  # type: ignore[no-untyped-def]
     base = os.environ.get("DATABASE_URL", "")
-    drop = None
-    if base.startswith("postgres"):
-        import psycopg
-
-        name = "samspil_worker_" + secrets.token_hex(4)
-        admin = base.rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as con:
-            con.execute(f"CREATE DATABASE {name}")
-        url, drop = base.rsplit("/", 1)[0] + "/" + name, (admin, name)
-    else:
-        url = f"sqlite:///{tmp_path / 'samspil.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "SAMSPIL_DATA_DIR": str(tmp_path / "data"),
-            "SAMSPIL_EMAIL_HOST": smtp_server.host,
-            "SAMSPIL_EMAIL_PORT": str(smtp_server.port),
-            "SAMSPIL_MAIL_PER_MINUTE": "600",  # a message every 0.1 s: a round takes seconds
-            "SAMSPIL_BASE_URL": "http://survey.test",
-            "PYTHONUNBUFFERED": "1",
+    with contextlib.ExitStack() as stack:
+        if base.startswith("postgres"):
+            admin = base.rsplit("/", 1)[0] + "/postgres"
+            url = stack.enter_context(throwaway_database(admin, "samspil_worker"))
+        else:
+            url = f"sqlite:///{tmp_path / 'samspil.sqlite3'}"
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))
         }
-    )
-    try:
+        env.update(
+            {
+                "DATABASE_URL": url,
+                "SAMSPIL_DATA_DIR": str(tmp_path / "data"),
+                "SAMSPIL_EMAIL_HOST": smtp_server.host,
+                "SAMSPIL_EMAIL_PORT": str(smtp_server.port),
+                "SAMSPIL_MAIL_PER_MINUTE": "600",  # a message every 0.1 s: a round takes seconds
+                "SAMSPIL_BASE_URL": "http://survey.test",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         yield Site(env, url, tmp_path)
-    finally:
-        if drop:
-            import psycopg
-
-            with psycopg.connect(drop[0], autocommit=True) as con:
-                con.execute(f"DROP DATABASE IF EXISTS {drop[1]} WITH (FORCE)")
 
 
 def _wait(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,12 +4,12 @@ empty database, or a command run while a server starts, all find it migrated."""
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.pg import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATE = (
@@ -61,15 +61,7 @@ def test_processes_migrating_an_empty_postgresql_database_together_all_succeed(t
     base = os.environ.get("SAMSPIL_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("needs the PostgreSQL server of the test command (SAMSPIL_TEST_POSTGRES_URL)")
-    import psycopg
-
-    name = f"samspil_migrate_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        results = _migrate_together(base.rsplit("/", 1)[0] + "/" + name, tmp_path)
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database(base, "samspil_migrate") as url:
+        results = _migrate_together(url, tmp_path)
     assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-2000:] for r in results]
     assert len({r.stdout for r in results}) == 1

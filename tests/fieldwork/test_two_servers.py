@@ -11,7 +11,6 @@ import http.cookiejar
 import io
 import os
 import re
-import secrets
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ from typing import Any
 
 import pytest
 from tests.fieldwork.conftest import free_port
+from tests.pg import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "to-servere-en-database-42"
@@ -43,16 +43,8 @@ def database() -> Iterator[str]:
         pytest.skip("needs the PostgreSQL server of the test command (SAMSPIL_TEST_POSTGRES_URL)")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("runs once, in the SQLite pass (it makes its own PostgreSQL database)")
-    import psycopg
-
-    name = f"samspil_two_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database(base, "samspil_two") as url:
+        yield url
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -1,0 +1,54 @@
+"""Throwaway PostgreSQL databases on the test command's server (scripts/pg-test-server),
+for tests whose processes need a database of their own."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# How long a drop waits out a process it may not end (see drop_database).
+DROP_PATIENCE = 30.0
+
+
+def _on_server(url: str, database: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + database
+
+
+@contextmanager
+def throwaway_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database named `prefix` and a random tail; yields its URL and drops it
+    afterwards. `server_url` is any database URL on the server (the role's own)."""
+    import psycopg
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _on_server(server_url, name)
+    finally:
+        drop_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str, *, create_again: bool = False) -> None:
+    """DROP DATABASE ... WITH (FORCE), which ends the database's sessions first.
+
+    An autovacuum worker that happens to be in the database belongs to no role, so a role
+    that is not a superuser may not end it and PostgreSQL refuses the drop
+    (InsufficientPrivilege). The test server grants the role pg_signal_backend, which allows
+    it; a server without that grant is waited out here: the worker leaves within seconds."""
+    import psycopg
+
+    deadline = time.monotonic() + DROP_PATIENCE
+    with psycopg.connect(server_url, autocommit=True) as con:
+        while True:
+            try:
+                con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        if create_again:
+            con.execute(f'CREATE DATABASE "{name}"')
