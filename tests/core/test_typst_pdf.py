@@ -363,3 +363,26 @@ def test_a_table_with_a_bold_total_row_is_still_set_in_whole_words():
 
     g = Grid(["", "Antal", "Pct."], [["Ja", "412", "41,2%"], ["I alt", "1.000", "100,0%"]], True)
     assert _grid(g)["hyphenate"] is False
+
+
+def test_coded_quotations_are_set_in_the_pdf_as_their_text(tmp_path):
+    """The coded open answers' quotations travel as text runs, like notes: the PDF sets
+    each as its text, stars and quotation marks as written (they once made Typst refuse
+    the whole report: a list where the template wanted content)."""
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from samspil.reports.document import Chapter, Item, Publication
+    from samspil.reports.typst_pdf import pdf_bytes, pdf_input
+
+    said = ["Vi mangler *frivillige* til ”Åben skole”", "Samarbejdet er godt"]
+    item = Item("t1", "Tabel 1.1", "Svar", grid=Grid(["Svar", "Procent"], [["Ja", "100 %"]]),
+                quotes=said)  # fmt: skip
+    chapter = Chapter("kap-1", "1. Svar", [], items=[item])
+    publication = Publication("Titel", "Undertitel", [], "", "", date.today(), "", [chapter])
+    pdf = pdf_bytes(pdf_input(publication, {}))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    assert all(quote in text for quote in said), text

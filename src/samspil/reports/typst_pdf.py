@@ -144,11 +144,18 @@ def _body(text: str) -> list[list[str]]:
     """Body text's runs, which Typst hyphenates, except the words its Danish patterns
     would break where Danish does not allow it (mistrivsel, grundejerforeninger: see
     :mod:`samspil.reports.hyphenate`): those get style ``n`` added (never hyphenated)."""
-    out: list[list[str]] = []
-    for style, part in runs(text):
-        for words, wrong in misbroken(part):
-            out.append([style + "n" if wrong else style, words])
-    return out
+    return [run for style, part in runs(text) for run in _unbroken(style, part)]
+
+
+def _verbatim(text: str) -> list[list[str]]:
+    """A respondent's words (a coded quotation) as one plain run, stars and all, as the
+    HTML and Word files print them; only the words Danish does not break that way are
+    marked, as in :func:`_body`."""
+    return _unbroken("", text)
+
+
+def _unbroken(style: str, text: str) -> list[list[str]]:
+    return [[style + "n" if wrong else style, words] for words, wrong in misbroken(text)]
 
 
 TEXT_WIDTH = 493.0  # points: the A4 page's text width (174 mm), as the template sets it
@@ -367,7 +374,7 @@ def _item(
         "figure_label": it.figure_label,
         "caption": _body(it.caption),
         "numbers_note": _body(it.numbers_note),
-        "quotes": [_body(q) for q in it.quotes],
+        "quotes": [_verbatim(q) for q in it.quotes],
     }
     scene = scenes.get(it.figure) if it.figure else None
     widths = out["grid"]["widths"] if out["grid"] is not None else None
