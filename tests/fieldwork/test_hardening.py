@@ -103,7 +103,7 @@ from samspil.web.cli import setup_django
 setup_django()
 from django.conf import settings
 from samspil.fieldwork import actions, export
-from samspil.fieldwork.views import report_dir
+from samspil.fieldwork.export import report_dir
 study = actions.do_create_study("Tilladelser", "kd2024")
 export.make_study_report(study, report_dir(study), formats=["xlsx"])
 modes = {}

@@ -230,6 +230,55 @@ def test_the_invitation_promises_the_report_when_the_study_says_so(
     assert not mail.outbox
 
 
+def test_an_erased_respondents_municipality_loses_its_report_and_the_others_are_made_again(
+    client, closed, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Albertslund's only respondent withdraws (privacy's erasure): the set made at
+    closing, which holds her answer as Albertslund's own and among every other
+    municipality's others, is removed once the erasure commits and made again without
+    her."""
+    from samspil.fieldwork.export import report_dir
+    from samspil.privacy.persons import Identity, erase_respondent
+
+    national = report_dir(closed)
+    national.mkdir(parents=True)
+    (national / "report.html").write_text("made before the erasure")
+    albertslund = _by_town(closed, "Albertslund")
+    aarhus = _by_town(closed, "Aarhus")
+    assert "Albertslund" in mr.report_index(closed)
+    # the database's own scrub after an erasure cannot run inside the test's transaction
+    # (tests/privacy/test_erasure_traces.py covers it)
+    monkeypatch.setattr("samspil.web.scrub.scrub", lambda **kw: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_respondent(albertslund, user=None, identity=Identity("mitid"))
+        assert mr.municipal_dir(closed).is_dir()  # nothing removed before the commit
+    assert not mr.municipal_dir(closed).exists() and not national.exists()
+    html = client.get(f"/s/{aarhus.token}/rapport/").content.decode()
+    assert "Rapporten bliver lavet" in html and "report.pdf" not in html
+    assert run_queued_tasks() == 1  # queued by the erasure (the page did not queue again)
+    assert set(mr.report_index(closed)) == {"Aarhus", "København"}
+    assert _download(client, aarhus, "aarhus", "report.pdf").status_code == 200
+
+
+def test_a_set_written_while_a_respondent_is_erased_is_written_again(promised, monkeypatch):
+    calls: list[int] = []
+
+    def erased_meanwhile(spec, data, instrument, out: Path, **options):  # type: ignore[no-untyped-def]
+        calls.append(len(data.data))
+        if len(calls) == 1:  # privacy's erasure commits while the first set is written
+            Respondent.objects.filter(pk=_by_town(promised, "Albertslund").pk).delete()
+            Study.objects.filter(pk=promised.pk).update(withdrawn_count=1)
+        return fake_writer(spec, data, instrument, out, **options)
+
+    monkeypatch.setattr(mr, "WRITER", lambda: erased_meanwhile)
+    assert mr.make_municipal_reports(promised) == 2  # Aarhus and København: no Albertslund
+    assert calls == [4, 3]
+    assert set(mr.report_index(promised)) == {"Aarhus", "København"}
+    assert [p.name for p in mr.municipal_dir(promised).parent.iterdir()] == [
+        mr.municipal_dir(promised).name
+    ]  # the dropped set left nothing behind
+
+
 @pytest.mark.slow
 def test_the_worker_makes_every_municipalitys_report_on_closing_and_serves_one_quickly(
     client, promised

@@ -96,7 +96,7 @@ def test_each_study_download_is_logged(researcher_client, study, url, expected):
 
 def test_making_and_downloading_the_study_report_is_logged(researcher_client, study, monkeypatch):
     from samspil.fieldwork import export
-    from samspil.fieldwork.views import report_dir
+    from samspil.fieldwork.export import report_dir
 
     real = export.make_study_report
     monkeypatch.setattr(

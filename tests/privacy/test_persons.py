@@ -72,6 +72,43 @@ def test_erasure_removes_every_row_that_referred_to_the_person(
     assert "1 respondent har trukket sine svar tilbage" in html
 
 
+def test_erasure_removes_the_reports_made_before_which_quote_the_person(
+    fielded, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The study's data report and the coding project's, made before Anna withdrew, count
+    her answers and quote her open answer: they go once her erasure commits, and no file
+    left under the data folder holds her words."""
+    from samspil.coding_web import actions as coding
+    from samspil.coding_web.models import CodingProject
+    from samspil.coding_web.project_answers import report_dir as coding_report_dir
+    from samspil.fieldwork.export import make_study_report, report_dir
+    from samspil.privacy.persons import erase_respondent
+
+    settings.DATA_DIR = tmp_path
+    # the database's own scrub after an erasure cannot run inside the test's transaction
+    # (tests/privacy/test_erasure_traces.py covers it)
+    monkeypatch.setattr("samspil.web.scrub.scrub", lambda **kw: None)
+    project = CodingProject.objects.get(study=fielded)
+    made = [report_dir(fielded), coding_report_dir(project)]
+    make_study_report(fielded, made[0], formats={"html", "csv"})
+    coding.do_make_report(project, made[1])
+    words = "Synthetic open answer 0"  # her open answer, quoted in the coding report
+
+    def holding_her_words() -> list[str]:
+        return [
+            str(f.relative_to(tmp_path))
+            for f in tmp_path.rglob("*")
+            if f.is_file() and words.encode() in f.read_bytes()
+        ]
+
+    assert any(name.startswith(f"reports/coding-{project.pk}/") for name in holding_her_words())
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_respondent(_anna(fielded), user=None, identity=Identity("mitid"))
+        assert all(folder.is_dir() for folder in made)  # nothing removed before the commit
+    assert not any(folder.exists() for folder in made)
+    assert holding_her_words() == []
+
+
 def test_erasure_needs_the_confirmation_and_access_to_the_study(
     fielded, researcher_client, other_researcher, client
 ):

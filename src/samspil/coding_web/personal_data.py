@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from samspil.web.reportpdf import discard_on_commit
+
 
 def _coding_units(study_id: int, respondent_id: str) -> Any:
     from samspil.coding_web.models import CodingUnit
@@ -27,8 +29,14 @@ def export_coding(study_id: int, respondent_id: str) -> list[dict[str, Any]]:
 
 
 def erase_coding(study_id: int, respondent_id: str) -> int:
-    """Erase a respondent's coded open answers (privacy's erasure); returns how many."""
+    """Erase a respondent's coded open answers (privacy's erasure); returns how many. The
+    reports made of the study's coding projects, which may quote them and count the
+    respondent's answers, are removed once the erasure commits."""
+    from samspil.coding_web.models import CodingProject
+    from samspil.coding_web.project_answers import report_dir
+
     units = _coding_units(study_id, respondent_id)
     count = units.count()
     units.delete()
+    discard_on_commit(report_dir(p) for p in CodingProject.objects.filter(study_id=study_id))
     return count

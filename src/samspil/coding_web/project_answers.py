@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from samspil.coding import Codebook
@@ -32,6 +34,11 @@ from samspil.web.uploads import problem_text
 
 MAX_ERRORS = 50
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+
+
+def report_dir(project: Any) -> Path:
+    """Where the workbench keeps a coding project's data report (``DATA_DIR/reports``)."""
+    return Path(settings.DATA_DIR) / "reports" / f"coding-{project.pk}"
 
 
 @dataclass(frozen=True)

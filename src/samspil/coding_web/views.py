@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -37,7 +35,7 @@ from samspil.coding_web.access import (
 )
 from samspil.coding_web.forms import SOURCE_FILE, ProjectCreateForm, ThresholdForm
 from samspil.coding_web.models import CodingProject
-from samspil.coding_web.project_answers import UnitFileError
+from samspil.coding_web.project_answers import UnitFileError, report_dir
 from samspil.coding_web.state import (
     UnitState,
     coded_unit_ids,
@@ -553,10 +551,6 @@ def suggestions(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 # -- report ----------------------------------------------------------------------------------
-
-
-def report_dir(project: CodingProject) -> Path:
-    return Path(settings.DATA_DIR) / "reports" / f"coding-{project.pk}"
 
 
 def _figure_id(figure: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db.models import Count
 
 from samspil.errors import DomainError
@@ -211,6 +212,11 @@ def study_responses(
         source=f"study {study.pk}",
         study=study_info(study),
     )
+
+
+def report_dir(study: Study) -> Path:
+    """Where the study page keeps the study's data report (``DATA_DIR/reports``)."""
+    return Path(settings.DATA_DIR) / "reports" / f"study-{study.pk}"
 
 
 def make_study_report(study: Study, out: Path, *, report_id: str = "", **options: Any) -> object:

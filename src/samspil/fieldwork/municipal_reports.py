@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from samspil.fieldwork.models import Municipality, MunicipalReportDownload, Study
+from samspil.web.reportpdf import discard_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,45 @@ def is_queued(study: Study) -> bool:
 
 def make_municipal_reports(study: Study) -> int:
     """Write every municipality's report for ``study`` (replacing an earlier set); returns
-    the number of municipalities."""
+    the number of municipalities.
+
+    A respondent erased while the set is written (privacy's erasure, which counts them in
+    ``Study.withdrawn_count``) may be in it: such a set is dropped and written again."""
+    final = municipal_dir(study)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(ERASED_MEANWHILE_TRIES):
+        erased = _withdrawn(study)
+        tag = secrets.token_hex(4)
+        work = final.with_name(f".{final.name}.new-{tag}")
+        old = final.with_name(f".{final.name}.old-{tag}")
+        try:
+            index = _write_set(study, work)
+            if _withdrawn(study) != erased:
+                continue  # the set may hold answers erased meanwhile
+            if final.exists():
+                final.rename(old)
+            work.rename(final)
+            return len(index)
+        finally:
+            for leftover in (work, old):
+                if leftover.exists():
+                    shutil.rmtree(leftover, ignore_errors=True)
+    raise RuntimeError(
+        f"respondents of study {study.pk} kept being erased while its reports were made"
+    )
+
+
+ERASED_MEANWHILE_TRIES = 3
+
+
+def _withdrawn(study: Study) -> int:
+    return int(Study.objects.filter(pk=study.pk).values_list("withdrawn_count", flat=True)[0])
+
+
+def _write_set(study: Study, work: Path) -> Any:
     from samspil.fieldwork.export import report_basis, study_responses, study_spec
 
+    study.refresh_from_db()
     responses = study_responses(study)
     spec = study_spec(study, responses)
     basis = report_basis(study)  # what the study says about its reports, as the national's
@@ -73,21 +110,20 @@ def make_municipal_reports(study: Study) -> int:
     if basis.previous is not None:  # each municipality's change beside the others'
         options["previous"] = basis.previous
         options["previous_label"] = basis.previous_label
-    final = municipal_dir(study)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tag = secrets.token_hex(4)
-    work = final.with_name(f".{final.name}.new-{tag}")
-    old = final.with_name(f".{final.name}.old-{tag}")
-    try:
-        index = WRITER()(spec, responses, None, work, formats=FORMATS, **options)
-        if final.exists():
-            final.rename(old)
-        work.rename(final)
-    finally:
-        for leftover in (work, old):
-            if leftover.exists():
-                shutil.rmtree(leftover, ignore_errors=True)
-    return len(index)
+    return WRITER()(spec, responses, None, work, formats=FORMATS, **options)
+
+
+def reports_outdated(study: Study) -> None:
+    """A respondent's answers were erased (inside privacy's transaction): the reports made
+    of ``study`` still hold them. Once the erasure commits, the national report's folder and
+    every municipality's are removed (a page then says none is made), and the
+    municipalities' are queued to be made again when the study is closed and promises them;
+    the researcher makes the national report again."""
+    from samspil.fieldwork.export import report_dir
+
+    discard_on_commit([report_dir(study), municipal_dir(study)])
+    if study.status == Study.Status.CLOSED and study.municipal_reports:
+        transaction.on_commit(lambda: queue_municipal_reports(study))
 
 
 def queue_municipal_reports(study: Study) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
 from samspil.fieldwork.models import Delivery, MessageLog, Respondent, Study
+from samspil.fieldwork.municipal_reports import reports_outdated
 from samspil.web.personal_data import Studies
 from samspil.web.scrub import delete_admin_log
 
@@ -103,14 +104,17 @@ def respondent_record(respondent: Respondent) -> dict[str, Any]:
 
 def erase_respondent(respondent: Respondent) -> None:
     """Delete the respondent with their answers and e-mail log (art. 17); later reports
-    of the study say how many withdrew (``Study.withdrawn_count``, test links not counted).
-    Privacy calls it inside its transaction, the study locked."""
+    of the study say how many withdrew (``Study.withdrawn_count``, test links not counted),
+    and the reports made before, which hold the answers, are removed once it commits
+    (:func:`~samspil.fieldwork.municipal_reports.reports_outdated`). Privacy calls it inside
+    its transaction, the study locked."""
     delete_admin_log(Respondent, [respondent.pk])
     is_test = respondent.is_test
-    study_id = respondent.study_id
+    study = respondent.study
     respondent.delete()  # the message log goes with it (CASCADE)
-    if not is_test:
-        Study.objects.filter(pk=study_id).update(withdrawn_count=F("withdrawn_count") + 1)
+    if not is_test:  # a test link's answers are in no report
+        Study.objects.filter(pk=study.pk).update(withdrawn_count=F("withdrawn_count") + 1)
+        reports_outdated(study)
 
 
 def anonymise_study(study: Study, now: dt.datetime) -> int:

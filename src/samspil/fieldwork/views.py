@@ -784,14 +784,10 @@ def links_csv(study: Study, base_url: str | None = None) -> str:
     return out.getvalue()
 
 
-def report_dir(study: Study) -> Path:
-    return Path(settings.DATA_DIR) / "reports" / f"study-{study.pk}"
-
-
 @login_required
 def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
     study = study_for_user(request, study_id)
-    out = report_dir(study)
+    out = export.report_dir(study)
     if request.method == "POST":
         try:
             make_with_pdf_later(lambda pdf: export.make_study_report(study, out, pdf=pdf))
@@ -813,7 +809,7 @@ def study_report(request: HttpRequest, study_id: int) -> HttpResponse:
 @require_GET
 def study_report_file(request: HttpRequest, study_id: int, filename: str) -> HttpResponseBase:
     study = study_for_user(request, study_id)
-    out = report_dir(study)
+    out = export.report_dir(study)
     path = out / filename
     if "/" in filename or filename.startswith(".") or not path.is_file():
         raise Http404

@@ -9,16 +9,24 @@ pages show :func:`samspil.reports.publish.pdf_state` until the file is there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
+from django.db import transaction
 from django_tasks import task
 
 from samspil.reports.publish import PdfLater, pdf_state, write_pending_pdf
 
-__all__ = ["make_with_pdf_later", "pdf_state", "report_files", "write_report_pdf"]
+__all__ = [
+    "discard_on_commit",
+    "make_with_pdf_later",
+    "pdf_state",
+    "report_files",
+    "write_report_pdf",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +66,16 @@ def report_files(folder: Path, *, nested: bool = True) -> list[str]:
     found = folder.rglob("*") if nested else folder.iterdir()
     names = (p.relative_to(folder) for p in found if p.is_file())
     return sorted(str(n) for n in names if not any(part.startswith(".") for part in n.parts))
+
+
+def discard_on_commit(folders: Iterable[Path]) -> None:
+    """Remove made report folders once the current transaction commits (at once outside
+    one), for reports that went out of date: a respondent's answers were erased. Their
+    pages then show no report until it is made again."""
+    doomed = list(folders)
+
+    def discard() -> None:
+        for folder in doomed:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    transaction.on_commit(discard)
