@@ -18,7 +18,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -234,32 +234,55 @@ def _report(args: argparse.Namespace, formats: Collection[str]) -> int:
 
         index = report_by_kommune(spec, responses, previous, args, formats, _report_meta(args))
         print(f"{spec.id}: {len(index)} municipalities' reports in {args.out} (index.csv)")
+        unused = [o for o, given in (("--codes", args.codes), ("--quotes", args.quotes)) if given]
+        if unused:  # the same command line with --by added still runs: said, not silent
+            print(
+                f"{' and '.join(unused)} not used with --by kommune: the open answers are in "
+                "the national report only (a theme or a quotation among a municipality's few "
+                "answers could point to who wrote it)",
+                file=sys.stderr,
+            )
         return 0
     responses, previous, tables = read_inputs(args, instrument)
-    output = make_report(
-        spec,
-        responses,
-        Path(args.out),
-        previous=previous,
-        previous_label=args.previous_label or "",
-        match=args.match,
-        weights=args.weights,
-        population=args.population,
-        rake=_margins(args.rake),
-        codes=tables["codes"],
-        attributes=tables["attributes"],
-        quotes=tables["quotes"],
-        min_cell=args.min_cell,
-        formats=formats,
-        banner=args.banner or "",
-        meta=_report_meta(args),
-        fork=True,  # this process runs no other thread: Word and the figures in a child
-    )
+    with _naming_the_codes_file(args.codes):
+        output = make_report(
+            spec,
+            responses,
+            Path(args.out),
+            previous=previous,
+            previous_label=args.previous_label or "",
+            match=args.match,
+            weights=args.weights,
+            population=args.population,
+            rake=_margins(args.rake),
+            codes=tables["codes"],
+            attributes=tables["attributes"],
+            quotes=tables["quotes"],
+            min_cell=args.min_cell,
+            formats=formats,
+            banner=args.banner or "",
+            meta=_report_meta(args),
+            fork=True,  # this process runs no other thread: Word and the figures in a child
+        )
     made = len(output.results) - len(output.skipped)
     print(f"{spec.id}: {made} tables and figures written to {output.folder}")
     for result in output.skipped:
         print(f"left out {result.block.label}: {result.skipped}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _naming_the_codes_file(path: str | None) -> Iterator[None]:
+    """A final code found bad while the tables are computed (a row of --codes) is reported
+    with the file it is in, as the errors found while reading it are."""
+    from samspil.coding.records import CodingInputError
+
+    try:
+        yield
+    except CodingInputError as exc:
+        if path is None:
+            raise
+        raise DomainError(f"{path}: {exc}") from exc
 
 
 def _margins(text: str | None) -> list[str] | None:

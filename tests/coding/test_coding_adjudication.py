@@ -130,9 +130,12 @@ def test_theme_shares_from_a_header_only_codes_table_count_nobody(kd2024):
 
 
 def test_theme_shares_refuse_coded_respondents_outside_the_base(kd2024):
-    final = pd.DataFrame([(7, VAR, "andet")], columns=["respondent_id", "variable", "code"])
-    with pytest.raises(ValueError, match="not among those who answered it: 7"):
+    final = pd.DataFrame(
+        [(1, VAR, "andet"), (7, VAR, "andet")], columns=["respondent_id", "variable", "code"]
+    )
+    with pytest.raises(CodingInputError, match="not among those who answered it: 7") as err:
         theme_shares(final, {1, 2}, kd2024, VAR)
+    assert (err.value.row, err.value.column) == (2, "respondent_id")  # bad input, at its row
 
 
 def test_theme_shares_unknown_code_names_the_row_of_the_whole_table(kd2024):

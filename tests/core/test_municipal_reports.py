@@ -414,6 +414,32 @@ def test_answers_without_kommune_are_refused_with_exit_2(run_cli, tmp_path):
     assert not (tmp_path / "index.csv").exists()
 
 
+@pytest.mark.parametrize(
+    "weighting", [["--rake", "region"], ["--population", "kommuner"], ["--weights", "vaegt"]]
+)
+def test_weighting_options_with_by_kommune_are_refused_not_ignored(run_cli, tmp_path, weighting):
+    """The municipalities' reports are unweighted: an option that would weigh the national
+    report is refused with exit 2, never dropped in silence."""
+    data = demo.demo_file("kd2024_demo.csv")
+    out = tmp_path / "by"
+    code, _, err = run_cli(
+        "report", "kd2024", "--data", data, "--by", "kommune", "--out", out, *weighting
+    )
+    assert code == 2
+    assert f"{weighting[0]} with --by kommune" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_codes_and_quotes_with_by_kommune_are_said_to_be_left_out(run_cli, tmp_path):
+    data = demo.demo_file("kd2024_demo.csv")
+    codes = demo.demo_file("kd2024_codes_demo.csv")
+    out = tmp_path / "by"
+    args = ["report", "kd2024", "--data", data, "--by", "kommune", "--out", out]
+    code, _, err = run_cli(*args, "--formats", "csv", "--codes", codes)
+    assert code == 0, err
+    assert "--codes not used with --by kommune" in err
+
+
 def test_min_cell_below_one_is_refused(run_cli, tmp_path):
     data = demo.demo_file("kd2024_demo.csv")
     code, _, err = run_cli(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from samspil.coding.records import (
+    CodingInputError,
     clean,
     clean_id,
     cleaned_cells,
@@ -46,7 +47,8 @@ def theme_shares(
     two-level codebook, ``level="theme"`` counts a respondent for a theme when any of its
     subthemes was coded, and ``level="code"`` gives one row per code instead. Respondent
     ids are matched after turning integer-valued floats into ints and ``12`` into ``"12"``
-    alike. A coded respondent missing from ``answered`` is an error. ``row_numbers`` names
+    alike. A coded respondent missing from ``answered`` is bad input (a
+    :class:`~samspil.coding.records.CodingInputError`). ``row_numbers`` names
     the rows in messages when ``final_codes`` is a selection of a larger table.
     """
     codebook.question(variable)  # an open question the codebook lacks is the first error
@@ -55,12 +57,15 @@ def theme_shares(
     coded = _texts(table["respondent_id"].to_numpy(dtype=object))
     # numbered in order of appearance: the base first (0, 1, ...), then the others
     ids = pd.factorize(np.concatenate([base_ids, coded]))[0][len(base_ids) :]
-    stray = sorted(set(coded[ids >= len(base_ids)]))
-    if stray:
+    outside = ids >= len(base_ids)
+    if outside.any():  # bad input (the codes of other answers): exit code 2, at its first row
+        stray = sorted(set(coded[outside]))
         shown = ", ".join(stray[:10]) + (", ..." if len(stray) > 10 else "")
-        raise ValueError(
+        raise CodingInputError(
             f"{len(stray)} respondent(s) have final codes for {variable} but are not among "
-            f"those who answered it: {shown}"
+            f"those who answered it: {shown}",
+            row=int(table["row"].to_numpy()[np.argmax(outside)]),
+            column="respondent_id",
         )
     groups = _theme_groups(codebook, variable, level)
     base = len(base_ids)

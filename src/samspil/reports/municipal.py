@@ -952,6 +952,10 @@ def _run(parts: Parts, tasks: list, formats: Collection[str], meta: Any, workers
         _SHARED.clear()
 
 
+# the national report's weighting options, which --by kommune refuses: (option, argument)
+WEIGHTING = (("--weights", "weights"), ("--rake", "rake"), ("--population", "population"))
+
+
 def report_by_kommune(  # type: ignore[no-untyped-def]
     spec: ReportSpec, responses: Responses, previous: Responses | None, args, formats, meta
 ) -> pd.DataFrame:
@@ -959,10 +963,12 @@ def report_by_kommune(  # type: ignore[no-untyped-def]
     from samspil.cli import _read_columns
     from samspil.reports.groups import ATTRIBUTE_COLUMNS
 
-    if args.weights:
+    weighting = [o for o, given in WEIGHTING if getattr(args, given, None)]
+    if weighting:
         raise DomainError(
-            "--weights with --by kommune: the municipalities' reports are not "
-            "weighted; leave one out"
+            f"{' and '.join(weighting)} with --by kommune: the municipalities' reports are "
+            "not weighted and compare each municipality with the others, not with a "
+            "population; leave it out"
         )
     if args.banner and not meta.banner:
         meta.banner = args.banner
