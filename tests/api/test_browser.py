@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,17 +31,17 @@ def test_a_researcher_makes_uses_and_revokes_a_token_on_the_page(
     page.get_by_label("Adgangskode").fill("hemmelig-123")
     page.get_by_role("button", name="Log ind").click()
     page.get_by_role("link", name="API-nøgler").click()
-    assert page.get_by_role("heading", name="API-nøgler").is_visible()
+    expect(page.get_by_role("heading", name="API-nøgler")).to_be_visible()
     axe(page)
     page.get_by_label("Navn").fill("R-script")
     page.get_by_label("Adgang").select_option("studies")
     page.get_by_role("button", name="Lav nøgle").click()
-    assert page.get_by_text("den vises kun denne ene gang").is_visible()
+    expect(page.get_by_text("den vises kun denne ene gang")).to_be_visible()
     axe(page)
     token = page.locator("#new-token-value").inner_text()
     url = f"{live_server.url}/api/v1/studies/{study.pk}/"
     assert _status(url, token) == 200
     page.get_by_role("button", name="Tilbagekald").click()
-    assert page.get_by_text("Nøglen er tilbagekaldt.").is_visible()
+    expect(page.get_by_text("Nøglen er tilbagekaldt.")).to_be_visible()
     assert token not in page.content()
     assert _status(url, token) == 401

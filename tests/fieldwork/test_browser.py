@@ -41,7 +41,7 @@ def test_kd2024_journey_stop_and_resume(
 ):
     link = _invite(study, live_server, smtp_server, mail_text, "anna@example.org")
     page.goto(link)
-    assert page.get_by_role("heading", name="Velkommen").is_visible()
+    expect(page.get_by_role("heading", name="Velkommen")).to_be_visible()
     axe(page)
     page.get_by_role("link", name="Start").click()
 
@@ -86,7 +86,7 @@ def test_kd2024_journey_stop_and_resume(
     assert resumed.locator("h1").inner_text() == "Side 11 af 11"
     resumed.get_by_label("Hvor mange år har du været kommunaldirektør?").select_option("7")
     resumed.get_by_role("button", name="Afslut").click()
-    assert resumed.get_by_role("heading", name="Tak for din besvarelse").is_visible()
+    expect(resumed.get_by_role("heading", name="Tak for din besvarelse")).to_be_visible()
     axe(resumed)
     resumed.context.close()
 
@@ -104,10 +104,10 @@ def test_phone_grid_is_one_question_per_row(browser, live_server, respondent, ax
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/s/{respondent.token}/side/nuvaerende/")
-    assert not page.locator(".grid-head").first.is_visible()
+    expect(page.locator(".grid-head").first).to_be_hidden()
     row = page.get_by_role("group", name="At imødekomme et voksende behov på ældreområdet")
     labels = row.locator(".cell-label")
-    assert labels.first.is_visible()
+    expect(labels.first).to_be_visible()
     tops = [labels.nth(i).bounding_box()["y"] for i in range(labels.count())]
     assert tops == sorted(tops) and tops[-1] > tops[0] + 100  # stacked, one under another
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -122,7 +122,7 @@ def test_laptop_grid_reads_as_a_table(page, live_server, respondent):
     respondent.furthest_section = 2
     respondent.save()
     page.goto(f"{live_server.url}/s/{respondent.token}/side/nuvaerende/")
-    assert page.locator(".grid-head").first.is_visible()
+    expect(page.locator(".grid-head").first).to_be_visible()
     row = page.get_by_role("group", name="At imødekomme et voksende behov på ældreområdet")
     cells = row.locator(".grid-cell")
     tops = {round(cells.nth(i).bounding_box()["y"]) for i in range(cells.count())}
@@ -225,8 +225,8 @@ def test_researcher_pages_accessible(page, live_server, study, researcher, axe):
     page.get_by_label("Adgangskode").fill("hemmelig-123")
     page.get_by_role("button", name="Log ind").click()
     page.get_by_role("link", name="KD 2024 test").click()
-    assert page.get_by_role("heading", name="KD 2024 test").is_visible()
-    assert page.get_by_text("Af de 4 kommunaldirektører").is_visible()
+    expect(page.get_by_role("heading", name="KD 2024 test")).to_be_visible()
+    expect(page.get_by_text("Af de 4 kommunaldirektører")).to_be_visible()
     axe(page)
     page.get_by_role("link", name="Se spørgeskemaet").click()
     axe(page)
@@ -247,7 +247,7 @@ def _complete(browser, link: str) -> None:  # type: ignore[no-untyped-def]
     for _ in range(10):
         _next(respondent_page)
     respondent_page.get_by_role("button", name="Afslut").click()
-    assert respondent_page.get_by_role("heading", name="Tak for din besvarelse").is_visible()
+    expect(respondent_page.get_by_role("heading", name="Tak for din besvarelse")).to_be_visible()
     context.close()
 
 
@@ -257,7 +257,7 @@ def test_invite_remind_complete_cycle_from_the_researcher_pages(
     _log_in(page, live_server)
     page.get_by_role("link", name="KD 2024 test").click()
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sendes i baggrunden.").is_visible()
+    expect(page.get_by_text("Invitation sendes i baggrunden.")).to_be_visible()
     worker.run_queued_tasks()  # the worker's part
     # The page refreshes the round's progress by itself while it is sending.
     expect(page.locator("#rounds tbody tr").nth(0).locator("td.sent")).to_have_text(
@@ -273,7 +273,7 @@ def test_invite_remind_complete_cycle_from_the_researcher_pages(
     # The first reminder goes to the three who have not completed, not to Anna.
     page.reload()
     page.get_by_role("button", name="Send påmindelse 1").click()
-    assert page.get_by_text("Påmindelse 1 sendes i baggrunden.").is_visible()
+    expect(page.get_by_text("Påmindelse 1 sendes i baggrunden.")).to_be_visible()
     worker.run_queued_tasks()
     page.reload()
     assert page.locator("#rounds tbody tr").nth(1).locator("td.sent").inner_text() == "3"
@@ -286,9 +286,9 @@ def test_invite_remind_complete_cycle_from_the_researcher_pages(
 
     # The monitoring page counts both, and the next round would reach only the other two.
     page.reload()
-    assert page.get_by_text(
-        re.compile(r"Af de 4 kommunaldirektører.*2 svarede på hele")
-    ).is_visible()
+    expect(
+        page.get_by_text(re.compile(r"Af de 4 kommunaldirektører.*2 svarede på hele"))
+    ).to_be_visible()
     page.get_by_role("button", name="Send påmindelse 2").click()
     worker.run_queued_tasks()
     page.reload()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from tests.browser import BROWSER_TIMEOUT_MS
 from tests.fieldwork.conftest import RESPONDENTS_CSV
 
@@ -38,7 +39,7 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     page.get_by_label("Undersøgelsens navn").fill("Foreninger 2026")
     page.get_by_label("Eller jeres eget spørgeskema").set_input_files(str(bad))
     page.get_by_role("button", name="Opret undersøgelse").click()
-    assert page.get_by_text("Spørgeskemaet kan ikke bruges:").is_visible()
+    expect(page.get_by_text("Spørgeskemaet kan ikke bruges:")).to_be_visible()
     assert not Study.objects.exists()
 
     # the XLSForm: created, previewed
@@ -47,9 +48,9 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     page.get_by_label("Undersøgelsens navn").fill("Foreninger 2026")
     page.get_by_label("Eller jeres eget spørgeskema").set_input_files(str(form))
     page.get_by_role("button", name="Opret undersøgelse").click()
-    assert page.get_by_role("heading", name="Foreninger 2026").is_visible()
+    expect(page.get_by_role("heading", name="Foreninger 2026")).to_be_visible()
     page.get_by_role("link", name="Se spørgeskemaet").click()
-    assert page.get_by_text("Samarbejder foreningen med kommunen eller kommunale").is_visible()
+    expect(page.get_by_text("Samarbejder foreningen med kommunen eller kommunale")).to_be_visible()
     page.go_back()
 
     # respondents, open, invitation
@@ -58,7 +59,7 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     page.get_by_label("Liste over respondenter").set_input_files(str(csv))
     page.get_by_role("button", name="Importér respondenter").click()
     page.get_by_role("button", name="Åbn undersøgelsen").click()  # no controller yet: refused
-    assert page.get_by_role("alert").filter(has_text="før undersøgelsen åbnes").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="før undersøgelsen åbnes")).to_be_visible()
     Study.objects.filter(name="Foreninger 2026").update(
         privacy_controller="Testuniversitetet",
         privacy_contact="dpo@example.org",
@@ -87,7 +88,7 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
         _forward(answer)
         if done.count():
             break
-    assert done.is_visible()
+    expect(done).to_be_visible()
     context.close()
     anna = Respondent.objects.get(email="anna@example.org")
     assert anna.answers["samarbejder"] == 1.0 and anna.answers["formel_skole"] == 1.0
@@ -95,4 +96,4 @@ def test_an_uploaded_xlsform_study_from_upload_to_the_one_click_report(
     # the report in one click
     page.reload()
     page.get_by_role("button", name="Lav datarapporten").click()
-    assert page.get_by_text("Rapporten er lavet.").is_visible()
+    expect(page.get_by_text("Rapporten er lavet.")).to_be_visible()

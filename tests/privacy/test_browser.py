@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from samspil.fieldwork import actions
 from samspil.web.worker import run_queued_tasks
@@ -31,18 +32,18 @@ def test_privacy_notice_from_the_invitation_and_the_welcome_page(
 
     # From the e-mail.
     page.goto(notice.group(0))
-    assert page.get_by_role("heading", name="Privatlivserklæring").is_visible()
-    assert page.get_by_text("Dataansvarlig: Eksempel Universitet.").is_visible()
+    expect(page.get_by_role("heading", name="Privatlivserklæring")).to_be_visible()
+    expect(page.get_by_text("Dataansvarlig: Eksempel Universitet.")).to_be_visible()
     axe(page)
 
     # From the welcome page of the personal link.
     page.goto(link.group(0))
-    assert page.get_by_role("heading", name="Velkommen").is_visible()
+    expect(page.get_by_role("heading", name="Velkommen")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("link", name="Sådan behandler vi dine personoplysninger").click()
     assert page.url == notice.group(0)
-    assert page.get_by_role("heading", name="Privatlivserklæring").is_visible()
-    assert page.get_by_text("Datatilsynet", exact=False).is_visible()
+    expect(page.get_by_role("heading", name="Privatlivserklæring")).to_be_visible()
+    expect(page.get_by_text("Datatilsynet", exact=False)).to_be_visible()
     axe(page)
 
 
@@ -57,16 +58,16 @@ def test_researcher_privacy_pages_are_accessible(page, live_server, study, resea
     page.goto(f"{live_server.url}/studier/{study.pk}/")
     with page.expect_navigation():
         page.get_by_role("link", name="Privatlivserklæring, opbevaring og anonymisering").click()
-    assert page.get_by_role("heading", name=re.compile("Personoplysninger")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Personoplysninger"))).to_be_visible()
     axe(page)
     page.goto(f"{live_server.url}/personer/")
     page.get_by_label("Personens e-mailadresse").fill("anna@example.org")
     with page.expect_navigation():
         page.get_by_role("button", name="Find").click()
-    assert page.get_by_role("cell", name="Anna Testesen").is_visible()
+    expect(page.get_by_role("cell", name="Anna Testesen")).to_be_visible()
     axe(page)
     page.goto(f"{live_server.url}/studier/{study.pk}/log/")
-    assert page.get_by_role("cell", name="søgte efter en person").is_visible()
+    expect(page.get_by_role("cell", name="søgte efter en person")).to_be_visible()
     axe(page)
 
 
@@ -76,7 +77,7 @@ def test_the_accessibility_statement_is_reached_from_the_footer_and_is_accessibl
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/privatliv/{study.privacy_key}/")
     page.get_by_role("contentinfo").get_by_role("link", name="Tilgængelighedserklæring").click()
-    assert page.get_by_role("heading", name="Tilgængelighedserklæring", level=1).is_visible()
-    assert page.get_by_role("heading", name="Håndhævelsesprocedure").is_visible()
+    expect(page.get_by_role("heading", name="Tilgængelighedserklæring", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Håndhævelsesprocedure")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     axe(page)
