@@ -4,13 +4,21 @@ them (issue 22 item 1; docs/layout.md draws the layers).
 The apps are fieldwork, coding_web, register and privacy. What they share lives in the
 platform (``samspil.web``, and ``samspil.municipalities`` for the places they hang off) or
 in the pure core; they reach each other only through the platform's registries (response
-sources, personal data, bounces, housekeeping, demo data). The source is parsed with
-``ast``, as written: an import inside a function counts as much as one at the top.
+sources, personal data, bounces, housekeeping, demo data, the study page's parts). The
+source is parsed with ``ast``, as written: an import inside a function counts as much as
+one at the top.
+
+Templates count too: an app's templates name no other app's URL (``{% url %}``), load no
+other app's template tags and extend or include no other app's template; the platform's
+name none. The pages every app shares (the base pages, log-in, the accessibility
+statement) are the platform's, and a link to an object of another app is the object's own
+``get_absolute_url``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "samspil"
@@ -95,4 +103,68 @@ def test_the_check_sees_an_import_between_apps(tmp_path, monkeypatch):
     assert crossings("register") == {
         ("register/views.py", "fieldwork"),
         ("register/views.py", "privacy"),
+    }
+
+
+URL_TAG = re.compile(r"{%\s*url\s+['\"]([^'\"]+)['\"]")
+LOAD_TAG = re.compile(r"{%\s*load\s+([\w ]+?)\s*%}")
+TEMPLATE_TAG = re.compile(r"{%\s*(?:include|extends)\s+['\"]([^'\"]+)['\"]")
+
+
+def _owners() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Who owns each URL name, template tag library and template (by its name)."""
+    urls, tags, templates = {}, {}, {}
+    for owner in (*APPS, *PLATFORM):
+        root = PACKAGE / owner
+        if (root / "urls.py").is_file():
+            text = (root / "urls.py").read_text(encoding="utf-8")
+            urls.update(dict.fromkeys(re.findall(r'name="([^"]+)"', text), owner))
+        tags.update({p.stem: owner for p in root.glob("templatetags/*.py")})
+        for path in (root / "templates").rglob("*"):
+            if path.is_file():
+                templates[path.relative_to(root / "templates").as_posix()] = owner
+    return urls, tags, templates
+
+
+def template_crossings(owner: str) -> set[tuple[str, str, str]]:
+    """(template, what it names, app) for every URL name, tag library or template of an app
+    other than ``owner`` named in ``owner``'s templates."""
+    urls, tags, templates = _owners()
+    found = set()
+    for path in sorted((PACKAGE / owner / "templates").rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        named = [(n, urls.get(n)) for n in URL_TAG.findall(text)]
+        named += [(lib, tags.get(lib)) for m in LOAD_TAG.findall(text) for lib in m.split()]
+        named += [(t, templates.get(t)) for t in TEMPLATE_TAG.findall(text)]
+        file = path.relative_to(PACKAGE).as_posix()
+        found |= {(file, name, app) for name, app in named if app in APPS and app != owner}
+    return found
+
+
+def test_no_template_names_another_apps_url_tags_or_templates():
+    found = set().union(*(template_crossings(owner) for owner in (*APPS, *PLATFORM)))
+    assert sorted(found) == []
+
+
+def test_the_template_check_sees_a_page_of_another_app(tmp_path, monkeypatch):
+    """Not vacuous: a URL name, a tag library and a template of another app are found."""
+    root = tmp_path / "samspil"
+    (root / "privacy" / "templatetags").mkdir(parents=True)
+    (root / "privacy" / "templatetags" / "privacy_tags.py").write_text("", encoding="utf-8")
+    (root / "privacy" / "urls.py").write_text('path("x/", v, name="study_privacy")\n')
+    (root / "fieldwork" / "templates" / "f").mkdir(parents=True)
+    (root / "fieldwork" / "templates" / "f" / "base.html").write_text("", encoding="utf-8")
+    (root / "register" / "templates" / "r").mkdir(parents=True)
+    (root / "register" / "templates" / "r" / "page.html").write_text(
+        '{% extends "f/base.html" %}{% load i18n privacy_tags %}'
+        "{% url 'study_privacy' 1 %}{% url 'own' %}",
+        encoding="utf-8",
+    )
+    monkeypatch.setitem(globals(), "PACKAGE", root)
+    assert template_crossings("register") == {
+        ("register/templates/r/page.html", "f/base.html", "fieldwork"),
+        ("register/templates/r/page.html", "privacy_tags", "privacy"),
+        ("register/templates/r/page.html", "study_privacy", "privacy"),
     }

@@ -124,13 +124,13 @@ def test_danish_catalogue_has_no_untranslated_or_fuzzy_entry(catalogue):
 
 def test_every_app_with_texts_has_a_danish_catalogue():
     apps = {p.parts[-5] for p in CATALOGUES}
-    assert {"fieldwork", "coding_web"} <= apps
+    assert {"web", "fieldwork", "coding_web", "privacy", "register"} <= apps
 
 
-# Which sources each catalogue covers: the web project's templates and the log-in throttle
-# are translated through fieldwork's catalogue (settings.LOCALE_PATHS).
+# Which sources each catalogue covers: the platform's (web, municipalities) has its own.
 SOURCES = {
-    "fieldwork": ["fieldwork", "web"],
+    "web": ["web", "municipalities"],
+    "fieldwork": ["fieldwork"],
     "coding_web": ["coding_web"],
     "register": ["register"],
     "privacy": ["privacy"],

@@ -82,3 +82,22 @@ def test_only_one_app_registers_the_studies(monkeypatch):
     monkeypatch.setattr(personal_data, "STUDIES", {})
     with pytest.raises(LookupError, match="no studies registered"):
         studies()
+
+
+def test_the_study_page_shows_privacys_part_and_links_through_the_registry(
+    researcher, researcher_client, monkeypatch
+):
+    """Fieldwork's study page has privacy's part (what is kept, until when) and its link to
+    where the controller is filled in from the platform's registry; without privacy's
+    entry the page still works, with neither."""
+    from samspil.fieldwork import actions
+    from samspil.web import study_page
+
+    study = actions.do_create_study("Uden ansvarlig", "kd2024", researchers=[researcher])
+    page = researcher_client.get(f"/studier/{study.pk}/").content.decode()
+    assert 'id="personal-data"' in page
+    assert f'<a href="/studier/{study.pk}/privatliv/">Dataansvarlig og kontakt' in page
+    monkeypatch.setattr(study_page, "PARTS", {})
+    page = researcher_client.get(f"/studier/{study.pk}/").content.decode()
+    assert 'id="controller-missing"' in page  # the study's own notice stays
+    assert 'id="personal-data"' not in page and "/privatliv/" not in page

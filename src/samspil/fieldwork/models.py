@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samspil.instruments import Instrument, load, resolve
@@ -158,6 +159,10 @@ class Study(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The study's page (how other apps' templates link to it: ``study.get_absolute_url``)."""
+        return reverse("study_detail", args=[self.pk])
 
     @property
     def instrument(self) -> Instrument:

@@ -16,9 +16,6 @@ urlpatterns = [
         name="respondent_municipal_report_file",
     ),
     # Researcher side.
-    path("", views.index, name="index"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("studier/", views.study_list, name="study_list"),
     path("kommunerapporter/", views.staff_municipal_reports, name="staff_municipal_reports"),
     path(

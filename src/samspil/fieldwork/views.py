@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
@@ -62,8 +61,8 @@ from samspil.spreadsheet import safe_row
 from samspil.web.access import is_researcher
 from samspil.web.audit import record_event
 from samspil.web.downloads import csv_download as _csv_response
-from samspil.web.login import ThrottledLoginForm, is_throttled
 from samspil.web.reportpdf import make_with_pdf_later, pdf_state, report_files
+from samspil.web.study_page import page_of, parts_for
 from samspil.web.views import not_found
 
 logger = logging.getLogger(__name__)
@@ -263,29 +262,6 @@ def questionnaire_done(request: HttpRequest, respondent: Respondent) -> HttpResp
 # -- researcher side ----------------------------------------------------------------------
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "samspil/research/login.html"
-    redirect_authenticated_user = True
-    authentication_form = ThrottledLoginForm
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        throttled = is_throttled(form)
-        response = self.render_to_response(
-            self.get_context_data(form=form, throttled=throttled),
-            status=429 if throttled else 200,
-        )
-        return response
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    return redirect("study_list")
-
-
 @login_required
 def study_list(request: HttpRequest) -> HttpResponse:
     can_create = is_researcher(request.user)
@@ -349,6 +325,8 @@ def study_detail(request: HttpRequest, study_id: int) -> HttpResponse:
             "first_section": instrument.sections[0].id if instrument.sections else "",
             "exporters": _archive_exporters(),
             "missing_controller": actions.missing_controller_fields(study),
+            "controller_url": page_of(study, "controller"),
+            "study_parts": parts_for(request, study),
         },
     )
 

@@ -14,3 +14,9 @@ class PrivacyConfig(AppConfig):
         from samspil.web.worker import housekeeping
 
         housekeeping(anonymise_due_studies)
+
+        # What is kept of a study's personal data, on the study's page (fieldwork's).
+        from samspil.privacy.views import study_pages, study_part
+        from samspil.web.study_page import StudyPart, register_study_part
+
+        register_study_part(StudyPart("privacy", study_part, study_pages))

@@ -13,7 +13,6 @@ urlpatterns = [
     path("personer/", views.person_search, name="privacy_persons"),
     path("personer/indsigt.json", views.person_export, name="privacy_person_export"),
     path("personer/<int:respondent_id>/slet/", views.person_erase, name="privacy_person_erase"),
-    path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("log/", views.audit_log, name="audit_log"),
     path("log.csv", views.audit_log_csv, name="audit_log_csv"),
 ]

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,9 +26,8 @@ from samspil.privacy.forms import (
     PrivacyFormBase,
     privacy_form,
 )
-from samspil.privacy.notice import notice_paragraphs, notice_text
+from samspil.privacy.notice import notice_paragraphs, notice_text, retention_until
 from samspil.privacy.retention import anonymise_study
-from samspil.privacy.templatetags.privacy_tags import retention_context
 from samspil.web.audit import action_label, events_csv, events_for, record_event
 from samspil.web.downloads import csv_download
 from samspil.web.personal_data import studies
@@ -43,24 +44,6 @@ def study_for_user(request: HttpRequest, study_id: int) -> Any:
 
 
 # -- public -------------------------------------------------------------------------------
-
-
-@require_GET
-def accessibility(request: HttpRequest) -> HttpResponse:
-    """The installation's accessibility statement (tilgængelighedserklæring), from
-    ``settings.ACCESSIBILITY``; public, linked from every page's footer."""
-    facts = settings.ACCESSIBILITY
-    return render(
-        request,
-        "privacy/accessibility.html",
-        {
-            **facts,
-            "site": settings.BASE_URL or request.build_absolute_uri("/").rstrip("/"),
-            "known_issues_lines": [
-                line.strip() for line in facts.get("known_issues", "").split("|") if line.strip()
-            ],
-        },
-    )
 
 
 @require_GET
@@ -84,6 +67,26 @@ def notice(request: HttpRequest, key: str) -> HttpResponse:
 
 
 # -- a study's privacy page -----------------------------------------------------------------
+
+
+def retention_context(study: Any) -> dict[str, Any]:
+    return {
+        "study": study,
+        "retention_until": retention_until(study),
+        "retention_days": settings.RETENTION_DAYS,
+        "respondents": studies().respondent_count(study),
+    }
+
+
+def study_part(request: HttpRequest, study: Any) -> str:
+    """Privacy's part of the study page (samspil.web.study_page): what is kept of the
+    personal data and until when, and the privacy pages of the study."""
+    return render_to_string("privacy/_summary.html", retention_context(study), request=request)
+
+
+def study_pages(study: Any) -> dict[str, str]:
+    """Privacy's pages about the study that the study page links to, by purpose."""
+    return {"controller": reverse("study_privacy", args=[study.pk])}
 
 
 def _privacy_context(study: Any) -> dict[str, object]:

@@ -35,9 +35,9 @@ class Studies:
 
     A study (an instance of ``model``) has the privacy fields privacy reads and edits
     (``privacy_*``, ``privacy_key``, ``retention_date``, ``anonymised_at``,
-    ``withdrawn_count``); a respondent row has ``study``, ``study_id``, ``public_id`` and
-    ``email``. ``erase`` and ``anonymise`` run inside privacy's transaction, with the study
-    locked; privacy writes the audit log."""
+    ``withdrawn_count``) and its page (``get_absolute_url``); a respondent row has
+    ``study``, ``study_id``, ``public_id`` and ``email``. ``erase`` and ``anonymise`` run
+    inside privacy's transaction, with the study locked; privacy writes the audit log."""
 
     model: type[Any]  # the study model
     visible: Callable[[HttpRequest], QuerySet[Any]]  # the studies a request may see

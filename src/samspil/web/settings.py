@@ -169,7 +169,9 @@ LOGOUT_REDIRECT_URL = "login"
 # language, researcher pages this setting.
 LANGUAGE_CODE: str = env_choice("SAMSPIL_LANGUAGE", "da", ("da", "en"))
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
-LOCALE_PATHS = [PACKAGE_DIR.parent / "fieldwork" / "locale"]
+# The platform's catalogue and fieldwork's come before Django's own (a text both translate
+# gets samspil's Danish); the other apps' catalogues are found as installed apps'.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR.parent / "fieldwork" / "locale"]
 TIME_ZONE: str = env_str("SAMSPIL_TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True

@@ -27,6 +27,10 @@ def static_file(request: HttpRequest, path: str) -> HttpResponseBase:
 admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("", include("samspil.fieldwork.urls")),
     path("", include("samspil.coding_web.urls")),
     path("", include("samspil.privacy.urls")),
