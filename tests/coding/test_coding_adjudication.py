@@ -183,5 +183,5 @@ def test_quotes_reject_an_unreadable_flag():
     answers = pd.DataFrame(
         [(1, VAR, "Tekst", "måske")], columns=["respondent_id", "variable", "text", "quotable"]
     )
-    with pytest.raises(ValueError, match="row 1, column 'quotable'"):
+    with pytest.raises(CodingInputError, match="row 1, column 'quotable'"):
         quotes(answers)

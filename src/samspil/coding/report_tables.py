@@ -147,7 +147,7 @@ def _flag(value: Any, row: int) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"row {row}, column 'quotable': {value!r} is not a yes/no value")
+    raise CodingInputError(f"{value!r} is not a yes/no value", row=row, column="quotable")
 
 
 def _answered_ids(answered: pd.Series | Iterable[Hashable]) -> np.ndarray:
