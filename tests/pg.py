@@ -3,17 +3,19 @@ for tests whose processes need a database of their own."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 # How long a drop waits out a process it may not end (see drop_database).
 DROP_PATIENCE = 30.0
 
 
-def _on_server(url: str, database: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + database
+def _url_of(server_url: str, database: str) -> str:
+    return server_url.rsplit("/", 1)[0] + "/" + database
 
 
 @contextmanager
@@ -26,9 +28,29 @@ def throwaway_database(server_url: str, prefix: str) -> Iterator[str]:
     with psycopg.connect(server_url, autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield _on_server(server_url, name)
+        yield _url_of(server_url, name)
     finally:
         drop_database(server_url, name)
+
+
+def on_server(url: str) -> tuple[str, str]:
+    """A PostgreSQL database URL's server (as the URL of its ``postgres`` database) and the
+    database's name."""
+    server, name = url.rsplit("/", 1)
+    return server + "/postgres", name
+
+
+@contextmanager
+def database_for_processes(sqlite_file: Path, prefix: str) -> Iterator[str]:
+    """The ``DATABASE_URL`` for samspil processes a test starts: in the test command's
+    PostgreSQL pass (``DATABASE_URL`` is PostgreSQL's) a throwaway database on that server,
+    dropped afterwards; else the SQLite file ``sqlite_file``."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield f"sqlite:///{sqlite_file}"
+        return
+    with throwaway_database(on_server(base)[0], prefix) as url:
+        yield url
 
 
 def drop_database(server_url: str, name: str, *, create_again: bool = False) -> None:

@@ -15,7 +15,6 @@ import csv
 import gzip
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -25,13 +24,14 @@ from typing import Any
 
 import pytest
 
+from tests.processes import process_env
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures" / "upgrade").iterdir() if p.is_dir())
 
 
 def _env(data: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update(
+    env = process_env(
         {
             "DATABASE_URL": f"sqlite:///{data / 'samspil.sqlite3'}",
             "SAMSPIL_DATA_DIR": str(data),

@@ -9,7 +9,6 @@ the secret key and the report are the same, and the second study is a consistent
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -23,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.pg import drop_database, throwaway_database
+from tests.pg import database_for_processes, drop_database, on_server
+from tests.processes import process_env
 
 HELPER = str(Path(__file__).with_name("backup_site.py"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,21 +66,12 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
-    base = os.environ.get("DATABASE_URL", "")
-    with contextlib.ExitStack() as stack:
-        postgres = None
-        if base.startswith("postgres"):
-            if shutil.which("pg_dump") is None:
-                pytest.skip("needs pg_dump and pg_restore (Debian: postgresql-client-15)")
-            admin = base.rsplit("/", 1)[0] + "/postgres"
-            url = stack.enter_context(throwaway_database(admin, "samspil_backup"))
-            postgres = (admin, url.rsplit("/", 1)[1])
-        else:
-            url = f"sqlite:///{tmp_path / 'data' / 'samspil.sqlite3'}"
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))
-        }
-        env.update(
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not shutil.which("pg_dump"):
+        pytest.skip("needs pg_dump and pg_restore (Debian: postgresql-client-15)")
+    sqlite_file = tmp_path / "data" / "samspil.sqlite3"
+    with database_for_processes(sqlite_file, "samspil_backup") as url:
+        postgres = on_server(url) if url.startswith("postgres") else None
+        env = process_env(
             {
                 "DATABASE_URL": url,
                 "SAMSPIL_DATA_DIR": str(tmp_path / "data"),

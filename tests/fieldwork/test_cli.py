@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from tests.processes import process_env
 
 from samspil.cli import main
 from samspil.fieldwork import actions
@@ -167,8 +167,7 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_serve_prepares_database_and_prints_demo_link(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update({"SAMSPIL_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"})
+    env = process_env({"SAMSPIL_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"})
     process = subprocess.Popen(
         [
             sys.executable,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import http.cookiejar
-import os
 import re
 import shutil
 import socket
@@ -23,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.processes import process_env
 
 pytestmark = [
     pytest.mark.slow,
@@ -59,8 +59,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def site(tmp_path: Path) -> Iterator[dict[str, object]]:
     web, http_port, https_port = _free_port(), _free_port(), _free_port()
     base = f"https://localhost:{https_port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update(
+    env = process_env(
         {
             "SAMSPIL_PRODUCTION": "1",
             "SAMSPIL_ALLOWED_HOSTS": "localhost",

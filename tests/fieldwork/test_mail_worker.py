@@ -9,8 +9,6 @@ command (DATABASE_URL), a fresh database on that server, dropped afterwards.
 from __future__ import annotations
 
 import collections
-import contextlib
-import os
 import signal
 import sqlite3
 import subprocess
@@ -22,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.pg import throwaway_database
+from tests.pg import database_for_processes
+from tests.processes import process_env
 
 RECIPIENTS = 30
 RACE = Path(__file__).with_name("mail_race.py")
@@ -83,17 +82,8 @@ class Site:
 
 @pytest.fixture
 def site(tmp_path: Path, smtp_server) -> Iterator[Site]:  # type: ignore[no-untyped-def]
-    base = os.environ.get("DATABASE_URL", "")
-    with contextlib.ExitStack() as stack:
-        if base.startswith("postgres"):
-            admin = base.rsplit("/", 1)[0] + "/postgres"
-            url = stack.enter_context(throwaway_database(admin, "samspil_worker"))
-        else:
-            url = f"sqlite:///{tmp_path / 'samspil.sqlite3'}"
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))
-        }
-        env.update(
+    with database_for_processes(tmp_path / "samspil.sqlite3", "samspil_worker") as url:
+        env = process_env(
             {
                 "DATABASE_URL": url,
                 "SAMSPIL_DATA_DIR": str(tmp_path / "data"),

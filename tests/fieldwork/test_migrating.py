@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.pg import throwaway_database
+from tests.processes import process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATE = (
@@ -23,8 +24,7 @@ MIGRATE = (
 def _migrate_together(
     url: str, tmp_path: Path, n: int = 3
 ) -> list[subprocess.CompletedProcess[str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update(
+    env = process_env(
         {
             "DATABASE_URL": url,
             "SAMSPIL_DATA_DIR": str(tmp_path / "data"),

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.privacy.erasure_site import EMAIL, NAME
+from tests.processes import process_env
 
 SITE = Path(__file__).with_name("erasure_site.py")
 
@@ -51,8 +52,7 @@ def _traces(database: Path) -> dict[str, list[str]]:
 
 def test_an_erased_person_is_in_no_byte_of_the_database_or_its_write_ahead_log(tmp_path):
     database = tmp_path / "samspil.sqlite3"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAMSPIL_", "DATABASE_URL"))}
-    env.update(
+    env = process_env(
         {
             "DATABASE_URL": f"sqlite:///{database}",
             "SAMSPIL_DATA_DIR": str(tmp_path / "data"),
